@@ -1,0 +1,23 @@
+package dev.iris.controller.state;
+
+import dev.iris.core.JobSpec;
+import dev.iris.core.TaskId;
+
+/** An instruction for a worker that a committed change implies; the dispatcher delivers it. */
+public sealed interface WorkerCommand {
+  String workerId();
+
+  String address();
+
+  TaskId task();
+
+  int attemptId();
+
+  /** Start attempt {@code attemptId} of {@code task} (committed ASSIGNED before this is sent). */
+  record RunTask(String workerId, String address, TaskId task, int attemptId, JobSpec spec, int numTasks)
+      implements WorkerCommand {}
+
+  /** Stop attempt {@code attemptId} of {@code task}: SIGTERM, then SIGKILL after {@code graceMs}. */
+  record KillTask(String workerId, String address, TaskId task, int attemptId, int graceMs)
+      implements WorkerCommand {}
+}

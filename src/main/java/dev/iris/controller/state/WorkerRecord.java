@@ -1,0 +1,149 @@
+package dev.iris.controller.state;
+
+import dev.iris.core.Resources;
+import dev.iris.core.TaskId;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A registered worker: its capacity and attributes, liveness, and the attempts that hold its resources.
+ * Mutated only by {@link ClusterState}.
+ */
+public final class WorkerRecord {
+  /** What a worker tells about itself when it registers. */
+  public record Registration(String workerId, String address, Resources capacity,
+      Map<String, String> attributes, String hostname, String ipAddress) {
+    public Registration {
+      attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+      hostname = hostname == null ? "" : hostname;
+      ipAddress = ipAddress == null ? "" : ipAddress;
+    }
+  }
+
+  /** An attempt holding resources here. */
+  public record Holding(TaskId task, int attemptId, Resources resources) {}
+
+  private Registration registration;
+  private final long firstRegisteredAtMs;
+  private long registeredAtMs;
+  private long lastHeartbeatMs;
+  private boolean alive = true;
+  private boolean suspect;
+  private int consecutiveFailures;
+  private Resources committed = Resources.NONE;
+  private final Map<TaskId, Holding> holdings = new LinkedHashMap<>();
+
+  WorkerRecord(Registration registration, long now) {
+    this.registration = registration;
+    this.firstRegisteredAtMs = now;
+    this.registeredAtMs = now;
+    this.lastHeartbeatMs = now;
+  }
+
+  public String id() {
+    return registration.workerId();
+  }
+
+  public String address() {
+    return registration.address();
+  }
+
+  public Registration registration() {
+    return registration;
+  }
+
+  public Resources capacity() {
+    return registration.capacity();
+  }
+
+  public Map<String, String> attributes() {
+    return registration.attributes();
+  }
+
+  public long firstRegisteredAtMs() {
+    return firstRegisteredAtMs;
+  }
+
+  public long registeredAtMs() {
+    return registeredAtMs;
+  }
+
+  public long lastHeartbeatMs() {
+    return lastHeartbeatMs;
+  }
+
+  /** False once declared lost (no heartbeat within the timeout) until it registers again. */
+  public boolean isAlive() {
+    return alive;
+  }
+
+  /** A RunTask to it failed; not given new tasks until its next heartbeat. */
+  public boolean isSuspect() {
+    return suspect;
+  }
+
+  public boolean isSchedulable() {
+    return alive && !suspect;
+  }
+
+  public int consecutiveFailures() {
+    return consecutiveFailures;
+  }
+
+  public Resources committed() {
+    return committed;
+  }
+
+  public Resources free() {
+    return capacity().minus(committed);
+  }
+
+  public Map<TaskId, Holding> holdings() {
+    return java.util.Collections.unmodifiableMap(holdings);
+  }
+
+  // ---- mutation by ClusterState
+
+  void reregister(Registration r, long now) {
+    registration = r;
+    registeredAtMs = now;
+    lastHeartbeatMs = now;
+    alive = true;
+    suspect = false;
+    consecutiveFailures = 0;
+  }
+
+  void heard(long now) {
+    lastHeartbeatMs = now;
+    suspect = false;
+    consecutiveFailures = 0;
+  }
+
+  void markSuspect() {
+    suspect = true;
+    consecutiveFailures++;
+  }
+
+  void markLost() {
+    alive = false;
+  }
+
+  void reserve(TaskId task, int attemptId, Resources r) {
+    Holding previous = holdings.put(task, new Holding(task, attemptId, r));
+    if (previous != null) {
+      committed = committed.minus(previous.resources());
+    }
+    committed = committed.plus(r);
+  }
+
+  /** Releases what attempt {@code attemptId} of {@code task} holds; false when it holds nothing. */
+  boolean release(TaskId task, int attemptId) {
+    Holding h = holdings.get(task);
+    if (h == null || h.attemptId() != attemptId) {
+      return false;
+    }
+    holdings.remove(task);
+    committed = committed.minus(h.resources());
+    return true;
+  }
+}
