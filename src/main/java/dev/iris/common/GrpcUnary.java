@@ -1,0 +1,38 @@
+package dev.iris.common;
+
+import io.vertx.core.Future;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.ServiceMethod;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Unary gRPC calls that keep the server's status message (the generated stubs drop it), so a client can
+ * print "NOT_FOUND: job x not found" rather than a bare status.
+ */
+public final class GrpcUnary {
+  private GrpcUnary() {}
+
+  public static <Req, Resp> Future<Resp> call(GrpcClient client, SocketAddress server,
+      ServiceMethod<Resp, Req> method, Req request, long timeoutMs) {
+    return client.request(server, method)
+        .recover(t -> Future.failedFuture(new RpcException(GrpcStatus.UNAVAILABLE,
+            "cannot reach " + server + ": " + t.getMessage())))
+        .compose(req -> {
+          if (timeoutMs > 0) {
+            req.timeout(timeoutMs, TimeUnit.MILLISECONDS);
+          }
+          return req.end(request).compose(v -> req.response()).compose(resp -> resp.last().recover(t -> {
+            GrpcStatus status = resp.status();
+            if (status != null && status != GrpcStatus.OK) {
+              String msg = resp.statusMessage();
+              return Future.failedFuture(new RpcException(status, msg == null || msg.isEmpty() ? status.name() : msg));
+            }
+            return Future.failedFuture(new RpcException(GrpcStatus.UNAVAILABLE, String.valueOf(t.getMessage())));
+          }));
+        })
+        .recover(t -> Future.failedFuture(t instanceof RpcException ? t
+            : new RpcException(GrpcStatus.UNAVAILABLE, "call to " + server + " failed: " + t.getMessage())));
+  }
+}

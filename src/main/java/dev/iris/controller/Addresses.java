@@ -1,0 +1,25 @@
+package dev.iris.controller;
+
+/** Event-bus addresses of the controller, in one place. */
+public final class Addresses {
+  /** {@link StoreOp}s for the state store; replies carry the op's result. */
+  public static final String STORE = "iris.store";
+  /** Committed {@link dev.iris.controller.state.StoreEvent}s, published after each commit. */
+  public static final String EVENTS = "iris.events";
+  /** Worker commands for the dispatcher. */
+  public static final String DISPATCH = "iris.dispatch";
+  /** A hint that scheduling may find new placements. */
+  public static final String SCHEDULER_WAKE = "iris.scheduler.wake";
+  /** Prefix of the ControllerService methods served over the event bus: {@code iris.controller.LaunchJob}. */
+  public static final String CONTROLLER_RPC = "iris.controller.";
+  /** Prefix of a worker's WorkerService methods on the event bus: {@code iris.worker.<id>.RunTask}. */
+  public static final String WORKER_RPC = "iris.worker.";
+  /** Worker addresses of this form are reached over the event bus rather than gRPC. */
+  public static final String LOCAL_WORKER_SCHEME = "bus://";
+
+  private Addresses() {}
+
+  public static String workerMethod(String workerId, String method) {
+    return WORKER_RPC + workerId + "." + method;
+  }
+}

@@ -1,0 +1,75 @@
+package dev.iris.controller;
+
+import dev.iris.controller.state.StoreConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** Deploys the controller's verticles on a Vert.x instance and undeploys them again. */
+public final class ControllerNode {
+  /** Where and how the controller runs. */
+  public record Config(String host, int port, StoreConfig store, long storeTickMs, long schedulerTickMs,
+      long heartbeatIntervalMs, DispatchVerticle.DispatchConfig dispatch, Consumer<Router> routes) {
+    public static Config defaults(String host, int port) {
+      return new Config(host, port, StoreConfig.DEFAULT, 200, 500, 1_000, DispatchVerticle.DispatchConfig.DEFAULT, null);
+    }
+
+    public Config withStore(StoreConfig s) {
+      return new Config(host, port, s, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, routes);
+    }
+
+    public Config withRoutes(Consumer<Router> r) {
+      return new Config(host, port, store, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, r);
+    }
+  }
+
+  private final Vertx vertx;
+  private final List<String> deployments = new ArrayList<>();
+  private ControllerServerVerticle server;
+  private SchedulerVerticle scheduler;
+
+  private ControllerNode(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  public static Future<ControllerNode> start(Vertx vertx, Config config, Clock clock) {
+    ControllerNode node = new ControllerNode(vertx);
+    node.scheduler = new SchedulerVerticle(config.schedulerTickMs());
+    node.server = new ControllerServerVerticle(config.host(), config.port(), config.heartbeatIntervalMs(), config.routes());
+    return node.deploy(new StateStoreVerticle(config.store(), clock, config.storeTickMs()))
+        .compose(v -> node.deploy(new DispatchVerticle(config.dispatch())))
+        .compose(v -> node.deploy(node.scheduler))
+        .compose(v -> node.deploy(node.server))
+        .map(node)
+        .recover(t -> node.stop().transform(x -> Future.failedFuture(t)));
+  }
+
+  private Future<Void> deploy(io.vertx.core.Deployable verticle) {
+    return vertx.deployVerticle(verticle).map(id -> {
+      deployments.add(id);
+      return null;
+    });
+  }
+
+  /** The port the controller listens on. */
+  public int port() {
+    return server.actualPort();
+  }
+
+  public SchedulerVerticle scheduler() {
+    return scheduler;
+  }
+
+  public Future<Void> stop() {
+    List<Future<Void>> undeploys = new ArrayList<>();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      undeploys.add(vertx.undeploy(deployments.get(i)));
+    }
+    deployments.clear();
+    return Future.join(undeploys).mapEmpty();
+  }
+}

@@ -1,0 +1,92 @@
+package dev.iris.controller;
+
+import dev.iris.common.EventBusRpc;
+import dev.iris.rpc.Controller;
+import dev.iris.rpc.ControllerServiceGrpcService;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.grpc.reflection.ReflectionService;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
+import java.util.function.Consumer;
+
+/**
+ * The controller's one port: gRPC {@code ControllerService} (with server reflection) and HTTP (health,
+ * and whatever routes the dashboard mounts) on the same listener. The same service handlers also answer
+ * on the event bus for in-process workers and clients.
+ */
+public final class ControllerServerVerticle extends VerticleBase {
+  public static final long MAX_MESSAGE_BYTES = 80L * 1024 * 1024;
+  private final String host;
+  private final int port;
+  private final long heartbeatIntervalMs;
+  private final Consumer<Router> routes;
+  private HttpServer server;
+
+  public ControllerServerVerticle(String host, int port, long heartbeatIntervalMs, Consumer<Router> routes) {
+    this.host = host;
+    this.port = port;
+    this.heartbeatIntervalMs = heartbeatIntervalMs;
+    this.routes = routes;
+  }
+
+  /** The port actually bound (useful when asked for port 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> start() {
+    ControllerServiceImpl service = new ControllerServiceImpl(vertx, heartbeatIntervalMs);
+    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(MAX_MESSAGE_BYTES));
+    grpc.addService(ControllerServiceGrpcService.of(service));
+    grpc.addService(ReflectionService.v1());
+    bindEventBus(service);
+
+    Router router = Router.router(vertx);
+    router.get("/health").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "ok")));
+    if (routes != null) {
+      routes.accept(router);
+    }
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
+        .setMaxFormAttributeSize(-1));
+    server.requestHandler(req -> {
+      String type = req.getHeader("content-type");
+      if (type != null && type.startsWith("application/grpc")) {
+        grpc.handle(req);
+      } else {
+        router.handle(req);
+      }
+    });
+    return server.listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private void bindEventBus(ControllerServiceImpl s) {
+    var bus = vertx.eventBus();
+    String p = Addresses.CONTROLLER_RPC;
+    EventBusRpc.bind(bus, p + "LaunchJob", Controller.LaunchJobRequest.parser(), s::launchJob);
+    EventBusRpc.bind(bus, p + "GetJobStatus", Controller.GetJobStatusRequest.parser(), s::getJobStatus);
+    EventBusRpc.bind(bus, p + "TerminateJob", Controller.TerminateJobRequest.parser(), s::terminateJob);
+    EventBusRpc.bind(bus, p + "ListJobs", Controller.ListJobsRequest.parser(), s::listJobs);
+    EventBusRpc.bind(bus, p + "GetTaskStatus", Controller.GetTaskStatusRequest.parser(), s::getTaskStatus);
+    EventBusRpc.bind(bus, p + "ListTasks", Controller.ListTasksRequest.parser(), s::listTasks);
+    EventBusRpc.bind(bus, p + "RegisterWorker", Controller.RegisterWorkerRequest.parser(), s::registerWorker);
+    EventBusRpc.bind(bus, p + "Heartbeat", Controller.HeartbeatRequest.parser(), s::heartbeat);
+    EventBusRpc.bind(bus, p + "ListWorkers", Controller.ListWorkersRequest.parser(), s::listWorkers);
+    EventBusRpc.bind(bus, p + "ReportTaskState", Controller.ReportTaskStateRequest.parser(), s::reportTaskState);
+    EventBusRpc.bind(bus, p + "GetBundle", Controller.GetBundleRequest.parser(), s::getBundle);
+    EventBusRpc.bind(bus, p + "RegisterEndpoint", Controller.RegisterEndpointRequest.parser(), s::registerEndpoint);
+    EventBusRpc.bind(bus, p + "UnregisterEndpoint", Controller.UnregisterEndpointRequest.parser(),
+        s::unregisterEndpoint);
+    EventBusRpc.bind(bus, p + "LookupEndpoint", Controller.LookupEndpointRequest.parser(), s::lookupEndpoint);
+    EventBusRpc.bind(bus, p + "ListEndpoints", Controller.ListEndpointsRequest.parser(), s::listEndpoints);
+  }
+}

@@ -1,0 +1,339 @@
+package dev.iris.controller;
+
+import com.google.protobuf.ByteString;
+import dev.iris.common.RpcErrors;
+import dev.iris.controller.state.ClusterState;
+import dev.iris.controller.state.ClusterState.AttemptReport;
+import dev.iris.controller.state.StoreException;
+import dev.iris.controller.state.WorkerRecord;
+import dev.iris.core.EndpointRegistry;
+import dev.iris.core.Job;
+import dev.iris.core.JobId;
+import dev.iris.core.JobSpec;
+import dev.iris.core.TaskAttempt;
+import dev.iris.core.TaskId;
+import dev.iris.core.ValidationException;
+import dev.iris.rpc.Controller;
+import dev.iris.rpc.ControllerServiceService;
+import dev.iris.rpc.Empty;
+import dev.iris.rpc.JobState;
+import dev.iris.rpc.TaskState;
+import dev.iris.rpc.WorkerMetadata;
+import dev.iris.rpc.WorkerTaskEntry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The ControllerService handlers, written once and bound to gRPC and to the event bus. Each validates its
+ * request, turns it into a {@link StoreOp}, and maps the answer to protobuf on the store's thread.
+ */
+public final class ControllerServiceImpl extends ControllerServiceService {
+  private static final Pattern WORKER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+  public static final int DEFAULT_PAGE_SIZE = 100;
+  public static final int MAX_PAGE_SIZE = 1000;
+  private final StoreClient store;
+  private final long heartbeatIntervalMs;
+  private final EventWatch watch;
+
+  public ControllerServiceImpl(Vertx vertx, long heartbeatIntervalMs) {
+    this.store = new StoreClient(vertx);
+    this.heartbeatIntervalMs = heartbeatIntervalMs;
+    this.watch = new EventWatch(vertx, store);
+  }
+
+  // ---------------------------------------------------------------- jobs
+
+  @Override
+  public Future<Controller.LaunchJobResponse> launchJob(Controller.LaunchJobRequest request) {
+    return guard(() -> {
+      JobSpec spec = LaunchRequests.toSpec(request);
+      byte[] bundle = request.getBundleBlob().isEmpty() ? null : request.getBundleBlob().toByteArray();
+      return store.call((s, now) -> s.submit(spec, bundle, now).id().value())
+          .map(id -> Controller.LaunchJobResponse.newBuilder().setJobId(id).build());
+    });
+  }
+
+  @Override
+  public Future<Controller.GetJobStatusResponse> getJobStatus(Controller.GetJobStatusRequest request) {
+    return guard(() -> {
+      JobId id = jobId(request.getJobId());
+      return store.call((s, now) -> Controller.GetJobStatusResponse.newBuilder()
+          .setJob(ProtoMapper.jobStatus(job(s, id), request.getIncludeTasks(), addresses(s))).build());
+    });
+  }
+
+  @Override
+  public Future<Empty> terminateJob(Controller.TerminateJobRequest request) {
+    return guard(() -> {
+      JobId id = jobId(request.getJobId());
+      return store.call((s, now) -> {
+        s.terminate(id, "killed by user", now);
+        return Empty.getDefaultInstance();
+      });
+    });
+  }
+
+  @Override
+  public Future<Controller.ListJobsResponse> listJobs(Controller.ListJobsRequest request) {
+    return guard(() -> {
+      if (request.getState() == JobState.UNRECOGNIZED || request.getState() == JobState.JOB_STATE_BUILDING) {
+        throw new ValidationException("state " + request.getState() + " is not a job state to filter by");
+      }
+      if (request.getPageSize() < 0) {
+        throw new ValidationException("page_size must not be negative");
+      }
+      int pageSize = request.getPageSize() == 0 ? DEFAULT_PAGE_SIZE : Math.min(request.getPageSize(), MAX_PAGE_SIZE);
+      int offset = pageOffset(request.getPageToken());
+      dev.iris.core.JobState state = request.getState() == JobState.JOB_STATE_UNSPECIFIED ? null
+          : dev.iris.core.JobState.valueOf(request.getState().name().substring("JOB_STATE_".length()));
+      String prefix = request.getNamePrefix();
+      return store.call((s, now) -> JobListing.page(s, state, prefix, offset, pageSize));
+    });
+  }
+
+  @Override
+  public Future<Controller.GetTaskStatusResponse> getTaskStatus(Controller.GetTaskStatusRequest request) {
+    return guard(() -> {
+      JobId id = jobId(request.getJobId());
+      int index = request.getTaskIndex();
+      return store.call((s, now) -> {
+        Job job = job(s, id);
+        if (index < 0 || index >= job.numTasks()) {
+          throw StoreException.notFound("task " + index + " not found: job " + id + " has " + job.numTasks() + " task(s)");
+        }
+        return Controller.GetTaskStatusResponse.newBuilder()
+            .setTask(ProtoMapper.taskStatus(job, job.task(index), addresses(s))).build();
+      });
+    });
+  }
+
+  @Override
+  public Future<Controller.ListTasksResponse> listTasks(Controller.ListTasksRequest request) {
+    return guard(() -> {
+      JobId id = jobId(request.getJobId());
+      return store.call((s, now) -> {
+        Job job = job(s, id);
+        Controller.ListTasksResponse.Builder b = Controller.ListTasksResponse.newBuilder();
+        Function<String, String> addr = addresses(s);
+        job.tasks().forEach(t -> b.addTasks(ProtoMapper.taskStatus(job, t, addr)));
+        return b.build();
+      });
+    });
+  }
+
+  // ---------------------------------------------------------------- workers
+
+  @Override
+  public Future<Controller.RegisterWorkerResponse> registerWorker(Controller.RegisterWorkerRequest request) {
+    return guard(() -> {
+      WorkerRecord.Registration reg = registration(request);
+      List<AttemptReport> running = reports(request.getTasksList());
+      return store.call((s, now) -> {
+        s.registerWorker(reg, running, now);
+        return Controller.RegisterWorkerResponse.newBuilder().setAccepted(true)
+            .setHeartbeatIntervalMs(heartbeatIntervalMs).build();
+      });
+    });
+  }
+
+  @Override
+  public Future<Controller.HeartbeatResponse> heartbeat(Controller.HeartbeatRequest request) {
+    return guard(() -> {
+      String workerId = workerId(request.getWorkerId());
+      List<AttemptReport> attempts = reports(request.getTasksList());
+      return store.call((s, now) -> Controller.HeartbeatResponse.newBuilder()
+          .setReregister(!s.heartbeat(workerId, attempts, now)).build());
+    });
+  }
+
+  @Override
+  public Future<Controller.ListWorkersResponse> listWorkers(Controller.ListWorkersRequest request) {
+    return store.call((s, now) -> {
+      Controller.ListWorkersResponse.Builder b = Controller.ListWorkersResponse.newBuilder();
+      s.workers().forEach(w -> b.addWorkers(ProtoMapper.workerStatus(w)));
+      return b.build();
+    });
+  }
+
+  @Override
+  public Future<Controller.ReportTaskStateResponse> reportTaskState(Controller.ReportTaskStateRequest r) {
+    return guard(() -> {
+      String workerId = workerId(r.getWorkerId());
+      AttemptReport report = report(WorkerTaskEntry.newBuilder().setTaskId(r.getTaskId())
+          .setAttemptId(r.getAttemptId()).setState(r.getState()).setExitCode(r.getExitCode()).setError(r.getError())
+          .setStartedAtMs(r.getStartedAtMs()).setFinishedAtMs(r.getFinishedAtMs()).putAllPorts(r.getPortsMap())
+          .setResourceUsage(r.getResourceUsage()).build(), r.getBuildMetrics());
+      return store.call((s, now) -> {
+        s.report(workerId, report, now);
+        return Controller.ReportTaskStateResponse.getDefaultInstance();
+      });
+    });
+  }
+
+  @Override
+  public Future<Controller.GetBundleResponse> getBundle(Controller.GetBundleRequest request) {
+    return guard(() -> {
+      String hash = request.getBundleHash();
+      return store.call((s, now) -> Controller.GetBundleResponse.newBuilder()
+          .setBundleBlob(ByteString.copyFrom(s.bundle(hash)
+              .orElseThrow(() -> StoreException.notFound("bundle " + hash + " not found"))))
+          .build());
+    });
+  }
+
+  // ---------------------------------------------------------------- endpoints
+
+  @Override
+  public Future<Controller.RegisterEndpointResponse> registerEndpoint(Controller.RegisterEndpointRequest r) {
+    return guard(() -> {
+      EndpointRegistry.validateName(r.getName());
+      JobId job = jobId(r.getJobId());
+      TaskId task = r.getTaskId().isEmpty() ? null : TaskId.parse(r.getTaskId());
+      return store.call((s, now) -> Controller.RegisterEndpointResponse.newBuilder()
+          .setEndpointId(s.registerEndpoint(r.getName(), r.getAddress(), job, task, r.getAttemptId(),
+              r.getMetadataMap(), now).id())
+          .build());
+    });
+  }
+
+  @Override
+  public Future<Empty> unregisterEndpoint(Controller.UnregisterEndpointRequest request) {
+    return guard(() -> {
+      String id = request.getEndpointId();
+      return store.call((s, now) -> {
+        if (!s.unregisterEndpoint(id, now)) {
+          throw StoreException.notFound("endpoint " + id + " not found");
+        }
+        return Empty.getDefaultInstance();
+      });
+    });
+  }
+
+  @Override
+  public Future<Controller.LookupEndpointResponse> lookupEndpoint(Controller.LookupEndpointRequest request) {
+    return guard(() -> {
+      EndpointRegistry.validateName(request.getName());
+      String name = request.getName();
+      return store.call((s, now) -> Controller.LookupEndpointResponse.newBuilder()
+          .setEndpoint(ProtoMapper.endpoint(s.endpoints().lookup(name)
+              .orElseThrow(() -> StoreException.notFound("endpoint " + name + " not found"))))
+          .build());
+    });
+  }
+
+  @Override
+  public Future<Controller.ListEndpointsResponse> listEndpoints(Controller.ListEndpointsRequest request) {
+    String prefix = request.getPrefix();
+    return store.call((s, now) -> {
+      Controller.ListEndpointsResponse.Builder b = Controller.ListEndpointsResponse.newBuilder();
+      s.endpoints().list(prefix).forEach(e -> b.addEndpoints(ProtoMapper.endpoint(e)));
+      return b.build();
+    });
+  }
+
+  // ---------------------------------------------------------------- events
+
+  @Override
+  protected void watchEvents(Controller.WatchEventsRequest request,
+      io.vertx.core.streams.WriteStream<dev.iris.rpc.ClusterEvent> response) {
+    watch.start(request, response);
+  }
+
+  /** The event watch, for transports other than gRPC. */
+  public EventWatch watch() {
+    return watch;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static <T> Future<T> guard(java.util.function.Supplier<Future<T>> body) {
+    try {
+      return body.get().recover(t -> Future.failedFuture(RpcErrors.toStatus(t)));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(RpcErrors.toStatus(e));
+    }
+  }
+
+  private static Job job(ClusterState s, JobId id) {
+    return s.job(id).orElseThrow(() -> StoreException.notFound("job " + id + " not found"));
+  }
+
+  private static Function<String, String> addresses(ClusterState s) {
+    return id -> s.worker(id).map(WorkerRecord::address).orElse("");
+  }
+
+  private static JobId jobId(String value) {
+    if (value.isEmpty()) {
+      throw new ValidationException("job_id must not be empty");
+    }
+    return JobId.of(value);
+  }
+
+  private static int pageOffset(String token) {
+    if (token.isEmpty()) {
+      return 0;
+    }
+    try {
+      int offset = Integer.parseInt(token);
+      if (offset >= 0) {
+        return offset;
+      }
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw new ValidationException("page_token '" + token + "' is not one this server issued");
+  }
+
+  private static String workerId(String id) {
+    if (!WORKER_ID.matcher(id).matches()) {
+      throw new ValidationException("worker_id '" + id + "' must be 1-128 letters, digits or . _ : -");
+    }
+    return id;
+  }
+
+  private static WorkerRecord.Registration registration(Controller.RegisterWorkerRequest r) {
+    String id = workerId(r.getWorkerId());
+    if (r.getAddress().isBlank()) {
+      throw new ValidationException("worker " + id + " needs an address");
+    }
+    WorkerMetadata m = r.getMetadata();
+    if (m.getCpuCount() < 0 || m.getMemoryBytes() < 0 || m.getDiskBytes() < 0) {
+      throw new ValidationException("worker " + id + " reports negative capacity");
+    }
+    int gpus = m.getDevice().hasGpu() ? m.getDevice().getGpu().getCount() : 0;
+    String variant = m.getDevice().hasGpu() ? m.getDevice().getGpu().getVariant() : "";
+    return new WorkerRecord.Registration(id, r.getAddress(),
+        new dev.iris.core.Resources(m.getCpuCount(), m.getMemoryBytes(), m.getDiskBytes(), Math.max(0, gpus), variant),
+        m.getAttributesMap(), m.getHostname(), m.getIpAddress());
+  }
+
+  private static List<AttemptReport> reports(List<WorkerTaskEntry> entries) {
+    List<AttemptReport> out = new ArrayList<>(entries.size());
+    for (WorkerTaskEntry e : entries) {
+      out.add(report(e, null));
+    }
+    return out;
+  }
+
+  private static AttemptReport report(WorkerTaskEntry e, dev.iris.rpc.BuildMetrics build) {
+    TaskId task = TaskId.parse(e.getTaskId());
+    if (e.getState() == TaskState.UNRECOGNIZED || e.getState() == TaskState.TASK_STATE_UNSPECIFIED) {
+      throw new ValidationException("report for " + task + " has no state");
+    }
+    if (e.getAttemptId() < 0) {
+      throw new ValidationException("attempt_id must not be negative");
+    }
+    dev.iris.core.TaskState state = dev.iris.core.TaskState.valueOf(e.getState().name().substring("TASK_STATE_".length()));
+    var u = e.getResourceUsage();
+    TaskAttempt.Observation obs = new TaskAttempt.Observation(e.getPortsMap(),
+        e.hasResourceUsage() ? new TaskAttempt.Usage(u.getMemoryMb(), u.getMemoryPeakMb(), u.getCpuPercent(),
+            u.getCpuMillicores(), u.getProcessCount(), u.getDiskMb()) : TaskAttempt.Usage.NONE,
+        build == null ? 0 : build.getBuildStartedMs(), build == null ? 0 : build.getBuildFinishedMs(),
+        build != null && build.getFromCache());
+    return new AttemptReport(task, e.getAttemptId(), state, e.getExitCode(), e.getError(), obs);
+  }
+}

@@ -1,0 +1,92 @@
+package dev.iris.controller;
+
+import dev.iris.common.LocalCodec;
+import dev.iris.common.RpcException;
+import dev.iris.controller.state.WorkerCommand;
+import dev.iris.link.WorkerLinks;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.grpc.common.GrpcStatus;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers worker commands the store committed. RunTask is sent with a timeout and bounded retries with
+ * backoff; a final failure is reported to the store as a delivery failure (the task goes back to PENDING
+ * without using a retry budget, the worker becomes suspect). Kills are retried the same way; a worker
+ * that no longer knows the task has nothing left to kill.
+ */
+public final class DispatchVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(DispatchVerticle.class);
+  private final DispatchConfig config;
+  private WorkerLinks links;
+  private StoreClient store;
+
+  /** Timeouts and retry policy of deliveries. */
+  public record DispatchConfig(long callTimeoutMs, int attempts, long firstBackoffMs) {
+    public static final DispatchConfig DEFAULT = new DispatchConfig(5_000, 3, 100);
+  }
+
+  public DispatchVerticle(DispatchConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    LocalCodec.register(vertx);
+    links = new WorkerLinks(vertx, config.callTimeoutMs());
+    store = new StoreClient(vertx);
+    vertx.eventBus().<WorkerCommand>localConsumer(Addresses.DISPATCH, msg -> deliver(msg.body()));
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    links.close();
+    return Future.succeededFuture();
+  }
+
+  private void deliver(WorkerCommand cmd) {
+    if (cmd instanceof WorkerCommand.RunTask run) {
+      var request = ProtoMapper.runTask(run);
+      withRetries(() -> links.forAddress(run.address()).runTask(request).<Void>mapEmpty()
+              .recover(t -> isStatus(t, GrpcStatus.ALREADY_EXISTS) ? Future.succeededFuture() : Future.failedFuture(t)),
+          config.attempts())
+          .onFailure(t -> {
+            LOG.warn("RunTask {} attempt {} to {} failed: {}", run.task(), run.attemptId(), run.workerId(), t.getMessage());
+            store.call((s, now) -> {
+              s.deliveryFailed(run.task(), run.attemptId(), run.workerId(), String.valueOf(t.getMessage()), now);
+              return null;
+            });
+          });
+    } else if (cmd instanceof WorkerCommand.KillTask kill) {
+      var request = ProtoMapper.killTask(kill);
+      withRetries(() -> links.forAddress(kill.address()).killTask(request).<Void>mapEmpty()
+              .recover(t -> isStatus(t, GrpcStatus.NOT_FOUND) ? Future.succeededFuture() : Future.failedFuture(t)),
+          config.attempts() + 2)
+          .onFailure(t -> LOG.warn("KillTask {} attempt {} on {} failed: {}", kill.task(), kill.attemptId(),
+              kill.workerId(), t.getMessage()));
+    }
+  }
+
+  private Future<Void> withRetries(Supplier<Future<Void>> call, int attemptsLeft) {
+    return retry(call, attemptsLeft, config.firstBackoffMs());
+  }
+
+  private Future<Void> retry(Supplier<Future<Void>> call, int attemptsLeft, long backoffMs) {
+    return call.get().recover(t -> {
+      if (attemptsLeft <= 1 || isStatus(t, GrpcStatus.INVALID_ARGUMENT)) {
+        return Future.failedFuture(t);
+      }
+      Promise<Void> later = Promise.promise();
+      vertx.setTimer(backoffMs, id -> retry(call, attemptsLeft - 1, backoffMs * 2).onComplete(later));
+      return later.future();
+    });
+  }
+
+  private static boolean isStatus(Throwable t, GrpcStatus status) {
+    return t instanceof RpcException r && r.status() == status;
+  }
+}

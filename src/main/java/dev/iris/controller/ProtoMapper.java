@@ -1,0 +1,235 @@
+package dev.iris.controller;
+
+import dev.iris.controller.state.StoreEvent;
+import dev.iris.controller.state.WorkerCommand;
+import dev.iris.controller.state.WorkerRecord;
+import dev.iris.core.Constraint;
+import dev.iris.core.Endpoint;
+import dev.iris.core.Job;
+import dev.iris.core.JobSpec;
+import dev.iris.core.Resources;
+import dev.iris.core.Task;
+import dev.iris.core.TaskAttempt;
+import dev.iris.rpc.ClusterEvent;
+import dev.iris.rpc.CommandEntrypoint;
+import dev.iris.rpc.ConstraintOp;
+import dev.iris.rpc.Controller;
+import dev.iris.rpc.CoschedulingConfig;
+import dev.iris.rpc.DeviceConfig;
+import dev.iris.rpc.EnvironmentConfig;
+import dev.iris.rpc.EventKind;
+import dev.iris.rpc.GpuDevice;
+import dev.iris.rpc.JobState;
+import dev.iris.rpc.JobStatus;
+import dev.iris.rpc.ResourceSpecProto;
+import dev.iris.rpc.ResourceUsage;
+import dev.iris.rpc.TaskState;
+import dev.iris.rpc.TaskStatus;
+import dev.iris.rpc.Worker;
+import dev.iris.rpc.WorkerHealthStatus;
+import dev.iris.rpc.WorkerMetadata;
+import java.util.function.Function;
+
+/** Domain to protobuf, at the edge. Called on the store's thread, so it may read live domain objects. */
+public final class ProtoMapper {
+  private ProtoMapper() {}
+
+  public static TaskState toProto(dev.iris.core.TaskState s) {
+    return TaskState.valueOf("TASK_STATE_" + s.name());
+  }
+
+  public static JobState toProto(dev.iris.core.JobState s) {
+    return JobState.valueOf("JOB_STATE_" + s.name());
+  }
+
+  public static ResourceSpecProto resources(Resources r, int replicas) {
+    ResourceSpecProto.Builder b = ResourceSpecProto.newBuilder()
+        .setCpu(r.cpu()).setMemoryBytes(r.memoryBytes()).setDiskBytes(r.diskBytes()).setReplicas(replicas);
+    if (r.gpus() > 0) {
+      b.setDevice(DeviceConfig.newBuilder().setGpu(GpuDevice.newBuilder().setCount(r.gpus()).setVariant(r.gpuVariant())));
+    }
+    return b.build();
+  }
+
+  public static dev.iris.rpc.Constraint constraint(Constraint c) {
+    return dev.iris.rpc.Constraint.newBuilder().setKey(c.key())
+        .setOp(ConstraintOp.valueOf("CONSTRAINT_OP_" + c.op().name())).setValue(c.value())
+        .addAllValues(c.values()).build();
+  }
+
+  public static Worker.RunTaskRequest runTask(WorkerCommand.RunTask cmd) {
+    JobSpec spec = cmd.spec();
+    return Worker.RunTaskRequest.newBuilder()
+        .setJobId(cmd.task().job().value())
+        .setTaskId(cmd.task().toString())
+        .setTaskIndex(cmd.task().index())
+        .setNumTasks(cmd.numTasks())
+        .setAttemptId(cmd.attemptId())
+        .setEntrypoint(CommandEntrypoint.newBuilder().addAllArgv(spec.argv()))
+        .setEnvironment(EnvironmentConfig.newBuilder().putAllEnvVars(spec.env()).addAllSetupCommand(spec.setupCommand()))
+        .setResources(resources(spec.resources(), spec.replicas()))
+        .setTimeoutSeconds(spec.taskTimeoutSeconds())
+        .addAllPorts(spec.ports())
+        .setBundleHash(spec.bundleHash())
+        .build();
+  }
+
+  public static Worker.KillTaskRequest killTask(WorkerCommand.KillTask cmd) {
+    return Worker.KillTaskRequest.newBuilder().setTaskId(cmd.task().toString())
+        .setAttemptId(cmd.attemptId()).setTermTimeoutMs(cmd.graceMs()).build();
+  }
+
+  /** A job's status; {@code workerAddress} resolves a worker id to its address for task rows. */
+  public static JobStatus jobStatus(Job job, boolean includeTasks, Function<String, String> workerAddress) {
+    JobSpec spec = job.spec();
+    JobStatus.Builder b = JobStatus.newBuilder()
+        .setJobId(job.id().value())
+        .setName(job.id().name())
+        .setState(toProto(job.state()))
+        .setError(job.error())
+        .setSubmittedAtMs(job.submittedAtMs())
+        .setStartedAtMs(job.startedAtMs())
+        .setFinishedAtMs(job.finishedAtMs())
+        .setPendingReason(job.pendingReason())
+        .setFailureCount(job.failureCount())
+        .setPreemptionCount(job.preemptionCount())
+        .setNumTasks(job.numTasks())
+        .setTasksPending(job.count(dev.iris.core.TaskState.PENDING))
+        .setTasksAssigned(job.count(dev.iris.core.TaskState.ASSIGNED))
+        .setTasksBuilding(job.count(dev.iris.core.TaskState.BUILDING))
+        .setTasksRunning(job.count(dev.iris.core.TaskState.RUNNING))
+        .setTasksSucceeded(job.count(dev.iris.core.TaskState.SUCCEEDED))
+        .setTasksFailed(job.count(dev.iris.core.TaskState.FAILED))
+        .setTasksKilled(job.count(dev.iris.core.TaskState.KILLED))
+        .setTasksWorkerFailed(job.count(dev.iris.core.TaskState.WORKER_FAILED))
+        .setTasksUnschedulable(job.count(dev.iris.core.TaskState.UNSCHEDULABLE))
+        .setResources(resources(spec.resources(), spec.replicas()))
+        .setEntrypoint(CommandEntrypoint.newBuilder().addAllArgv(spec.argv()))
+        .setMaxTaskFailures(spec.maxTaskFailures())
+        .setMaxRetriesFailure(spec.maxRetriesFailure())
+        .setMaxRetriesPreemption(spec.maxRetriesPreemption())
+        .setSchedulingTimeoutSeconds((int) (spec.schedulingTimeoutMs() / 1000))
+        .setTimeoutSeconds(spec.taskTimeoutSeconds())
+        .addAllPortNames(spec.ports())
+        .putAllEnvVars(spec.env());
+    spec.constraints().forEach(c -> b.addConstraints(constraint(c)));
+    if (spec.isGang()) {
+      b.setCoscheduling(CoschedulingConfig.newBuilder().setGroupBy(spec.coscheduleBy()));
+    }
+    if (job.id().parent() != null) {
+      b.setParentJobId(job.id().parent().value());
+    }
+    if (job.isFinished() && job.numTasks() > 0) {
+      b.setExitCode(firstNonZeroExit(job));
+    }
+    if (includeTasks) {
+      for (Task t : job.tasks()) {
+        b.addTasks(taskStatus(job, t, workerAddress));
+      }
+    }
+    return b.build();
+  }
+
+  private static int firstNonZeroExit(Job job) {
+    for (Task t : job.tasks()) {
+      if (t.state() == dev.iris.core.TaskState.FAILED && t.exitCode() != 0) {
+        return t.exitCode();
+      }
+    }
+    return 0;
+  }
+
+  public static TaskStatus taskStatus(Job job, Task t, Function<String, String> workerAddress) {
+    TaskStatus.Builder b = TaskStatus.newBuilder()
+        .setTaskId(t.id().toString())
+        .setJobId(job.id().value())
+        .setTaskIndex(t.index())
+        .setState(toProto(t.state()))
+        .setExitCode(t.exitCode())
+        .setError(t.error())
+        .setFinishedAtMs(t.finishedAtMs())
+        .setCurrentAttemptId(Math.max(0, t.currentAttemptId()))
+        .setFailureCount(t.failureCount())
+        .setPreemptionCount(t.preemptionCount())
+        .setSubmittedAtMs(job.submittedAtMs());
+    if (t.state() == dev.iris.core.TaskState.PENDING) {
+      b.setPendingReason(job.pendingReason());
+    }
+    TaskAttempt current = t.currentAttempt();
+    if (current != null) {
+      b.setWorkerId(current.workerId());
+      String address = workerAddress.apply(current.workerId());
+      b.setWorkerAddress(address == null ? "" : address);
+      b.setStartedAtMs(current.startedAtMs());
+      TaskAttempt.Observation o = current.observation();
+      b.putAllPorts(o.ports());
+      TaskAttempt.Usage u = o.usage();
+      b.setResourceUsage(ResourceUsage.newBuilder().setMemoryMb(u.memoryMb()).setMemoryPeakMb(u.memoryPeakMb())
+          .setCpuPercent(u.cpuPercent()).setCpuMillicores(u.cpuMillicores()).setProcessCount(u.processCount())
+          .setDiskMb(u.diskMb()));
+      b.setBuildMetrics(dev.iris.rpc.BuildMetrics.newBuilder().setBuildStartedMs(o.buildStartedMs())
+          .setBuildFinishedMs(o.buildFinishedMs()).setFromCache(o.buildFromCache()));
+      if (t.state().isActive()) {
+        b.setExitCode(0).setError("");
+      } else if (t.state() == dev.iris.core.TaskState.PENDING && current.state().isTerminal()) {
+        b.setWorkerId("").setWorkerAddress("");
+      }
+    }
+    for (TaskAttempt a : t.attempts()) {
+      b.addAttempts(dev.iris.rpc.TaskAttempt.newBuilder().setAttemptId(a.attemptId()).setWorkerId(a.workerId())
+          .setState(toProto(a.state())).setExitCode(a.exitCode()).setError(a.error())
+          .setStartedAtMs(a.startedAtMs()).setFinishedAtMs(a.finishedAtMs()).setIsWorkerFailure(a.isWorkerFailure()));
+    }
+    return b.build();
+  }
+
+  public static WorkerHealthStatus workerStatus(WorkerRecord w) {
+    WorkerRecord.Registration r = w.registration();
+    WorkerMetadata.Builder meta = WorkerMetadata.newBuilder().setHostname(r.hostname()).setIpAddress(r.ipAddress())
+        .setCpuCount(r.capacity().cpu()).setMemoryBytes(r.capacity().memoryBytes())
+        .setDiskBytes(r.capacity().diskBytes()).putAllAttributes(r.attributes());
+    if (r.capacity().gpus() > 0) {
+      meta.setDevice(DeviceConfig.newBuilder().setGpu(
+          GpuDevice.newBuilder().setCount(r.capacity().gpus()).setVariant(r.capacity().gpuVariant())));
+    }
+    WorkerHealthStatus.Builder b = WorkerHealthStatus.newBuilder()
+        .setWorkerId(w.id()).setAddress(w.address()).setHealthy(w.isSchedulable())
+        .setLastHeartbeatMs(w.lastHeartbeatMs()).setMetadata(meta).setRegisteredAtMs(w.registeredAtMs())
+        .setCommittedCpu(w.committed().cpu()).setCommittedMemoryBytes(w.committed().memoryBytes())
+        .setCommittedDiskBytes(w.committed().diskBytes()).setCommittedGpu(w.committed().gpus())
+        .setConsecutiveFailures(w.consecutiveFailures());
+    w.holdings().keySet().forEach(t -> b.addRunningTaskIds(t.toString()));
+    return b.build();
+  }
+
+  public static Controller.Endpoint endpoint(Endpoint e) {
+    return Controller.Endpoint.newBuilder().setEndpointId(e.id()).setName(e.name()).setAddress(e.address())
+        .setJobId(e.job().value()).putAllMetadata(e.metadata())
+        .setTaskId(e.task() == null ? "" : e.task().toString()).setAttemptId(e.attemptId()).build();
+  }
+
+  public static ClusterEvent event(StoreEvent e) {
+    ClusterEvent.Builder b = ClusterEvent.newBuilder().setSequence(e.sequence()).setTimestampMs(e.timestampMs())
+        .setKind(EventKind.valueOf("EVENT_KIND_" + e.kind().name())).setAttemptId(e.attemptId())
+        .setMessage(e.message());
+    if (e.jobId() != null) {
+      b.setJobId(e.jobId());
+    }
+    if (e.taskId() != null) {
+      b.setTaskId(e.taskId());
+    }
+    if (e.workerId() != null) {
+      b.setWorkerId(e.workerId());
+    }
+    if (e.jobState() != null) {
+      b.setJobState(toProto(e.jobState()));
+    }
+    if (e.taskState() != null) {
+      b.setTaskState(toProto(e.taskState()));
+    }
+    if (e.endpointName() != null) {
+      b.setEndpointName(e.endpointName());
+    }
+    return b.build();
+  }
+}

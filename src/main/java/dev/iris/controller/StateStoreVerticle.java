@@ -1,0 +1,90 @@
+package dev.iris.controller;
+
+import dev.iris.common.LocalCodec;
+import dev.iris.controller.state.ClusterState;
+import dev.iris.controller.state.StoreConfig;
+import dev.iris.controller.state.StoreEvent;
+import dev.iris.controller.state.StoreException;
+import dev.iris.controller.state.WorkerCommand;
+import dev.iris.core.ValidationException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer of controller state. Runs each {@link StoreOp} against {@link ClusterState}, then
+ * publishes the committed events, hands worker commands to dispatch, and wakes the scheduler. A short
+ * tick declares silent workers lost and expires scheduling timeouts.
+ */
+public final class StateStoreVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(StateStoreVerticle.class);
+  private final ClusterState state;
+  private final Clock clock;
+  private final long tickMs;
+
+  public StateStoreVerticle(StoreConfig config, Clock clock, long tickMs) {
+    this.state = new ClusterState(config);
+    this.clock = clock;
+    this.tickMs = tickMs;
+  }
+
+  @Override
+  public Future<?> start() {
+    registerCodecs();
+    vertx.eventBus().<StoreOp<?>>localConsumer(Addresses.STORE, this::handle);
+    vertx.setPeriodic(tickMs, id -> run((s, now) -> {
+      s.checkWorkerLiveness(now);
+      s.expireSchedulingTimeouts(now);
+      return null;
+    }));
+    return Future.succeededFuture();
+  }
+
+  private void registerCodecs() {
+    LocalCodec.register(vertx);
+  }
+
+  private void handle(Message<StoreOp<?>> msg) {
+    Object value;
+    try {
+      value = run(msg.body());
+    } catch (StoreException | ValidationException e) {
+      msg.reply(new StoreClient.StoreReply(null, e), LocalCodec.OPTIONS);
+      return;
+    } catch (RuntimeException e) {
+      LOG.error("store op failed", e);
+      msg.reply(new StoreClient.StoreReply(null, e), LocalCodec.OPTIONS);
+      return;
+    }
+    msg.reply(new StoreClient.StoreReply(value, null), LocalCodec.OPTIONS);
+  }
+
+  private <R> R run(StoreOp<R> op) {
+    try {
+      return op.apply(state, clock.millis());
+    } finally {
+      flush();
+    }
+  }
+
+  private void flush() {
+    if (state.outbox().isEmpty()) {
+      return;
+    }
+    ClusterState.Drained d = state.outbox().drain();
+    EventBus bus = vertx.eventBus();
+    for (StoreEvent e : d.events()) {
+      bus.publish(Addresses.EVENTS, e, LocalCodec.OPTIONS);
+    }
+    for (WorkerCommand c : d.commands()) {
+      bus.send(Addresses.DISPATCH, c, LocalCodec.OPTIONS);
+    }
+    if (d.wakeScheduler()) {
+      bus.publish(Addresses.SCHEDULER_WAKE, Boolean.TRUE);
+    }
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * The controller's verticles: the state store (the one writer), the scheduler, dispatch to workers, and
+ * the gRPC/HTTP front on one port. Thin shells around {@code dev.iris.controller.state} and the pure core.
+ */
+package dev.iris.controller;

@@ -1,0 +1,54 @@
+package dev.iris.link;
+
+import dev.iris.common.GrpcUnary;
+import dev.iris.rpc.Empty;
+import dev.iris.rpc.TaskStatus;
+import dev.iris.rpc.Worker;
+import dev.iris.rpc.WorkerService;
+import dev.iris.rpc.WorkerServiceGrpcClient;
+import io.vertx.core.Future;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+
+/** A worker process reached over gRPC. */
+public final class GrpcWorkerLink implements WorkerService {
+  private final GrpcClient client;
+  private final SocketAddress server;
+  private final long timeoutMs;
+
+  public GrpcWorkerLink(GrpcClient client, SocketAddress server, long timeoutMs) {
+    this.client = client;
+    this.server = server;
+    this.timeoutMs = timeoutMs;
+  }
+
+  @Override
+  public Future<Worker.RunTaskResponse> runTask(Worker.RunTaskRequest request) {
+    return GrpcUnary.call(client, server, WorkerServiceGrpcClient.RunTask, request, timeoutMs);
+  }
+
+  @Override
+  public Future<TaskStatus> getTaskStatus(Worker.GetTaskStatusRequest request) {
+    return GrpcUnary.call(client, server, WorkerServiceGrpcClient.GetTaskStatus, request, timeoutMs);
+  }
+
+  @Override
+  public Future<Worker.ListTasksResponse> listTasks(Worker.ListTasksRequest request) {
+    return GrpcUnary.call(client, server, WorkerServiceGrpcClient.ListTasks, request, timeoutMs);
+  }
+
+  @Override
+  public Future<Worker.FetchTaskLogsResponse> fetchTaskLogs(Worker.FetchTaskLogsRequest request) {
+    return GrpcUnary.call(client, server, WorkerServiceGrpcClient.FetchTaskLogs, request, timeoutMs);
+  }
+
+  @Override
+  public Future<Empty> killTask(Worker.KillTaskRequest request) {
+    return GrpcUnary.call(client, server, WorkerServiceGrpcClient.KillTask, request, timeoutMs);
+  }
+
+  @Override
+  public Future<Worker.HealthResponse> healthCheck(Empty request) {
+    return GrpcUnary.call(client, server, WorkerServiceGrpcClient.HealthCheck, request, timeoutMs);
+  }
+}
