@@ -1,6 +1,12 @@
 package dev.iris.scheduler;
 
 import dev.iris.core.TaskId;
+import java.util.Objects;
 
-/** Place {@code task} on {@code workerId}. */
-public record Assignment(TaskId task, String workerId) {}
+/** One planned placement: run {@code task} on the worker {@code workerId}. */
+public record Assignment(TaskId task, String workerId) {
+  public Assignment {
+    Objects.requireNonNull(task, "task");
+    Objects.requireNonNull(workerId, "workerId");
+  }
+}
