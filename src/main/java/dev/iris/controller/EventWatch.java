@@ -52,6 +52,9 @@ public final class EventWatch {
 
     private void begin() {
       out.exceptionHandler(t -> close());
+      if (out instanceof io.vertx.grpc.server.GrpcServerResponse<?, ?> grpc) {
+        grpc.writeHead(); // the client sees the stream open before the first event
+      }
       consumer = vertx.eventBus().localConsumer(Addresses.EVENTS, m -> {
         if (replayed) {
           emit(m.body());

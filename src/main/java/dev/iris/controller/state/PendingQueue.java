@@ -6,7 +6,6 @@ import dev.iris.core.TaskState;
 import dev.iris.scheduler.PendingRun;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -119,6 +118,6 @@ final class PendingQueue {
 
   private static PendingRun toRun(Job job, int[] indices) {
     return new PendingRun(job.id(), job.spec().resources(), job.spec().constraints(),
-        job.spec().coscheduleBy(), Arrays.copyOf(indices, indices.length));
+        job.spec().coscheduleBy(), indices);
   }
 }

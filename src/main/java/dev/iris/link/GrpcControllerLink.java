@@ -1,0 +1,113 @@
+package dev.iris.link;
+
+import dev.iris.common.GrpcUnary;
+import dev.iris.common.RpcException;
+import dev.iris.rpc.ClusterEvent;
+import dev.iris.rpc.Controller;
+import dev.iris.rpc.ControllerService;
+import dev.iris.rpc.ControllerServiceGrpcClient;
+import dev.iris.rpc.Empty;
+import io.vertx.core.Future;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.common.GrpcStatus;
+
+/** The controller reached over gRPC, keeping the server's status messages. */
+public final class GrpcControllerLink implements ControllerService {
+  private final GrpcClient client;
+  private final SocketAddress server;
+  private final long timeoutMs;
+
+  public GrpcControllerLink(GrpcClient client, SocketAddress server, long timeoutMs) {
+    this.client = client;
+    this.server = server;
+    this.timeoutMs = timeoutMs;
+  }
+
+  @Override
+  public Future<Controller.LaunchJobResponse> launchJob(Controller.LaunchJobRequest request) {
+    return GrpcUnary.call(client, server, ControllerServiceGrpcClient.LaunchJob, request, timeoutMs);
+  }
+
+  @Override
+  public Future<Controller.GetJobStatusResponse> getJobStatus(Controller.GetJobStatusRequest request) {
+    return GrpcUnary.call(client, server, ControllerServiceGrpcClient.GetJobStatus, request, timeoutMs);
+  }
+
+  @Override
+  public Future<Empty> terminateJob(Controller.TerminateJobRequest request) {
+    return GrpcUnary.call(client, server, ControllerServiceGrpcClient.TerminateJob, request, timeoutMs);
+  }
+
+  @Override
+  public Future<Controller.ListJobsResponse> listJobs(Controller.ListJobsRequest request) {
+    return GrpcUnary.call(client, server, ControllerServiceGrpcClient.ListJobs, request, timeoutMs);
+  }
+
+  @Override
+  public Future<Controller.GetTaskStatusResponse> getTaskStatus(Controller.GetTaskStatusRequest request) {
+    return GrpcUnary.call(client, server, ControllerServiceGrpcClient.GetTaskStatus, request, timeoutMs);
+  }
+
+  @Override
+  public Future<Controller.ListTasksResponse> listTasks(Controller.ListTasksRequest request) {
+    return GrpcUnary.call(client, server, ControllerServiceGrpcClient.ListTasks, request, timeoutMs);
+  }
+
+  @Override
+  public Future<Controller.RegisterWorkerResponse> registerWorker(Controller.RegisterWorkerRequest request) {
+    return GrpcUnary.call(client, server, ControllerServiceGrpcClient.RegisterWorker, request, timeoutMs);
+  }
+
+  @Override
+  public Future<Controller.HeartbeatResponse> heartbeat(Controller.HeartbeatRequest request) {
+    return GrpcUnary.call(client, server, ControllerServiceGrpcClient.Heartbeat, request, timeoutMs);
+  }
+
+  @Override
+  public Future<Controller.ListWorkersResponse> listWorkers(Controller.ListWorkersRequest request) {
+    return GrpcUnary.call(client, server, ControllerServiceGrpcClient.ListWorkers, request, timeoutMs);
+  }
+
+  @Override
+  public Future<Controller.ReportTaskStateResponse> reportTaskState(Controller.ReportTaskStateRequest request) {
+    return GrpcUnary.call(client, server, ControllerServiceGrpcClient.ReportTaskState, request, timeoutMs);
+  }
+
+  @Override
+  public Future<Controller.GetBundleResponse> getBundle(Controller.GetBundleRequest request) {
+    return GrpcUnary.call(client, server, ControllerServiceGrpcClient.GetBundle, request, timeoutMs);
+  }
+
+  @Override
+  public Future<Controller.RegisterEndpointResponse> registerEndpoint(Controller.RegisterEndpointRequest request) {
+    return GrpcUnary.call(client, server, ControllerServiceGrpcClient.RegisterEndpoint, request, timeoutMs);
+  }
+
+  @Override
+  public Future<Empty> unregisterEndpoint(Controller.UnregisterEndpointRequest request) {
+    return GrpcUnary.call(client, server, ControllerServiceGrpcClient.UnregisterEndpoint, request, timeoutMs);
+  }
+
+  @Override
+  public Future<Controller.LookupEndpointResponse> lookupEndpoint(Controller.LookupEndpointRequest request) {
+    return GrpcUnary.call(client, server, ControllerServiceGrpcClient.LookupEndpoint, request, timeoutMs);
+  }
+
+  @Override
+  public Future<Controller.ListEndpointsResponse> listEndpoints(Controller.ListEndpointsRequest request) {
+    return GrpcUnary.call(client, server, ControllerServiceGrpcClient.ListEndpoints, request, timeoutMs);
+  }
+
+  @Override
+  public Future<ReadStream<ClusterEvent>> watchEvents(Controller.WatchEventsRequest request) {
+    return client.request(server, ControllerServiceGrpcClient.WatchEvents)
+        .recover(t -> Future.failedFuture(new RpcException(GrpcStatus.UNAVAILABLE,
+            "cannot reach " + server + ": " + t.getMessage())))
+        .compose(req -> req.end(request).compose(v -> req.response()))
+        .compose(resp -> resp.status() != null && resp.status() != GrpcStatus.OK
+            ? Future.failedFuture(new RpcException(resp.status(), resp.statusMessage()))
+            : Future.succeededFuture(resp));
+  }
+}
