@@ -1,0 +1,45 @@
+package dev.iris.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Keeps the pure core pure: the domain, the scheduler and the state model never touch Vert.x or protobuf. */
+class ArchitectureTest {
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("dev.iris.core", "dev.iris.scheduler", "dev.iris.controller.state");
+  }
+
+  @Test
+  void pureCoreDoesNotImportVertx() {
+    noClasses().that().resideInAnyPackage("dev.iris.core..", "dev.iris.scheduler..", "dev.iris.controller.state..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.netty..")
+        .because("decisions are plain Java; verticles are thin shells around them")
+        .check(classes);
+  }
+
+  @Test
+  void pureCoreDoesNotDependOnTheWireFormat() {
+    noClasses().that().resideInAnyPackage("dev.iris.core..", "dev.iris.scheduler..", "dev.iris.controller.state..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.iris.rpc..", "com.google.protobuf..")
+        .because("protobuf stays at the edges; the API and links map it to domain records")
+        .check(classes);
+  }
+
+  @Test
+  void pureCoreDoesNotReadTheClock() {
+    noClasses().that().resideInAnyPackage("dev.iris.core..", "dev.iris.scheduler..", "dev.iris.controller.state..")
+        .should().callMethod(System.class, "currentTimeMillis")
+        .orShould().callMethod(java.time.Instant.class, "now")
+        .because("time is injected: decisions take 'now' as an argument")
+        .check(classes);
+  }
+}

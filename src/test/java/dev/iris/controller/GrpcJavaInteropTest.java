@@ -1,0 +1,104 @@
+package dev.iris.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.iris.rpc.Controller;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A grpc-java client (another implementation) talks to the Vert.x ControllerService, reflection included. */
+class GrpcJavaInteropTest {
+  private Vertx vertx;
+  private ControllerNode node;
+  private ManagedChannel channel;
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    node = ControllerGrpcTest.await(ControllerNode.start(vertx, ControllerNode.Config.defaults("127.0.0.1", 0),
+        Clock.systemUTC()));
+    channel = ManagedChannelBuilder.forAddress("127.0.0.1", node.port()).usePlaintext().build();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    ControllerGrpcTest.await(node.stop());
+    ControllerGrpcTest.await(vertx.close());
+  }
+
+  private static <Req extends com.google.protobuf.Message, Resp extends com.google.protobuf.Message>
+      MethodDescriptor<Req, Resp> method(String name, Req req, Resp resp) {
+    return MethodDescriptor.<Req, Resp>newBuilder()
+        .setType(MethodDescriptor.MethodType.UNARY)
+        .setFullMethodName("iris.cluster.ControllerService/" + name)
+        .setRequestMarshaller(ProtoUtils.marshaller(req))
+        .setResponseMarshaller(ProtoUtils.marshaller(resp))
+        .build();
+  }
+
+  @Test
+  void launchAndQueryFromGrpcJava() {
+    var launch = method("LaunchJob", Controller.LaunchJobRequest.getDefaultInstance(),
+        Controller.LaunchJobResponse.getDefaultInstance());
+    var status = method("GetJobStatus", Controller.GetJobStatusRequest.getDefaultInstance(),
+        Controller.GetJobStatusResponse.getDefaultInstance());
+    Controller.LaunchJobResponse r = ClientCalls.blockingUnaryCall(channel, launch, CallOptions.DEFAULT,
+        ControllerGrpcTest.launch("interop", 3, 1));
+    assertThat(r.getJobId()).isEqualTo("interop");
+    Controller.GetJobStatusResponse s = ClientCalls.blockingUnaryCall(channel, status, CallOptions.DEFAULT,
+        Controller.GetJobStatusRequest.newBuilder().setJobId("interop").setIncludeTasks(true).build());
+    assertThat(s.getJob().getNumTasks()).isEqualTo(3);
+    assertThat(s.getJob().getTasksPending()).isEqualTo(3);
+    assertThat(s.getJob().getTasksCount()).isEqualTo(3);
+    assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, status, CallOptions.DEFAULT,
+        Controller.GetJobStatusRequest.newBuilder().setJobId("missing").build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+          assertThat(e.getStatus().getDescription()).contains("job missing not found");
+        });
+  }
+
+  @Test
+  void serverReflectionListsTheServices() throws Exception {
+    CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
+    var requests = ServerReflectionGrpc.newStub(channel).serverReflectionInfo(new StreamObserver<>() {
+      @Override
+      public void onNext(ServerReflectionResponse value) {
+        answer.complete(value);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        answer.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {}
+    });
+    requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+    requests.onCompleted();
+    List<String> services = answer.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList()
+        .stream().map(s -> s.getName()).toList();
+    assertThat(services).contains("iris.cluster.ControllerService");
+  }
+}
