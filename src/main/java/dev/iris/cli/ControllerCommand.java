@@ -1,0 +1,37 @@
+package dev.iris.cli;
+
+import dev.iris.cli.request.StartControllerRequest;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code iris controller}: a standalone controller process. */
+@Command(
+    name = "controller",
+    mixinStandardHelpOptions = true,
+    versionProvider = IrisVersion.class,
+    sortOptions = false,
+    description = {
+      "Run a standalone controller.",
+      "Workers started with 'iris worker --controller HOST:PORT' join it over gRPC. gRPC, the "
+          + "dashboard, its JSON API, /metrics and /health share one port."
+    })
+final class ControllerCommand extends BackendCommand {
+
+  @Option(names = "--host", paramLabel = "HOST", defaultValue = "0.0.0.0",
+      description = "Address to bind to (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "10000",
+      description = "Port for gRPC and the dashboard; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Override
+  protected int execute(CliBackend backend, CliOutput output) throws Exception {
+    return backend.startController(request(), output);
+  }
+
+  StartControllerRequest request() {
+    FlagChecks check = check();
+    return new StartControllerRequest(check.host("--host", host), check.listenPort("--port", port));
+  }
+}

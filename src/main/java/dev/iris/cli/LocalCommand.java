@@ -1,0 +1,58 @@
+package dev.iris.cli;
+
+import dev.iris.cli.request.StartLocalClusterRequest;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code iris local}: the embedded default, a controller and N workers in one JVM. */
+@Command(
+    name = "local",
+    mixinStandardHelpOptions = true,
+    versionProvider = IrisVersion.class,
+    sortOptions = false,
+    description = {
+      "Run a controller and N workers in this process (the embedded default).",
+      "They talk over the local event bus. Prints the dashboard URL; Ctrl+C stops everything and "
+          + "leaves no process behind."
+    })
+final class LocalCommand extends BackendCommand {
+  /** The most in-process workers {@code iris local} starts. */
+  static final int MAX_WORKERS = 256;
+
+  @Option(names = "--workers", paramLabel = "N", defaultValue = "2",
+      description = "Number of in-process workers, 1.." + MAX_WORKERS + " (default: ${DEFAULT-VALUE}).")
+  int workers;
+
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "10000",
+      description = "Port for gRPC and the dashboard; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+      description = "Address to bind to (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--demo",
+      description = "Submit a small multi-replica job once the cluster is up, so there is something to see.")
+  boolean demo;
+
+  @Option(names = "--work-dir", paramLabel = "DIR",
+      description = "Where workers keep task directories (default: a fresh temporary directory).")
+  Path workDir;
+
+  @Override
+  protected int execute(CliBackend backend, CliOutput output) throws Exception {
+    return backend.startLocalCluster(request(), output);
+  }
+
+  StartLocalClusterRequest request() {
+    FlagChecks check = check();
+    return new StartLocalClusterRequest(
+        check.host("--host", host),
+        check.listenPort("--port", port),
+        check.inRange("--workers", workers, 1, MAX_WORKERS),
+        demo,
+        Optional.ofNullable(workDir).map(dir -> check.directoryOrAbsent("--work-dir", dir)));
+  }
+}

@@ -1,0 +1,84 @@
+package dev.iris.cli;
+
+import dev.iris.cli.parse.KeyValue;
+import dev.iris.cli.request.StartWorkerRequest;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code iris worker}: runs a worker process. It is also the parent of {@code iris worker list}, which
+ * lists workers instead; picocli runs this command only when no subcommand is given.
+ */
+@Command(
+    name = "worker",
+    mixinStandardHelpOptions = true,
+    versionProvider = IrisVersion.class,
+    sortOptions = false,
+    subcommands = WorkerListCommand.class,
+    description = {
+      "Run a worker (or, with 'list', list the workers).",
+      "Without a subcommand, runs a worker: registers with the controller and runs the tasks it is "
+          + "given as processes. Resources not given are detected from this machine.",
+      "'iris worker list' lists the controller's workers instead of running one."
+    })
+final class WorkerCommand extends BackendCommand {
+
+  @Mixin ControllerOption controller;
+
+  @Option(names = "--host", paramLabel = "HOST", defaultValue = "0.0.0.0",
+      description = "Address to bind to (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "10001",
+      description = "Port for the worker's gRPC service; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--work-dir", paramLabel = "DIR",
+      description = "Where task directories live (default: under the system temp directory).")
+  Path workDir;
+
+  @Option(names = "--cpu", paramLabel = "N", description = "Whole cores offered to tasks (default: all).")
+  Integer cpu;
+
+  @Option(names = "--memory", paramLabel = "SIZE", converter = ValueConverters.Size.class,
+      description = "Memory offered to tasks, e.g. 16G (default: this machine's memory).")
+  Long memory;
+
+  @Option(names = "--disk", paramLabel = "SIZE", converter = ValueConverters.Size.class,
+      description = "Disk offered to tasks, e.g. 100G (default: free space of the work directory).")
+  Long disk;
+
+  @Option(names = "--attribute", paramLabel = "KEY=VALUE", converter = ValueConverters.Pair.class,
+      description = "A placement attribute jobs can constrain on, e.g. zone=a. Repeatable.")
+  List<KeyValue> attributes = List.of();
+
+  @Option(names = "--worker-id", paramLabel = "ID",
+      description = "A fixed worker id (default: derived from host and port).")
+  String workerId;
+
+  @Override
+  protected int execute(CliBackend backend, CliOutput output) throws Exception {
+    return backend.startWorker(request(), output);
+  }
+
+  StartWorkerRequest request() {
+    FlagChecks check = check();
+    attributes.forEach(pair -> check.attributeKey("--attribute", pair.key()));
+    return new StartWorkerRequest(
+        controller.address(),
+        check.host("--host", host),
+        check.listenPort("--port", port),
+        Optional.ofNullable(workDir).map(dir -> check.directoryOrAbsent("--work-dir", dir)),
+        cpu == null ? OptionalInt.empty() : OptionalInt.of(check.atLeast("--cpu", cpu, 1)),
+        memory == null ? OptionalLong.empty() : OptionalLong.of(check.positive("--memory", memory)),
+        disk == null ? OptionalLong.empty() : OptionalLong.of(check.positive("--disk", disk)),
+        check.distinctPairs("--attribute", attributes),
+        Optional.ofNullable(workerId).map(id -> check.identifier("--worker-id", id)));
+  }
+}

@@ -1,0 +1,22 @@
+package dev.iris.cli;
+
+import dev.iris.cli.request.WorkerListRequest;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code iris worker list}: the controller's workers. */
+@Command(
+    name = "list",
+    mixinStandardHelpOptions = true,
+    versionProvider = IrisVersion.class,
+    sortOptions = false,
+    description = "List the workers known to the controller, with their resources and running tasks.")
+final class WorkerListCommand extends BackendCommand {
+  @Mixin ControllerOption controller;
+  @Mixin JsonOption json;
+
+  @Override
+  protected int execute(CliBackend backend, CliOutput output) throws Exception {
+    return backend.listWorkers(new WorkerListRequest(controller.address(), json.format()), output);
+  }
+}

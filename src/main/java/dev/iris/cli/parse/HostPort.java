@@ -1,0 +1,87 @@
+package dev.iris.cli.parse;
+
+import static dev.iris.cli.parse.InvalidValueException.quote;
+
+import java.util.Objects;
+
+/**
+ * A network address as {@code host:port}, e.g. {@code localhost:10000}, {@code 10.0.0.5:10001} or
+ * {@code [::1]:10000} (IPv6 in brackets). The port must be 1..65535.
+ *
+ * @param host a host name or IP address, without brackets
+ * @param port 1..65535
+ */
+public record HostPort(String host, int port) {
+  /** The lowest and highest valid TCP port. */
+  public static final int MIN_PORT = 1;
+  public static final int MAX_PORT = 65535;
+
+  public HostPort {
+    Objects.requireNonNull(host, "host");
+    if (host.isBlank()) {
+      throw new IllegalArgumentException("empty host");
+    }
+    if (port < MIN_PORT || port > MAX_PORT) {
+      throw new IllegalArgumentException("port out of range: " + port);
+    }
+  }
+
+  /**
+   * Parses {@code host:port}.
+   *
+   * @throws InvalidValueException when the host is empty or has whitespace, the port is missing, not a
+   *     number, or outside 1..65535
+   */
+  public static HostPort parse(String text) {
+    String trimmed = text == null ? "" : text.strip();
+    String host;
+    String port;
+    if (trimmed.startsWith("[")) {
+      int close = trimmed.indexOf(']');
+      if (close < 0 || close + 1 >= trimmed.length() || trimmed.charAt(close + 1) != ':') {
+        throw notAnAddress(text);
+      }
+      host = trimmed.substring(1, close);
+      port = trimmed.substring(close + 2);
+    } else {
+      int colon = trimmed.lastIndexOf(':');
+      if (colon < 0) {
+        throw new InvalidValueException(
+            quote(String.valueOf(text)) + " has no port; write HOST:PORT (example: localhost:10000)");
+      }
+      host = trimmed.substring(0, colon);
+      port = trimmed.substring(colon + 1);
+      if (host.contains(":")) {
+        throw new InvalidValueException(
+            quote(text) + " looks like an IPv6 address; put it in brackets, as in [::1]:10000");
+      }
+    }
+    if (host.isEmpty() || host.chars().anyMatch(Character::isWhitespace)) {
+      throw notAnAddress(text);
+    }
+    return new HostPort(host, parsePort(text, port));
+  }
+
+  private static int parsePort(String text, String port) {
+    if (port.isEmpty() || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw new InvalidValueException(quote(text) + " has port " + quote(port) + ", which is not a number");
+    }
+    int value = port.length() > 5 ? Integer.MAX_VALUE : Integer.parseInt(port);
+    if (value < MIN_PORT || value > MAX_PORT) {
+      throw new InvalidValueException(
+          quote(text) + " has port " + port + "; a port must be " + MIN_PORT + ".." + MAX_PORT);
+    }
+    return value;
+  }
+
+  private static InvalidValueException notAnAddress(String text) {
+    return new InvalidValueException(
+        quote(String.valueOf(text)) + " is not HOST:PORT (examples: localhost:10000, [::1]:10000)");
+  }
+
+  /** {@code host:port}, with brackets around an IPv6 host. */
+  @Override
+  public String toString() {
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  }
+}

@@ -1,0 +1,18 @@
+package dev.iris.cli.request;
+
+import dev.iris.cli.parse.HostPort;
+import java.util.Objects;
+
+/**
+ * {@code iris job kill JOB}: terminate a job, its unfinished tasks and its child jobs.
+ *
+ * @param controller the controller to ask
+ * @param jobId the job
+ */
+public record JobKillRequest(HostPort controller, String jobId) {
+
+  public JobKillRequest {
+    Objects.requireNonNull(controller, "controller");
+    Objects.requireNonNull(jobId, "jobId");
+  }
+}

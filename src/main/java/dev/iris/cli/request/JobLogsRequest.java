@@ -1,0 +1,36 @@
+package dev.iris.cli.request;
+
+import dev.iris.cli.parse.HostPort;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.regex.Pattern;
+
+/**
+ * {@code iris job logs JOB}: print the logs of a job's tasks, each line prefixed with its task unless
+ * one task is asked for.
+ *
+ * @param controller the controller to ask
+ * @param jobId the job
+ * @param taskIndex only this task's lines; empty means every task
+ * @param follow whether to keep streaming new lines until the job ends
+ * @param since only lines younger than this; empty means from the start
+ * @param grep only lines matching this regular expression (found anywhere in the line)
+ */
+public record JobLogsRequest(
+    HostPort controller,
+    String jobId,
+    OptionalInt taskIndex,
+    boolean follow,
+    Optional<Duration> since,
+    Optional<Pattern> grep) {
+
+  public JobLogsRequest {
+    Objects.requireNonNull(controller, "controller");
+    Objects.requireNonNull(jobId, "jobId");
+    Objects.requireNonNull(taskIndex, "taskIndex");
+    Objects.requireNonNull(since, "since");
+    Objects.requireNonNull(grep, "grep");
+  }
+}

@@ -1,0 +1,23 @@
+package dev.iris.cli.request;
+
+import dev.iris.cli.parse.HostPort;
+import java.util.Objects;
+
+/**
+ * {@code iris job run}: submit {@code job} and, unless {@code waitForCompletion} is off, stream its
+ * logs until it ends.
+ *
+ * @param controller the controller to submit to
+ * @param job the validated job
+ * @param waitForCompletion whether to wait for the job and stream its logs ({@code --no-wait} turns it off)
+ * @param format how to print the job id (and, when waiting, the final status)
+ */
+public record JobRunRequest(
+    HostPort controller, JobSpec job, boolean waitForCompletion, OutputFormat format) {
+
+  public JobRunRequest {
+    Objects.requireNonNull(controller, "controller");
+    Objects.requireNonNull(job, "job");
+    Objects.requireNonNull(format, "format");
+  }
+}

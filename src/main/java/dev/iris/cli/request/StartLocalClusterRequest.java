@@ -1,0 +1,23 @@
+package dev.iris.cli.request;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * {@code iris local}: run a controller and {@code workers} in-process workers in one JVM.
+ *
+ * @param host the address the controller (gRPC and dashboard) binds to
+ * @param port the controller's port; 0 picks a free one
+ * @param workers how many in-process workers, at least 1
+ * @param demo whether to submit a small multi-replica job once the cluster is up
+ * @param workDir where workers keep task directories; empty means a fresh temporary directory
+ */
+public record StartLocalClusterRequest(
+    String host, int port, int workers, boolean demo, Optional<Path> workDir) {
+
+  public StartLocalClusterRequest {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(workDir, "workDir");
+  }
+}

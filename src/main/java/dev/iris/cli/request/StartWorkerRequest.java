@@ -1,0 +1,46 @@
+package dev.iris.cli.request;
+
+import dev.iris.cli.parse.HostPort;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * {@code iris worker}: run a worker process that registers with a controller. Resources left empty are
+ * detected from the machine.
+ *
+ * @param controller the controller to register with
+ * @param host the address the worker binds to and advertises
+ * @param port the worker's port; 0 picks a free one
+ * @param workDir where task directories live; empty means a default under the system temp directory
+ * @param cpu whole cores offered to tasks; empty means all cores
+ * @param memoryBytes memory offered to tasks; empty means the machine's memory
+ * @param diskBytes disk offered to tasks; empty means the free space of {@code workDir}
+ * @param attributes placement attributes ({@code --attribute k=v}), in the order given
+ * @param workerId a fixed worker id; empty lets the worker derive one
+ */
+public record StartWorkerRequest(
+    HostPort controller,
+    String host,
+    int port,
+    Optional<Path> workDir,
+    OptionalInt cpu,
+    OptionalLong memoryBytes,
+    OptionalLong diskBytes,
+    Map<String, String> attributes,
+    Optional<String> workerId) {
+
+  public StartWorkerRequest {
+    Objects.requireNonNull(controller, "controller");
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(workDir, "workDir");
+    Objects.requireNonNull(cpu, "cpu");
+    Objects.requireNonNull(memoryBytes, "memoryBytes");
+    Objects.requireNonNull(diskBytes, "diskBytes");
+    attributes = OrderedMaps.copyOf(attributes);
+    Objects.requireNonNull(workerId, "workerId");
+  }
+}

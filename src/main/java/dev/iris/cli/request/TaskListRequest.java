@@ -1,0 +1,20 @@
+package dev.iris.cli.request;
+
+import dev.iris.cli.parse.HostPort;
+import java.util.Objects;
+
+/**
+ * {@code iris task list JOB}: list the tasks of a job.
+ *
+ * @param controller the controller to ask
+ * @param jobId the job
+ * @param format table or JSON
+ */
+public record TaskListRequest(HostPort controller, String jobId, OutputFormat format) {
+
+  public TaskListRequest {
+    Objects.requireNonNull(controller, "controller");
+    Objects.requireNonNull(jobId, "jobId");
+    Objects.requireNonNull(format, "format");
+  }
+}

@@ -1,0 +1,18 @@
+package dev.iris.cli.request;
+
+import dev.iris.cli.parse.HostPort;
+import java.util.Objects;
+
+/**
+ * {@code iris worker list}: list the workers known to the controller.
+ *
+ * @param controller the controller to ask
+ * @param format table or JSON
+ */
+public record WorkerListRequest(HostPort controller, OutputFormat format) {
+
+  public WorkerListRequest {
+    Objects.requireNonNull(controller, "controller");
+    Objects.requireNonNull(format, "format");
+  }
+}

@@ -1,0 +1,113 @@
+package dev.iris.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.iris.cli.parse.HostPort;
+import dev.iris.cli.request.StartControllerRequest;
+import dev.iris.cli.request.StartLocalClusterRequest;
+import dev.iris.cli.request.StartWorkerRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@code local}, {@code controller} and {@code worker} validate their flags into start requests. */
+class ServerCommandsTest {
+  private final RecordingBackend backend = new RecordingBackend();
+
+  @Test
+  void localDefaults() {
+    run("local");
+    assertThat(backend.single(StartLocalClusterRequest.class))
+        .isEqualTo(new StartLocalClusterRequest("127.0.0.1", 10000, 2, false, Optional.empty()));
+  }
+
+  @Test
+  void localWithFlags(@TempDir Path dir) {
+    Path workDir = dir.resolve("not-yet-created");
+    run("local", "--workers", "4", "--port", "0", "--host", "0.0.0.0", "--demo", "--work-dir", workDir.toString());
+    assertThat(backend.single(StartLocalClusterRequest.class))
+        .isEqualTo(new StartLocalClusterRequest("0.0.0.0", 0, 4, true, Optional.of(workDir)));
+  }
+
+  @Test
+  void controllerDefaultsAndFlags() {
+    run("controller");
+    run("controller", "--host", "127.0.0.1", "--port", "12000");
+    assertThat(backend.requests).containsExactly(
+        new StartControllerRequest("0.0.0.0", 10000), new StartControllerRequest("127.0.0.1", 12000));
+  }
+
+  @Test
+  void workerDefaultsDetectResources() {
+    run("worker");
+    assertThat(backend.single(StartWorkerRequest.class)).isEqualTo(new StartWorkerRequest(
+        new HostPort("localhost", 10000), "0.0.0.0", 10001, Optional.empty(), OptionalInt.empty(),
+        OptionalLong.empty(), OptionalLong.empty(), Map.of(), Optional.empty()));
+  }
+
+  @Test
+  void workerWithFlags(@TempDir Path workDir) {
+    run("worker", "--controller", "ctl:10000", "--host", "10.0.0.7", "--port", "10002",
+        "--work-dir", workDir.toString(), "--cpu", "8", "--memory", "16G", "--disk", "100G",
+        "--attribute", "zone=a", "--attribute", "slice=s1", "--worker-id", "w-7");
+    StartWorkerRequest request = backend.single(StartWorkerRequest.class);
+    assertThat(request).isEqualTo(new StartWorkerRequest(
+        new HostPort("ctl", 10000), "10.0.0.7", 10002, Optional.of(workDir), OptionalInt.of(8),
+        OptionalLong.of(16L << 30), OptionalLong.of(100L << 30), Map.of("zone", "a", "slice", "s1"),
+        Optional.of("w-7")));
+    assertThat(request.attributes().keySet()).containsExactly("zone", "slice");
+  }
+
+  @Test
+  void workerListDoesNotStartAWorker() {
+    run("worker", "list");
+    assertThat(backend.requests).singleElement().isNotInstanceOf(StartWorkerRequest.class);
+  }
+
+  @ParameterizedTest(name = "iris {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "local --workers 0              | iris local      | --workers must be 1..256, got 0",
+        "local --workers many           | iris local      | invalid value for option '--workers': 'many' is not an int",
+        "local --port 70000             | iris local      | --port must be 0..65535, got 70000",
+        "local --host ''                | iris local      | --host '' is not a host name or address",
+        "controller --port -1           | iris controller | --port must be 0..65535, got -1",
+        "worker --controller nope       | iris worker     | 'nope' has no port",
+        "worker --cpu 0                 | iris worker     | --cpu must be at least 1, got 0",
+        "worker --memory 0              | iris worker     | --memory must be more than 0, got 0",
+        "worker --disk 2Q               | iris worker     | '2Q' has an unknown unit 'q'",
+        "worker --attribute zone        | iris worker     | 'zone' is not KEY=VALUE",
+        "worker --attribute z@=a        | iris worker     | --attribute 'z@' is not an attribute key",
+        "worker --attribute a=1 --attribute a=2 | iris worker | --attribute a is given twice",
+        "worker --worker-id -w          | iris worker     | --worker-id '-w' must be letters, digits",
+        "worker --port 65536            | iris worker     | --port must be 0..65535, got 65536",
+      })
+  void badFlagsAreOneLineUsageErrors(String args, String command, String fragment) {
+    String[] argv = args.replace("''", "\u0000").split(" ");
+    for (int i = 0; i < argv.length; i++) {
+      argv[i] = argv[i].replace("\u0000", "");
+    }
+    CliRunner.run(backend, argv).assertUsageError(command, fragment);
+    assertThat(backend.requests).isEmpty();
+  }
+
+  @Test
+  void aWorkDirThatIsAFileIsRejected(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("f"), "x");
+    CliRunner.run(backend, "local", "--work-dir", file.toString())
+        .assertUsageError("iris local", "--work-dir " + file + " is a file, not a directory");
+  }
+
+  private void run(String... args) {
+    CliRunner.Result result = CliRunner.run(backend, args);
+    assertThat(result.exitCode()).as("stderr: %s", result.err()).isZero();
+  }
+}
