@@ -22,7 +22,7 @@ public final class Main {
   /** Runs {@code iris args...} with the real environment and the default backend. */
   public static int run(PrintStream out, PrintStream err, String... args) {
     boolean interactive = out == System.out && System.console() != null;
-    return run(new NotAvailableBackend(), System.getenv(), interactive, out, err, args);
+    return run(new IrisBackend(), System.getenv(), interactive, out, err, args);
   }
 
   /**
