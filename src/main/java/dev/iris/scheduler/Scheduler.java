@@ -27,7 +27,11 @@ public final class Scheduler {
     Ledger ledger = new Ledger(workers);
     Shapes shapes = new Shapes(ledger);
     Gangs gangs = new Gangs(ledger);
-    Placements out = new Placements(ledger);
+    long pending = 0;
+    for (PendingRun run : queue) {
+      pending += run.taskCount();
+    }
+    Placements out = new Placements(ledger, pending);
     for (PendingRun run : queue) {
       if (run.taskCount() == 0) {
         continue;
