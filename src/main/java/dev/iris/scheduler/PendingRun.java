@@ -2,6 +2,7 @@ package dev.iris.scheduler;
 
 import dev.iris.core.Constraint;
 import dev.iris.core.JobId;
+import dev.iris.core.JobSpec;
 import dev.iris.core.Resources;
 import java.util.Arrays;
 import java.util.List;
@@ -19,7 +20,7 @@ import java.util.Objects;
  * @param constraints attribute predicates a worker must satisfy, all AND-ed
  * @param coscheduleBy a worker attribute: all tasks go onto distinct workers sharing its value, or none
  *     does; empty for no gang
- * @param taskIndices the tasks' indices, strictly ascending
+ * @param taskIndices the tasks' indices, strictly ascending, each below {@link JobSpec#MAX_REPLICAS}
  */
 public record PendingRun(
     JobId job, Resources perTask, List<Constraint> constraints, String coscheduleBy, int[] taskIndices) {
@@ -31,9 +32,10 @@ public record PendingRun(
     coscheduleBy = coscheduleBy == null ? "" : coscheduleBy;
     taskIndices = taskIndices.clone();
     for (int i = 0; i < taskIndices.length; i++) {
-      if (taskIndices[i] < 0 || (i > 0 && taskIndices[i] <= taskIndices[i - 1])) {
-        throw new IllegalArgumentException(
-            "task indices of a run must be non-negative and strictly ascending: " + Arrays.toString(taskIndices));
+      if (taskIndices[i] < 0 || taskIndices[i] >= JobSpec.MAX_REPLICAS
+          || (i > 0 && taskIndices[i] <= taskIndices[i - 1])) {
+        throw new IllegalArgumentException("task indices of a run must be strictly ascending in 0.."
+            + (JobSpec.MAX_REPLICAS - 1) + ": " + Arrays.toString(taskIndices));
       }
     }
   }

@@ -10,8 +10,10 @@ import java.util.List;
  * schedulable, satisfies every constraint of its job, and has room for it in every dimension after what
  * this pass has already planned on it. A task that fits nowhere does not stop later tasks. A gang run
  * (non-empty {@code coscheduleBy}) is placed whole onto distinct workers of one group sharing the value of
- * that attribute, or not at all (see {@link Gangs}). Every job whose run leaves tasks unplaced gets a
- * reason in {@link Plan#pendingReasons()}.
+ * that attribute, or not at all: groups are tried in order of their first worker in the snapshot, the
+ * first that has enough eligible workers wins, and within it the k-th task (by index) gets the k-th
+ * eligible worker by {@link #WORKER_INDEX_ATTRIBUTE} (workers without one last, by id). Every job whose
+ * run leaves tasks unplaced gets a reason in {@link Plan#pendingReasons()}.
  *
  * <p>Cost. Identical tasks of a run are placed many per worker visit (first fit of identical items in
  * order fills workers in order). Runs with equal requirements share a shape whose cursor only moves
@@ -27,7 +29,11 @@ public final class Scheduler {
     Ledger ledger = new Ledger(workers);
     Shapes shapes = new Shapes(ledger);
     Gangs gangs = new Gangs(ledger);
-    Placements out = new Placements(ledger);
+    long pending = 0;
+    for (PendingRun run : queue) {
+      pending += run.taskCount();
+    }
+    Placements out = new Placements(ledger, pending);
     for (PendingRun run : queue) {
       if (run.taskCount() == 0) {
         continue;

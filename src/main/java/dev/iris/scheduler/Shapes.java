@@ -13,9 +13,12 @@ final class Shapes {
   private final Ledger ledger;
   private final Map<Key, Shape> shapes = new HashMap<>();
   private final Map<List<Constraint>, ConstraintFilter> filters = new HashMap<>();
-  private Resources lastPerTask;
-  private List<Constraint> lastConstraints;
-  private Shape last;
+  // A small direct-mapped cache by object identity: the store hands every run of a job the job's own
+  // Resources and constraint list, so most lookups skip hashing records and lists.
+  private static final int CACHE_SLOTS = 64;
+  private final Object[] cachedPerTask = new Object[CACHE_SLOTS];
+  private final Object[] cachedConstraints = new Object[CACHE_SLOTS];
+  private final Shape[] cachedShape = new Shape[CACHE_SLOTS];
 
   Shapes(Ledger ledger) {
     this.ledger = ledger;
@@ -24,14 +27,15 @@ final class Shapes {
   Shape of(PendingRun run) {
     Resources perTask = run.perTask();
     List<Constraint> constraints = run.constraints();
-    if (perTask == lastPerTask && constraints == lastConstraints) {
-      return last; // consecutive runs of one job usually share these very objects
+    int slot = (System.identityHashCode(perTask) * 31 + System.identityHashCode(constraints)) & (CACHE_SLOTS - 1);
+    if (cachedPerTask[slot] == perTask && cachedConstraints[slot] == constraints) {
+      return cachedShape[slot];
     }
     Shape shape = shapes.computeIfAbsent(new Key(perTask, constraints),
         k -> new Shape(perTask, constraints.isEmpty() ? null : filter(constraints)));
-    lastPerTask = perTask;
-    lastConstraints = constraints;
-    last = shape;
+    cachedPerTask[slot] = perTask;
+    cachedConstraints[slot] = constraints;
+    cachedShape[slot] = shape;
     return shape;
   }
 

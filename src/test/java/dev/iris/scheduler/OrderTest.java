@@ -113,5 +113,8 @@ class OrderTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> tasks("job", cpu(1), 3, 1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("strictly ascending");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> tasks("job", cpu(1), 0, 10_000))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("0..9999");
   }
 }

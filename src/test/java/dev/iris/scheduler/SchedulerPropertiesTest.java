@@ -19,14 +19,14 @@ import net.jqwik.api.Property;
 class SchedulerPropertiesTest {
   private final Scheduler scheduler = new Scheduler();
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void placesExactlyWhatTheReferenceDoes(@ForAll("snapshots") Snapshots.Snapshot s) {
     Plan plan = scheduler.schedule(s.queue(), s.workers());
 
     assertThat(plan.assignments()).isEqualTo(ReferenceScheduler.schedule(s.queue(), s.workers()));
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void neverOverCommitsAWorkerInAnyDimension(@ForAll("snapshots") Snapshots.Snapshot s) {
     Plan plan = scheduler.schedule(s.queue(), s.workers());
 
@@ -51,7 +51,7 @@ class SchedulerPropertiesTest {
     });
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void assignsEachQueuedTaskAtMostOnce(@ForAll("snapshots") Snapshots.Snapshot s) {
     Plan plan = scheduler.schedule(s.queue(), s.workers());
 
@@ -62,7 +62,7 @@ class SchedulerPropertiesTest {
     }
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void assignedWorkersAreSchedulableAndSatisfyConstraints(@ForAll("snapshots") Snapshots.Snapshot s) {
     Plan plan = scheduler.schedule(s.queue(), s.workers());
 
@@ -73,7 +73,7 @@ class SchedulerPropertiesTest {
     }
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void gangsArePlacedWholeOnDistinctWorkersOfOneGroup(@ForAll("snapshots") Snapshots.Snapshot s) {
     Plan plan = scheduler.schedule(s.queue(), s.workers());
 
@@ -91,7 +91,7 @@ class SchedulerPropertiesTest {
     }
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void everyJobLeftWaitingHasAReasonAndNoOtherDoes(@ForAll("snapshots") Snapshots.Snapshot s) {
     Plan plan = scheduler.schedule(s.queue(), s.workers());
 
@@ -104,7 +104,7 @@ class SchedulerPropertiesTest {
     }
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void isDeterministicAndIgnoresObjectIdentity(@ForAll("snapshots") Snapshots.Snapshot s) {
     Plan first = scheduler.schedule(s.queue(), s.workers());
 
