@@ -1,5 +1,6 @@
 package dev.iris.worker;
 
+import dev.iris.worker.proc.ProcFs;
 import dev.iris.worker.runtime.RunningTask;
 import dev.iris.worker.runtime.TaskRuntime;
 import java.io.IOException;
@@ -168,9 +169,9 @@ public final class WorkDirs {
       String[] fields = Files.readString(pidFile, StandardCharsets.UTF_8).trim().split(" ");
       long pid = Long.parseLong(fields[0]);
       Instant recordedStart = Instant.parse(fields[1]);
-      return ProcessHandle.of(pid)
-          .filter(ProcessHandle::isAlive)
-          .filter(h -> h.info().startInstant().filter(recordedStart::equals).isPresent());
+      return ProcFs.stat(pid)
+          .filter(stat -> stat.isLive() && stat.id().startInstant().equals(recordedStart))
+          .flatMap(stat -> ProcessHandle.of(pid));
     } catch (IOException | RuntimeException e) {
       // NumberFormatException, DateTimeParseException, missing field: a damaged file names nobody.
       log.warn("ignoring unreadable pid file {}: {}", pidFile, e.toString());

@@ -16,8 +16,11 @@ import java.util.Optional;
  */
 public final class ProcFs {
   private static final Path PROC = Path.of("/proc");
+  /** Linux {@code USER_HZ}: the unit of the CPU and start times in {@code /proc}. */
+  public static final int CLOCK_TICKS_PER_SECOND = 100;
   private static final long DEFAULT_PAGE_SIZE = 4096;
   private static volatile long pageSize;
+  private static volatile long bootTimeMillis = -1;
 
   private ProcFs() {}
 
@@ -52,6 +55,29 @@ public final class ProcFs {
       return result; // /proc unreadable: report what we saw
     }
     return result;
+  }
+
+  /** When the system booted, in epoch milliseconds ({@code btime} of {@code /proc/stat}); 0 if unknown. */
+  public static long bootTimeMillis() {
+    long cached = bootTimeMillis;
+    if (cached < 0) {
+      cached = readBootTimeMillis();
+      bootTimeMillis = cached;
+    }
+    return cached;
+  }
+
+  private static long readBootTimeMillis() {
+    try (BufferedReader reader = Files.newBufferedReader(PROC.resolve("stat"), StandardCharsets.US_ASCII)) {
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        if (line.startsWith("btime ")) {
+          return Long.parseLong(line.substring("btime ".length()).trim()) * 1000;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return 0; // unknown: start instants are then relative to the epoch, still stable within a boot
+    }
+    return 0;
   }
 
   /** The kernel page size in bytes, as {@code /proc/self/smaps} reports it (4096 when unknown). */

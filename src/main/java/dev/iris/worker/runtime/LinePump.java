@@ -3,14 +3,15 @@ package dev.iris.worker.runtime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reads one output stream of a process to its end and hands it to a {@link LineSink} line by line.
- * Memory stays bounded: a line longer than {@code maxLineBytes} is delivered in pieces of at most that
- * size (cut at a UTF-8 character boundary). A trailing {@code \r} is dropped with the {@code \n}; a last
+ * Memory stays bounded: the line buffer grows on demand up to {@code maxLineBytes}, and a longer line
+ * is delivered in pieces of at most that size (cut at a UTF-8 character boundary). A trailing {@code \r} is dropped with the {@code \n}; a last
  * line without a terminator is still delivered.
  */
 final class LinePump implements Runnable {
@@ -19,7 +20,8 @@ final class LinePump implements Runnable {
   private final String source;
   private final InputStream in;
   private final LineSink sink;
-  private final byte[] line;
+  private final int maxLineBytes;
+  private byte[] line;
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private int length;
   private boolean sinkFailureLogged;
@@ -28,7 +30,8 @@ final class LinePump implements Runnable {
     this.source = source;
     this.in = in;
     this.sink = sink;
-    this.line = new byte[maxLineBytes];
+    this.maxLineBytes = maxLineBytes;
+    this.line = new byte[Math.min(256, maxLineBytes)];
   }
 
   /** Completes when the stream reached its end (or failed) and every line was handed to the sink. */
@@ -62,7 +65,9 @@ final class LinePump implements Runnable {
       length = 0;
       return;
     }
-    if (length == line.length) {
+    if (length == line.length && length < maxLineBytes) {
+      line = Arrays.copyOf(line, Math.min(maxLineBytes, length * 2));
+    } else if (length == maxLineBytes) {
       int cut = cutPoint(b);
       emit(cut);
       System.arraycopy(line, cut, line, 0, length - cut);

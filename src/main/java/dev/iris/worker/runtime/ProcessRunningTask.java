@@ -31,7 +31,7 @@ final class ProcessRunningTask implements RunningTask {
     this.process = process;
     this.id = id;
     this.sessionLeader = sessionLeader;
-    this.startInstant = process.info().startInstant();
+    this.startInstant = id.startTicks() < 0 ? Optional.empty() : Optional.of(id.startInstant());
     this.killer = killer;
     process.onExit().whenComplete((p, error) -> {
       Runnable completeExit = () -> exit.complete(process.exitValue());

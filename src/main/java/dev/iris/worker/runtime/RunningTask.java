@@ -15,8 +15,9 @@ public interface RunningTask {
   long pid();
 
   /**
-   * When the root process started, as the operating system reports it; empty if it exited before this
-   * could be read. Recorded with the pid so that leftovers can be recognised after a worker restart.
+   * When the root process started, from {@code /proc} (see {@link dev.iris.worker.proc.ProcId#startInstant});
+   * empty if it exited before this could be read. Recorded with the pid so that leftovers can be
+   * recognised after a worker restart.
    */
   Optional<Instant> startInstant();
 

@@ -1,5 +1,6 @@
 package dev.iris.worker.usage;
 
+import dev.iris.worker.proc.ProcFs;
 import dev.iris.worker.proc.ProcId;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -13,8 +14,6 @@ import java.util.function.LongFunction;
  * full) and the memory peak. The first sample reports 0 CPU. Thread-safe; one tracker per attempt.
  */
 public final class UsageTracker {
-  /** Linux {@code USER_HZ}: the unit of the CPU times in {@code /proc}. */
-  public static final int CLOCK_TICKS_PER_SECOND = 100;
   private static final long MIB = 1024 * 1024;
 
   private final LongFunction<TreeUsage> sampler;
@@ -70,7 +69,7 @@ public final class UsageTracker {
           long before = previousTicks.getOrDefault(entry.getKey(), 0L);
           deltaTicks += Math.max(0, entry.getValue() - before);
         }
-        millicores = deltaTicks * 1000 * 1000 / (CLOCK_TICKS_PER_SECOND * (now - previousMillis));
+        millicores = deltaTicks * 1000 * 1000 / (ProcFs.CLOCK_TICKS_PER_SECOND * (now - previousMillis));
       }
       previousTicks = tree.cpuTicks();
       previousMillis = now;
