@@ -103,7 +103,14 @@ final class AttemptLog {
         out.flush();
       }
       previous = openForRead(dir.resolve(PREVIOUS));
-      current = openForRead(dir.resolve(CURRENT));
+      try {
+        current = openForRead(dir.resolve(CURRENT));
+      } catch (IOException e) {
+        if (previous != null) {
+          previous.close();
+        }
+        throw e;
+      }
       lastLine = nextLine - 1;
       firstOfCurrent = currentFirstLine;
     } finally {

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -33,18 +34,31 @@ final class ProcessRunningTask implements RunningTask {
     this.sessionLeader = sessionLeader;
     this.startInstant = id.startTicks() < 0 ? Optional.empty() : Optional.of(id.startInstant());
     this.killer = killer;
-    process.onExit().whenComplete((p, error) -> {
-      Runnable completeExit = () -> exit.complete(process.exitValue());
-      outputDrained.whenComplete((v, e) -> completeExit.run());
-      if (!outputDrained.isDone()) {
-        // Descendants may hold the pipes open long after the root exited: do not wait for them forever.
-        try {
-          timers.schedule(completeExit, drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException closed) {
-          completeExit.run(); // the runtime was closed: report the exit without waiting for the drain
-        }
-      }
+    process.onExit().whenComplete((p, error) -> awaitDrain(outputDrained, timers, drainTimeout));
+  }
+
+  /** Completes the exit once the output is drained, or after the drain timeout, whichever is first. */
+  private void awaitDrain(CompletableFuture<Void> drained, ScheduledExecutorService timers, Duration timeout) {
+    if (drained.isDone()) {
+      completeExit();
+      return;
+    }
+    // Descendants may hold the pipes open long after the root exited: do not wait for them forever.
+    ScheduledFuture<?> timer;
+    try {
+      timer = timers.schedule(this::completeExit, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closed) {
+      completeExit(); // the runtime was closed: report the exit without waiting for the drain
+      return;
+    }
+    drained.whenComplete((v, e) -> {
+      timer.cancel(false);
+      completeExit();
     });
+  }
+
+  private void completeExit() {
+    exit.complete(process.exitValue());
   }
 
   @Override

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -68,7 +69,9 @@ public final class ProcessTaskRuntime implements TaskRuntime {
     this.settings = settings;
     this.newSession = settings.useSetsid() && Files.isExecutable(SETSID) && ProcFs.available();
     this.pumps = Executors.newCachedThreadPool(daemonThreads("iris-task-output"));
-    this.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("iris-task-timer"));
+    ScheduledThreadPoolExecutor timerPool = new ScheduledThreadPoolExecutor(1, daemonThreads("iris-task-timer"));
+    timerPool.setRemoveOnCancelPolicy(true); // drain timeouts are usually cancelled: do not keep them
+    this.timers = timerPool;
     this.killer = new ProcessTreeKiller(timers);
   }
 

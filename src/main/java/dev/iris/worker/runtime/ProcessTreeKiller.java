@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -50,7 +51,11 @@ final class ProcessTreeKiller {
    */
   CompletableFuture<Void> kill(ProcId root, boolean sessionLeader, Duration grace) {
     TreeKill kill = new TreeKill(root, sessionLeader, Math.max(0, grace.toMillis()));
-    timers.execute(kill::begin);
+    try {
+      timers.execute(kill::begin);
+    } catch (RejectedExecutionException closed) {
+      kill.done.completeExceptionally(new IllegalStateException("the task runtime is closed", closed));
+    }
     return kill.done;
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.iris.worker.Poll;
 import dev.iris.worker.proc.ProcFs;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +35,7 @@ class ProcessTaskRuntimeTest {
   @AfterEach
   void killEverythingStarted() throws Exception {
     if (tasks != null) {
-      tasks.close();
+      tasks.killAllAndClose();
     }
   }
 
@@ -83,7 +84,7 @@ class ProcessTaskRuntimeTest {
     List<String> pieces = t.sink.of(LineSink.STDOUT);
     assertThat(pieces).hasSizeGreaterThan(2);
     assertThat(String.join("", pieces)).isEqualTo(line);
-    assertThat(pieces).allSatisfy(p -> assertThat(p.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+    assertThat(pieces).allSatisfy(p -> assertThat(p.getBytes(StandardCharsets.UTF_8).length)
         .isLessThanOrEqualTo(16));
   }
 

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +34,7 @@ class ProcessTreeKillTest {
   @AfterEach
   void killEverythingStarted() throws Exception {
     if (tasks != null) {
-      tasks.close();
+      tasks.killAllAndClose();
     }
   }
 
@@ -103,7 +104,7 @@ class ProcessTreeKillTest {
           () -> foreign.toHandle().descendants().count() == 2);
       List<ProcessHandle> members = foreign.toHandle().descendants().toList();
 
-      t.runtime.killTree(foreign.toHandle(), Duration.ofSeconds(5)).get(20, java.util.concurrent.TimeUnit.SECONDS);
+      t.runtime.killTree(foreign.toHandle(), Duration.ofSeconds(5)).get(20, TimeUnit.SECONDS);
 
       assertThat(foreign.isAlive()).isFalse();
       assertThat(members).allSatisfy(m ->

@@ -8,13 +8,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Test fixture: a runtime plus every task started through it, so that each test can kill exactly the
  * processes it started (by their pids, never by name) when it ends.
  */
-final class TaskProcesses implements AutoCloseable {
+final class TaskProcesses {
   final ProcessTaskRuntime runtime;
   final RecordingSink sink = new RecordingSink();
   private final Path dir;
@@ -39,7 +40,7 @@ final class TaskProcesses implements AutoCloseable {
     return task;
   }
 
-  static int await(java.util.concurrent.CompletableFuture<Integer> future) throws Exception {
+  static int await(CompletableFuture<Integer> future) throws Exception {
     return future.get(20, TimeUnit.SECONDS);
   }
 
@@ -52,8 +53,8 @@ final class TaskProcesses implements AutoCloseable {
     return ids;
   }
 
-  @Override
-  public void close() throws Exception {
+  /** Kills every task started here (by pid) and closes the runtime. */
+  void killAllAndClose() throws Exception {
     for (RunningTask task : started) {
       task.kill(Duration.ZERO).get(20, TimeUnit.SECONDS);
     }
