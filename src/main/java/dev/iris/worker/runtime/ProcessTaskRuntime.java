@@ -82,6 +82,9 @@ public final class ProcessTaskRuntime implements TaskRuntime {
 
   @Override
   public RunningTask start(LaunchSpec spec, LineSink sink) {
+    if (timers.isShutdown()) {
+      throw new IllegalStateException("the task runtime is closed");
+    }
     Path directory = spec.workingDirectory().toAbsolutePath();
     String program = spec.argv().get(0);
     if (!Files.isDirectory(directory)) {

@@ -11,6 +11,7 @@ public interface TaskRuntime extends AutoCloseable {
    *
    * @throws TaskStartException when the command cannot start (no such program, not executable, no such
    *     working directory)
+   * @throws IllegalStateException after {@link #close()}
    */
   RunningTask start(LaunchSpec spec, LineSink sink);
 
