@@ -1,0 +1,228 @@
+package dev.iris.worker;
+
+import dev.iris.worker.proc.ProcFs;
+import dev.iris.worker.runtime.RunningTask;
+import dev.iris.worker.runtime.TaskRuntime;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The layout of a worker's work directory:
+ * <pre>
+ * &lt;root&gt;/tasks/&lt;task directory name&gt;/attempt-&lt;n&gt;/   the attempt's process working directory
+ * &lt;root&gt;/logs/...                                   task logs ({@link dev.iris.worker.logs.TaskLogStore})
+ * &lt;root&gt;/bundles/&lt;sha256&gt;.zip                       bundle cache, kept across runs
+ * &lt;root&gt;/pids/&lt;task directory name&gt;.attempt-&lt;n&gt;.pid  pid and start time of each started process
+ * </pre>
+ * Pid files live outside the attempt directory so that the task cannot clobber them by accident. At
+ * start-up {@link #cleanLeftovers} kills the process trees of an earlier run that are still alive, but
+ * only a recorded pid whose start time still matches (never by name, never anything unrecorded), and
+ * removes that run's task, log and pid directories.
+ */
+public final class WorkDirs {
+  private static final Logger log = LoggerFactory.getLogger(WorkDirs.class);
+  private static final Duration KILL_PATIENCE = Duration.ofSeconds(15);
+
+  private final Path root;
+
+  /** The layout under {@code root}; nothing is created until needed. */
+  public WorkDirs(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  /** What {@link #cleanLeftovers} did. */
+  public record LeftoverReport(int processTreesKilled, int entriesRemoved) {}
+
+  /** The work directory itself. */
+  public Path root() {
+    return root;
+  }
+
+  /** Parent of every task's attempt directories. */
+  public Path tasksDir() {
+    return root.resolve("tasks");
+  }
+
+  /** Where the task log store keeps its files. */
+  public Path logsDir() {
+    return root.resolve("logs");
+  }
+
+  /** Where the bundle cache keeps its files. */
+  public Path bundlesDir() {
+    return root.resolve("bundles");
+  }
+
+  /** Where started processes are recorded. */
+  public Path pidsDir() {
+    return root.resolve("pids");
+  }
+
+  /** The attempt's working directory (not created). */
+  public Path attemptDir(AttemptKey key) {
+    return tasksDir().resolve(key.taskDirectoryName()).resolve(key.attemptDirectoryName());
+  }
+
+  /** Creates the attempt's working directory, empty: anything left from before is removed first. */
+  public Path createAttemptDir(AttemptKey key) {
+    Path dir = attemptDir(key);
+    try {
+      deleteRecursively(dir);
+      return Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir, e);
+    }
+  }
+
+  /** Removes the attempt's working directory and pid file. */
+  public void deleteAttempt(AttemptKey key) {
+    try {
+      deleteRecursively(attemptDir(key));
+      Files.deleteIfExists(pidFile(key));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete the directory of " + key, e);
+    }
+  }
+
+  /**
+   * Records the task's pid and start time so a later run of the worker can kill it if it is left over.
+   *
+   * @return false when the process exited before its start time could be read (nothing to record)
+   */
+  public boolean recordProcess(AttemptKey key, RunningTask task) {
+    Optional<Instant> started = task.startInstant();
+    if (started.isEmpty()) {
+      return false;
+    }
+    try {
+      Files.createDirectories(pidsDir());
+      Files.writeString(pidFile(key), task.pid() + " " + started.get() + "\n", StandardCharsets.UTF_8);
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot record the pid of " + key, e);
+    }
+  }
+
+  /** Forgets the recorded process of an attempt (it has exited and its tree was cleaned up). */
+  public void forgetProcess(AttemptKey key) {
+    try {
+      Files.deleteIfExists(pidFile(key));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove the pid file of " + key, e);
+    }
+  }
+
+  /**
+   * Kills the still-running process trees recorded by an earlier run (SIGTERM, SIGKILL after
+   * {@code grace}) and removes the earlier run's tasks, logs and pids; the bundle cache is kept. Blocks
+   * until done: call it once at start-up, before any task starts, and off any event loop.
+   */
+  public LeftoverReport cleanLeftovers(TaskRuntime runtime, Duration grace) {
+    List<CompletableFuture<Void>> kills = new ArrayList<>();
+    for (Path pidFile : listFiles(pidsDir())) {
+      leftoverProcess(pidFile).ifPresent(handle -> {
+        log.info("killing leftover process tree {} recorded in {}", handle.pid(), pidFile.getFileName());
+        kills.add(runtime.killTree(handle, grace));
+      });
+    }
+    awaitAll(kills, grace.plus(KILL_PATIENCE));
+    int removed = 0;
+    for (Path dir : List.of(tasksDir(), logsDir(), pidsDir())) {
+      for (Path entry : listFiles(dir)) {
+        try {
+          deleteRecursively(entry);
+          removed++;
+        } catch (IOException e) {
+          log.warn("cannot remove leftover {}: {}", entry, e.toString());
+        }
+      }
+    }
+    return new LeftoverReport(kills.size(), removed);
+  }
+
+  private Path pidFile(AttemptKey key) {
+    return pidsDir().resolve(key.taskDirectoryName() + "." + key.attemptDirectoryName() + ".pid");
+  }
+
+  /** The recorded process, if it still runs with the recorded start time. */
+  private static Optional<ProcessHandle> leftoverProcess(Path pidFile) {
+    try {
+      String[] fields = Files.readString(pidFile, StandardCharsets.UTF_8).trim().split(" ");
+      long pid = Long.parseLong(fields[0]);
+      Instant recordedStart = Instant.parse(fields[1]);
+      return ProcFs.stat(pid)
+          .filter(stat -> stat.isLive() && stat.id().startInstant().equals(recordedStart))
+          .flatMap(stat -> ProcessHandle.of(pid));
+    } catch (IOException | RuntimeException e) {
+      // NumberFormatException, DateTimeParseException, missing field: a damaged file names nobody.
+      log.warn("ignoring unreadable pid file {}: {}", pidFile, e.toString());
+      return Optional.empty();
+    }
+  }
+
+  private static void awaitAll(List<CompletableFuture<Void>> kills, Duration timeout) {
+    try {
+      CompletableFuture.allOf(kills.toArray(CompletableFuture[]::new))
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("leftover processes may survive: {}", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static List<Path> listFiles(Path dir) {
+    List<Path> files = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return files;
+    }
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      stream.forEach(files::add);
+    } catch (IOException e) {
+      log.warn("cannot list {}: {}", dir, e.toString());
+    }
+    return files;
+  }
+
+  /** Deletes a file or directory tree without following symbolic links. */
+  static void deleteRecursively(Path path) throws IOException {
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Files.walkFileTree(path, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+        Files.delete(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+        if (e != null) {
+          throw e;
+        }
+        Files.delete(dir);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+}

@@ -1,0 +1,42 @@
+package dev.iris.worker.runtime;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What to run: the command line, the working directory and the environment.
+ *
+ * <p>Environment: the process inherits the worker's own environment and {@code environment} is applied
+ * on top (an entry here overrides the inherited value of the same name). So {@code PATH}, {@code HOME},
+ * {@code LANG} and {@code TMPDIR} reach the task unless the spec sets them. The program
+ * ({@code argv.get(0)}) is looked up in the resulting {@code PATH} when it contains no {@code /}, and
+ * relative to {@code workingDirectory} when it does.
+ *
+ * @param argv the program followed by its arguments; not empty
+ * @param workingDirectory the directory the process starts in; must exist
+ * @param environment variables set on top of the inherited environment
+ */
+public record LaunchSpec(List<String> argv, Path workingDirectory, Map<String, String> environment) {
+
+  /** Validates and copies the arguments. */
+  public LaunchSpec {
+    argv = List.copyOf(argv);
+    Objects.requireNonNull(workingDirectory, "workingDirectory");
+    environment = Map.copyOf(environment);
+    if (argv.isEmpty() || argv.get(0).isEmpty()) {
+      throw new IllegalArgumentException("argv must name a program");
+    }
+    for (String name : environment.keySet()) {
+      if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
+        throw new IllegalArgumentException("invalid environment variable name '" + name + "'");
+      }
+    }
+  }
+
+  /** A spec running {@code /bin/sh -c script} in {@code workingDirectory} with extra environment. */
+  public static LaunchSpec shell(String script, Path workingDirectory, Map<String, String> environment) {
+    return new LaunchSpec(List.of("/bin/sh", "-c", script), workingDirectory, environment);
+  }
+}

@@ -1,0 +1,2 @@
+/** Sampling the resource usage of a task's process tree (memory, CPU, process count) and its disk use. */
+package dev.iris.worker.usage;

@@ -1,0 +1,117 @@
+package dev.iris.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.iris.worker.proc.ProcFs;
+import dev.iris.worker.proc.ProcId;
+import dev.iris.worker.proc.ProcessTree;
+import dev.iris.worker.runtime.LaunchSpec;
+import dev.iris.worker.runtime.LineSink;
+import dev.iris.worker.runtime.ProcessTaskRuntime;
+import dev.iris.worker.runtime.RunningTask;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WorkDirsTest {
+  private static final AttemptKey KEY = new AttemptKey("job-7/task-0", 2);
+
+  @TempDir Path root;
+  private final ProcessTaskRuntime runtime = new ProcessTaskRuntime();
+  private final List<RunningTask> started = new ArrayList<>();
+
+  @AfterEach
+  void killEverythingStarted() throws Exception {
+    for (RunningTask task : started) {
+      task.kill(Duration.ZERO).get(20, TimeUnit.SECONDS);
+    }
+    runtime.close();
+  }
+
+  private RunningTask startIn(Path dir, String script) {
+    RunningTask task = runtime.start(LaunchSpec.shell(script, dir, Map.of()), LineSink.discard());
+    started.add(task);
+    return task;
+  }
+
+  @Test
+  void attemptsGetTheirOwnDirectoriesUnderTasks() {
+    WorkDirs dirs = new WorkDirs(root);
+    Path attempt = dirs.createAttemptDir(KEY);
+    assertThat(attempt).isEqualTo(root.resolve("tasks/job-7_2Ftask-0/attempt-2")).isEmptyDirectory();
+    assertThat(dirs.logsDir()).isEqualTo(root.resolve("logs"));
+    assertThat(dirs.bundlesDir()).isEqualTo(root.resolve("bundles"));
+
+    dirs.deleteAttempt(KEY);
+    assertThat(attempt).doesNotExist();
+  }
+
+  @Test
+  void directoryNamesAreSafeAndDistinct() {
+    assertThat(new AttemptKey("a/b", 0).taskDirectoryName()).isEqualTo("a_2Fb");
+    assertThat(new AttemptKey("a_2Fb", 0).taskDirectoryName()).isEqualTo("a_5F2Fb");
+    assertThat(new AttemptKey("..", 0).taskDirectoryName()).isEqualTo("_2E.");
+    assertThat(new AttemptKey("x".repeat(500), 0).taskDirectoryName()).hasSizeLessThanOrEqualTo(200)
+        .isNotEqualTo(new AttemptKey("x".repeat(501), 0).taskDirectoryName());
+    assertThatThrownBy(() -> new AttemptKey(" ", 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new AttemptKey("t", -1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void leftoversOfAnEarlierRunAreKilledAndRemoved() throws Exception {
+    WorkDirs earlierRun = new WorkDirs(root);
+    RunningTask task = startIn(earlierRun.createAttemptDir(KEY), "sleep 1000 & sleep 1000; wait");
+    assertThat(earlierRun.recordProcess(KEY, task)).isTrue();
+    Poll.until(Duration.ofSeconds(5), "the tree to start", () -> ProcessTree.membersOf(task.pid()).size() == 3);
+    List<ProcId> tree = ProcessTree.membersOf(task.pid()).stream().map(s -> s.id()).toList();
+    Files.createDirectories(root.resolve("logs/job-7_2Ftask-0/attempt-2"));
+    Files.createDirectories(root.resolve("bundles"));
+    Files.writeString(root.resolve("bundles/cached.zip"), "kept");
+
+    WorkDirs.LeftoverReport report;
+    try (ProcessTaskRuntime restarted = new ProcessTaskRuntime()) {
+      report = new WorkDirs(root).cleanLeftovers(restarted, Duration.ofSeconds(5));
+    }
+
+    assertThat(report).isEqualTo(new WorkDirs.LeftoverReport(1, 3));
+    assertThat(tree).noneMatch(ProcFs::isLive);
+    assertThat(root.resolve("tasks")).isEmptyDirectory();
+    assertThat(root.resolve("logs")).isEmptyDirectory();
+    assertThat(root.resolve("pids")).isEmptyDirectory();
+    assertThat(root.resolve("bundles/cached.zip")).hasContent("kept");
+  }
+
+  @Test
+  void aRecordedPidWhoseStartTimeDiffersIsNotKilled() throws Exception {
+    WorkDirs dirs = new WorkDirs(root);
+    RunningTask bystander = startIn(root, "sleep 1000");
+    Files.createDirectories(dirs.pidsDir());
+    Files.writeString(dirs.pidsDir().resolve("reused.attempt-0.pid"), bystander.pid() + " 2001-01-01T00:00:00Z\n");
+    Files.writeString(dirs.pidsDir().resolve("garbage.attempt-0.pid"), "not a pid file");
+
+    WorkDirs.LeftoverReport report = dirs.cleanLeftovers(runtime, Duration.ofSeconds(1));
+
+    assertThat(report.processTreesKilled()).isZero();
+    assertThat(ProcessHandle.of(bystander.pid()).map(ProcessHandle::isAlive)).contains(true);
+    assertThat(dirs.pidsDir()).isEmptyDirectory();
+  }
+
+  @Test
+  void aForgottenProcessIsNotKilled() throws Exception {
+    WorkDirs dirs = new WorkDirs(root);
+    RunningTask task = startIn(dirs.createAttemptDir(KEY), "sleep 1000");
+    dirs.recordProcess(KEY, task);
+    dirs.forgetProcess(KEY);
+
+    assertThat(dirs.cleanLeftovers(runtime, Duration.ofSeconds(1)).processTreesKilled()).isZero();
+    assertThat(ProcessHandle.of(task.pid()).map(ProcessHandle::isAlive)).contains(true);
+  }
+}
