@@ -101,6 +101,11 @@ public final class GrpcControllerLink implements ControllerService {
   }
 
   @Override
+  public Future<dev.iris.rpc.Worker.FetchTaskLogsResponse> fetchTaskLogs(Controller.FetchTaskLogsRequest request) {
+    return GrpcUnary.call(client, server, ControllerServiceGrpcClient.FetchTaskLogs, request, timeoutMs);
+  }
+
+  @Override
   public Future<ReadStream<ClusterEvent>> watchEvents(Controller.WatchEventsRequest request) {
     return client.request(server, ControllerServiceGrpcClient.WatchEvents)
         .recover(t -> Future.failedFuture(new RpcException(GrpcStatus.UNAVAILABLE,
