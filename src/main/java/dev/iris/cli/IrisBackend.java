@@ -1,6 +1,17 @@
 package dev.iris.cli;
 
+import dev.iris.cli.request.EndpointListRequest;
+import dev.iris.cli.request.JobKillRequest;
+import dev.iris.cli.request.JobListRequest;
+import dev.iris.cli.request.JobLogsRequest;
+import dev.iris.cli.request.JobRunRequest;
+import dev.iris.cli.request.JobStatusRequest;
 import dev.iris.cli.request.StartControllerRequest;
+import dev.iris.cli.request.TaskListRequest;
+import dev.iris.cli.request.TaskStatusRequest;
+import dev.iris.cli.request.WorkerListRequest;
+import dev.iris.client.IrisClient;
+import dev.iris.client.IrisException;
 import dev.iris.controller.ControllerNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,6 +25,61 @@ import java.util.concurrent.TimeUnit;
  * machinery has not landed yet still answer from {@link NotAvailableBackend}.
  */
 public class IrisBackend extends NotAvailableBackend {
+  private final ClientCommands client = new ClientCommands(c -> IrisClient.remote(c.host() + ":" + c.port()));
+
+  /** Runs a client command, turning the client's refusals into one-line CLI failures. */
+  private static int oneLine(java.util.function.Supplier<Integer> command) {
+    try {
+      return command.get();
+    } catch (IrisException e) {
+      throw CliException.failure(e.getMessage());
+    }
+  }
+
+  @Override
+  public int runJob(JobRunRequest r, CliOutput o) {
+    return oneLine(() -> client.runJob(r, o));
+  }
+
+  @Override
+  public int jobStatus(JobStatusRequest r, CliOutput o) {
+    return oneLine(() -> client.jobStatus(r, o));
+  }
+
+  @Override
+  public int listJobs(JobListRequest r, CliOutput o) {
+    return oneLine(() -> client.listJobs(r, o));
+  }
+
+  @Override
+  public int jobLogs(JobLogsRequest r, CliOutput o) {
+    return oneLine(() -> client.jobLogs(r, o));
+  }
+
+  @Override
+  public int killJob(JobKillRequest r, CliOutput o) {
+    return oneLine(() -> client.killJob(r, o));
+  }
+
+  @Override
+  public int listTasks(TaskListRequest r, CliOutput o) {
+    return oneLine(() -> client.listTasks(r, o));
+  }
+
+  @Override
+  public int taskStatus(TaskStatusRequest r, CliOutput o) {
+    return oneLine(() -> client.taskStatus(r, o));
+  }
+
+  @Override
+  public int listWorkers(WorkerListRequest r, CliOutput o) {
+    return oneLine(() -> client.listWorkers(r, o));
+  }
+
+  @Override
+  public int listEndpoints(EndpointListRequest r, CliOutput o) {
+    return oneLine(() -> client.listEndpoints(r, o));
+  }
 
   @Override
   public int startController(StartControllerRequest request, CliOutput output) {

@@ -110,9 +110,9 @@ public final class GrpcControllerLink implements ControllerService {
     return client.request(server, ControllerServiceGrpcClient.WatchEvents)
         .recover(t -> Future.failedFuture(new RpcException(GrpcStatus.UNAVAILABLE,
             "cannot reach " + server + ": " + t.getMessage())))
-        .compose(req -> req.end(request).compose(v -> req.response()))
-        .compose(resp -> resp.status() != null && resp.status() != GrpcStatus.OK
-            ? Future.failedFuture(new RpcException(resp.status(), resp.statusMessage()))
-            : Future.succeededFuture(resp));
+        .compose(req -> req.end(request).compose(v -> req.response())
+            .compose(resp -> resp.status() != null && resp.status() != GrpcStatus.OK
+                ? Future.failedFuture(new RpcException(resp.status(), resp.statusMessage()))
+                : Future.succeededFuture(new WatchStream(req, resp))));
   }
 }
