@@ -51,13 +51,50 @@ final class ClientCommands {
       o.err().println("iris: submitted job " + job.id() + " (" + r.job().replicas() + " task(s)); following its logs"
           + (o.interactive() ? " (Ctrl+C detaches, the job keeps running)" : ""));
       try {
-        JobStatus end = job.wait(null, true, null, line -> o.out().println(line));
+        Progress bar = new Progress(o);
+        JobStatus end = iris.wait(job.id(), null, true, null, bar::line, o.interactive() ? bar::update : null);
+        bar.clear();
         o.err().println("iris: job " + job.id() + " SUCCEEDED (" + end.getTasksSucceeded() + "/" + end.getNumTasks()
             + " tasks)");
         return ExitCodes.OK;
       } catch (JobFailedException e) {
         o.err().println("iris: " + e.getMessage());
         return ExitCodes.FAILURE;
+      }
+    }
+  }
+
+  /** Log lines to stdout, and on a terminal one live line of task counts on stderr, redrawn in place. */
+  private static final class Progress {
+    private final CliOutput o;
+    private String shown = "";
+
+    Progress(CliOutput o) {
+      this.o = o;
+    }
+
+    synchronized void line(String text) {
+      clear();
+      o.out().println(text);
+      o.out().flush();
+      if (!shown.isEmpty()) {
+        o.err().print(shown);
+        o.err().flush();
+      }
+    }
+
+    synchronized void update(JobStatus s) {
+      String text = "\r[" + s.getJobId() + " " + JobStates.name(s.getState()) + ": " + counts(s) + "]";
+      clear();
+      shown = text;
+      o.err().print(text);
+      o.err().flush();
+    }
+
+    synchronized void clear() {
+      if (!shown.isEmpty()) {
+        o.err().print("\r" + " ".repeat(shown.length()) + "\r");
+        o.err().flush();
       }
     }
   }

@@ -154,7 +154,13 @@ public final class IrisClient implements AutoCloseable {
    */
   public JobStatus wait(String jobId, Duration timeout, boolean streamLogs, Integer streamTaskIndex,
       Consumer<String> out) {
-    JobWaiter waiter = new JobWaiter(this, jobId, streamLogs, streamTaskIndex, out);
+    return wait(jobId, timeout, streamLogs, streamTaskIndex, out, null);
+  }
+
+  /** As {@link #wait(String, Duration, boolean, Integer, Consumer)}, also telling {@code progress} as tasks change state. */
+  public JobStatus wait(String jobId, Duration timeout, boolean streamLogs, Integer streamTaskIndex,
+      Consumer<String> out, Consumer<JobStatus> progress) {
+    JobWaiter waiter = new JobWaiter(this, jobId, streamLogs, streamTaskIndex, out, progress);
     JobStatus end;
     try {
       end = waiter.start().toCompletionStage().toCompletableFuture()

@@ -29,6 +29,9 @@ final class JobWaiter {
   private final boolean streamLogs;
   private final Integer only;
   private final Consumer<String> out;
+  private final Consumer<JobStatus> progress;
+  private boolean progressDue;
+  private long progressTimer = -1;
   private final Promise<JobStatus> done = Promise.promise();
   private final Map<Integer, Tail> tails = new HashMap<>();
   private Context context;
@@ -46,7 +49,9 @@ final class JobWaiter {
     boolean finished;
   }
 
-  JobWaiter(IrisClient client, String jobId, boolean streamLogs, Integer only, Consumer<String> out) {
+  JobWaiter(IrisClient client, String jobId, boolean streamLogs, Integer only, Consumer<String> out,
+      Consumer<JobStatus> progress) {
+    this.progress = progress;
     this.client = client;
     this.jobId = jobId;
     this.streamLogs = streamLogs;
@@ -60,6 +65,9 @@ final class JobWaiter {
       watch();
       if (streamLogs) {
         timer = client.vertx().setPeriodic(TAIL_INTERVAL_MS, id -> tailAll(false));
+      }
+      if (progress != null) {
+        progressTimer = client.vertx().setPeriodic(TAIL_INTERVAL_MS, id -> reportProgress());
       }
     });
     return done.future();
@@ -101,8 +109,24 @@ final class JobWaiter {
     }
   }
 
+  private void reportProgress() {
+    if (!progressDue || finishing) {
+      return;
+    }
+    progressDue = false;
+    client.controller().getJobStatus(Controller.GetJobStatusRequest.newBuilder().setJobId(jobId).build())
+        .onSuccess(r -> {
+          if (!finishing) {
+            progress.accept(r.getJob());
+          }
+        });
+  }
+
   private void onEvent(ClusterEvent e) {
     lastSequence = Math.max(lastSequence, e.getSequence());
+    if (e.getKind() == EventKind.EVENT_KIND_TASK_STATE_CHANGED) {
+      progressDue = true;
+    }
     if (e.getKind() == EventKind.EVENT_KIND_TASK_STATE_CHANGED && streamLogs) {
       TaskId task;
       try {
@@ -192,6 +216,9 @@ final class JobWaiter {
     stopped = true;
     if (timer >= 0) {
       client.vertx().cancelTimer(timer);
+    }
+    if (progressTimer >= 0) {
+      client.vertx().cancelTimer(progressTimer);
     }
     if (stream != null) {
       stream.handler(null);
