@@ -213,7 +213,7 @@ public final class Job {
       return Result.ignored(id() + " already finished " + state);
     }
     List<Effect> effects = new ArrayList<>();
-    error = reason;
+    error = reason == null ? "" : reason;
     killUnfinished(reason, now, effects);
     rollup(now, effects);
     return Result.of(effects);

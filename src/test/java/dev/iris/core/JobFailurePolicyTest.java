@@ -175,6 +175,18 @@ class JobFailurePolicyTest {
   }
 
   @Test
+  void aKillWithoutAReasonStillEndsTheJobAndReleasesEveryAttempt() {
+    Driver d = new Driver(spec(2));
+    d.running(0, "w0");
+    Job.Result r = d.kill(null);
+    assertThat(effects(r, Effect.AttemptEnded.class)).containsExactly(ended(0, 0, "w0", true));
+    assertThat(effects(r, Effect.JobChanged.class)).singleElement()
+        .satisfies(j -> assertThat(j.to()).isEqualTo(JobState.KILLED));
+    assertThat(d.job.state()).isEqualTo(JobState.KILLED);
+    assertThat(d.job.error()).isEqualTo("task-0: KILLED");
+  }
+
+  @Test
   void killingAFinishedJobIsIgnored() {
     Driver d = new Driver(spec(1));
     d.running(0, "w0");
