@@ -213,7 +213,7 @@ public final class Job {
       return Result.ignored(id() + " already finished " + state);
     }
     List<Effect> effects = new ArrayList<>();
-    error = reason;
+    error = reason == null ? "" : reason;
     killUnfinished(reason, now, effects);
     rollup(now, effects);
     return Result.of(effects);
@@ -254,7 +254,9 @@ public final class Job {
       task.finish(exitCode, error, now);
     }
     move(task, to, attempt.attemptId(), attempt.workerId(), error, effects);
-    if (spec.isGang() && (end == End.FAILED || end == End.WORKER_FAILED)) {
+    // Only an end the worker observed cascades; a sibling ended by the cascade (stopOnWorker) cascades no
+    // further, so each sibling ends once, named after the member that failed, without recursion.
+    if (spec.isGang() && !stopOnWorker && (end == End.FAILED || end == End.WORKER_FAILED)) {
       String why = "coscheduled sibling " + task.id().shortName() + " failed";
       for (Task sibling : tasks) {
         if (sibling != task && sibling.state().isActive()) {
