@@ -28,11 +28,20 @@ final class WorkerTesting {
     }
   }
 
+  /** Waits until {@code check} holds; exceptions from it count as "not yet". */
   static void eventually(Duration timeout, String what, Check check) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!check.ok()) {
+    Exception last = null;
+    while (true) {
+      try {
+        if (check.ok()) {
+          return;
+        }
+      } catch (Exception e) {
+        last = e; // not there yet (e.g. NOT_FOUND before the task arrives)
+      }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what, last);
       }
       Thread.sleep(20);
     }
