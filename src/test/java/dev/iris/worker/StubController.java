@@ -27,6 +27,7 @@ final class StubController implements ControllerService {
   final Map<String, byte[]> bundles = new ConcurrentHashMap<>();
   final AtomicInteger reportsToRefuse = new AtomicInteger();
   final AtomicInteger refusedReports = new AtomicInteger();
+  final java.util.concurrent.atomic.AtomicBoolean reregisterNext = new java.util.concurrent.atomic.AtomicBoolean();
   volatile long heartbeatIntervalMs = 100;
 
   /** The states reported for one attempt, in order. */
@@ -56,7 +57,8 @@ final class StubController implements ControllerService {
   @Override
   public Future<Controller.HeartbeatResponse> heartbeat(Controller.HeartbeatRequest request) {
     heartbeats.add(request);
-    return Future.succeededFuture(Controller.HeartbeatResponse.getDefaultInstance());
+    return Future.succeededFuture(Controller.HeartbeatResponse.newBuilder()
+        .setReregister(reregisterNext.getAndSet(false)).build());
   }
 
   @Override

@@ -66,6 +66,18 @@ class WorkerServiceTest {
   }
 
   @Test
+  void registersAgainWhenAHeartbeatAnswerSaysSo() throws Exception {
+    await(worker.runTask(shTask("again", 0, 0, "sleep 30").build()));
+    awaitState("again/task-0", TaskState.TASK_STATE_RUNNING);
+    controller.reregisterNext.set(true);
+    eventually(WAIT, "a second registration", () -> controller.registrations.size() >= 2);
+    assertThat(controller.registrations.get(1).getTasksList()).extracting(t -> t.getTaskId() + ":" + t.getState())
+        .containsExactly("again/task-0:TASK_STATE_RUNNING");
+    int beats = controller.heartbeats.size();
+    eventually(WAIT, "heartbeats after registering again", () -> controller.heartbeats.size() > beats + 1);
+  }
+
+  @Test
   void runsATaskReportingEachPhaseInOrder() throws Exception {
     Worker.RunTaskResponse r = await(worker.runTask(shTask("ok", 0, 0, "echo hello").build()));
     assertThat(r.getState()).isEqualTo(TaskState.TASK_STATE_ASSIGNED);
