@@ -87,6 +87,36 @@ public record WorkerConfig(String workerId, String host, int port, String advert
         controllerAddress, from, to);
   }
 
+  /**
+   * A worker id for a worker process: this machine's host name, then {@code -<port>}, or a short random
+   * suffix when the port is picked at start (0). Characters the controller refuses become {@code -}.
+   */
+  public static String defaultWorkerId(int port) {
+    String host = MachineProbe.hostname().replaceAll("[^A-Za-z0-9._:-]", "-");
+    if (host.isEmpty() || !Character.isLetterOrDigit(host.charAt(0))) {
+      host = "worker" + host;
+    }
+    String suffix = port > 0 ? Integer.toString(port)
+        : Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36, 36L * 36 * 36 * 36 * 36 * 36), 36);
+    String id = host + "-" + suffix;
+    return id.length() > 128 ? id.substring(id.length() - 128) : id;
+  }
+
+  /**
+   * The host to advertise for a bind address: the address itself, or for a wildcard ({@code 0.0.0.0},
+   * {@code ::}) this machine's address (loopback when it has none).
+   */
+  public static String advertiseHostFor(String bindHost) {
+    if (!bindHost.equals("0.0.0.0") && !bindHost.equals("::") && !bindHost.equals("[::]")) {
+      return bindHost;
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostAddress();
+    } catch (java.io.IOException e) {
+      return "127.0.0.1";
+    }
+  }
+
   /** Whether the worker serves no network port (event bus only). */
   public boolean busOnly() {
     return port == -1;
