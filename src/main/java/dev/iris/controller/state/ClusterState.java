@@ -20,10 +20,12 @@ import dev.iris.scheduler.Plan;
 import dev.iris.scheduler.WorkerView;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * All controller state and the only code that changes it. Every command applies the domain core, then
@@ -329,9 +331,10 @@ public final class ClusterState {
   }
 
   private void reconcile(WorkerRecord w, List<AttemptReport> reported, long now) {
-    Map<TaskId, AttemptReport> byTask = new HashMap<>();
+    // a worker may list several attempts of one task (an ended one next to its retry), in any order
+    Map<TaskId, Set<Integer>> listed = new HashMap<>();
     for (AttemptReport r : reported) {
-      byTask.put(r.task(), r);
+      listed.computeIfAbsent(r.task(), t -> new HashSet<>()).add(r.attemptId());
       WorkerRecord.Holding h = w.holdings().get(r.task());
       if (h != null && h.attemptId() == r.attemptId()) {
         report(w.id(), r, now);
@@ -342,7 +345,7 @@ public final class ClusterState {
       }
     }
     for (WorkerRecord.Holding h : List.copyOf(w.holdings().values())) {
-      if (byTask.containsKey(h.task()) && byTask.get(h.task()).attemptId() == h.attemptId()) {
+      if (listed.getOrDefault(h.task(), Set.of()).contains(h.attemptId())) {
         continue;
       }
       Job job = jobs.get(h.task().job());
