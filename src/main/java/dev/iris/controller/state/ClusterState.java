@@ -80,7 +80,16 @@ public final class ClusterState {
       }
     }
     if (existing != null) {
+      // the old job's descendants may still run: stop them (releasing what they hold) before forgetting them
+      for (JobId child : childrenOf(id)) {
+        if (jobs.containsKey(child)) {
+          terminate(child, "killed: parent job " + id + " was resubmitted", now);
+        }
+      }
       forget(id);
+      if (parent != null) {
+        children.getOrDefault(parent, new ArrayList<>()).remove(id);
+      }
     }
     if (bundle != null && bundle.length > 0) {
       bundles.put(spec.bundleHash(), bundle);
