@@ -161,12 +161,28 @@ public final class ClusterState {
     return !queue.isEmpty();
   }
 
-  /** Re-checks and commits a plan; returns how many assignments were committed. */
+  /**
+   * Re-checks and commits a plan; returns how many assignments were committed. The assignments of a
+   * coscheduled job are committed all together or, when any of them no longer holds, not at all.
+   */
   public int commit(Plan plan, long now) {
     int committed = 0;
+    Map<JobId, List<Assignment>> gangs = null;
     for (Assignment a : plan.assignments()) {
-      if (commitOne(a, now)) {
-        committed++;
+      Job job = jobs.get(a.task().job());
+      if (job != null && job.spec().isGang()) {
+        if (gangs == null) {
+          gangs = new LinkedHashMap<>();
+        }
+        gangs.computeIfAbsent(job.id(), id -> new ArrayList<>()).add(a);
+      }
+    }
+    for (Assignment a : plan.assignments()) {
+      List<Assignment> gang = gangs == null ? null : gangs.remove(a.task().job());
+      if (gang != null) {
+        committed += commitGang(gang, now);
+      } else if (gangs == null || !isGangMember(a)) {
+        committed += commitOne(a, now) ? 1 : 0;
       }
     }
     plan.pendingReasons().forEach((id, reason) -> {
@@ -178,17 +194,43 @@ public final class ClusterState {
     return committed;
   }
 
-  private boolean commitOne(Assignment a, long now) {
+  private boolean isGangMember(Assignment a) {
+    Job job = jobs.get(a.task().job());
+    return job != null && job.spec().isGang();
+  }
+
+  private int commitGang(List<Assignment> members, long now) {
+    Set<String> distinct = new HashSet<>();
+    for (Assignment a : members) {
+      if (!distinct.add(a.workerId()) || !committable(a)) {
+        return 0;
+      }
+    }
+    int committed = 0;
+    for (Assignment a : members) {
+      committed += commitOne(a, now) ? 1 : 0;
+    }
+    return committed;
+  }
+
+  /** The plan's assumptions still hold: task PENDING, worker alive and not suspect, room and constraints. */
+  private boolean committable(Assignment a) {
     Job job = jobs.get(a.task().job());
     WorkerRecord w = workers.get(a.workerId());
-    if (job == null || job.isFinished() || w == null || !w.isSchedulable()) {
+    if (job == null || job.isFinished() || w == null || !w.isSchedulable() || a.task().index() >= job.numTasks()) {
       return false;
     }
+    return job.task(a.task().index()).state() == TaskState.PENDING && w.free().fits(job.spec().resources())
+        && job.spec().constraints().stream().allMatch(c -> c.matches(w.attributes()));
+  }
+
+  private boolean commitOne(Assignment a, long now) {
+    if (!committable(a)) {
+      return false;
+    }
+    Job job = jobs.get(a.task().job());
+    WorkerRecord w = workers.get(a.workerId());
     Task task = job.task(a.task().index());
-    if (task.state() != TaskState.PENDING || !w.free().fits(job.spec().resources())
-        || !job.spec().constraints().stream().allMatch(c -> c.matches(w.attributes()))) {
-      return false;
-    }
     Job.Result r = job.assign(task.index(), w.id(), now);
     if (r.wasIgnored()) {
       return false;
