@@ -200,11 +200,16 @@ public final class ClusterState {
   }
 
   private int commitGang(List<Assignment> members, long now) {
-    Set<String> distinct = new HashSet<>();
+    Set<String> distinctWorkers = new HashSet<>();
+    Set<TaskId> distinctTasks = new HashSet<>();
     for (Assignment a : members) {
-      if (!distinct.add(a.workerId()) || !committable(a)) {
+      if (!distinctWorkers.add(a.workerId()) || !distinctTasks.add(a.task()) || !committable(a)) {
         return 0;
       }
+    }
+    // whole means every pending task (a plan for an earlier job of the same id may cover fewer)
+    if (distinctTasks.size() != jobs.get(members.get(0).task().job()).count(TaskState.PENDING)) {
+      return 0;
     }
     int committed = 0;
     for (Assignment a : members) {

@@ -233,4 +233,21 @@ class CoscheduledJobTest {
     assertThat(s.drain().commands()).isEmpty();
     s.assertConsistent();
   }
+
+  @Test
+  void aGangPlanForAnEarlierJobOfTheSameIdDoesNotHalfPlaceTheNewOne() {
+    slices();
+    s.submit(spec("g").replicas(2).cpu(4).gang(SLICE));
+    Plan plan = s.plan(); // g/task-0 and g/task-1 onto "small"
+    s.state.terminate(dev.iris.core.JobId.of("g"), "user", s.now);
+    s.submit(spec("g").replicas(3).cpu(4).gang(SLICE)); // same id, a gang of three
+
+    assertThat(s.state.commit(plan, s.now)).isZero();
+
+    assertThat(s.counts("g")).isEqualTo(Map.of(PENDING, 3));
+    assertThat(s.holdings("a0")).isEmpty();
+    assertThat(s.schedule()).isEqualTo(3);
+    assertThat(s.placements()).isEqualTo(Map.of("g/task-0", "b0", "g/task-1", "b1", "g/task-2", "b2"));
+    s.assertConsistent();
+  }
 }
