@@ -55,11 +55,11 @@ class ClusterStateProperties {
     Arbitrary<Kind> kind = Arbitraries.frequency(
         Tuple.of(5, Kind.SUBMIT), Tuple.of(5, Kind.SCHEDULE), Tuple.of(1, Kind.HOLD_PLAN),
         Tuple.of(1, Kind.COMMIT_HELD), Tuple.of(8, Kind.REPORT), Tuple.of(2, Kind.STALE_REPORT),
-        Tuple.of(2, Kind.DELIVERY_FAILED), Tuple.of(3, Kind.HEARTBEAT), Tuple.of(1, Kind.REREGISTER),
+        Tuple.of(2, Kind.DELIVERY_FAILED), Tuple.of(3, Kind.HEARTBEAT), Tuple.of(2, Kind.REREGISTER),
         Tuple.of(3, Kind.ADVANCE), Tuple.of(2, Kind.LIVENESS), Tuple.of(1, Kind.EXPIRE),
         Tuple.of(1, Kind.TERMINATE), Tuple.of(1, Kind.ENDPOINT));
-    Arbitrary<Integer> n = Arbitraries.integers().between(0, 1_000);
-    return Combinators.combine(kind, n, n, n).as(Op::new).list().ofMinSize(1).ofMaxSize(80);
+    Arbitrary<Integer> n = Arbitraries.integers().between(0, 2_047);
+    return Combinators.combine(kind, n, n, n).as(Op::new).list().ofMinSize(20).ofMaxSize(120);
   }
 
   @Property(tries = 400)
@@ -78,17 +78,15 @@ class ClusterStateProperties {
     long lastSequence;
 
     Run() {
-      for (int i = 0; i < 4; i++) {
+      for (int i = 0; i < 5; i++) {
         s.worker(registration(i));
       }
-      s.worker(registration(4));
     }
 
+    /** Slice s0 of three workers (w0-w2) and slice s1 of two (w3, w4), w4 smaller. */
     static WorkerRecord.Registration registration(int i) {
-      return i < 4
-          ? Store.registration("w" + i, Resources.of(4, 64 * Store.GIB), SLICE, "s" + (i / 2),
-              Scheduler.WORKER_INDEX_ATTRIBUTE, String.valueOf(i % 2))
-          : Store.registration("w" + i, Resources.of(2, 64 * Store.GIB));
+      return Store.registration("w" + i, Resources.of(i < 4 ? 4 : 2, 64 * Store.GIB), SLICE, i < 3 ? "s0" : "s1",
+          Scheduler.WORKER_INDEX_ATTRIBUTE, String.valueOf(i < 3 ? i : i - 3));
     }
 
     void apply(Op op) {
@@ -145,8 +143,18 @@ class ClusterStateProperties {
         }
         case HEARTBEAT -> s.state.heartbeat("w" + a % 5, listed("w" + a % 5, b, c), s.now);
         case REREGISTER -> s.state.registerWorker(registration(a % 5), listed("w" + a % 5, b, c), s.now);
-        case ADVANCE -> s.advance(a * 3L);
-        case LIVENESS -> s.state.checkWorkerLiveness(s.now);
+        case ADVANCE -> s.advance(a * 4L);
+        case LIVENESS -> {
+          if (b % 3 == 0) { // a silence: every worker not heard from in the last 6 s is lost
+            s.advance(6_000);
+            for (int i = 0; i < 5; i++) {
+              if ((c >> i & 1) == 1) {
+                s.state.heartbeat("w" + i, listed("w" + i, -1, 0), s.now - 1_000);
+              }
+            }
+          }
+          s.state.checkWorkerLiveness(s.now);
+        }
         case EXPIRE -> s.state.expireSchedulingTimeouts(s.now);
         case TERMINATE -> {
           JobId id = JobId.of(b % 2 == 0 ? "j" + a % 5 : "j" + a % 5 + "/c");
@@ -168,8 +176,8 @@ class ClusterStateProperties {
 
     /**
      * What a worker lists on a heartbeat: its active attempts selected by the bits of {@code mask}, each
-     * as the controller knows it or (bits of {@code ends}) already ended, and now and then one it should
-     * not run.
+     * as the controller knows it or (bits of {@code ends}) already ended, then perhaps the ended attempts
+     * it still keeps, and now and then one it should not run.
      */
     List<AttemptReport> listed(String workerId, int mask, int ends) {
       List<AttemptReport> out = new ArrayList<>();
@@ -180,6 +188,15 @@ class ClusterStateProperties {
           TaskState st = (ends >> (bit % 10) & 1) == 1 ? (bit % 2 == 0 ? TaskState.SUCCEEDED : TaskState.FAILED)
               : t.state();
           out.add(new AttemptReport(t.id(), t.currentAttemptId(), st, st == TaskState.FAILED ? 1 : 0, "", null));
+        }
+      }
+      if ((ends >> 10 & 1) == 1) { // ended attempts it still keeps, after the current ones
+        for (Task t : tasks(t -> true)) {
+          for (TaskAttempt at : t.attempts()) {
+            if (!at.isActive() && at.workerId().equals(workerId)) {
+              out.add(new AttemptReport(t.id(), at.attemptId(), at.state(), at.exitCode(), "", null));
+            }
+          }
         }
       }
       if (ends % 7 == 0) {
