@@ -291,6 +291,28 @@ class WorkerMembershipTest {
   }
 
   @Test
+  void aWorkerReRegisteringWithLessCapacityThanItHoldsHasNoRoomLeft() {
+    s.worker("w1", 4).worker("w2", 4);
+    s.submit("j", 1, 3);
+    s.schedule();
+    s.report("j/task-0", RUNNING);
+    assertThat(s.placements()).isEqualTo(Map.of("j/task-0", "w1"));
+
+    // same worker, same address, now announcing 2 cpu, still running the 3-cpu task
+    s.state.registerWorker(Store.registration("w1", dev.iris.core.Resources.of(2, 64 * Store.GIB)),
+        List.of(new AttemptReport(TaskId.parse("j/task-0"), 0, RUNNING, 0, "", null)), s.now);
+
+    assertThat(s.taskState("j/task-0")).isEqualTo(RUNNING);
+    assertThat(s.w("w1").free().cpu()).isZero();
+    // the scheduler still works, and puts nothing more on w1
+    s.submit("k", 1, 1);
+    assertThat(s.schedule()).isEqualTo(1);
+    assertThat(s.placements()).containsEntry("k/task-0", "w2");
+    s.report("j/task-0", SUCCEEDED);
+    assertThat(s.w("w1").free().cpu()).isEqualTo(2);
+  }
+
+  @Test
   void reRegistrationFromANewAddressLosesTheOldAttempts() {
     s.worker("w1", 4);
     s.submit("j", 1, 1);
