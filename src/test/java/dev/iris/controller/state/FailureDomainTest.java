@@ -50,6 +50,8 @@ class FailureDomainTest {
       assertThat(s.committedCpu(w)).as(w).isZero();
     }
     assertThat(s.task("j/task-0").error()).contains("job failed");
+    assertThat(s.state.actions().newest(1)).extracting(ActionLog.Action::action)
+        .containsExactly("failure domain triggered");
 
     // the killed attempts' own reports, arriving afterwards, change nothing
     long ignored = s.state.ignoredReports();

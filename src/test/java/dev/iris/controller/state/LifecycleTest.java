@@ -94,6 +94,7 @@ class LifecycleTest {
         "train/task-0 SUCCEEDED", "train/task-1 SUCCEEDED");
     assertThat(jobEvents(done)).containsExactly("train SUCCEEDED");
     assertThat(done.commands()).isEmpty(); // a task that ended by itself is not killed
+    assertThat(done.wakeScheduler()).isTrue(); // capacity was released
     assertThat(s.state.schedulingInput().queue()).isEmpty();
     s.assertConsistent();
   }
