@@ -10,7 +10,10 @@ import dev.iris.cli.request.StartControllerRequest;
 import dev.iris.cli.request.TaskListRequest;
 import dev.iris.cli.request.TaskStatusRequest;
 import dev.iris.cli.request.WorkerListRequest;
+import dev.iris.cli.request.StartLocalClusterRequest;
 import dev.iris.client.IrisClient;
+import dev.iris.client.JobRequest;
+import dev.iris.client.LocalCluster;
 import dev.iris.client.IrisException;
 import dev.iris.cli.request.StartWorkerRequest;
 import dev.iris.controller.ControllerNode;
@@ -104,22 +107,7 @@ public class IrisBackend extends NotAvailableBackend {
     }
     output.out().println("iris controller listening on " + request.host() + ":" + node.port()
         + " (gRPC and HTTP); Ctrl+C stops it");
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        await(node.stop().compose(v -> vertx.close()));
-      } catch (Exception ignored) {
-        // exiting anyway
-      } finally {
-        stopped.countDown();
-      }
-    }, "iris-controller-shutdown"));
-    try {
-      stopped.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return ExitCodes.OK;
+    return runUntilShutdown("controller", () -> node.stop().compose(v -> vertx.close()));
   }
 
   @Override
@@ -149,16 +137,62 @@ public class IrisBackend extends NotAvailableBackend {
     output.out().println("iris worker " + workerId + " serving on " + request.host() + ":" + node.port()
         + ", controller " + request.controller());
     output.out().flush();
+    return runUntilShutdown("worker", () -> node.stop().compose(v -> vertx.close()));
+  }
+
+  @Override
+  public int startLocalCluster(StartLocalClusterRequest request, CliOutput output) {
+    Vertx vertx = Vertx.vertx();
+    LocalCluster cluster;
+    try {
+      Path workDir = request.workDir().isPresent() ? request.workDir().get()
+          : java.nio.file.Files.createTempDirectory("iris-local-");
+      cluster = await(LocalCluster.start(vertx, request.host(), request.port(), request.workers(), workDir));
+    } catch (Exception e) {
+      vertx.close();
+      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      throw CliException.failure("cannot start the local cluster on " + request.host() + ":" + request.port()
+          + ": " + cause.getMessage());
+    }
+    String address = cluster.address();
+    var out = output.out();
+    out.println("iris local: a controller and " + request.workers() + " worker(s) on " + address);
+    out.println("  dashboard:  http://" + address + "/");
+    out.println("  try:        ./iris job run --replicas 4 -- sh -c 'echo hello from task $IRIS_TASK_INDEX'"
+        + (request.port() == 10000 ? "" : "   (with IRIS_CONTROLLER_ADDRESS=" + address + ")"));
+    out.println("  Ctrl+C stops the cluster and every task it runs");
+    if (request.demo()) {
+      try (IrisClient iris = IrisClient.remote(address)) {
+        String id = iris.submit(DEMO).id();
+        out.println("  demo job:   " + id + " (4 tasks)  ->  http://" + address + "/#/jobs/" + id
+            + "   or ./iris job logs " + id + " --follow");
+      } catch (IrisException e) {
+        out.println("  demo job not submitted: " + e.getMessage());
+      }
+    }
+    out.flush();
+    LocalCluster started = cluster;
+    return runUntilShutdown("local cluster", () -> started.stop().compose(v -> vertx.close()));
+  }
+
+  /** The job {@code iris local --demo} submits: four tasks that count for a minute. */
+  static final JobRequest DEMO = JobRequest.command("sh", "-c",
+          "echo \"task $IRIS_TASK_INDEX of $IRIS_NUM_TASKS on $IRIS_WORKER_ID\"; "
+              + "for i in $(seq 1 60); do echo \"task $IRIS_TASK_INDEX: step $i\"; sleep 1; done")
+      .name("demo").replicas(4).cpu(0);
+
+  /** Blocks the calling (main) thread until the JVM shuts down, then runs {@code stop}. */
+  private static int runUntilShutdown(String what, java.util.function.Supplier<Future<?>> stop) {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        await(node.stop().compose(v -> vertx.close()));
+        await(stop.get());
       } catch (Exception ignored) {
         // exiting anyway
       } finally {
         stopped.countDown();
       }
-    }, "iris-worker-shutdown"));
+    }, "iris-" + what.replace(' ', '-') + "-shutdown"));
     try {
       stopped.await();
     } catch (InterruptedException e) {

@@ -68,6 +68,11 @@ public final class IrisClient implements AutoCloseable {
     return new IrisClient(Vertx.vertx(), true, address, null);
   }
 
+  /** A client of a new in-process cluster of a controller and {@code workers} workers; close stops it. */
+  public static IrisClient local(int workers) {
+    return LocalCluster.startClient(workers);
+  }
+
   /** The controller's address, {@code host:port}. */
   public String address() {
     return address;

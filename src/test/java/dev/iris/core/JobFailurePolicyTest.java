@@ -289,7 +289,7 @@ class JobFailurePolicyTest {
   }
 
   @Test
-  void aGangCascadeSkipsSiblingsThatHoldNothing() {
+  void aGangDeliveryFailureRequeuesActiveSiblingsForFreeAndSkipsFinishedOnes() {
     Driver d = new Driver(gang(3, 0, 0, 100));
     d.runningAll();
     d.report(2, SUCCEEDED);
@@ -297,12 +297,14 @@ class JobFailurePolicyTest {
     assertThat(d.task(0).state()).isEqualTo(PENDING);
     d.assign(0, "w3");
     d.assign(1, "w4");
-    d.deliveryFailed(1); // task 1 back to PENDING, holding nothing
+    int preemptions = d.task(0).preemptionCount();
 
-    Job.Result r = d.fail(0, "boom");
-    assertThat(effects(r, Effect.AttemptEnded.class)).containsExactly(ended(0, 1, "w3", false));
-    assertThat(effects(r, Effect.TaskChanged.class)).extracting(c -> c.task().index() + ":" + c.to())
-        .containsExactly("0:FAILED", "1:KILLED");
+    Job.Result r = d.deliveryFailed(1); // task 1 never reached w4: task 0 must not run alone
+    assertThat(effects(r, Effect.AttemptEnded.class)).contains(ended(0, 1, "w3", true));
+    assertThat(d.task(0).state()).isEqualTo(PENDING);
+    assertThat(d.task(1).state()).isEqualTo(PENDING);
+    assertThat(d.task(0).preemptionCount()).isEqualTo(preemptions);
+    assertThat(d.task(0).failureCount()).isZero();
     assertThat(d.task(2).state()).isEqualTo(SUCCEEDED);
   }
 

@@ -42,6 +42,11 @@ final class FlakyControllerLink implements ControllerService {
   }
 
   @Override
+  public Future<dev.iris.rpc.Worker.FetchTaskLogsResponse> fetchTaskLogs(Controller.FetchTaskLogsRequest request) {
+    return delegate.fetchTaskLogs(request);
+  }
+
+  @Override
   public Future<Controller.GetBundleResponse> getBundle(Controller.GetBundleRequest request) {
     return delegate.getBundle(request);
   }

@@ -72,6 +72,11 @@ final class StubController implements ControllerService {
   }
 
   @Override
+  public Future<dev.iris.rpc.Worker.FetchTaskLogsResponse> fetchTaskLogs(Controller.FetchTaskLogsRequest request) {
+    return Future.failedFuture(new RpcException(GrpcStatus.UNIMPLEMENTED, "not in the stub"));
+  }
+
+  @Override
   public Future<Controller.GetBundleResponse> getBundle(Controller.GetBundleRequest request) {
     byte[] zip = bundles.get(request.getBundleHash());
     return zip == null ? Future.failedFuture(new RpcException(GrpcStatus.NOT_FOUND, "no such bundle"))
