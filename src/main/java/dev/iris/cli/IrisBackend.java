@@ -179,7 +179,7 @@ public class IrisBackend extends NotAvailableBackend {
   static final JobRequest DEMO = JobRequest.command("sh", "-c",
           "echo \"task $IRIS_TASK_INDEX of $IRIS_NUM_TASKS on $IRIS_WORKER_ID\"; "
               + "for i in $(seq 1 60); do echo \"task $IRIS_TASK_INDEX: step $i\"; sleep 1; done")
-      .name("demo").replicas(4).cpu(0);
+      .name("demo").replicas(4).cpu(1);
 
   /** Blocks the calling (main) thread until the JVM shuts down, then runs {@code stop}. */
   private static int runUntilShutdown(String what, java.util.function.Supplier<Future<?>> stop) {

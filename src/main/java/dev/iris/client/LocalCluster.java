@@ -77,8 +77,10 @@ public final class LocalCluster implements AutoCloseable {
     return controller.port();
   }
 
+  /** Stops the controller first (no new placements), then the workers, which kill their tasks. */
   public Future<Void> stop() {
-    return Future.join(workers.stream().map(WorkerNode::stop).toList()).compose(v -> controller.stop());
+    return controller.stop().eventually(() -> Future.join(workers.stream().map(WorkerNode::stop).toList()))
+        .mapEmpty();
   }
 
   @Override
