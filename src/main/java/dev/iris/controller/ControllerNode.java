@@ -38,10 +38,12 @@ public final class ControllerNode {
 
   public static Future<ControllerNode> start(Vertx vertx, Config config, Clock clock) {
     ControllerNode node = new ControllerNode(vertx);
-    node.scheduler = new SchedulerVerticle(config.schedulerTickMs());
-    node.server = new ControllerServerVerticle(config.host(), config.port(), config.heartbeatIntervalMs(), config.routes());
-    return node.deploy(new StateStoreVerticle(config.store(), clock, config.storeTickMs()))
-        .compose(v -> node.deploy(new DispatchVerticle(config.dispatch())))
+    ControllerMetrics metrics = new ControllerMetrics();
+    node.scheduler = new SchedulerVerticle(config.schedulerTickMs(), metrics);
+    node.server = new ControllerServerVerticle(config.host(), config.port(), config.heartbeatIntervalMs(),
+        config.routes(), metrics);
+    return node.deploy(new StateStoreVerticle(config.store(), clock, config.storeTickMs(), metrics))
+        .compose(v -> node.deploy(new DispatchVerticle(config.dispatch(), metrics)))
         .compose(v -> node.deploy(node.scheduler))
         .compose(v -> node.deploy(node.server))
         .map(node)

@@ -26,7 +26,11 @@ public final class ControllerServerVerticle extends VerticleBase {
   private final Consumer<Router> routes;
   private HttpServer server;
 
-  public ControllerServerVerticle(String host, int port, long heartbeatIntervalMs, Consumer<Router> routes) {
+  private final ControllerMetrics metrics;
+
+  public ControllerServerVerticle(String host, int port, long heartbeatIntervalMs, Consumer<Router> routes,
+      ControllerMetrics metrics) {
+    this.metrics = metrics;
     this.host = host;
     this.port = port;
     this.heartbeatIntervalMs = heartbeatIntervalMs;
@@ -40,7 +44,7 @@ public final class ControllerServerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    ControllerServiceImpl service = new ControllerServiceImpl(vertx, heartbeatIntervalMs);
+    ControllerServiceImpl service = new ControllerServiceImpl(vertx, heartbeatIntervalMs, metrics);
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(MAX_MESSAGE_BYTES));
     grpc.addService(ControllerServiceGrpcService.of(service));
     grpc.addService(ReflectionService.v1());
@@ -48,6 +52,11 @@ public final class ControllerServerVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "ok")));
+    StoreClient store = new StoreClient(vertx);
+    router.get("/metrics").handler(ctx -> store.call((s, now) -> ControllerMetrics.Snapshot.of(s))
+        .onSuccess(snap -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+            .end(metrics.scrape(snap)))
+        .onFailure(ctx::fail));
     if (routes != null) {
       routes.accept(router);
     }

@@ -40,7 +40,10 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   private final EventWatch watch;
   private final dev.iris.link.WorkerLinks workerLinks;
 
-  public ControllerServiceImpl(Vertx vertx, long heartbeatIntervalMs) {
+  private final ControllerMetrics metrics;
+
+  public ControllerServiceImpl(Vertx vertx, long heartbeatIntervalMs, ControllerMetrics metrics) {
+    this.metrics = metrics;
     this.store = new StoreClient(vertx);
     this.heartbeatIntervalMs = heartbeatIntervalMs;
     this.watch = new EventWatch(vertx, store);
@@ -51,7 +54,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Controller.LaunchJobResponse> launchJob(Controller.LaunchJobRequest request) {
-    return guard(() -> {
+    return guard("LaunchJob", () -> {
       JobSpec spec = LaunchRequests.toSpec(request);
       byte[] bundle = request.getBundleBlob().isEmpty() ? null : request.getBundleBlob().toByteArray();
       return store.call((s, now) -> s.submit(spec, bundle, now).id().value())
@@ -61,7 +64,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Controller.GetJobStatusResponse> getJobStatus(Controller.GetJobStatusRequest request) {
-    return guard(() -> {
+    return guard("GetJobStatus", () -> {
       JobId id = jobId(request.getJobId());
       return store.call((s, now) -> Controller.GetJobStatusResponse.newBuilder()
           .setJob(ProtoMapper.jobStatus(job(s, id), request.getIncludeTasks(), addresses(s))).build());
@@ -70,7 +73,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Empty> terminateJob(Controller.TerminateJobRequest request) {
-    return guard(() -> {
+    return guard("TerminateJob", () -> {
       JobId id = jobId(request.getJobId());
       return store.call((s, now) -> {
         s.terminate(id, "killed by user", now);
@@ -81,7 +84,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Controller.ListJobsResponse> listJobs(Controller.ListJobsRequest request) {
-    return guard(() -> {
+    return guard("ListJobs", () -> {
       if (request.getState() == JobState.UNRECOGNIZED || request.getState() == JobState.JOB_STATE_BUILDING) {
         throw new ValidationException("state " + request.getState() + " is not a job state to filter by");
       }
@@ -99,7 +102,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Controller.GetTaskStatusResponse> getTaskStatus(Controller.GetTaskStatusRequest request) {
-    return guard(() -> {
+    return guard("GetTaskStatus", () -> {
       JobId id = jobId(request.getJobId());
       int index = request.getTaskIndex();
       return store.call((s, now) -> {
@@ -115,7 +118,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Controller.ListTasksResponse> listTasks(Controller.ListTasksRequest request) {
-    return guard(() -> {
+    return guard("ListTasks", () -> {
       JobId id = jobId(request.getJobId());
       return store.call((s, now) -> {
         Job job = job(s, id);
@@ -131,7 +134,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Controller.RegisterWorkerResponse> registerWorker(Controller.RegisterWorkerRequest request) {
-    return guard(() -> {
+    return guard("RegisterWorker", () -> {
       WorkerRecord.Registration reg = registration(request);
       List<AttemptReport> running = reports(request.getTasksList());
       return store.call((s, now) -> {
@@ -144,7 +147,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Controller.HeartbeatResponse> heartbeat(Controller.HeartbeatRequest request) {
-    return guard(() -> {
+    return guard("Heartbeat", () -> {
       String workerId = workerId(request.getWorkerId());
       List<AttemptReport> attempts = reports(request.getTasksList());
       return store.call((s, now) -> Controller.HeartbeatResponse.newBuilder()
@@ -163,7 +166,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Controller.ReportTaskStateResponse> reportTaskState(Controller.ReportTaskStateRequest r) {
-    return guard(() -> {
+    return guard("ReportTaskState", () -> {
       String workerId = workerId(r.getWorkerId());
       AttemptReport report = report(WorkerTaskEntry.newBuilder().setTaskId(r.getTaskId())
           .setAttemptId(r.getAttemptId()).setState(r.getState()).setExitCode(r.getExitCode()).setError(r.getError())
@@ -178,7 +181,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Controller.GetBundleResponse> getBundle(Controller.GetBundleRequest request) {
-    return guard(() -> {
+    return guard("GetBundle", () -> {
       String hash = request.getBundleHash();
       return store.call((s, now) -> Controller.GetBundleResponse.newBuilder()
           .setBundleBlob(ByteString.copyFrom(s.bundle(hash)
@@ -192,7 +195,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<dev.iris.rpc.Worker.FetchTaskLogsResponse> fetchTaskLogs(Controller.FetchTaskLogsRequest request) {
-    return guard(() -> {
+    return guard("FetchTaskLogs", () -> {
       JobId id = jobId(request.getJobId());
       int index = request.getTaskIndex();
       Integer wanted = request.hasAttemptId() ? request.getAttemptId() : null;
@@ -228,7 +231,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Controller.RegisterEndpointResponse> registerEndpoint(Controller.RegisterEndpointRequest r) {
-    return guard(() -> {
+    return guard("RegisterEndpoint", () -> {
       EndpointRegistry.validateName(r.getName());
       JobId job = jobId(r.getJobId());
       TaskId task = r.getTaskId().isEmpty() ? null : TaskId.parse(r.getTaskId());
@@ -241,7 +244,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Empty> unregisterEndpoint(Controller.UnregisterEndpointRequest request) {
-    return guard(() -> {
+    return guard("UnregisterEndpoint", () -> {
       String id = request.getEndpointId();
       return store.call((s, now) -> {
         if (!s.unregisterEndpoint(id, now)) {
@@ -254,7 +257,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Controller.LookupEndpointResponse> lookupEndpoint(Controller.LookupEndpointRequest request) {
-    return guard(() -> {
+    return guard("LookupEndpoint", () -> {
       EndpointRegistry.validateName(request.getName());
       String name = request.getName();
       return store.call((s, now) -> Controller.LookupEndpointResponse.newBuilder()
@@ -289,12 +292,17 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   // ---------------------------------------------------------------- helpers
 
-  private static <T> Future<T> guard(java.util.function.Supplier<Future<T>> body) {
+  /** Runs a handler: any failure becomes a precise gRPC status; the call's latency is recorded by method. */
+  private <T> Future<T> guard(String method, java.util.function.Supplier<Future<T>> body) {
+    long started = System.nanoTime();
+    Future<T> answer;
     try {
-      return body.get().recover(t -> Future.failedFuture(RpcErrors.toStatus(t)));
+      answer = body.get().recover(t -> Future.failedFuture(RpcErrors.toStatus(t)));
     } catch (RuntimeException e) {
-      return Future.failedFuture(RpcErrors.toStatus(e));
+      answer = Future.failedFuture(RpcErrors.toStatus(e));
     }
+    return answer.andThen(ar -> metrics.rpc(method, ar.succeeded() ? "OK"
+        : RpcErrors.toStatus(ar.cause()).status().name(), System.nanoTime() - started));
   }
 
   private static Job job(ClusterState s, JobId id) {

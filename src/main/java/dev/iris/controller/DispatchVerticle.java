@@ -29,8 +29,11 @@ public final class DispatchVerticle extends VerticleBase {
     public static final DispatchConfig DEFAULT = new DispatchConfig(5_000, 3, 100);
   }
 
-  public DispatchVerticle(DispatchConfig config) {
+  private final ControllerMetrics metrics;
+
+  public DispatchVerticle(DispatchConfig config, ControllerMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
   }
 
   @Override
@@ -51,9 +54,11 @@ public final class DispatchVerticle extends VerticleBase {
   private void deliver(WorkerCommand cmd) {
     if (cmd instanceof WorkerCommand.RunTask run) {
       var request = ProtoMapper.runTask(run);
+      long started = System.nanoTime();
       withRetries(() -> links.forAddress(run.address()).runTask(request).<Void>mapEmpty()
               .recover(t -> isStatus(t, GrpcStatus.ALREADY_EXISTS) ? Future.succeededFuture() : Future.failedFuture(t)),
           config.attempts())
+          .onComplete(ar -> metrics.dispatch(System.nanoTime() - started, ar.succeeded()))
           .onFailure(t -> {
             LOG.warn("RunTask {} attempt {} to {} failed: {}", run.task(), run.attemptId(), run.workerId(), t.getMessage());
             store.call((s, now) -> {

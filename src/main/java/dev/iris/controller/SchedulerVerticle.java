@@ -26,8 +26,11 @@ public final class SchedulerVerticle extends VerticleBase {
   private boolean running;
   private boolean dirty;
 
-  public SchedulerVerticle(long tickMs) {
+  private final ControllerMetrics metrics;
+
+  public SchedulerVerticle(long tickMs, ControllerMetrics metrics) {
     this.tickMs = tickMs;
+    this.metrics = metrics;
   }
 
   @Override
@@ -50,8 +53,12 @@ public final class SchedulerVerticle extends VerticleBase {
     }
     running = true;
     dirty = false;
+    long started = System.nanoTime();
     pass().onComplete(ar -> {
       passes.incrementAndGet();
+      if (ar.succeeded() && ar.result() > 0) {
+        metrics.schedulingPass(System.nanoTime() - started, ar.result());
+      }
       if (ar.failed()) {
         LOG.warn("scheduling pass failed: {}", ar.cause().toString());
       }

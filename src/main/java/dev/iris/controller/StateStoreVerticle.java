@@ -26,8 +26,9 @@ public final class StateStoreVerticle extends VerticleBase {
   private final Clock clock;
   private final long tickMs;
 
-  public StateStoreVerticle(StoreConfig config, Clock clock, long tickMs) {
+  public StateStoreVerticle(StoreConfig config, Clock clock, long tickMs, ControllerMetrics metrics) {
     this.state = new ClusterState(config);
+    this.state.observe(metrics);
     this.clock = clock;
     this.tickMs = tickMs;
   }

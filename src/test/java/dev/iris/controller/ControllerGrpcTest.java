@@ -176,6 +176,24 @@ class ControllerGrpcTest {
     assertThat(replay).isEqualTo(seen);
   }
 
+  @Test
+  void metricsAreServedInPrometheusFormatOnTheSamePort() throws Exception {
+    await(new FakeWorker(vertx, bus, "w1", 4, Map.of()).start());
+    String id = await(api.launchJob(launch("measured", 3, 1))).getJobId();
+    waitForJob(id, JobState.JOB_STATE_SUCCEEDED);
+    var http = vertx.createHttpClient();
+    String body = await(http.request(io.vertx.core.http.HttpMethod.GET, node.port(), "127.0.0.1", "/metrics")
+        .compose(r -> r.send()).compose(r -> r.body())).toString();
+    assertThat(body).contains("iris_tasks{state=\"SUCCEEDED\"} 3.0");
+    assertThat(body).contains("iris_jobs{state=\"SUCCEEDED\"} 1.0");
+    assertThat(body).contains("iris_workers{status=\"alive\"} 1.0");
+    assertThat(body).contains("iris_task_transitions_total{from=\"PENDING\",to=\"ASSIGNED\"} 3.0");
+    assertThat(body).contains("iris_rpc_seconds_count{method=\"LaunchJob\",status=\"OK\"} 1");
+    assertThat(body).contains("iris_task_submit_to_running_seconds_count 3");
+    assertThat(body).contains("iris_scheduling_pass_seconds_count");
+    assertThat(body).contains("iris_dispatch_seconds_count{outcome=\"delivered\"} 3");
+  }
+
   // ------------------------------------------------------------------ helpers
 
   static Controller.LaunchJobRequest launch(String name, int replicas, int cpu) {

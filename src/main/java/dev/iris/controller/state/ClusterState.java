@@ -45,10 +45,16 @@ public final class ClusterState {
   private final ActionLog actions = new ActionLog();
   private final Outbox outbox = new Outbox();
   private long ignoredReports;
+  private StoreObserver observer = StoreObserver.NONE;
 
   public ClusterState(StoreConfig config) {
     this.config = config;
     this.events = new EventLog(config.eventsRetained());
+  }
+
+  /** Replaces the observer told of each task transition (metrics). */
+  public void observe(StoreObserver observer) {
+    this.observer = observer == null ? StoreObserver.NONE : observer;
   }
 
   public StoreConfig config() {
@@ -469,6 +475,7 @@ public final class ClusterState {
     Map<JobId, List<Integer>> requeued = null;
     for (Effect e : effects) {
       if (e instanceof Effect.TaskChanged c) {
+        observer.taskChanged(c.from(), c.to(), c.attemptId(), now - job.submittedAtMs());
         emit(now, Kind.TASK_STATE_CHANGED, c.task().job().value(), c.task().toString(), c.workerId(), null,
             c.to(), c.attemptId(), c.message(), null);
       } else if (e instanceof Effect.JobChanged c) {

@@ -1,0 +1,131 @@
+package dev.iris.controller;
+
+import dev.iris.controller.state.ClusterState;
+import dev.iris.controller.state.StoreObserver;
+import dev.iris.core.Job;
+import dev.iris.core.JobState;
+import dev.iris.core.TaskState;
+import dev.iris.controller.state.WorkerRecord;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The controller's metrics in Prometheus format: jobs and tasks by state, task transitions, scheduling
+ * passes, dispatch latency, per-RPC latency, submit-to-ASSIGNED and submit-to-RUNNING latency, workers
+ * alive and lost. Hot-path instruments are pre-registered and cached; state gauges are refreshed from one
+ * store query per scrape rather than on every change.
+ */
+public final class ControllerMetrics implements StoreObserver {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Counter[][] transitions;
+  private final Timer submitToAssigned;
+  private final Timer submitToRunning;
+  private final Timer schedulingPass;
+  private final io.micrometer.core.instrument.DistributionSummary planSize;
+  private final Timer dispatchOk;
+  private final Timer dispatchFailed;
+  private final Map<String, Timer> rpc = new ConcurrentHashMap<>();
+  private final Map<TaskState, AtomicLong> tasks = new EnumMap<>(TaskState.class);
+  private final Map<JobState, AtomicLong> jobs = new EnumMap<>(JobState.class);
+  private final AtomicLong workersAlive = new AtomicLong();
+  private final AtomicLong workersLost = new AtomicLong();
+
+  public ControllerMetrics() {
+    TaskState[] states = TaskState.values();
+    transitions = new Counter[states.length][states.length];
+    for (TaskState from : states) {
+      for (TaskState to : states) {
+        transitions[from.ordinal()][to.ordinal()] = Counter.builder("iris_task_transitions")
+            .description("Task state transitions").tag("from", from.name()).tag("to", to.name()).register(registry);
+      }
+    }
+    submitToAssigned = latency("iris_task_submit_to_assigned", "Job submission to a task's first ASSIGNED");
+    submitToRunning = latency("iris_task_submit_to_running", "Job submission to a task's first RUNNING");
+    schedulingPass = latency("iris_scheduling_pass", "Duration of a scheduling pass (snapshot, plan, commit)");
+    planSize = io.micrometer.core.instrument.DistributionSummary.builder("iris_scheduling_plan_size")
+        .description("Assignments committed per scheduling pass").register(registry);
+    dispatchOk = Timer.builder("iris_dispatch").tag("outcome", "delivered").publishPercentileHistogram()
+        .description("RunTask delivery latency, retries included").register(registry);
+    dispatchFailed = Timer.builder("iris_dispatch").tag("outcome", "failed").publishPercentileHistogram()
+        .description("RunTask delivery latency, retries included").register(registry);
+    for (TaskState s : states) {
+      AtomicLong v = new AtomicLong();
+      tasks.put(s, v);
+      Gauge.builder("iris_tasks", v, AtomicLong::get).tag("state", s.name()).description("Tasks by state")
+          .register(registry);
+    }
+    for (JobState s : JobState.values()) {
+      AtomicLong v = new AtomicLong();
+      jobs.put(s, v);
+      Gauge.builder("iris_jobs", v, AtomicLong::get).tag("state", s.name()).description("Jobs by state")
+          .register(registry);
+    }
+    Gauge.builder("iris_workers", workersAlive, AtomicLong::get).tag("status", "alive").register(registry);
+    Gauge.builder("iris_workers", workersLost, AtomicLong::get).tag("status", "lost").register(registry);
+  }
+
+  private Timer latency(String name, String description) {
+    return Timer.builder(name).description(description).publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(Duration.ofMinutes(10))
+        .register(registry);
+  }
+
+  @Override
+  public void taskChanged(TaskState from, TaskState to, int attemptId, long sinceSubmitMs) {
+    transitions[from.ordinal()][to.ordinal()].increment();
+    if (attemptId == 0 && to == TaskState.ASSIGNED) {
+      submitToAssigned.record(sinceSubmitMs, TimeUnit.MILLISECONDS);
+    } else if (attemptId == 0 && to == TaskState.RUNNING) {
+      submitToRunning.record(sinceSubmitMs, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  void schedulingPass(long nanos, int committed) {
+    schedulingPass.record(nanos, TimeUnit.NANOSECONDS);
+    planSize.record(committed);
+  }
+
+  void dispatch(long nanos, boolean delivered) {
+    (delivered ? dispatchOk : dispatchFailed).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void rpc(String method, String status, long nanos) {
+    rpc.computeIfAbsent(method + "/" + status, k -> Timer.builder("iris_rpc").tag("method", method)
+            .tag("status", status).description("ControllerService calls, as answered").register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Counts for the state gauges; computed on the store's thread. */
+  record Snapshot(long[] tasks, long[] jobs, long alive, long lost) {
+    static Snapshot of(ClusterState s) {
+      long[] t = new long[TaskState.values().length];
+      long[] j = new long[JobState.values().length];
+      for (Job job : s.jobs()) {
+        j[job.state().ordinal()]++;
+        for (TaskState st : TaskState.values()) {
+          t[st.ordinal()] += job.count(st);
+        }
+      }
+      long alive = s.workers().stream().filter(WorkerRecord::isAlive).count();
+      return new Snapshot(t, j, alive, s.workers().size() - alive);
+    }
+  }
+
+  /** Renders the registry after updating the state gauges from {@code snapshot}. */
+  String scrape(Snapshot snapshot) {
+    tasks.forEach((s, v) -> v.set(snapshot.tasks()[s.ordinal()]));
+    jobs.forEach((s, v) -> v.set(snapshot.jobs()[s.ordinal()]));
+    workersAlive.set(snapshot.alive());
+    workersLost.set(snapshot.lost());
+    return registry.scrape();
+  }
+}
