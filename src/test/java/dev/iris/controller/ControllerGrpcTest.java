@@ -177,6 +177,20 @@ class ControllerGrpcTest {
   }
 
   @Test
+  void oversizedRequestsAreRefusedAndNothingIsStored() throws Exception {
+    byte[] big = new byte[LaunchRequests.MAX_BUNDLE_BYTES + 1];
+    expectStatus(() -> api.launchJob(launch("huge", 1, 1).toBuilder()
+        .setBundleBlob(com.google.protobuf.ByteString.copyFrom(big)).build()), GrpcStatus.INVALID_ARGUMENT, "at most");
+    byte[] beyondTheWire = new byte[(int) ControllerServerVerticle.MAX_MESSAGE_BYTES + 1024];
+    assertThatThrownBy(() -> await(api.launchJob(launch("huger", 1, 1).toBuilder()
+        .setBundleBlob(com.google.protobuf.ByteString.copyFrom(beyondTheWire)).build())))
+        .isInstanceOf(RpcException.class);
+    assertThat(await(api.listJobs(Controller.ListJobsRequest.getDefaultInstance())).getTotalCount()).isZero();
+    // the server is still fine
+    assertThat(await(api.launchJob(launch("after", 1, 1))).getJobId()).isEqualTo("after");
+  }
+
+  @Test
   void metricsAreServedInPrometheusFormatOnTheSamePort() throws Exception {
     await(new FakeWorker(vertx, bus, "w1", 4, Map.of()).start());
     String id = await(api.launchJob(launch("measured", 3, 1))).getJobId();
