@@ -86,7 +86,8 @@ public class IrisBackend extends NotAvailableBackend {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        await(node.stop().compose(v -> vertx.close()));
+        await(node.stop()); // kills the running tasks
+        await(vertx.close()); // from this thread: a close composed on an event loop never reports back
       } catch (Exception ignored) {
         // exiting anyway
       } finally {
