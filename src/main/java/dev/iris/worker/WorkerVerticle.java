@@ -42,6 +42,8 @@ public final class WorkerVerticle extends VerticleBase {
   /** Finished attempts kept (status, logs, directory) before the oldest are forgotten. */
   public static final int MAX_FINISHED_RETAINED = 2_000;
   static final long USAGE_INTERVAL_MS = 1_000;
+  /** Finished attempts stay in heartbeats this long after they ended (and until their report is acknowledged). */
+  static final long FINISHED_IN_HEARTBEAT_MS = 30_000;
   static final Duration STOP_GRACE = Duration.ofSeconds(2);
   static final Duration LEFTOVER_GRACE = Duration.ofSeconds(2);
   private static final long STOP_PATIENCE_MS = 15_000;
@@ -124,9 +126,9 @@ public final class WorkerVerticle extends VerticleBase {
     List<Future<Void>> ends = new ArrayList<>();
     if (table != null) {
       for (Attempt a : table.unfinished()) {
-        runner.kill(a, STOP_GRACE, "Killed: worker stopping");
-        ends.add(a.ended());
+        runner.kill(a, STOP_GRACE, "Worker stopping");
       }
+      table.all().forEach(a -> ends.add(a.ended())); // finished ones may still be cleaning up
     }
     Future<?> killed = Future.join(ends).timeout(STOP_PATIENCE_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
         .otherwiseEmpty();
@@ -185,9 +187,19 @@ public final class WorkerVerticle extends VerticleBase {
     return server.listen().mapEmpty();
   }
 
+  /**
+   * The attempts a heartbeat or registration carries: every unfinished one, and the finished ones whose
+   * report is not yet acknowledged or that ended recently (so a lost terminal report heals), not the
+   * whole retained history.
+   */
   private List<WorkerTaskEntry> entries() {
-    List<WorkerTaskEntry> list = new ArrayList<>(table.currentAttempts().size());
-    table.currentAttempts().forEach(a -> list.add(AttemptProtos.entry(a)));
+    long recent = clock.millis() - FINISHED_IN_HEARTBEAT_MS;
+    List<WorkerTaskEntry> list = new ArrayList<>();
+    for (Attempt a : table.currentAttempts()) {
+      if (!a.isFinished() || a.finishedAtMs >= recent || reporter.isPending(a.key)) {
+        list.add(AttemptProtos.entry(a));
+      }
+    }
     return list;
   }
 
