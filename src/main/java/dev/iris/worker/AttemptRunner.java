@@ -1,12 +1,8 @@
 package dev.iris.worker;
 
-import dev.iris.common.RpcErrors;
 import dev.iris.rpc.BuildMetrics;
-import dev.iris.rpc.Controller;
-import dev.iris.rpc.ControllerService;
 import dev.iris.rpc.ResourceUsage;
 import dev.iris.rpc.TaskState;
-import dev.iris.worker.bundle.BundleCache;
 import dev.iris.worker.bundle.BundleException;
 import dev.iris.worker.logs.TaskLogStore;
 import dev.iris.worker.ports.PortAllocationException;
@@ -47,15 +43,14 @@ final class AttemptRunner {
   private final TaskRuntime runtime;
   private final WorkDirs dirs;
   private final TaskLogStore logs;
-  private final BundleCache bundles;
+  private final BundleInstaller bundles;
   private final PortAllocator ports;
-  private final ControllerService controller;
   private final StateReporter reporter;
   private final Consumer<Attempt> onFinished;
 
   AttemptRunner(WorkerConfig config, Clock clock, Vertx vertx, ContextOps ops, TaskRuntime runtime, WorkDirs dirs,
-      TaskLogStore logs, BundleCache bundles, PortAllocator ports, ControllerService controller,
-      StateReporter reporter, Consumer<Attempt> onFinished) {
+      TaskLogStore logs, BundleInstaller bundles, PortAllocator ports, StateReporter reporter,
+      Consumer<Attempt> onFinished) {
     this.config = config;
     this.clock = clock;
     this.vertx = vertx;
@@ -65,7 +60,6 @@ final class AttemptRunner {
     this.logs = logs;
     this.bundles = bundles;
     this.ports = ports;
-    this.controller = controller;
     this.reporter = reporter;
     this.onFinished = onFinished;
   }
@@ -165,21 +159,11 @@ final class AttemptRunner {
     if (hash.isEmpty()) {
       return Future.succeededFuture();
     }
-    return ops.blocking(() -> bundles.contains(hash)).compose(cached -> {
-      Future<Void> stored = cached ? Future.succeededFuture() : ops.here(controller.getBundle(
-              Controller.GetBundleRequest.newBuilder().setBundleHash(hash).build()))
-          .recover(err -> Future.failedFuture(new BuildFailure(
-              "cannot fetch bundle " + hash + " from the controller: " + RpcErrors.messageOf(err))))
-          .compose(response -> ops.blocking(() -> {
-            bundles.store(hash, response.getBundleBlob().toByteArray());
-            return null;
-          }));
-      Path dir = a.workDir;
-      return stored.compose(v -> ops.<Void>blocking(() -> {
-        bundles.unpack(hash, dir);
-        return null;
-      })).onSuccess(v -> a.build = a.build.toBuilder().setFromCache(cached).build());
-    });
+    return bundles.install(hash, a.workDir)
+        .map(fromCache -> {
+          a.build = a.build.toBuilder().setFromCache(fromCache).build();
+          return null;
+        });
   }
 
   private Future<Void> setup(Attempt a) {

@@ -100,8 +100,9 @@ public final class WorkerVerticle extends VerticleBase {
     reporter = new StateReporter(vertx, ops, controller);
     return ops.blocking(this::prepareMachine).compose(metadata -> {
       logs = new TaskLogStore(dirs.logsDir(), clock);
-      runner = new AttemptRunner(config, clock, vertx, ops, runtime, dirs, logs, new BundleCache(dirs.bundlesDir()),
-          new PortAllocator(config.portRangeFrom(), config.portRangeTo()), controller, reporter, this::finished);
+      BundleInstaller bundles = new BundleInstaller(ops, new BundleCache(dirs.bundlesDir()), controller);
+      runner = new AttemptRunner(config, clock, vertx, ops, runtime, dirs, logs, bundles,
+          new PortAllocator(config.portRangeFrom(), config.portRangeTo()), reporter, this::finished);
       WorkerServiceImpl service = new WorkerServiceImpl(config, clock, ops, table, runner, logs, () -> address);
       consumers = WorkerServiceBinding.bind(vertx.eventBus(), config.workerId(), service);
       return serve(service).map(metadata);

@@ -248,6 +248,22 @@ class WorkerServiceTest {
   }
 
   @Test
+  void bundleTheControllerCannotProvideOrThatIsCorruptFailsTheTask() throws Exception {
+    String missing = "a".repeat(64);
+    await(worker.runTask(shTask("nobundle", 0, 0, "true").setBundleHash(missing).build()));
+    TaskStatus done = awaitEnd("nobundle/task-0");
+    assertThat(done.getState()).isEqualTo(TaskState.TASK_STATE_FAILED);
+    assertThat(done.getError()).isEqualTo("cannot fetch bundle " + missing + " from the controller: no such bundle");
+
+    String wrong = "b".repeat(64);
+    controller.bundles.put(wrong, "not the bundle you hashed".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    await(worker.runTask(shTask("badbundle", 0, 0, "true").setBundleHash(wrong).build()));
+    TaskStatus corrupt = awaitEnd("badbundle/task-0");
+    assertThat(corrupt.getState()).isEqualTo(TaskState.TASK_STATE_FAILED);
+    assertThat(corrupt.getError()).startsWith("bundle hash mismatch");
+  }
+
+  @Test
   void reportsAreRetriedUntilTheControllerAcknowledges() throws Exception {
     controller.reportsToRefuse.set(3);
     await(worker.runTask(shTask("retry", 0, 0, "echo hi").build()));
