@@ -46,11 +46,12 @@ final class AttemptRunner {
   private final BundleInstaller bundles;
   private final PortAllocator ports;
   private final StateReporter reporter;
+  private final OrphanSweeper sweeper;
   private final Consumer<Attempt> onFinished;
 
   AttemptRunner(WorkerConfig config, Clock clock, Vertx vertx, ContextOps ops, TaskRuntime runtime, WorkDirs dirs,
       TaskLogStore logs, BundleInstaller bundles, PortAllocator ports, StateReporter reporter,
-      Consumer<Attempt> onFinished) {
+      OrphanSweeper sweeper, Consumer<Attempt> onFinished) {
     this.config = config;
     this.clock = clock;
     this.vertx = vertx;
@@ -61,6 +62,7 @@ final class AttemptRunner {
     this.bundles = bundles;
     this.ports = ports;
     this.reporter = reporter;
+    this.sweeper = sweeper;
     this.onFinished = onFinished;
   }
 
@@ -317,8 +319,7 @@ final class AttemptRunner {
     log.debug("attempt {} ended {} ({})", a.key, state, a.error);
     RunningTask main = a.mainProcess;
     // a tree whose root exited may leave descendants behind: sweep them before forgetting the pid record
-    Future<?> swept = main == null || a.killing != null ? Future.succeededFuture()
-        : ops.here(main.kill(Duration.ZERO)).otherwiseEmpty();
+    Future<?> swept = main == null || a.killing != null ? Future.succeededFuture() : sweeper.sweep(main);
     swept.transform(x -> ops.blocking(() -> {
       logs.finish(a.key);
       dirs.forgetProcess(a.key);

@@ -102,7 +102,9 @@ public final class WorkerVerticle extends VerticleBase {
       logs = new TaskLogStore(dirs.logsDir(), clock);
       BundleInstaller bundles = new BundleInstaller(ops, new BundleCache(dirs.bundlesDir()), controller);
       runner = new AttemptRunner(config, clock, vertx, ops, runtime, dirs, logs, bundles,
-          new PortAllocator(config.portRangeFrom(), config.portRangeTo()), reporter, this::finished);
+          new PortAllocator(config.portRangeFrom(), config.portRangeTo()), reporter,
+          new OrphanSweeper(vertx, ops, runtime instanceof ProcessTaskRuntime p && p.startsNewSessions()),
+          this::finished);
       WorkerServiceImpl service = new WorkerServiceImpl(config, clock, ops, table, runner, logs, () -> address);
       consumers = WorkerServiceBinding.bind(vertx.eventBus(), config.workerId(), service);
       return serve(service).map(metadata);

@@ -175,6 +175,15 @@ class WorkerServiceTest {
   }
 
   @Test
+  void processesATaskLeavesBehindAreSweptWhenItEnds() throws Exception {
+    await(worker.runTask(shTask("daemon", 0, 0, "sleep 1000 > /dev/null 2>&1 & echo root $!").build()));
+    TaskStatus done = awaitEnd("daemon/task-0");
+    assertThat(done.getState()).isEqualTo(TaskState.TASK_STATE_SUCCEEDED);
+    long orphan = rootPid("daemon/task-0");
+    eventually(WAIT, "the orphaned sleep to be gone", () -> !alive(orphan));
+  }
+
+  @Test
   void logsComeInOrderAndFiltersApply() throws Exception {
     await(worker.runTask(shTask("logs", 0, 0, "for i in $(seq 1 50); do echo line-$i; done").build()));
     awaitEnd("logs/task-0");
