@@ -92,10 +92,14 @@ public final class LaunchRateBench {
         int n = round == 0 ? 50 : tasks;
         stub.reports.clear();
         long start = System.nanoTime();
+        List<Future<dev.iris.rpc.Worker.RunTaskResponse>> sent = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-          await(link.runTask(dev.iris.rpc.Worker.RunTaskRequest.newBuilder().setJobId("d" + round)
+          sent.add(link.runTask(dev.iris.rpc.Worker.RunTaskRequest.newBuilder().setJobId("d" + round)
               .setTaskId("d" + round + "/task-" + i).setTaskIndex(i).setNumTasks(n)
               .setEntrypoint(CommandEntrypoint.newBuilder().addArgv("/bin/true")).build()));
+        }
+        for (Future<dev.iris.rpc.Worker.RunTaskResponse> f : sent) {
+          await(f);
         }
         while (stub.reports.stream().filter(r -> r.getState() == dev.iris.rpc.TaskState.TASK_STATE_SUCCEEDED).count() < n) {
           Thread.sleep(5);
