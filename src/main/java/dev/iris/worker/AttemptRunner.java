@@ -102,7 +102,7 @@ final class AttemptRunner {
     }
     a.killRequested = true;
     a.killGrace = grace;
-    a.error = reason;
+    a.killReason = reason;
     if (a.process != null) {
       sendKill(a, grace);
     }
@@ -274,7 +274,7 @@ final class AttemptRunner {
 
   private void finishWithExit(Attempt a, int code) {
     if (a.killRequested) {
-      finish(a, TaskState.TASK_STATE_KILLED, code, a.error);
+      finish(a, TaskState.TASK_STATE_KILLED, code, a.killReason);
     } else if (a.timedOut) {
       finish(a, TaskState.TASK_STATE_FAILED, -1, "Timeout exceeded");
     } else if (code == 0) {
@@ -288,7 +288,7 @@ final class AttemptRunner {
 
   private void finishWithFailure(Attempt a, Throwable err) {
     if (err instanceof Killed || a.killRequested) {
-      finish(a, TaskState.TASK_STATE_KILLED, 0, a.error);
+      finish(a, TaskState.TASK_STATE_KILLED, 0, a.killReason);
     } else if (err instanceof BuildFailure || err instanceof TaskStartException || err instanceof BundleException
         || err instanceof PortAllocationException) {
       finish(a, TaskState.TASK_STATE_FAILED, -1, err.getMessage());

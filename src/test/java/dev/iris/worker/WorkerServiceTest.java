@@ -165,6 +165,7 @@ class WorkerServiceTest {
     TaskStatus done = awaitEnd("stubborn/task-0");
     assertThat(Duration.ofNanos(System.nanoTime() - asked)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
     assertThat(done.getState()).isEqualTo(TaskState.TASK_STATE_KILLED);
+    assertThat(done.getError()).isEqualTo("Killed by request");
     assertThat(alive(root)).isFalse();
     assertThat(alive(child)).isFalse();
     // killing a finished task is a no-op; an unknown task is not found
