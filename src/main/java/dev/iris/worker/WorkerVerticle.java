@@ -16,7 +16,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
 import java.nio.file.Files;
@@ -175,16 +174,13 @@ public final class WorkerVerticle extends VerticleBase {
     grpc.addService(WorkerServiceGrpcService.of(service));
     grpc.addService(io.vertx.grpc.reflection.ReflectionService.v1());
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()));
+    WorkerDashboard dashboard = new WorkerDashboard(config.workerId(), service::listedTasks, table::unfinishedCount);
     server.requestHandler(req -> {
       String type = req.getHeader("content-type");
       if (type != null && type.startsWith("application/grpc")) {
         grpc.handle(req);
-      } else if ("/health".equals(req.path())) {
-        req.response().putHeader("content-type", "application/json").end(new JsonObject()
-            .put("status", "ok").put("worker_id", config.workerId())
-            .put("running_tasks", table.unfinishedCount()).encode());
       } else {
-        req.response().setStatusCode(404).end();
+        dashboard.handle(req);
       }
     });
     return server.listen().mapEmpty();
