@@ -107,7 +107,7 @@ public class IrisBackend extends NotAvailableBackend {
     }
     output.out().println("iris controller listening on " + request.host() + ":" + node.port()
         + " (gRPC and HTTP); Ctrl+C stops it");
-    return runUntilShutdown("controller", () -> node.stop().compose(v -> vertx.close()));
+    return runUntilShutdown("controller", vertx, node::stop);
   }
 
   @Override
@@ -137,7 +137,7 @@ public class IrisBackend extends NotAvailableBackend {
     output.out().println("iris worker " + workerId + " serving on " + request.host() + ":" + node.port()
         + ", controller " + request.controller());
     output.out().flush();
-    return runUntilShutdown("worker", () -> node.stop().compose(v -> vertx.close()));
+    return runUntilShutdown("worker", vertx, node::stop);
   }
 
   @Override
@@ -172,7 +172,7 @@ public class IrisBackend extends NotAvailableBackend {
     }
     out.flush();
     LocalCluster started = cluster;
-    return runUntilShutdown("local cluster", () -> started.stop().compose(v -> vertx.close()));
+    return runUntilShutdown("local cluster", vertx, started::stop);
   }
 
   /** The job {@code iris local --demo} submits: four tasks that count for a minute. */
@@ -182,11 +182,12 @@ public class IrisBackend extends NotAvailableBackend {
       .name("demo").replicas(4).cpu(1);
 
   /** Blocks the calling (main) thread until the JVM shuts down, then runs {@code stop}. */
-  private static int runUntilShutdown(String what, java.util.function.Supplier<Future<?>> stop) {
+  private static int runUntilShutdown(String what, Vertx vertx, java.util.function.Supplier<Future<?>> stop) {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        await(stop.get());
+        await(stop.get()); // stops the nodes; their tasks are killed
+        await(vertx.close()); // from this thread: a close composed on an event loop never reports back
       } catch (Exception ignored) {
         // exiting anyway
       } finally {

@@ -45,6 +45,8 @@ final class Attempt {
   /** Set when a kill was asked for (KillTask, a newer attempt, worker stop). */
   boolean killRequested;
   Duration killGrace = Duration.ofSeconds(5);
+  /** Why it was killed; becomes the error of the KILLED state. */
+  String killReason = "";
   /** The future of the kill sent to {@link #process}, if any. */
   CompletableFuture<Integer> killing;
   boolean timedOut;

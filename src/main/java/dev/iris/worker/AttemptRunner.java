@@ -1,12 +1,8 @@
 package dev.iris.worker;
 
-import dev.iris.common.RpcErrors;
 import dev.iris.rpc.BuildMetrics;
-import dev.iris.rpc.Controller;
-import dev.iris.rpc.ControllerService;
 import dev.iris.rpc.ResourceUsage;
 import dev.iris.rpc.TaskState;
-import dev.iris.worker.bundle.BundleCache;
 import dev.iris.worker.bundle.BundleException;
 import dev.iris.worker.logs.TaskLogStore;
 import dev.iris.worker.ports.PortAllocationException;
@@ -47,15 +43,15 @@ final class AttemptRunner {
   private final TaskRuntime runtime;
   private final WorkDirs dirs;
   private final TaskLogStore logs;
-  private final BundleCache bundles;
+  private final BundleInstaller bundles;
   private final PortAllocator ports;
-  private final ControllerService controller;
   private final StateReporter reporter;
+  private final OrphanSweeper sweeper;
   private final Consumer<Attempt> onFinished;
 
   AttemptRunner(WorkerConfig config, Clock clock, Vertx vertx, ContextOps ops, TaskRuntime runtime, WorkDirs dirs,
-      TaskLogStore logs, BundleCache bundles, PortAllocator ports, ControllerService controller,
-      StateReporter reporter, Consumer<Attempt> onFinished) {
+      TaskLogStore logs, BundleInstaller bundles, PortAllocator ports, StateReporter reporter,
+      OrphanSweeper sweeper, Consumer<Attempt> onFinished) {
     this.config = config;
     this.clock = clock;
     this.vertx = vertx;
@@ -65,8 +61,8 @@ final class AttemptRunner {
     this.logs = logs;
     this.bundles = bundles;
     this.ports = ports;
-    this.controller = controller;
     this.reporter = reporter;
+    this.sweeper = sweeper;
     this.onFinished = onFinished;
   }
 
@@ -106,7 +102,7 @@ final class AttemptRunner {
     }
     a.killRequested = true;
     a.killGrace = grace;
-    a.error = reason;
+    a.killReason = reason;
     if (a.process != null) {
       sendKill(a, grace);
     }
@@ -165,21 +161,11 @@ final class AttemptRunner {
     if (hash.isEmpty()) {
       return Future.succeededFuture();
     }
-    return ops.blocking(() -> bundles.contains(hash)).compose(cached -> {
-      Future<Void> stored = cached ? Future.succeededFuture() : ops.here(controller.getBundle(
-              Controller.GetBundleRequest.newBuilder().setBundleHash(hash).build()))
-          .recover(err -> Future.failedFuture(new BuildFailure(
-              "cannot fetch bundle " + hash + " from the controller: " + RpcErrors.messageOf(err))))
-          .compose(response -> ops.blocking(() -> {
-            bundles.store(hash, response.getBundleBlob().toByteArray());
-            return null;
-          }));
-      Path dir = a.workDir;
-      return stored.compose(v -> ops.<Void>blocking(() -> {
-        bundles.unpack(hash, dir);
-        return null;
-      })).onSuccess(v -> a.build = a.build.toBuilder().setFromCache(cached).build());
-    });
+    return bundles.install(hash, a.workDir)
+        .map(fromCache -> {
+          a.build = a.build.toBuilder().setFromCache(fromCache).build();
+          return null;
+        });
   }
 
   private Future<Void> setup(Attempt a) {
@@ -288,7 +274,7 @@ final class AttemptRunner {
 
   private void finishWithExit(Attempt a, int code) {
     if (a.killRequested) {
-      finish(a, TaskState.TASK_STATE_KILLED, code, a.error);
+      finish(a, TaskState.TASK_STATE_KILLED, code, a.killReason);
     } else if (a.timedOut) {
       finish(a, TaskState.TASK_STATE_FAILED, -1, "Timeout exceeded");
     } else if (code == 0) {
@@ -302,7 +288,7 @@ final class AttemptRunner {
 
   private void finishWithFailure(Attempt a, Throwable err) {
     if (err instanceof Killed || a.killRequested) {
-      finish(a, TaskState.TASK_STATE_KILLED, 0, a.error);
+      finish(a, TaskState.TASK_STATE_KILLED, 0, a.killReason);
     } else if (err instanceof BuildFailure || err instanceof TaskStartException || err instanceof BundleException
         || err instanceof PortAllocationException) {
       finish(a, TaskState.TASK_STATE_FAILED, -1, err.getMessage());
@@ -333,8 +319,7 @@ final class AttemptRunner {
     log.debug("attempt {} ended {} ({})", a.key, state, a.error);
     RunningTask main = a.mainProcess;
     // a tree whose root exited may leave descendants behind: sweep them before forgetting the pid record
-    Future<?> swept = main == null || a.killing != null ? Future.succeededFuture()
-        : ops.here(main.kill(Duration.ZERO)).otherwiseEmpty();
+    Future<?> swept = main == null || a.killing != null ? Future.succeededFuture() : sweeper.sweep(main);
     swept.transform(x -> ops.blocking(() -> {
       logs.finish(a.key);
       dirs.forgetProcess(a.key);

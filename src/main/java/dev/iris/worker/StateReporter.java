@@ -58,6 +58,11 @@ final class StateReporter {
     }
   }
 
+  /** Whether a report of the attempt is waiting for the controller's acknowledgement. */
+  boolean isPending(AttemptKey key) {
+    return slots.containsKey(key);
+  }
+
   /** How many attempts have a report not yet acknowledged. */
   int pending() {
     return slots.size();

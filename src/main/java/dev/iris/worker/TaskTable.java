@@ -76,6 +76,13 @@ final class TaskTable {
     return list;
   }
 
+  /** Every retained attempt, current or superseded. */
+  List<Attempt> all() {
+    List<Attempt> list = new ArrayList<>(current.values());
+    list.addAll(superseded.values());
+    return list;
+  }
+
   int unfinishedCount() {
     int n = 0;
     for (Attempt a : current.values()) {

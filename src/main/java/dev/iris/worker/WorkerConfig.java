@@ -19,7 +19,9 @@ import java.util.Objects;
  * @param diskBytes disk offered; null = usable space of the work directory's file store
  * @param attributes placement attributes jobs can constrain on
  * @param controllerAddress exported to tasks as {@code IRIS_CONTROLLER_ADDRESS}; empty = not exported
- * @param portRangeFrom first port handed to tasks
+ * @param portRangeFrom first port handed to tasks. Workers sharing a machine (e.g. {@code iris local})
+ *     need disjoint ranges: each worker's allocator knows only its own ports, and its bind probe cannot
+ *     see a port another worker handed out that the task has not bound yet
  * @param portRangeTo last port handed to tasks (inclusive)
  */
 public record WorkerConfig(String workerId, String host, int port, String advertiseHost, Path workDir,

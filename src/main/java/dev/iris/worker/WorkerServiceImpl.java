@@ -96,11 +96,14 @@ final class WorkerServiceImpl extends WorkerServiceService {
 
   @Override
   public Future<Worker.ListTasksResponse> listTasks(Worker.ListTasksRequest request) {
-    return guard(() -> {
-      Worker.ListTasksResponse.Builder b = Worker.ListTasksResponse.newBuilder();
-      table.currentAttempts().forEach(a -> b.addTasks(status(a)));
-      return Future.succeededFuture(b.build());
-    });
+    return guard(() -> Future.succeededFuture(listedTasks()));
+  }
+
+  /** Every task this worker knows, as of its current attempt. */
+  Worker.ListTasksResponse listedTasks() {
+    Worker.ListTasksResponse.Builder b = Worker.ListTasksResponse.newBuilder();
+    table.currentAttempts().forEach(a -> b.addTasks(status(a)));
+    return b.build();
   }
 
   @Override

@@ -16,7 +16,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
 import java.nio.file.Files;
@@ -42,6 +41,8 @@ public final class WorkerVerticle extends VerticleBase {
   /** Finished attempts kept (status, logs, directory) before the oldest are forgotten. */
   public static final int MAX_FINISHED_RETAINED = 2_000;
   static final long USAGE_INTERVAL_MS = 1_000;
+  /** Finished attempts stay in heartbeats this long after they ended (and until their report is acknowledged). */
+  static final long FINISHED_IN_HEARTBEAT_MS = 30_000;
   static final Duration STOP_GRACE = Duration.ofSeconds(2);
   static final Duration LEFTOVER_GRACE = Duration.ofSeconds(2);
   private static final long STOP_PATIENCE_MS = 15_000;
@@ -98,8 +99,11 @@ public final class WorkerVerticle extends VerticleBase {
     reporter = new StateReporter(vertx, ops, controller);
     return ops.blocking(this::prepareMachine).compose(metadata -> {
       logs = new TaskLogStore(dirs.logsDir(), clock);
-      runner = new AttemptRunner(config, clock, vertx, ops, runtime, dirs, logs, new BundleCache(dirs.bundlesDir()),
-          new PortAllocator(config.portRangeFrom(), config.portRangeTo()), controller, reporter, this::finished);
+      BundleInstaller bundles = new BundleInstaller(ops, new BundleCache(dirs.bundlesDir()), controller);
+      runner = new AttemptRunner(config, clock, vertx, ops, runtime, dirs, logs, bundles,
+          new PortAllocator(config.portRangeFrom(), config.portRangeTo()), reporter,
+          new OrphanSweeper(vertx, ops, runtime instanceof ProcessTaskRuntime p && p.startsNewSessions()),
+          this::finished);
       WorkerServiceImpl service = new WorkerServiceImpl(config, clock, ops, table, runner, logs, () -> address);
       consumers = WorkerServiceBinding.bind(vertx.eventBus(), config.workerId(), service);
       return serve(service).map(metadata);
@@ -124,9 +128,9 @@ public final class WorkerVerticle extends VerticleBase {
     List<Future<Void>> ends = new ArrayList<>();
     if (table != null) {
       for (Attempt a : table.unfinished()) {
-        runner.kill(a, STOP_GRACE, "Killed: worker stopping");
-        ends.add(a.ended());
+        runner.kill(a, STOP_GRACE, "Worker stopping");
       }
+      table.all().forEach(a -> ends.add(a.ended())); // finished ones may still be cleaning up
     }
     Future<?> killed = Future.join(ends).timeout(STOP_PATIENCE_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
         .otherwiseEmpty();
@@ -170,24 +174,31 @@ public final class WorkerVerticle extends VerticleBase {
     grpc.addService(WorkerServiceGrpcService.of(service));
     grpc.addService(io.vertx.grpc.reflection.ReflectionService.v1());
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()));
+    WorkerDashboard dashboard = new WorkerDashboard(config.workerId(), service::listedTasks, table::unfinishedCount);
     server.requestHandler(req -> {
       String type = req.getHeader("content-type");
       if (type != null && type.startsWith("application/grpc")) {
         grpc.handle(req);
-      } else if ("/health".equals(req.path())) {
-        req.response().putHeader("content-type", "application/json").end(new JsonObject()
-            .put("status", "ok").put("worker_id", config.workerId())
-            .put("running_tasks", table.unfinishedCount()).encode());
       } else {
-        req.response().setStatusCode(404).end();
+        dashboard.handle(req);
       }
     });
     return server.listen().mapEmpty();
   }
 
+  /**
+   * The attempts a heartbeat or registration carries: every unfinished one, and the finished ones whose
+   * report is not yet acknowledged or that ended recently (so a lost terminal report heals), not the
+   * whole retained history.
+   */
   private List<WorkerTaskEntry> entries() {
-    List<WorkerTaskEntry> list = new ArrayList<>(table.currentAttempts().size());
-    table.currentAttempts().forEach(a -> list.add(AttemptProtos.entry(a)));
+    long recent = clock.millis() - FINISHED_IN_HEARTBEAT_MS;
+    List<WorkerTaskEntry> list = new ArrayList<>();
+    for (Attempt a : table.currentAttempts()) {
+      if (!a.isFinished() || a.finishedAtMs >= recent || reporter.isPending(a.key)) {
+        list.add(AttemptProtos.entry(a));
+      }
+    }
     return list;
   }
 

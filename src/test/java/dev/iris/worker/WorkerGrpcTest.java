@@ -98,5 +98,15 @@ class WorkerGrpcTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(health.body()).contains("\"worker_id\":\"gw\"");
+    await(worker.runTask(shTask("seen", 0, 0, "true").build()));
+    HttpResponse<String> tasks = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/api/tasks")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(tasks.statusCode()).isEqualTo(200);
+    assertThat(tasks.body()).contains("\"taskId\":\"seen/task-0\"");
+    HttpResponse<String> page = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(page.body()).contains("<td>seen/task-0</td>");
   }
 }

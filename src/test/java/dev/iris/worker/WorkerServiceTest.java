@@ -165,6 +165,7 @@ class WorkerServiceTest {
     TaskStatus done = awaitEnd("stubborn/task-0");
     assertThat(Duration.ofNanos(System.nanoTime() - asked)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
     assertThat(done.getState()).isEqualTo(TaskState.TASK_STATE_KILLED);
+    assertThat(done.getError()).isEqualTo("Killed by request");
     assertThat(alive(root)).isFalse();
     assertThat(alive(child)).isFalse();
     // killing a finished task is a no-op; an unknown task is not found
@@ -172,6 +173,15 @@ class WorkerServiceTest {
     assertThat(status("stubborn/task-0").getState()).isEqualTo(TaskState.TASK_STATE_KILLED);
     expect(() -> worker.killTask(Worker.KillTaskRequest.newBuilder().setTaskId("ghost/task-0").build()),
         GrpcStatus.NOT_FOUND, "ghost/task-0");
+  }
+
+  @Test
+  void processesATaskLeavesBehindAreSweptWhenItEnds() throws Exception {
+    await(worker.runTask(shTask("daemon", 0, 0, "sleep 1000 > /dev/null 2>&1 & echo root $!").build()));
+    TaskStatus done = awaitEnd("daemon/task-0");
+    assertThat(done.getState()).isEqualTo(TaskState.TASK_STATE_SUCCEEDED);
+    long orphan = rootPid("daemon/task-0");
+    eventually(WAIT, "the orphaned sleep to be gone", () -> !alive(orphan));
   }
 
   @Test
@@ -245,6 +255,22 @@ class WorkerServiceTest {
     TaskStatus done = awaitEnd("setupfail/task-0");
     assertThat(done.getState()).isEqualTo(TaskState.TASK_STATE_FAILED);
     assertThat(done.getError()).isEqualTo("setup command failed with exit code 4: no deps");
+  }
+
+  @Test
+  void bundleTheControllerCannotProvideOrThatIsCorruptFailsTheTask() throws Exception {
+    String missing = "a".repeat(64);
+    await(worker.runTask(shTask("nobundle", 0, 0, "true").setBundleHash(missing).build()));
+    TaskStatus done = awaitEnd("nobundle/task-0");
+    assertThat(done.getState()).isEqualTo(TaskState.TASK_STATE_FAILED);
+    assertThat(done.getError()).isEqualTo("cannot fetch bundle " + missing + " from the controller: no such bundle");
+
+    String wrong = "b".repeat(64);
+    controller.bundles.put(wrong, "not the bundle you hashed".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    await(worker.runTask(shTask("badbundle", 0, 0, "true").setBundleHash(wrong).build()));
+    TaskStatus corrupt = awaitEnd("badbundle/task-0");
+    assertThat(corrupt.getState()).isEqualTo(TaskState.TASK_STATE_FAILED);
+    assertThat(corrupt.getError()).startsWith("bundle hash mismatch");
   }
 
   @Test
