@@ -6,7 +6,10 @@ import io.vertx.core.streams.ReadStream;
 import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.client.GrpcClientResponse;
 
-/** The event watch's stream with a way to cancel the call (the generated stubs offer none). */
+/**
+ * The event watch's stream with a way to cancel the call (the generated stubs offer none). It starts
+ * paused and flows once a handler is set, so replayed events are not dropped in between.
+ */
 public final class WatchStream implements ReadStream<ClusterEvent> {
   private final GrpcClientRequest<?, ClusterEvent> request;
   private final GrpcClientResponse<?, ClusterEvent> response;
@@ -14,6 +17,7 @@ public final class WatchStream implements ReadStream<ClusterEvent> {
   WatchStream(GrpcClientRequest<?, ClusterEvent> request, GrpcClientResponse<?, ClusterEvent> response) {
     this.request = request;
     this.response = response;
+    response.pause(); // nothing is lost before the caller sets its handler
   }
 
   /** Ends the call; the server stops streaming. */
@@ -30,6 +34,9 @@ public final class WatchStream implements ReadStream<ClusterEvent> {
   @Override
   public WatchStream handler(Handler<ClusterEvent> handler) {
     response.handler(handler);
+    if (handler != null) {
+      response.resume();
+    }
     return this;
   }
 
