@@ -77,7 +77,7 @@ export function mount(root, { params, setParams }) {
     clear(chips);
     const all = Object.values(counts).reduce((a, b) => a + Number(b), 0);
     const chip = (state, label, n) => h('button.chip', {
-      class: (view.state === state ? 'active ' : '') + (state ? stateClass(state) : ''),
+      class: view.state === state ? 'active' : null,
       dataset: { state: state || 'all' },
       onclick: () => {
         view.state = state;
@@ -85,7 +85,7 @@ export function mount(root, { params, setParams }) {
         syncUrl();
         load();
       },
-    }, label, h('span.count', String(n)));
+    }, state ? h('span.dot', { class: stateClass(state) }) : null, label, h('span.count', String(n)));
     chips.append(chip('', 'All', all));
     for (const s of JOB_STATES) chips.append(chip(s, stateLabel(s), num(counts['JOB_STATE_' + s.toUpperCase()])));
   }

@@ -1,0 +1,146 @@
+package dev.iris.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.iris.rpc.TaskState;
+import java.nio.file.Files;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+
+/**
+ * The dashboard in headless Chromium against a controller with fake workers: jobs appear and change state
+ * without a reload, a job's page shows its tasks and logs, a job is killed from its page, screenshots are
+ * saved under target/screenshots.
+ */
+@Tag("browser")
+class DashboardBrowserTest {
+  private DashboardCluster c;
+  private Browser b;
+
+  @BeforeEach
+  void start() throws Exception {
+    c = new DashboardCluster();
+    b = new Browser();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    try {
+      b.close();
+    } finally {
+      c.close();
+    }
+  }
+
+  @Test
+  void followsAJobFromSubmissionToKillWithoutReloading() throws Exception {
+    b.driver.get(c.baseUrl() + "/#/jobs");
+    waitLive();
+    b.js("window.__marker = 'same page';");
+    assertThat(b.driver.findElement(By.cssSelector(".message")).getText()).contains("No jobs yet");
+
+    // submitted through the gRPC API while no worker can take it: it shows up PENDING
+    c.launch("train", 3, 2);
+    WebElement row = b.waitFor("the job row", d -> d.findElement(By.cssSelector("tr[data-job='train']")));
+    b.waitFor("train pending", d -> badgeOf("train").equals("pending"));
+    assertThat(row.findElement(By.cssSelector("td.reason")).getText()).isNotEmpty();
+
+    // a worker joins: the row turns RUNNING, still the same page
+    LoggingFakeWorker w = c.worker("w1", 8, r -> null);
+    b.waitFor("train running", d -> badgeOf("train").equals("running"));
+    b.waitFor("three running segments", d -> "3".equals(d.findElement(
+        By.cssSelector("tr[data-job='train'] .seg.status-running")).getDomAttribute("data-count")));
+    c.launch(DashboardCluster.launchRequest("eval", 1, 1).toBuilder().setParentJobId("train").build());
+    b.waitFor("the child row under its parent", d -> jobOrder().equals(List.of("train", "train/eval")));
+    assertThat(b.js("return window.__marker")).isEqualTo("same page");
+    b.screenshot("01-jobs-live");
+
+    // the job's page: tasks, attempts, and the logs of the task it opens on
+    b.driver.findElement(By.linkText("train")).click();
+    b.waitFor("job page", d -> d.findElement(By.id("job-title")).getText().startsWith("train"));
+    b.waitFor("three task rows", d -> d.findElements(By.cssSelector("tr.task")).size() == 3);
+    b.waitFor("task 0 logs", d -> d.findElement(By.id("log-lines")).getText().contains("hello from train/task-0 on w1"));
+    assertThat(b.driver.findElement(By.cssSelector("tr.task.selected")).getDomAttribute("data-task")).isEqualTo("0");
+    w.log("train/task-0", "stdout", "epoch 1/3 loss=0.42");
+    b.waitFor("the live tail", d -> d.findElement(By.id("log-lines")).getText().contains("epoch 1/3 loss=0.42"));
+    b.driver.findElement(By.cssSelector("tr.task[data-task='2']")).click();
+    b.waitFor("task 2 logs", d -> d.findElement(By.id("log-lines")).getText().contains("hello from train/task-2"));
+    b.driver.findElement(By.id("log-filter")).sendKeys("warn");
+    b.waitFor("filtered logs", d -> {
+      String text = d.findElement(By.id("log-lines")).getText();
+      return text.contains("warning: this is a fake worker") && !text.contains("hello from");
+    });
+    assertThat(b.driver.getCurrentUrl()).contains("#/jobs/train?task=2");
+    b.screenshot("02-job-detail-logs");
+
+    // kill it from the page, after confirming
+    b.driver.findElement(By.id("kill-job")).click();
+    var confirm = b.waitFor("the confirm dialog", ExpectedConditions.alertIsPresent());
+    assertThat(confirm.getText()).contains("Kill job train");
+    confirm.accept();
+    b.waitFor("job killed", d -> d.findElement(By.cssSelector("#job-title .badge")).getText().equalsIgnoreCase("killed"));
+    b.waitFor("tasks killed", d -> d.findElements(By.cssSelector("tr.task .badge.status-killed")).size() == 3);
+    assertThat(b.driver.findElement(By.id("kill-job")).isEnabled()).isFalse();
+    assertThat(c.status("train/eval").getState()).isEqualTo(dev.iris.rpc.JobState.JOB_STATE_KILLED);
+    assertThat(b.js("return window.__marker")).isEqualTo("same page");
+    b.screenshot("03-job-killed");
+
+    // workers and events
+    b.driver.get(c.baseUrl() + "/#/workers");
+    b.waitFor("worker row", d -> d.findElement(By.cssSelector("tr[data-worker='w1'] .badge")).getText().equalsIgnoreCase("healthy"));
+    assertThat(b.driver.findElement(By.cssSelector("tr[data-worker='w1']")).getText()).contains("zone=test-a");
+    b.screenshot("04-workers");
+    b.driver.get(c.baseUrl() + "/#/events");
+    b.waitFor("action log", d -> d.findElement(By.cssSelector("table.events tbody")).getText().contains("job killed"));
+    assertThat(b.driver.findElement(By.cssSelector("table.events tbody tr:last-child")).getText())
+        .contains("job submitted").contains("train"); // newest first: the first thing that happened is last
+    b.screenshot("05-events");
+    assertThat(Files.size(Browser.SCREENSHOTS.resolve("01-jobs-live.png"))).isGreaterThan(5_000);
+  }
+
+  @Test
+  void aFailedJobOpensOnItsFailedTaskAndDeepLinksWork() throws Exception {
+    c.worker("w1", 8, r -> r.getTaskIndex() == 1 ? TaskState.TASK_STATE_FAILED : null);
+    c.launch("flaky", 3, 1);
+    DashboardCluster.eventually(() -> c.status("flaky").getState() == dev.iris.rpc.JobState.JOB_STATE_FAILED);
+    b.driver.get(c.baseUrl() + "/jobs/flaky"); // a shared link
+    b.waitFor("job page", d -> d.findElement(By.id("job-title")).getText().startsWith("flaky"));
+    b.waitFor("failed task selected", d -> "1".equals(d.findElement(By.cssSelector("tr.task.selected")).getDomAttribute("data-task")));
+    b.waitFor("its logs", d -> d.findElement(By.id("log-lines")).getText().contains("error: boom in flaky/task-1"));
+    assertThat(b.driver.findElement(By.id("job-error")).getText()).contains("task-1");
+    assertThat(b.driver.findElement(By.cssSelector("tr.task[data-task='1']")).getText()).contains("Exit code: 3");
+    b.screenshot("06-failed-job");
+
+    // one colour per state; ASSIGNED differs from PENDING and RUNNING
+    Object colours = b.js("""
+        const out = {};
+        for (const s of ['pending','assigned','building','running','succeeded','failed','killed','worker-failed','unschedulable']) {
+          const el = document.createElement('span'); el.className = 'badge status-' + s; document.body.append(el);
+          out[s] = getComputedStyle(el).backgroundColor; el.remove();
+        }
+        return out;""");
+    @SuppressWarnings("unchecked")
+    var map = (java.util.Map<String, String>) colours;
+    assertThat(map.values()).doesNotHaveDuplicates();
+  }
+
+  private void waitLive() {
+    b.waitFor("the live feed", d -> d.findElement(By.id("feed-status")).getText().equals("live"));
+  }
+
+  private String badgeOf(String jobId) {
+    return b.driver.findElement(By.cssSelector("tr[data-job='" + jobId + "'] .badge")).getText().toLowerCase();
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<String> jobOrder() {
+    return (List<String>) b.js("return [...document.querySelectorAll('tr[data-job]')].map(r => r.dataset.job)");
+  }
+
+}
