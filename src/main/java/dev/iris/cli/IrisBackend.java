@@ -1,9 +1,31 @@
 package dev.iris.cli;
 
+import dev.iris.cli.request.EndpointListRequest;
+import dev.iris.cli.request.JobKillRequest;
+import dev.iris.cli.request.JobListRequest;
+import dev.iris.cli.request.JobLogsRequest;
+import dev.iris.cli.request.JobRunRequest;
+import dev.iris.cli.request.JobStatusRequest;
 import dev.iris.cli.request.StartControllerRequest;
+import dev.iris.cli.request.TaskListRequest;
+import dev.iris.cli.request.TaskStatusRequest;
+import dev.iris.cli.request.WorkerListRequest;
+import dev.iris.cli.request.StartLocalClusterRequest;
+import dev.iris.client.IrisClient;
+import dev.iris.client.JobRequest;
+import dev.iris.client.LocalCluster;
+import dev.iris.client.IrisException;
+import dev.iris.cli.request.StartWorkerRequest;
 import dev.iris.controller.ControllerNode;
+import dev.iris.link.GrpcControllerLink;
+import dev.iris.worker.WorkerConfig;
+import dev.iris.worker.WorkerNode;
+import dev.iris.worker.ports.PortAllocator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -14,6 +36,61 @@ import java.util.concurrent.TimeUnit;
  * machinery has not landed yet still answer from {@link NotAvailableBackend}.
  */
 public class IrisBackend extends NotAvailableBackend {
+  private final ClientCommands client = new ClientCommands(c -> IrisClient.remote(c.host() + ":" + c.port()));
+
+  /** Runs a client command, turning the client's refusals into one-line CLI failures. */
+  private static int oneLine(java.util.function.Supplier<Integer> command) {
+    try {
+      return command.get();
+    } catch (IrisException e) {
+      throw CliException.failure(e.getMessage());
+    }
+  }
+
+  @Override
+  public int runJob(JobRunRequest r, CliOutput o) {
+    return oneLine(() -> client.runJob(r, o));
+  }
+
+  @Override
+  public int jobStatus(JobStatusRequest r, CliOutput o) {
+    return oneLine(() -> client.jobStatus(r, o));
+  }
+
+  @Override
+  public int listJobs(JobListRequest r, CliOutput o) {
+    return oneLine(() -> client.listJobs(r, o));
+  }
+
+  @Override
+  public int jobLogs(JobLogsRequest r, CliOutput o) {
+    return oneLine(() -> client.jobLogs(r, o));
+  }
+
+  @Override
+  public int killJob(JobKillRequest r, CliOutput o) {
+    return oneLine(() -> client.killJob(r, o));
+  }
+
+  @Override
+  public int listTasks(TaskListRequest r, CliOutput o) {
+    return oneLine(() -> client.listTasks(r, o));
+  }
+
+  @Override
+  public int taskStatus(TaskStatusRequest r, CliOutput o) {
+    return oneLine(() -> client.taskStatus(r, o));
+  }
+
+  @Override
+  public int listWorkers(WorkerListRequest r, CliOutput o) {
+    return oneLine(() -> client.listWorkers(r, o));
+  }
+
+  @Override
+  public int listEndpoints(EndpointListRequest r, CliOutput o) {
+    return oneLine(() -> client.listEndpoints(r, o));
+  }
 
   @Override
   public int startController(StartControllerRequest request, CliOutput output) {
@@ -30,16 +107,92 @@ public class IrisBackend extends NotAvailableBackend {
     }
     output.out().println("iris controller listening on " + request.host() + ":" + node.port()
         + " (gRPC and HTTP); Ctrl+C stops it");
+    return runUntilShutdown("controller", () -> node.stop().compose(v -> vertx.close()));
+  }
+
+  @Override
+  public int startWorker(StartWorkerRequest request, CliOutput output) {
+    String workerId = request.workerId().orElseGet(() -> WorkerConfig.defaultWorkerId(request.port()));
+    Path workDir = request.workDir()
+        .orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir"), "iris-worker-" + workerId));
+    WorkerConfig config = new WorkerConfig(workerId, request.host(), request.port(),
+        WorkerConfig.advertiseHostFor(request.host()), workDir,
+        request.cpu().isPresent() ? request.cpu().getAsInt() : null,
+        request.memoryBytes().isPresent() ? request.memoryBytes().getAsLong() : null,
+        request.diskBytes().isPresent() ? request.diskBytes().getAsLong() : null,
+        request.attributes(), request.controller().toString(), PortAllocator.DEFAULT_FROM, PortAllocator.DEFAULT_TO);
+    Vertx vertx = Vertx.vertx();
+    GrpcClient client = GrpcClient.client(vertx);
+    GrpcControllerLink controller = new GrpcControllerLink(client,
+        SocketAddress.inetSocketAddress(request.controller().port(), request.controller().host()), 10_000);
+    WorkerNode node;
+    try {
+      node = await(WorkerNode.start(vertx, config, controller));
+    } catch (ExecutionException | InterruptedException e) {
+      vertx.close();
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw CliException.failure("cannot start worker " + workerId + " on " + request.host() + ":" + request.port()
+          + ": " + cause.getMessage());
+    }
+    output.out().println("iris worker " + workerId + " serving on " + request.host() + ":" + node.port()
+        + ", controller " + request.controller());
+    output.out().flush();
+    return runUntilShutdown("worker", () -> node.stop().compose(v -> vertx.close()));
+  }
+
+  @Override
+  public int startLocalCluster(StartLocalClusterRequest request, CliOutput output) {
+    Vertx vertx = Vertx.vertx();
+    LocalCluster cluster;
+    try {
+      Path workDir = request.workDir().isPresent() ? request.workDir().get()
+          : java.nio.file.Files.createTempDirectory("iris-local-");
+      cluster = await(LocalCluster.start(vertx, request.host(), request.port(), request.workers(), workDir));
+    } catch (Exception e) {
+      vertx.close();
+      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      throw CliException.failure("cannot start the local cluster on " + request.host() + ":" + request.port()
+          + ": " + cause.getMessage());
+    }
+    String address = cluster.address();
+    var out = output.out();
+    out.println("iris local: a controller and " + request.workers() + " worker(s) on " + address);
+    out.println("  dashboard:  http://" + address + "/");
+    out.println("  try:        ./iris job run --replicas 4 -- sh -c 'echo hello from task $IRIS_TASK_INDEX'"
+        + (request.port() == 10000 ? "" : "   (with IRIS_CONTROLLER_ADDRESS=" + address + ")"));
+    out.println("  Ctrl+C stops the cluster and every task it runs");
+    if (request.demo()) {
+      try (IrisClient iris = IrisClient.remote(address)) {
+        String id = iris.submit(DEMO).id();
+        out.println("  demo job:   " + id + " (4 tasks)  ->  http://" + address + "/#/jobs/" + id
+            + "   or ./iris job logs " + id + " --follow");
+      } catch (IrisException e) {
+        out.println("  demo job not submitted: " + e.getMessage());
+      }
+    }
+    out.flush();
+    LocalCluster started = cluster;
+    return runUntilShutdown("local cluster", () -> started.stop().compose(v -> vertx.close()));
+  }
+
+  /** The job {@code iris local --demo} submits: four tasks that count for a minute. */
+  static final JobRequest DEMO = JobRequest.command("sh", "-c",
+          "echo \"task $IRIS_TASK_INDEX of $IRIS_NUM_TASKS on $IRIS_WORKER_ID\"; "
+              + "for i in $(seq 1 60); do echo \"task $IRIS_TASK_INDEX: step $i\"; sleep 1; done")
+      .name("demo").replicas(4).cpu(0);
+
+  /** Blocks the calling (main) thread until the JVM shuts down, then runs {@code stop}. */
+  private static int runUntilShutdown(String what, java.util.function.Supplier<Future<?>> stop) {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        await(node.stop().compose(v -> vertx.close()));
+        await(stop.get());
       } catch (Exception ignored) {
         // exiting anyway
       } finally {
         stopped.countDown();
       }
-    }, "iris-controller-shutdown"));
+    }, "iris-" + what.replace(' ', '-') + "-shutdown"));
     try {
       stopped.await();
     } catch (InterruptedException e) {

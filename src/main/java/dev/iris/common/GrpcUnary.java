@@ -14,11 +14,20 @@ import java.util.concurrent.TimeUnit;
 public final class GrpcUnary {
   private GrpcUnary() {}
 
+  private static String rootMessage(Throwable t) {
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    String m = String.valueOf(t.getMessage());
+    int colon = m.indexOf(": ");
+    return m.startsWith("Connection refused") && colon > 0 ? "connection refused" : m;
+  }
+
   public static <Req, Resp> Future<Resp> call(GrpcClient client, SocketAddress server,
       ServiceMethod<Resp, Req> method, Req request, long timeoutMs) {
     return client.request(server, method)
         .recover(t -> Future.failedFuture(new RpcException(GrpcStatus.UNAVAILABLE,
-            "cannot reach " + server + ": " + t.getMessage())))
+            "cannot reach " + server.host() + ":" + server.port() + ": " + rootMessage(t))))
         .compose(req -> {
           if (timeoutMs > 0) {
             req.timeout(timeoutMs, TimeUnit.MILLISECONDS);

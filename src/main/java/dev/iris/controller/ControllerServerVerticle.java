@@ -83,6 +83,7 @@ public final class ControllerServerVerticle extends VerticleBase {
     EventBusRpc.bind(bus, p + "ListWorkers", Controller.ListWorkersRequest.parser(), s::listWorkers);
     EventBusRpc.bind(bus, p + "ReportTaskState", Controller.ReportTaskStateRequest.parser(), s::reportTaskState);
     EventBusRpc.bind(bus, p + "GetBundle", Controller.GetBundleRequest.parser(), s::getBundle);
+    EventBusRpc.bind(bus, p + "FetchTaskLogs", Controller.FetchTaskLogsRequest.parser(), s::fetchTaskLogs);
     EventBusRpc.bind(bus, p + "RegisterEndpoint", Controller.RegisterEndpointRequest.parser(), s::registerEndpoint);
     EventBusRpc.bind(bus, p + "UnregisterEndpoint", Controller.UnregisterEndpointRequest.parser(),
         s::unregisterEndpoint);

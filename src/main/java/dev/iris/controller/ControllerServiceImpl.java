@@ -38,11 +38,13 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   private final StoreClient store;
   private final long heartbeatIntervalMs;
   private final EventWatch watch;
+  private final dev.iris.link.WorkerLinks workerLinks;
 
   public ControllerServiceImpl(Vertx vertx, long heartbeatIntervalMs) {
     this.store = new StoreClient(vertx);
     this.heartbeatIntervalMs = heartbeatIntervalMs;
     this.watch = new EventWatch(vertx, store);
+    this.workerLinks = new dev.iris.link.WorkerLinks(vertx, 10_000);
   }
 
   // ---------------------------------------------------------------- jobs
@@ -182,6 +184,43 @@ public final class ControllerServiceImpl extends ControllerServiceService {
           .setBundleBlob(ByteString.copyFrom(s.bundle(hash)
               .orElseThrow(() -> StoreException.notFound("bundle " + hash + " not found"))))
           .build());
+    });
+  }
+
+  /** Where a task's logs live: the worker and attempt to ask. */
+  private record LogSource(String workerAddress, String taskId, int attemptId) {}
+
+  @Override
+  public Future<dev.iris.rpc.Worker.FetchTaskLogsResponse> fetchTaskLogs(Controller.FetchTaskLogsRequest request) {
+    return guard(() -> {
+      JobId id = jobId(request.getJobId());
+      int index = request.getTaskIndex();
+      Integer wanted = request.hasAttemptId() ? request.getAttemptId() : null;
+      return store.call((s, now) -> {
+        Job job = job(s, id);
+        if (index < 0 || index >= job.numTasks()) {
+          throw StoreException.notFound("task " + index + " not found: job " + id + " has " + job.numTasks() + " task(s)");
+        }
+        var task = job.task(index);
+        TaskAttempt attempt = wanted == null ? task.currentAttempt()
+            : task.attempts().stream().filter(a -> a.attemptId() == wanted).findFirst()
+                .orElseThrow(() -> StoreException.notFound("attempt " + wanted + " of " + task.id() + " not found"));
+        if (attempt == null) {
+          return new LogSource(null, task.id().toString(), -1);
+        }
+        String address = s.worker(attempt.workerId()).map(WorkerRecord::address).orElse(null);
+        return new LogSource(address, task.id().toString(), attempt.attemptId());
+      }).compose(src -> {
+        if (src.attemptId() < 0) {
+          return Future.succeededFuture(dev.iris.rpc.Worker.FetchTaskLogsResponse.getDefaultInstance());
+        }
+        if (src.workerAddress() == null) {
+          return Future.failedFuture(new io.vertx.grpc.server.StatusException(io.vertx.grpc.common.GrpcStatus.UNAVAILABLE,
+              "the worker of " + src.taskId() + " is gone; its logs went with it"));
+        }
+        return workerLinks.forAddress(src.workerAddress()).fetchTaskLogs(dev.iris.rpc.Worker.FetchTaskLogsRequest
+            .newBuilder().setTaskId(src.taskId()).setAttemptId(src.attemptId()).setFilter(request.getFilter()).build());
+      });
     });
   }
 

@@ -167,7 +167,10 @@ public final class Job {
     return Result.of(effects);
   }
 
-  /** RunTask never reached the worker: back to PENDING without using a retry budget. */
+  /**
+   * RunTask never reached the worker: back to PENDING without using a retry budget; the active siblings
+   * of a coscheduled task are stopped and requeued the same way.
+   */
   public Result deliveryFailed(int index, int attemptId, String reason, long now) {
     Task task = tasks[index];
     if (task.currentAttemptId() != attemptId || task.state() != TaskState.ASSIGNED) {
@@ -213,7 +216,7 @@ public final class Job {
       return Result.ignored(id() + " already finished " + state);
     }
     List<Effect> effects = new ArrayList<>();
-    error = reason;
+    error = reason == null ? "" : reason;
     killUnfinished(reason, now, effects);
     rollup(now, effects);
     return Result.of(effects);
@@ -254,8 +257,13 @@ public final class Job {
       task.finish(exitCode, error, now);
     }
     move(task, to, attempt.attemptId(), attempt.workerId(), error, effects);
-    if (spec.isGang() && (end == End.FAILED || end == End.WORKER_FAILED)) {
-      String why = "coscheduled sibling " + task.id().shortName() + " failed";
+    // Only an end the worker observed (or a delivery failure) cascades; a sibling ended by the cascade
+    // (stopOnWorker) cascades no further, so each sibling ends once, named after the member at fault.
+    // A gang runs whole or not at all: a member that never reached its worker stops the others too, and
+    // like it they go back to PENDING without using a retry budget.
+    if (spec.isGang() && !stopOnWorker && (end == End.FAILED || end == End.WORKER_FAILED || end == End.UNDELIVERED)) {
+      String why = "coscheduled sibling " + task.id().shortName()
+          + (end == End.UNDELIVERED ? " was not delivered" : " failed");
       for (Task sibling : tasks) {
         if (sibling != task && sibling.state().isActive()) {
           endAttempt(sibling, end, -1, why, now, true, effects);

@@ -1,5 +1,7 @@
 package dev.iris.core;
 
+import java.util.Locale;
+
 /** Byte sizes for people: 1024-based units, one decimal where it helps. */
 public final class Sizes {
   private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
@@ -16,7 +18,9 @@ public final class Sizes {
       value /= 1024;
       unit++;
     }
-    return (value == Math.rint(value) ? String.valueOf((long) value) : String.format("%.1f", value))
-        + " " + UNITS[unit];
+    String number = value == Math.rint(value)
+        ? String.valueOf((long) value)
+        : String.format(Locale.ROOT, "%.1f", value); // "1.5", never "1,5", whatever the JVM's locale
+    return number + " " + UNITS[unit];
   }
 }

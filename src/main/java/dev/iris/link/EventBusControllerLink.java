@@ -101,6 +101,12 @@ public final class EventBusControllerLink implements ControllerService {
   }
 
   @Override
+  public Future<dev.iris.rpc.Worker.FetchTaskLogsResponse> fetchTaskLogs(Controller.FetchTaskLogsRequest request) {
+    return EventBusRpc.call(bus, PREFIX + "FetchTaskLogs", request, dev.iris.rpc.Worker.FetchTaskLogsResponse.parser(),
+        timeoutMs);
+  }
+
+  @Override
   public Future<ReadStream<ClusterEvent>> watchEvents(Controller.WatchEventsRequest request) {
     return Future.failedFuture(new RpcException(GrpcStatus.UNIMPLEMENTED, "watch the controller over gRPC"));
   }

@@ -101,13 +101,18 @@ public final class GrpcControllerLink implements ControllerService {
   }
 
   @Override
+  public Future<dev.iris.rpc.Worker.FetchTaskLogsResponse> fetchTaskLogs(Controller.FetchTaskLogsRequest request) {
+    return GrpcUnary.call(client, server, ControllerServiceGrpcClient.FetchTaskLogs, request, timeoutMs);
+  }
+
+  @Override
   public Future<ReadStream<ClusterEvent>> watchEvents(Controller.WatchEventsRequest request) {
     return client.request(server, ControllerServiceGrpcClient.WatchEvents)
         .recover(t -> Future.failedFuture(new RpcException(GrpcStatus.UNAVAILABLE,
             "cannot reach " + server + ": " + t.getMessage())))
-        .compose(req -> req.end(request).compose(v -> req.response()))
-        .compose(resp -> resp.status() != null && resp.status() != GrpcStatus.OK
-            ? Future.failedFuture(new RpcException(resp.status(), resp.statusMessage()))
-            : Future.succeededFuture(resp));
+        .compose(req -> req.end(request).compose(v -> req.response())
+            .compose(resp -> resp.status() != null && resp.status() != GrpcStatus.OK
+                ? Future.failedFuture(new RpcException(resp.status(), resp.statusMessage()))
+                : Future.succeededFuture(new WatchStream(req, resp))));
   }
 }

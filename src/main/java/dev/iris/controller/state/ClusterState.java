@@ -20,10 +20,12 @@ import dev.iris.scheduler.Plan;
 import dev.iris.scheduler.WorkerView;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * All controller state and the only code that changes it. Every command applies the domain core, then
@@ -78,7 +80,16 @@ public final class ClusterState {
       }
     }
     if (existing != null) {
+      // the old job's descendants may still run: stop them (releasing what they hold) before forgetting them
+      for (JobId child : childrenOf(id)) {
+        if (jobs.containsKey(child)) {
+          terminate(child, "killed: parent job " + id + " was resubmitted", now);
+        }
+      }
       forget(id);
+      if (parent != null) {
+        children.getOrDefault(parent, new ArrayList<>()).remove(id);
+      }
     }
     if (bundle != null && bundle.length > 0) {
       bundles.put(spec.bundleHash(), bundle);
@@ -150,12 +161,28 @@ public final class ClusterState {
     return !queue.isEmpty();
   }
 
-  /** Re-checks and commits a plan; returns how many assignments were committed. */
+  /**
+   * Re-checks and commits a plan; returns how many assignments were committed. The assignments of a
+   * coscheduled job are committed all together or, when any of them no longer holds, not at all.
+   */
   public int commit(Plan plan, long now) {
     int committed = 0;
+    Map<JobId, List<Assignment>> gangs = null;
     for (Assignment a : plan.assignments()) {
-      if (commitOne(a, now)) {
-        committed++;
+      Job job = jobs.get(a.task().job());
+      if (job != null && job.spec().isGang()) {
+        if (gangs == null) {
+          gangs = new LinkedHashMap<>();
+        }
+        gangs.computeIfAbsent(job.id(), id -> new ArrayList<>()).add(a);
+      }
+    }
+    for (Assignment a : plan.assignments()) {
+      List<Assignment> gang = gangs == null ? null : gangs.remove(a.task().job());
+      if (gang != null) {
+        committed += commitGang(gang, now);
+      } else if (gangs == null || !isGangMember(a)) {
+        committed += commitOne(a, now) ? 1 : 0;
       }
     }
     plan.pendingReasons().forEach((id, reason) -> {
@@ -167,17 +194,48 @@ public final class ClusterState {
     return committed;
   }
 
-  private boolean commitOne(Assignment a, long now) {
+  private boolean isGangMember(Assignment a) {
+    Job job = jobs.get(a.task().job());
+    return job != null && job.spec().isGang();
+  }
+
+  private int commitGang(List<Assignment> members, long now) {
+    Set<String> distinctWorkers = new HashSet<>();
+    Set<TaskId> distinctTasks = new HashSet<>();
+    for (Assignment a : members) {
+      if (!distinctWorkers.add(a.workerId()) || !distinctTasks.add(a.task()) || !committable(a)) {
+        return 0;
+      }
+    }
+    // whole means every pending task (a plan for an earlier job of the same id may cover fewer)
+    if (distinctTasks.size() != jobs.get(members.get(0).task().job()).count(TaskState.PENDING)) {
+      return 0;
+    }
+    int committed = 0;
+    for (Assignment a : members) {
+      committed += commitOne(a, now) ? 1 : 0;
+    }
+    return committed;
+  }
+
+  /** The plan's assumptions still hold: task PENDING, worker alive and not suspect, room and constraints. */
+  private boolean committable(Assignment a) {
     Job job = jobs.get(a.task().job());
     WorkerRecord w = workers.get(a.workerId());
-    if (job == null || job.isFinished() || w == null || !w.isSchedulable()) {
+    if (job == null || job.isFinished() || w == null || !w.isSchedulable() || a.task().index() >= job.numTasks()) {
       return false;
     }
+    return job.task(a.task().index()).state() == TaskState.PENDING && w.free().fits(job.spec().resources())
+        && job.spec().constraints().stream().allMatch(c -> c.matches(w.attributes()));
+  }
+
+  private boolean commitOne(Assignment a, long now) {
+    if (!committable(a)) {
+      return false;
+    }
+    Job job = jobs.get(a.task().job());
+    WorkerRecord w = workers.get(a.workerId());
     Task task = job.task(a.task().index());
-    if (task.state() != TaskState.PENDING || !w.free().fits(job.spec().resources())
-        || !job.spec().constraints().stream().allMatch(c -> c.matches(w.attributes()))) {
-      return false;
-    }
     Job.Result r = job.assign(task.index(), w.id(), now);
     if (r.wasIgnored()) {
       return false;
@@ -329,9 +387,10 @@ public final class ClusterState {
   }
 
   private void reconcile(WorkerRecord w, List<AttemptReport> reported, long now) {
-    Map<TaskId, AttemptReport> byTask = new HashMap<>();
+    // a worker may list several attempts of one task (an ended one next to its retry), in any order
+    Map<TaskId, Set<Integer>> listed = new HashMap<>();
     for (AttemptReport r : reported) {
-      byTask.put(r.task(), r);
+      listed.computeIfAbsent(r.task(), t -> new HashSet<>()).add(r.attemptId());
       WorkerRecord.Holding h = w.holdings().get(r.task());
       if (h != null && h.attemptId() == r.attemptId()) {
         report(w.id(), r, now);
@@ -342,7 +401,7 @@ public final class ClusterState {
       }
     }
     for (WorkerRecord.Holding h : List.copyOf(w.holdings().values())) {
-      if (byTask.containsKey(h.task()) && byTask.get(h.task()).attemptId() == h.attemptId()) {
+      if (listed.getOrDefault(h.task(), Set.of()).contains(h.attemptId())) {
         continue;
       }
       Job job = jobs.get(h.task().job());

@@ -7,6 +7,7 @@ import dev.iris.scheduler.PendingRun;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,24 +16,53 @@ import java.util.Set;
 
 /**
  * PENDING tasks in queue order, kept as runs of one job's task indices: a submission is one run, each
- * retry batch a new run at the back. Tasks that left PENDING are dropped lazily when runs are read.
+ * retry batch a new run at the back. Tasks that left PENDING are dropped lazily when runs are read, and
+ * a task belongs only to the newest run it was added to: a task assigned and requeued before its old run
+ * was compacted is PENDING again, but its place is at the back, not in the old run.
  */
 final class PendingQueue {
   private static final class Run {
     final Job job;
+    final long seq;
     int[] indices;
 
-    Run(Job job, int[] indices) {
+    Run(Job job, long seq, int[] indices) {
       this.job = job;
+      this.seq = seq;
       this.indices = indices;
     }
   }
 
+  /** Per queued job: the newest run each task was added to, and how many runs of the job are queued. */
+  private static final class Owners {
+    final long[] newestRun;
+    int runs;
+
+    Owners(int numTasks) {
+      newestRun = new long[numTasks];
+    }
+  }
+
   private final ArrayDeque<Run> runs = new ArrayDeque<>();
+  private final Map<Job, Owners> owners = new IdentityHashMap<>();
+  private long nextSeq;
 
   void add(Job job, int[] indices) {
     if (indices.length > 0) {
-      runs.addLast(new Run(job, indices));
+      Run run = new Run(job, ++nextSeq, indices);
+      Owners o = owners.computeIfAbsent(job, j -> new Owners(j.numTasks()));
+      for (int i : indices) {
+        o.newestRun[i] = run.seq;
+      }
+      o.runs++;
+      runs.addLast(run);
+    }
+  }
+
+  private void dropped(Run run) {
+    Owners o = owners.get(run.job);
+    if (o != null && --o.runs == 0) {
+      owners.remove(run.job);
     }
   }
 
@@ -52,11 +82,13 @@ final class PendingQueue {
       Run run = it.next();
       if (jobs.get(run.job.id()) != run.job || run.job.isFinished()) {
         it.remove();
+        dropped(run);
         continue;
       }
-      run.indices = stillPending(run);
+      run.indices = stillPending(run, owners.get(run.job));
       if (run.indices.length == 0) {
         it.remove();
+        dropped(run);
         continue;
       }
       if (run.job.spec().isGang()) {
@@ -91,11 +123,11 @@ final class PendingQueue {
     return out;
   }
 
-  private static int[] stillPending(Run run) {
+  private static int[] stillPending(Run run, Owners owners) {
     int[] idx = run.indices;
     int n = 0;
     for (int i : idx) {
-      if (run.job.task(i).state() == TaskState.PENDING) {
+      if (queuedHere(run, owners, i)) {
         n++;
       }
     }
@@ -105,11 +137,15 @@ final class PendingQueue {
     int[] kept = new int[n];
     int k = 0;
     for (int i : idx) {
-      if (run.job.task(i).state() == TaskState.PENDING) {
+      if (queuedHere(run, owners, i)) {
         kept[k++] = i;
       }
     }
     return kept;
+  }
+
+  private static boolean queuedHere(Run run, Owners owners, int index) {
+    return run.job.task(index).state() == TaskState.PENDING && owners.newestRun[index] == run.seq;
   }
 
   private static boolean hasActive(Job job) {

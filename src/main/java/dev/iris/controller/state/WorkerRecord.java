@@ -94,8 +94,16 @@ public final class WorkerRecord {
     return committed;
   }
 
+  /**
+   * Capacity minus what is committed, never below zero: a worker that re-registers with less capacity
+   * than its running attempts hold is full until they end.
+   */
   public Resources free() {
-    return capacity().minus(committed);
+    Resources cap = capacity();
+    return new Resources(Math.max(0, cap.cpu() - committed.cpu()),
+        Math.max(0, cap.memoryBytes() - committed.memoryBytes()),
+        Math.max(0, cap.diskBytes() - committed.diskBytes()),
+        Math.max(0, cap.gpus() - committed.gpus()), cap.gpuVariant());
   }
 
   public Map<TaskId, Holding> holdings() {

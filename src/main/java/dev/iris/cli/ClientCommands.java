@@ -1,0 +1,317 @@
+package dev.iris.cli;
+
+import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.util.JsonFormat;
+import dev.iris.cli.output.HumanFormat;
+import dev.iris.cli.output.Table;
+import dev.iris.cli.parse.ConstraintExpr;
+import dev.iris.cli.request.EndpointListRequest;
+import dev.iris.cli.request.JobKillRequest;
+import dev.iris.cli.request.JobListRequest;
+import dev.iris.cli.request.JobLogsRequest;
+import dev.iris.cli.request.JobRunRequest;
+import dev.iris.cli.request.JobSpec;
+import dev.iris.cli.request.JobStatusRequest;
+import dev.iris.cli.request.OutputFormat;
+import dev.iris.cli.request.TaskListRequest;
+import dev.iris.cli.request.TaskStatusRequest;
+import dev.iris.cli.request.WorkerListRequest;
+import dev.iris.cli.parse.HostPort;
+import dev.iris.client.IrisClient;
+import dev.iris.client.IrisException;
+import dev.iris.client.Job;
+import dev.iris.client.JobFailedException;
+import dev.iris.client.JobRequest;
+import dev.iris.client.JobStates;
+import dev.iris.rpc.Controller;
+import dev.iris.rpc.JobStatus;
+import dev.iris.rpc.TaskStatus;
+import dev.iris.rpc.Worker;
+import dev.iris.rpc.WorkerHealthStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
+
+/** The client commands of the CLI, on top of {@link IrisClient}. Each returns an exit code. */
+final class ClientCommands {
+  private final Function<HostPort, IrisClient> connect;
+
+  ClientCommands(Function<HostPort, IrisClient> connect) {
+    this.connect = connect;
+  }
+
+  int runJob(JobRunRequest r, CliOutput o) {
+    try (IrisClient iris = connect.apply(r.controller())) {
+      Job job = iris.submit(toRequest(r.job()));
+      if (!r.waitForCompletion()) {
+        o.out().println(job.id());
+        return ExitCodes.OK;
+      }
+      o.err().println("iris: submitted job " + job.id() + " (" + r.job().replicas() + " task(s)); following its logs"
+          + (o.interactive() ? " (Ctrl+C detaches, the job keeps running)" : ""));
+      try {
+        Progress bar = new Progress(o);
+        JobStatus end = iris.wait(job.id(), null, true, null, bar::line, o.interactive() ? bar::update : null);
+        bar.clear();
+        o.err().println("iris: job " + job.id() + " SUCCEEDED (" + end.getTasksSucceeded() + "/" + end.getNumTasks()
+            + " tasks)");
+        return ExitCodes.OK;
+      } catch (JobFailedException e) {
+        o.err().println("iris: " + e.getMessage());
+        return ExitCodes.FAILURE;
+      }
+    }
+  }
+
+  /** Log lines to stdout, and on a terminal one live line of task counts on stderr, redrawn in place. */
+  private static final class Progress {
+    private final CliOutput o;
+    private String shown = "";
+
+    Progress(CliOutput o) {
+      this.o = o;
+    }
+
+    synchronized void line(String text) {
+      clear();
+      o.out().println(text);
+      o.out().flush();
+      if (!shown.isEmpty()) {
+        o.err().print(shown);
+        o.err().flush();
+      }
+    }
+
+    synchronized void update(JobStatus s) {
+      String text = "\r[" + s.getJobId() + " " + JobStates.name(s.getState()) + ": " + counts(s) + "]";
+      clear();
+      shown = text;
+      o.err().print(text);
+      o.err().flush();
+    }
+
+    synchronized void clear() {
+      if (!shown.isEmpty()) {
+        o.err().print("\r" + " ".repeat(shown.length()) + "\r");
+        o.err().flush();
+      }
+    }
+  }
+
+  int jobStatus(JobStatusRequest r, CliOutput o) {
+    try (IrisClient iris = connect.apply(r.controller())) {
+      JobStatus s = iris.status(r.jobId(), r.includeTasks());
+      if (r.format() == OutputFormat.JSON) {
+        o.out().println(json(s));
+        return ExitCodes.OK;
+      }
+      Instant now = Instant.now();
+      o.out().println("job:       " + s.getJobId());
+      o.out().println("state:     " + JobStates.name(s.getState()));
+      o.out().println("tasks:     " + counts(s));
+      o.out().println("submitted: " + HumanFormat.ago(Instant.ofEpochMilli(s.getSubmittedAtMs()), now));
+      if (!s.getPendingReason().isEmpty()) {
+        o.out().println("waiting:   " + s.getPendingReason());
+      }
+      if (!s.getError().isEmpty()) {
+        o.out().println("error:     " + s.getError());
+      }
+      if (r.includeTasks()) {
+        o.out().println();
+        o.out().print(taskTable(s.getTasksList()).render());
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  int listJobs(JobListRequest r, CliOutput o) {
+    try (IrisClient iris = connect.apply(r.controller())) {
+      List<JobStatus> jobs = iris.listJobs(r.state().orElse(null), r.prefix().orElse(""));
+      if (r.format() == OutputFormat.JSON) {
+        jobs.forEach(j -> o.out().println(jsonLine(j)));
+        return ExitCodes.OK;
+      }
+      Instant now = Instant.now();
+      Table t = Table.withColumns("JOB", "STATE", "TASKS", "SUBMITTED", "DURATION", "ERROR / WAITING");
+      for (JobStatus j : jobs) {
+        long end = j.getFinishedAtMs() > 0 ? j.getFinishedAtMs() : now.toEpochMilli();
+        t.row(j.getJobId(), JobStates.name(j.getState()), counts(j),
+            HumanFormat.ago(Instant.ofEpochMilli(j.getSubmittedAtMs()), now),
+            HumanFormat.duration(Duration.ofMillis(Math.max(0, end - j.getSubmittedAtMs()))),
+            j.getError().isEmpty() ? j.getPendingReason() : j.getError());
+      }
+      o.out().print(t.render());
+      return ExitCodes.OK;
+    }
+  }
+
+  int jobLogs(JobLogsRequest r, CliOutput o) {
+    try (IrisClient iris = connect.apply(r.controller())) {
+      if (r.follow()) {
+        try {
+          iris.wait(r.jobId(), null, true, r.taskIndex().isPresent() ? r.taskIndex().getAsInt() : null,
+              line -> o.out().println(line));
+        } catch (JobFailedException e) {
+          o.err().println("iris: " + e.getMessage());
+        }
+        return ExitCodes.OK;
+      }
+      JobStatus s = iris.status(r.jobId(), false);
+      long since = r.since().map(d -> System.currentTimeMillis() - d.toMillis()).orElse(0L);
+      Worker.FetchLogsFilter filter = Worker.FetchLogsFilter.newBuilder().setStartMs(since)
+          .setRegex(r.grep().map(java.util.regex.Pattern::pattern).orElse("")).build();
+      for (int i = 0; i < s.getNumTasks(); i++) {
+        if (r.taskIndex().isPresent() && r.taskIndex().getAsInt() != i) {
+          continue;
+        }
+        for (Worker.LogEntry e : iris.fetchTaskLogs(r.jobId(), i, filter)) {
+          o.out().println(r.taskIndex().isPresent() ? e.getData() : "[task-" + i + "] " + e.getData());
+        }
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  int killJob(JobKillRequest r, CliOutput o) {
+    try (IrisClient iris = connect.apply(r.controller())) {
+      iris.terminate(r.jobId());
+      o.out().println("killed " + r.jobId() + " (" + JobStates.name(iris.status(r.jobId(), false).getState()) + ")");
+      return ExitCodes.OK;
+    }
+  }
+
+  int listTasks(TaskListRequest r, CliOutput o) {
+    try (IrisClient iris = connect.apply(r.controller())) {
+      List<TaskStatus> tasks = iris.listTasks(r.jobId());
+      if (r.format() == OutputFormat.JSON) {
+        tasks.forEach(t -> o.out().println(jsonLine(t)));
+      } else {
+        o.out().print(taskTable(tasks).render());
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  int taskStatus(TaskStatusRequest r, CliOutput o) {
+    try (IrisClient iris = connect.apply(r.controller())) {
+      TaskStatus t = iris.taskStatus(r.jobId(), r.taskIndex());
+      if (r.format() == OutputFormat.JSON) {
+        o.out().println(json(t));
+        return ExitCodes.OK;
+      }
+      o.out().print(taskTable(List.of(t)).render());
+      if (t.getAttemptsCount() > 1) {
+        Table a = Table.withColumns("ATTEMPT", "WORKER", "STATE", "EXIT", "ERROR");
+        t.getAttemptsList().forEach(x -> a.row(x.getAttemptId(), x.getWorkerId(), JobStates.name(x.getState())
+            + (x.getIsWorkerFailure() ? " (worker)" : ""), x.getExitCode(), x.getError()));
+        o.out().println();
+        o.out().print(a.render());
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  int listWorkers(WorkerListRequest r, CliOutput o) {
+    try (IrisClient iris = connect.apply(r.controller())) {
+      List<WorkerHealthStatus> workers = iris.listWorkers();
+      if (r.format() == OutputFormat.JSON) {
+        workers.forEach(w -> o.out().println(jsonLine(w)));
+        return ExitCodes.OK;
+      }
+      Instant now = Instant.now();
+      Table t = Table.withColumns("WORKER", "ADDRESS", "HEALTHY", "CPU", "MEMORY", "TASKS", "HEARTBEAT", "ATTRIBUTES");
+      for (WorkerHealthStatus w : workers) {
+        t.row(w.getWorkerId(), w.getAddress(), w.getHealthy() ? "yes" : "no",
+            w.getCommittedCpu() + "/" + w.getMetadata().getCpuCount(),
+            HumanFormat.bytes(w.getCommittedMemoryBytes()) + "/" + HumanFormat.bytes(w.getMetadata().getMemoryBytes()),
+            w.getRunningTaskIdsCount(), HumanFormat.ago(Instant.ofEpochMilli(w.getLastHeartbeatMs()), now),
+            w.getMetadata().getAttributesMap().toString());
+      }
+      o.out().print(t.render());
+      return ExitCodes.OK;
+    }
+  }
+
+  int listEndpoints(EndpointListRequest r, CliOutput o) {
+    try (IrisClient iris = connect.apply(r.controller())) {
+      List<Controller.Endpoint> eps = iris.listEndpoints(r.prefix().orElse(""));
+      if (r.format() == OutputFormat.JSON) {
+        eps.forEach(e -> o.out().println(jsonLine(e)));
+        return ExitCodes.OK;
+      }
+      Table t = Table.withColumns("NAME", "ADDRESS", "JOB", "TASK");
+      eps.forEach(e -> t.row(e.getName(), e.getAddress(), e.getJobId(), e.getTaskId()));
+      o.out().print(t.render());
+      return ExitCodes.OK;
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  static JobRequest toRequest(JobSpec s) {
+    JobRequest r = JobRequest.command(s.command()).replicas(s.replicas()).cpu(s.resources().cpu())
+        .memoryBytes(s.resources().memoryBytes()).diskBytes(s.resources().diskBytes())
+        .env(s.env()).maxTaskFailures(s.maxTaskFailures()).maxRetriesFailure(s.maxRetriesFailure())
+        .maxRetriesPreemption(s.maxRetriesPreemption());
+    s.name().ifPresent(r::name);
+    if (s.resources().gpus() > 0) {
+      r.gpus(s.resources().gpus(), s.resources().gpuVariant().orElse(""));
+    }
+    s.ports().forEach(r::port);
+    for (ConstraintExpr c : s.constraints()) {
+      r.constraint(c.key(), c.op().name(), c.op() == ConstraintExpr.Op.IN ? String.join(",", c.values()) : c.value());
+    }
+    s.coscheduleBy().ifPresent(r::coscheduleBy);
+    s.schedulingTimeout().ifPresent(r::schedulingTimeout);
+    s.timeout().ifPresent(r::timeout);
+    s.workspace().ifPresent(r::workspace);
+    s.setup().ifPresent(cmd -> r.setup(List.of("sh", "-c", cmd)));
+    return r;
+  }
+
+  private static String counts(JobStatus s) {
+    StringBuilder b = new StringBuilder().append(s.getTasksSucceeded()).append('/').append(s.getNumTasks()).append(" succeeded");
+    append(b, s.getTasksPending(), "pending");
+    append(b, s.getTasksAssigned(), "assigned");
+    append(b, s.getTasksBuilding(), "building");
+    append(b, s.getTasksRunning(), "running");
+    append(b, s.getTasksFailed(), "failed");
+    append(b, s.getTasksKilled(), "killed");
+    append(b, s.getTasksWorkerFailed(), "worker failed");
+    append(b, s.getTasksUnschedulable(), "unschedulable");
+    return b.toString();
+  }
+
+  private static void append(StringBuilder b, int n, String what) {
+    if (n > 0) {
+      b.append(", ").append(n).append(' ').append(what);
+    }
+  }
+
+  private static Table taskTable(List<TaskStatus> tasks) {
+    Table t = Table.withColumns("TASK", "STATE", "WORKER", "ATTEMPTS", "EXIT", "ERROR / WAITING");
+    for (TaskStatus s : tasks) {
+      t.row(s.getTaskId(), JobStates.name(s.getState()), s.getWorkerId(), s.getAttemptsCount(),
+          JobStates.isFinished(s.getState()) ? String.valueOf(s.getExitCode()) : "",
+          s.getError().isEmpty() ? s.getPendingReason() : s.getError());
+    }
+    return t;
+  }
+
+  private static String json(MessageOrBuilder m) {
+    try {
+      return JsonFormat.printer().print(m);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IrisException("INTERNAL", e.getMessage());
+    }
+  }
+
+  private static String jsonLine(MessageOrBuilder m) {
+    try {
+      return JsonFormat.printer().omittingInsignificantWhitespace().print(m);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IrisException("INTERNAL", e.getMessage());
+    }
+  }
+}

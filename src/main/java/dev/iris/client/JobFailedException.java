@@ -1,0 +1,19 @@
+package dev.iris.client;
+
+import dev.iris.rpc.JobStatus;
+
+/** {@link IrisClient#wait} saw the job end in a state other than SUCCEEDED. */
+public final class JobFailedException extends IrisException {
+  private static final long serialVersionUID = 1L;
+  private final transient JobStatus job;
+
+  public JobFailedException(JobStatus job) {
+    super(job.getState().name(), "job " + job.getJobId() + " ended " + JobStates.name(job.getState())
+        + (job.getError().isEmpty() ? "" : ": " + job.getError()));
+    this.job = job;
+  }
+
+  public JobStatus job() {
+    return job;
+  }
+}

@@ -1,0 +1,88 @@
+package dev.iris.client;
+
+import dev.iris.controller.ControllerNode;
+import dev.iris.link.EventBusControllerLink;
+import dev.iris.worker.WorkerConfig;
+import dev.iris.worker.WorkerNode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The embedded default: a controller and N workers in one JVM on one Vert.x, the workers reaching the
+ * controller over the event bus. The controller still listens on a real port, so the CLI, the dashboard
+ * and other processes can use it.
+ */
+public final class LocalCluster implements AutoCloseable {
+  private final Vertx vertx;
+  private final ControllerNode controller;
+  private final List<WorkerNode> workers;
+  private final String host;
+
+  private LocalCluster(Vertx vertx, ControllerNode controller, List<WorkerNode> workers, String host) {
+    this.vertx = vertx;
+    this.controller = controller;
+    this.workers = workers;
+    this.host = host;
+  }
+
+  /** Starts a controller on {@code host:port} (0 = any free port) and {@code workers} workers under {@code workDir}. */
+  public static Future<LocalCluster> start(Vertx vertx, String host, int port, int workers, Path workDir) {
+    return ControllerNode.start(vertx, ControllerNode.Config.defaults(host, port), Clock.systemUTC())
+        .compose(controller -> {
+          List<WorkerNode> nodes = new ArrayList<>();
+          Future<Void> chain = Future.succeededFuture();
+          for (int n = 0; n < workers; n++) {
+            int i = n;
+            String id = "local-" + i;
+            WorkerConfig config = WorkerConfig.defaults(id, workDir.resolve(id))
+                .withControllerAddress(host + ":" + controller.port())
+                .withAttributes(java.util.Map.of(dev.iris.scheduler.Scheduler.WORKER_INDEX_ATTRIBUTE, Integer.toString(i)));
+            chain = chain.compose(v -> WorkerNode.start(vertx, config, new EventBusControllerLink(vertx.eventBus(), 10_000))
+                .map(node -> {
+                  nodes.add(node);
+                  return null;
+                }));
+          }
+          return chain.map(v -> new LocalCluster(vertx, controller, nodes, host))
+              .recover(t -> Future.join(nodes.stream().map(WorkerNode::stop).toList())
+                  .compose(x -> controller.stop()).transform(x -> Future.failedFuture(t)));
+        });
+  }
+
+  /** A client of a new local cluster with {@code workers} workers; closing the client stops the cluster. */
+  static IrisClient startClient(int workers) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Path dir = Files.createTempDirectory("iris-local-");
+      LocalCluster cluster = start(vertx, "127.0.0.1", 0, workers, dir).toCompletionStage().toCompletableFuture().get();
+      return new IrisClient(vertx, true, cluster.address(), cluster);
+    } catch (Exception e) {
+      vertx.close();
+      throw new IrisException("UNAVAILABLE", "cannot start a local cluster: " + e.getMessage());
+    }
+  }
+
+  /** {@code host:port} of the controller. */
+  public String address() {
+    return host + ":" + controller.port();
+  }
+
+  public int port() {
+    return controller.port();
+  }
+
+  public Future<Void> stop() {
+    return Future.join(workers.stream().map(WorkerNode::stop).toList()).compose(v -> controller.stop());
+  }
+
+  @Override
+  public void close() throws Exception {
+    stop().toCompletionStage().toCompletableFuture().get();
+  }
+}

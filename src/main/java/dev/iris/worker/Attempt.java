@@ -1,0 +1,88 @@
+package dev.iris.worker;
+
+import dev.iris.core.TaskId;
+import dev.iris.rpc.BuildMetrics;
+import dev.iris.rpc.ResourceUsage;
+import dev.iris.rpc.TaskState;
+import dev.iris.rpc.Worker;
+import dev.iris.worker.runtime.RunningTask;
+import dev.iris.worker.usage.UsageTracker;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One attempt of one task on this worker, as the worker verticle sees it. Mutable, and touched only on
+ * the verticle's context, except {@link #lastStderr}, which output threads write.
+ */
+final class Attempt {
+  final AttemptKey key;
+  final TaskId task;
+  final Worker.RunTaskRequest request;
+  final List<String> argv;
+  final UsageTracker usageTracker;
+  private final Promise<Void> ended = Promise.promise();
+
+  TaskState state = TaskState.TASK_STATE_ASSIGNED;
+  int exitCode;
+  String error = "";
+  long startedAtMs;
+  long finishedAtMs;
+  Map<String, Integer> ports = Map.of();
+  ResourceUsage usage = ResourceUsage.getDefaultInstance();
+  BuildMetrics build = BuildMetrics.getDefaultInstance();
+  Path workDir;
+  Map<String, String> environment = Map.of();
+
+  /** The process running now: the setup command while building, then the task's command. */
+  RunningTask process;
+  /** The main command (not the setup command) once it started. */
+  RunningTask mainProcess;
+  /** Set when a kill was asked for (KillTask, a newer attempt, worker stop). */
+  boolean killRequested;
+  Duration killGrace = Duration.ofSeconds(5);
+  /** The future of the kill sent to {@link #process}, if any. */
+  CompletableFuture<Integer> killing;
+  boolean timedOut;
+  long timeoutTimer = -1;
+
+  /** The last line the task wrote to stderr (written by output threads). */
+  volatile String lastStderr;
+
+  Attempt(AttemptKey key, TaskId task, Worker.RunTaskRequest request, List<String> argv, UsageTracker usageTracker) {
+    this.key = key;
+    this.task = task;
+    this.request = request;
+    this.argv = List.copyOf(argv);
+    this.usageTracker = usageTracker;
+  }
+
+  int attemptId() {
+    return key.attemptId();
+  }
+
+  boolean isFinished() {
+    return isTerminal(state);
+  }
+
+  /** Completes once the attempt reached a terminal state and its process tree is gone. */
+  Future<Void> ended() {
+    return ended.future();
+  }
+
+  void markEnded() {
+    ended.tryComplete();
+  }
+
+  static boolean isTerminal(TaskState s) {
+    return switch (s) {
+      case TASK_STATE_SUCCEEDED, TASK_STATE_FAILED, TASK_STATE_KILLED, TASK_STATE_WORKER_FAILED,
+          TASK_STATE_UNSCHEDULABLE -> true;
+      default -> false;
+    };
+  }
+}

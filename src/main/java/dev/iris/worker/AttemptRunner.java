@@ -1,0 +1,364 @@
+package dev.iris.worker;
+
+import dev.iris.common.RpcErrors;
+import dev.iris.rpc.BuildMetrics;
+import dev.iris.rpc.Controller;
+import dev.iris.rpc.ControllerService;
+import dev.iris.rpc.ResourceUsage;
+import dev.iris.rpc.TaskState;
+import dev.iris.worker.bundle.BundleCache;
+import dev.iris.worker.bundle.BundleException;
+import dev.iris.worker.logs.TaskLogStore;
+import dev.iris.worker.ports.PortAllocationException;
+import dev.iris.worker.ports.PortAllocator;
+import dev.iris.worker.runtime.LaunchSpec;
+import dev.iris.worker.runtime.LineSink;
+import dev.iris.worker.runtime.RunningTask;
+import dev.iris.worker.runtime.TaskRuntime;
+import dev.iris.worker.runtime.TaskStartException;
+import dev.iris.worker.usage.UsageSample;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes one attempt through its phases: BUILDING (fresh working directory, ports, bundle fetched from the
+ * controller, cached and unpacked, optional setup command with log source {@code build}), RUNNING (the
+ * command as a process, with the task's timeout), and the terminal state from its exit. Every state
+ * change is reported. Blocking steps (process start, unpacking, file work) run on worker threads; state
+ * changes happen on the worker verticle's context only.
+ */
+final class AttemptRunner {
+  private static final Logger log = LoggerFactory.getLogger(AttemptRunner.class);
+  static final Duration TIMEOUT_GRACE = Duration.ofSeconds(5);
+  static final String BUILD_SOURCE = "build";
+
+  private final WorkerConfig config;
+  private final Clock clock;
+  private final Vertx vertx;
+  private final ContextOps ops;
+  private final TaskRuntime runtime;
+  private final WorkDirs dirs;
+  private final TaskLogStore logs;
+  private final BundleCache bundles;
+  private final PortAllocator ports;
+  private final ControllerService controller;
+  private final StateReporter reporter;
+  private final Consumer<Attempt> onFinished;
+
+  AttemptRunner(WorkerConfig config, Clock clock, Vertx vertx, ContextOps ops, TaskRuntime runtime, WorkDirs dirs,
+      TaskLogStore logs, BundleCache bundles, PortAllocator ports, ControllerService controller,
+      StateReporter reporter, Consumer<Attempt> onFinished) {
+    this.config = config;
+    this.clock = clock;
+    this.vertx = vertx;
+    this.ops = ops;
+    this.runtime = runtime;
+    this.dirs = dirs;
+    this.logs = logs;
+    this.bundles = bundles;
+    this.ports = ports;
+    this.controller = controller;
+    this.reporter = reporter;
+    this.onFinished = onFinished;
+  }
+
+  /** A failure before the command ran whose message is meant for the user. */
+  static final class BuildFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BuildFailure(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** The attempt was killed before its command started. */
+  static final class Killed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Killed() {
+      super("killed", null, false, false);
+    }
+  }
+
+  private record Prepared(Path dir, Map<String, Integer> ports) {}
+
+  /** Runs the attempt once {@code predecessorGone} completed (an older attempt of the task is dead). */
+  void launch(Attempt a, Future<?> predecessorGone) {
+    predecessorGone.transform(ignored -> build(a))
+        .compose(v -> setup(a))
+        .compose(v -> startCommand(a))
+        .compose(process -> awaitExit(a, process))
+        .onComplete(code -> finishWithExit(a, code), err -> finishWithFailure(a, err));
+  }
+
+  /** Asks the attempt to die: SIGTERM to its tree now, SIGKILL after {@code grace}. Idempotent. */
+  void kill(Attempt a, Duration grace, String reason) {
+    if (a.isFinished() || a.killRequested) {
+      return;
+    }
+    a.killRequested = true;
+    a.killGrace = grace;
+    a.error = reason;
+    if (a.process != null) {
+      sendKill(a, grace);
+    }
+  }
+
+  /** Samples the usage of every running attempt off the loop, then records it on the context. */
+  Future<Void> sampleUsage(List<Attempt> running) {
+    if (running.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    record Target(Attempt attempt, long pid, Path dir) {}
+    List<Target> targets = running.stream().filter(a -> a.mainProcess != null)
+        .map(a -> new Target(a, a.mainProcess.pid(), a.workDir)).toList();
+    return ops.blocking(() -> targets.stream().map(t -> {
+      try {
+        return t.attempt.usageTracker.sample(t.pid, t.dir);
+      } catch (RuntimeException e) {
+        return null; // the process went away mid-sample
+      }
+    }).toList()).map(samples -> {
+      for (int i = 0; i < targets.size(); i++) {
+        UsageSample s = samples.get(i);
+        Attempt a = targets.get(i).attempt;
+        if (s != null && !a.isFinished()) {
+          a.usage = usage(s);
+        }
+      }
+      return null;
+    });
+  }
+
+  // ---------------------------------------------------------------- phases
+
+  private Future<Void> build(Attempt a) {
+    if (a.killRequested) {
+      return Future.failedFuture(new Killed());
+    }
+    a.state = TaskState.TASK_STATE_BUILDING;
+    a.build = BuildMetrics.newBuilder().setBuildStartedMs(clock.millis()).build();
+    report(a);
+    List<String> portNames = a.request.getPortsList();
+    return ops.blocking(() -> {
+      Path dir = dirs.createAttemptDir(a.key);
+      Map<String, Integer> allocated = portNames.isEmpty() ? Map.of() : ports.allocate(owner(a), portNames);
+      return new Prepared(dir, allocated);
+    }).compose(p -> {
+      a.workDir = p.dir();
+      a.ports = p.ports();
+      a.environment = TaskEnvironment.of(a.request, a.task, config, a.ports);
+      return fetchBundle(a);
+    });
+  }
+
+  private Future<Void> fetchBundle(Attempt a) {
+    String hash = a.request.getBundleHash();
+    if (hash.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return ops.blocking(() -> bundles.contains(hash)).compose(cached -> {
+      Future<Void> stored = cached ? Future.succeededFuture() : ops.here(controller.getBundle(
+              Controller.GetBundleRequest.newBuilder().setBundleHash(hash).build()))
+          .recover(err -> Future.failedFuture(new BuildFailure(
+              "cannot fetch bundle " + hash + " from the controller: " + RpcErrors.messageOf(err))))
+          .compose(response -> ops.blocking(() -> {
+            bundles.store(hash, response.getBundleBlob().toByteArray());
+            return null;
+          }));
+      Path dir = a.workDir;
+      return stored.compose(v -> ops.<Void>blocking(() -> {
+        bundles.unpack(hash, dir);
+        return null;
+      })).onSuccess(v -> a.build = a.build.toBuilder().setFromCache(cached).build());
+    });
+  }
+
+  private Future<Void> setup(Attempt a) {
+    List<String> argv = a.request.getEnvironment().getSetupCommandList();
+    if (argv.isEmpty()) {
+      a.build = a.build.toBuilder().setBuildFinishedMs(clock.millis()).build();
+      return Future.succeededFuture();
+    }
+    if (a.killRequested) {
+      return Future.failedFuture(new Killed());
+    }
+    LaunchSpec spec = new LaunchSpec(argv, a.workDir, a.environment);
+    LineSink sink = (source, line) -> {
+      logs.append(a.key, BUILD_SOURCE, line);
+      a.lastStderr = line;
+    };
+    return ops.blocking(() -> runtime.start(spec, sink))
+        .recover(err -> Future.failedFuture(err instanceof TaskStartException
+            ? new BuildFailure("setup command " + err.getMessage()) : err))
+        .compose(process -> {
+          a.process = process;
+          if (a.killRequested) {
+            sendKill(a, a.killGrace);
+          }
+          return ops.here(process.exitFuture());
+        })
+        .compose(code -> afterKill(a, code))
+        .compose(code -> {
+          a.process = null;
+          a.build = a.build.toBuilder().setBuildFinishedMs(clock.millis()).build();
+          if (a.killRequested) {
+            return Future.failedFuture(new Killed());
+          }
+          if (code != 0) {
+            String last = a.lastStderr;
+            return Future.failedFuture(new BuildFailure("setup command failed with exit code " + code
+                + (last == null || last.isBlank() ? "" : ": " + last)));
+          }
+          a.lastStderr = null;
+          return Future.succeededFuture();
+        });
+  }
+
+  private Future<RunningTask> startCommand(Attempt a) {
+    if (a.killRequested) {
+      return Future.failedFuture(new Killed());
+    }
+    LaunchSpec spec = new LaunchSpec(a.argv, a.workDir, a.environment);
+    LineSink sink = (source, line) -> {
+      logs.append(a.key, source, line);
+      if (LineSink.STDERR.equals(source)) {
+        a.lastStderr = line;
+      }
+    };
+    return ops.blocking(() -> {
+      RunningTask process = runtime.start(spec, sink);
+      try {
+        dirs.recordProcess(a.key, process);
+      } catch (RuntimeException e) {
+        log.warn("cannot record the pid of {}: {}", a.key, e.toString());
+      }
+      return process;
+    }).map(process -> {
+      a.process = process;
+      a.mainProcess = process;
+      a.state = TaskState.TASK_STATE_RUNNING;
+      a.startedAtMs = clock.millis();
+      if (a.killRequested) {
+        sendKill(a, a.killGrace);
+      } else {
+        report(a);
+        int timeout = a.request.getTimeoutSeconds();
+        if (timeout > 0) {
+          a.timeoutTimer = vertx.setTimer(timeout * 1000L, t -> {
+            a.timeoutTimer = -1;
+            if (!a.isFinished() && !a.killRequested) {
+              a.timedOut = true;
+              sendKill(a, TIMEOUT_GRACE);
+            }
+          });
+        }
+      }
+      return process;
+    });
+  }
+
+  private Future<Integer> awaitExit(Attempt a, RunningTask process) {
+    return ops.here(process.exitFuture()).compose(code -> afterKill(a, code));
+  }
+
+  /** When a kill was sent, waits until the whole tree is gone. */
+  private Future<Integer> afterKill(Attempt a, int code) {
+    if (a.killing == null) {
+      return Future.succeededFuture(code);
+    }
+    return ops.here(a.killing).transform(x -> Future.succeededFuture(code));
+  }
+
+  private void sendKill(Attempt a, Duration grace) {
+    if (a.killing == null && a.process != null) {
+      a.killing = a.process.kill(grace);
+    }
+  }
+
+  // ---------------------------------------------------------------- outcomes
+
+  private void finishWithExit(Attempt a, int code) {
+    if (a.killRequested) {
+      finish(a, TaskState.TASK_STATE_KILLED, code, a.error);
+    } else if (a.timedOut) {
+      finish(a, TaskState.TASK_STATE_FAILED, -1, "Timeout exceeded");
+    } else if (code == 0) {
+      finish(a, TaskState.TASK_STATE_SUCCEEDED, 0, "");
+    } else {
+      String last = a.lastStderr;
+      finish(a, TaskState.TASK_STATE_FAILED, code,
+          "Exit code: " + code + (last == null || last.isBlank() ? "" : ": " + last));
+    }
+  }
+
+  private void finishWithFailure(Attempt a, Throwable err) {
+    if (err instanceof Killed || a.killRequested) {
+      finish(a, TaskState.TASK_STATE_KILLED, 0, a.error);
+    } else if (err instanceof BuildFailure || err instanceof TaskStartException || err instanceof BundleException
+        || err instanceof PortAllocationException) {
+      finish(a, TaskState.TASK_STATE_FAILED, -1, err.getMessage());
+    } else {
+      log.warn("attempt {} failed in the worker", a.key, err);
+      finish(a, TaskState.TASK_STATE_FAILED, -1, "worker error: " + err);
+    }
+  }
+
+  private void finish(Attempt a, TaskState state, int exitCode, String error) {
+    if (a.isFinished()) {
+      return;
+    }
+    if (a.timeoutTimer != -1) {
+      vertx.cancelTimer(a.timeoutTimer);
+      a.timeoutTimer = -1;
+    }
+    a.state = state;
+    a.exitCode = exitCode;
+    a.error = error == null ? "" : error;
+    a.finishedAtMs = clock.millis();
+    if (a.build.getBuildStartedMs() > 0 && a.build.getBuildFinishedMs() == 0) {
+      a.build = a.build.toBuilder().setBuildFinishedMs(a.finishedAtMs).build();
+    }
+    a.process = null;
+    ports.release(owner(a));
+    report(a);
+    log.debug("attempt {} ended {} ({})", a.key, state, a.error);
+    RunningTask main = a.mainProcess;
+    // a tree whose root exited may leave descendants behind: sweep them before forgetting the pid record
+    Future<?> swept = main == null || a.killing != null ? Future.succeededFuture()
+        : ops.here(main.kill(Duration.ZERO)).otherwiseEmpty();
+    swept.transform(x -> ops.blocking(() -> {
+      logs.finish(a.key);
+      dirs.forgetProcess(a.key);
+      return null;
+    })).onComplete(x -> {
+      if (x.failed()) {
+        log.warn("cleaning up after {} failed: {}", a.key, x.cause().toString());
+      }
+      a.markEnded();
+    });
+    onFinished.accept(a);
+  }
+
+  private void report(Attempt a) {
+    reporter.report(a.key, AttemptProtos.report(a, config.workerId()));
+  }
+
+  private static String owner(Attempt a) {
+    return a.key.toString();
+  }
+
+  private static ResourceUsage usage(UsageSample s) {
+    return ResourceUsage.newBuilder().setMemoryMb(s.memoryMb()).setMemoryPeakMb(s.memoryPeakMb())
+        .setCpuPercent(s.cpuPercent()).setCpuMillicores(s.cpuMillicores()).setProcessCount(s.processCount())
+        .setDiskMb(s.diskMb()).build();
+  }
+}

@@ -1,0 +1,131 @@
+package dev.iris.worker;
+
+import dev.iris.common.RpcErrors;
+import dev.iris.rpc.Controller;
+import dev.iris.rpc.ControllerService;
+import dev.iris.rpc.WorkerMetadata;
+import dev.iris.rpc.WorkerTaskEntry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's standing with the controller: registers (retrying with backoff until the controller is
+ * reachable), then heartbeats at the interval the controller asked for with the full list of attempts,
+ * and registers again when a heartbeat answer says so. Used on the worker verticle's context.
+ */
+final class ControllerSession {
+  private static final Logger log = LoggerFactory.getLogger(ControllerSession.class);
+  static final long DEFAULT_HEARTBEAT_MS = 1_000;
+  private static final long FIRST_BACKOFF_MS = 200;
+  private static final long MAX_BACKOFF_MS = 5_000;
+
+  private final Vertx vertx;
+  private final ContextOps ops;
+  private final ControllerService controller;
+  private final String workerId;
+  private final String address;
+  private final WorkerMetadata metadata;
+  private final Supplier<List<WorkerTaskEntry>> tasks;
+  private final Promise<Void> firstRegistration = Promise.promise();
+  private long backoffMs = FIRST_BACKOFF_MS;
+  private int failures;
+  private long timer = -1;
+  private long heartbeatTimer = -1;
+  private boolean heartbeatInFlight;
+  private boolean registered;
+  private boolean closed;
+
+  ControllerSession(Vertx vertx, ContextOps ops, ControllerService controller, String workerId, String address,
+      WorkerMetadata metadata, Supplier<List<WorkerTaskEntry>> tasks) {
+    this.vertx = vertx;
+    this.ops = ops;
+    this.controller = controller;
+    this.workerId = workerId;
+    this.address = address;
+    this.metadata = metadata;
+    this.tasks = tasks;
+  }
+
+  /** Starts registering; the future completes at the first accepted registration. */
+  Future<Void> start() {
+    register();
+    return firstRegistration.future();
+  }
+
+  boolean registered() {
+    return registered;
+  }
+
+  void close() {
+    closed = true;
+    if (timer != -1) {
+      vertx.cancelTimer(timer);
+    }
+    if (heartbeatTimer != -1) {
+      vertx.cancelTimer(heartbeatTimer);
+    }
+  }
+
+  private void register() {
+    if (closed) {
+      return;
+    }
+    registered = false;
+    Controller.RegisterWorkerRequest request = Controller.RegisterWorkerRequest.newBuilder().setWorkerId(workerId)
+        .setAddress(address).setMetadata(metadata).addAllTasks(tasks.get()).build();
+    ops.here(controller.registerWorker(request)).onComplete(response -> {
+      if (closed) {
+        return;
+      }
+      registered = true;
+      backoffMs = FIRST_BACKOFF_MS;
+      failures = 0;
+      long interval = response.getHeartbeatIntervalMs() > 0 ? response.getHeartbeatIntervalMs() : DEFAULT_HEARTBEAT_MS;
+      log.info("worker {} registered as {} (heartbeat every {} ms)", workerId, address, interval);
+      if (heartbeatTimer != -1) {
+        vertx.cancelTimer(heartbeatTimer);
+      }
+      heartbeatTimer = vertx.setPeriodic(interval, t -> heartbeat());
+      firstRegistration.tryComplete();
+    }, err -> {
+      if (closed) {
+        return;
+      }
+      failures++;
+      if (failures == 1 || failures % 10 == 0) {
+        log.warn("worker {} cannot register ({} tries), retrying: {}", workerId, failures, RpcErrors.messageOf(err));
+      }
+      timer = vertx.setTimer(backoffMs, t -> {
+        timer = -1;
+        register();
+      });
+      backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+    });
+  }
+
+  private void heartbeat() {
+    if (closed || !registered || heartbeatInFlight) {
+      return;
+    }
+    heartbeatInFlight = true;
+    Controller.HeartbeatRequest request = Controller.HeartbeatRequest.newBuilder().setWorkerId(workerId)
+        .addAllTasks(tasks.get()).build();
+    ops.here(controller.heartbeat(request)).onComplete(response -> {
+      heartbeatInFlight = false;
+      if (response.getReregister() && !closed && registered) {
+        log.info("controller asked worker {} to register again", workerId);
+        vertx.cancelTimer(heartbeatTimer);
+        heartbeatTimer = -1;
+        register();
+      }
+    }, err -> {
+      heartbeatInFlight = false;
+      log.debug("heartbeat of {} failed: {}", workerId, RpcErrors.messageOf(err));
+    });
+  }
+}

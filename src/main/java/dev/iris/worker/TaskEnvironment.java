@@ -1,0 +1,36 @@
+package dev.iris.worker;
+
+import dev.iris.core.TaskId;
+import dev.iris.rpc.Worker;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The environment a task process gets on top of the worker's own: the job's variables first, then Iris's
+ * {@code IRIS_*} variables, which win over a job variable of the same name.
+ */
+final class TaskEnvironment {
+  private TaskEnvironment() {}
+
+  static Map<String, String> of(Worker.RunTaskRequest request, TaskId task, WorkerConfig config,
+      Map<String, Integer> ports) {
+    Map<String, String> env = new LinkedHashMap<>(request.getEnvironment().getEnvVarsMap());
+    env.put("IRIS_JOB_ID", task.job().value());
+    env.put("IRIS_TASK_ID", task.toString());
+    env.put("IRIS_TASK_INDEX", Integer.toString(task.index()));
+    env.put("IRIS_NUM_TASKS", Integer.toString(Math.max(1, request.getNumTasks())));
+    env.put("IRIS_ATTEMPT_ID", Integer.toString(request.getAttemptId()));
+    env.put("IRIS_WORKER_ID", config.workerId());
+    if (!config.controllerAddress().isEmpty()) {
+      env.put("IRIS_CONTROLLER_ADDRESS", config.controllerAddress());
+    }
+    env.put("IRIS_BIND_HOST", config.host());
+    env.put("IRIS_ADVERTISE_HOST", config.advertiseHost());
+    if (!request.getBundleGcsPath().isEmpty()) {
+      env.put("IRIS_BUNDLE_GCS_PATH", request.getBundleGcsPath());
+    }
+    ports.forEach((name, port) -> env.put("IRIS_PORT_" + name.toUpperCase(Locale.ROOT), Integer.toString(port)));
+    return env;
+  }
+}

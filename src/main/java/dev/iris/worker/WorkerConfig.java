@@ -1,0 +1,124 @@
+package dev.iris.worker;
+
+import dev.iris.worker.ports.PortAllocator;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How one worker runs.
+ *
+ * @param workerId the id it registers under
+ * @param host the address its WorkerService server binds to; also exported as {@code IRIS_BIND_HOST}
+ * @param port the server's port: 0 = any free port; -1 = no network server, reachable only over the
+ *     event bus (it then registers as {@code bus://<workerId>})
+ * @param advertiseHost the host the controller and tasks use to reach it ({@code IRIS_ADVERTISE_HOST})
+ * @param workDir where attempt directories, logs, pid records and the bundle cache live
+ * @param cpu whole cores offered; null = probe the machine
+ * @param memoryBytes memory offered; null = probe the machine
+ * @param diskBytes disk offered; null = usable space of the work directory's file store
+ * @param attributes placement attributes jobs can constrain on
+ * @param controllerAddress exported to tasks as {@code IRIS_CONTROLLER_ADDRESS}; empty = not exported
+ * @param portRangeFrom first port handed to tasks
+ * @param portRangeTo last port handed to tasks (inclusive)
+ */
+public record WorkerConfig(String workerId, String host, int port, String advertiseHost, Path workDir,
+    Integer cpu, Long memoryBytes, Long diskBytes, Map<String, String> attributes, String controllerAddress,
+    int portRangeFrom, int portRangeTo) {
+
+  /** Validates and copies. */
+  public WorkerConfig {
+    Objects.requireNonNull(workerId, "workerId");
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(advertiseHost, "advertiseHost");
+    Objects.requireNonNull(workDir, "workDir");
+    if (workerId.isBlank()) {
+      throw new IllegalArgumentException("worker id must not be blank");
+    }
+    if (port < -1 || port > 65535) {
+      throw new IllegalArgumentException("worker port must be -1 (bus only), 0 (any) or 1-65535, got " + port);
+    }
+    if ((cpu != null && cpu < 0) || (memoryBytes != null && memoryBytes < 0) || (diskBytes != null && diskBytes < 0)) {
+      throw new IllegalArgumentException("worker capacity must not be negative");
+    }
+    if (portRangeFrom < 1 || portRangeTo > 65535 || portRangeFrom > portRangeTo) {
+      throw new IllegalArgumentException("invalid task port range " + portRangeFrom + "-" + portRangeTo);
+    }
+    attributes = Map.copyOf(attributes == null ? Map.of() : attributes);
+    controllerAddress = controllerAddress == null ? "" : controllerAddress;
+  }
+
+  /**
+   * An in-process worker reachable only over the event bus, on loopback, capacity probed, no attributes,
+   * task ports from 30000-40000.
+   */
+  public static WorkerConfig defaults(String workerId, Path workDir) {
+    return new WorkerConfig(workerId, "127.0.0.1", -1, "127.0.0.1", workDir, null, null, null, Map.of(), "",
+        PortAllocator.DEFAULT_FROM, PortAllocator.DEFAULT_TO);
+  }
+
+  /** The same worker serving gRPC on {@code host:port} (port 0 = any), advertised as {@code advertiseHost}. */
+  public WorkerConfig withServer(String host, int port, String advertiseHost) {
+    return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
+        controllerAddress, portRangeFrom, portRangeTo);
+  }
+
+  /** The same worker with fixed capacity (null entries are probed). */
+  public WorkerConfig withCapacity(Integer cpu, Long memoryBytes, Long diskBytes) {
+    return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
+        controllerAddress, portRangeFrom, portRangeTo);
+  }
+
+  /** The same worker with placement attributes. */
+  public WorkerConfig withAttributes(Map<String, String> attributes) {
+    return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
+        controllerAddress, portRangeFrom, portRangeTo);
+  }
+
+  /** The same worker telling its tasks where the controller is. */
+  public WorkerConfig withControllerAddress(String controllerAddress) {
+    return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
+        controllerAddress, portRangeFrom, portRangeTo);
+  }
+
+  /** The same worker handing its tasks ports from {@code from} to {@code to}. */
+  public WorkerConfig withPortRange(int from, int to) {
+    return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
+        controllerAddress, from, to);
+  }
+
+  /**
+   * A worker id for a worker process: this machine's host name, then {@code -<port>}, or a short random
+   * suffix when the port is picked at start (0). Characters the controller refuses become {@code -}.
+   */
+  public static String defaultWorkerId(int port) {
+    String host = MachineProbe.hostname().replaceAll("[^A-Za-z0-9._:-]", "-");
+    if (host.isEmpty() || !Character.isLetterOrDigit(host.charAt(0))) {
+      host = "worker" + host;
+    }
+    String suffix = port > 0 ? Integer.toString(port)
+        : Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36, 36L * 36 * 36 * 36 * 36 * 36), 36);
+    String id = host + "-" + suffix;
+    return id.length() > 128 ? id.substring(id.length() - 128) : id;
+  }
+
+  /**
+   * The host to advertise for a bind address: the address itself, or for a wildcard ({@code 0.0.0.0},
+   * {@code ::}) this machine's address (loopback when it has none).
+   */
+  public static String advertiseHostFor(String bindHost) {
+    if (!bindHost.equals("0.0.0.0") && !bindHost.equals("::") && !bindHost.equals("[::]")) {
+      return bindHost;
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostAddress();
+    } catch (java.io.IOException e) {
+      return "127.0.0.1";
+    }
+  }
+
+  /** Whether the worker serves no network port (event bus only). */
+  public boolean busOnly() {
+    return port == -1;
+  }
+}

@@ -1,0 +1,257 @@
+package dev.iris.worker;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.iris.common.RpcErrors;
+import dev.iris.core.TaskId;
+import dev.iris.core.ValidationException;
+import dev.iris.rpc.CommandEntrypoint;
+import dev.iris.rpc.Empty;
+import dev.iris.rpc.TaskState;
+import dev.iris.rpc.TaskStatus;
+import dev.iris.rpc.Worker;
+import dev.iris.rpc.WorkerServiceService;
+import dev.iris.worker.logs.LogFilter;
+import dev.iris.worker.logs.LogLine;
+import dev.iris.worker.logs.TaskLogStore;
+import dev.iris.worker.usage.UsageTracker;
+import io.vertx.core.Future;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.StatusException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * The WorkerService handlers, written once and served over gRPC on the worker's port and over the event
+ * bus. Each validates its request and answers from the worker's {@link TaskTable}; runs on the worker
+ * verticle's context.
+ */
+final class WorkerServiceImpl extends WorkerServiceService {
+  static final int DEFAULT_TERM_TIMEOUT_MS = 5_000;
+  static final Duration SUPERSEDE_GRACE = Duration.ofSeconds(1);
+  private static final Pattern PORT_NAME = Pattern.compile("[A-Za-z0-9_]+");
+  private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
+
+  private final WorkerConfig config;
+  private final Clock clock;
+  private final ContextOps ops;
+  private final TaskTable table;
+  private final AttemptRunner runner;
+  private final TaskLogStore logs;
+  private final Supplier<String> address;
+  private final long startedAtMs;
+
+  WorkerServiceImpl(WorkerConfig config, Clock clock, ContextOps ops, TaskTable table, AttemptRunner runner,
+      TaskLogStore logs, Supplier<String> address) {
+    this.config = config;
+    this.clock = clock;
+    this.ops = ops;
+    this.table = table;
+    this.runner = runner;
+    this.logs = logs;
+    this.address = address;
+    this.startedAtMs = clock.millis();
+  }
+
+  @Override
+  public Future<Worker.RunTaskResponse> runTask(Worker.RunTaskRequest request) {
+    return guard(() -> {
+      TaskId task = TaskId.parse(request.getTaskId());
+      List<String> argv = validate(request, task);
+      Worker.RunTaskRequest normalized = request.getJobId().isEmpty()
+          ? request.toBuilder().setJobId(task.job().value()).build() : request;
+      Attempt previous = table.current(request.getTaskId());
+      if (previous != null) {
+        if (previous.attemptId() == request.getAttemptId()) {
+          throw new StatusException(GrpcStatus.ALREADY_EXISTS, "attempt " + request.getAttemptId() + " of task "
+              + task + " already exists on worker " + config.workerId() + " (" + previous.state + ")");
+        }
+        if (previous.attemptId() > request.getAttemptId()) {
+          throw new StatusException(GrpcStatus.FAILED_PRECONDITION, "attempt " + request.getAttemptId()
+              + " of task " + task + " is older than attempt " + previous.attemptId() + " this worker runs");
+        }
+      }
+      Attempt attempt = new Attempt(new AttemptKey(task.toString(), request.getAttemptId()), task, normalized, argv,
+          new UsageTracker(clock));
+      table.put(attempt);
+      Future<?> predecessorGone = Future.succeededFuture();
+      if (previous != null && !previous.isFinished()) {
+        runner.kill(previous, SUPERSEDE_GRACE, "Superseded by attempt " + request.getAttemptId());
+        predecessorGone = previous.ended();
+      }
+      runner.launch(attempt, predecessorGone);
+      return Future.succeededFuture(Worker.RunTaskResponse.newBuilder().setTaskId(task.toString())
+          .setState(TaskState.TASK_STATE_ASSIGNED).build());
+    });
+  }
+
+  @Override
+  public Future<TaskStatus> getTaskStatus(Worker.GetTaskStatusRequest request) {
+    return guard(() -> Future.succeededFuture(status(known(request.getTaskId()))));
+  }
+
+  @Override
+  public Future<Worker.ListTasksResponse> listTasks(Worker.ListTasksRequest request) {
+    return guard(() -> {
+      Worker.ListTasksResponse.Builder b = Worker.ListTasksResponse.newBuilder();
+      table.currentAttempts().forEach(a -> b.addTasks(status(a)));
+      return Future.succeededFuture(b.build());
+    });
+  }
+
+  @Override
+  public Future<Worker.FetchTaskLogsResponse> fetchTaskLogs(Worker.FetchTaskLogsRequest request) {
+    return guard(() -> {
+      Attempt current = known(request.getTaskId());
+      Attempt attempt = current;
+      if (request.getAttemptId() > 0 && request.getAttemptId() != current.attemptId()) {
+        attempt = table.find(request.getTaskId(), request.getAttemptId()).orElseThrow(() -> RpcErrors.notFound(
+            "attempt " + request.getAttemptId() + " of task " + request.getTaskId() + " not found on worker "
+                + config.workerId()));
+      }
+      Worker.FetchLogsFilter f = request.getFilter();
+      LogFilter filter;
+      try {
+        filter = new LogFilter(f.getRegex(), f.getStartLine(), f.getStartMs(), f.getEndMs(), f.getMaxLines());
+      } catch (IllegalArgumentException e) {
+        throw RpcErrors.invalid(e.getMessage());
+      }
+      AttemptKey key = attempt.key;
+      return ops.blocking(() -> logs.read(key, filter)).map(lines -> {
+        Worker.FetchTaskLogsResponse.Builder b = Worker.FetchTaskLogsResponse.newBuilder();
+        for (LogLine l : lines) {
+          b.addLogs(Worker.LogEntry.newBuilder().setLineNumber(l.lineNumber()).setTimestampMs(l.timestampMs())
+              .setSource(l.source()).setData(l.data()));
+        }
+        return b.build();
+      });
+    });
+  }
+
+  @Override
+  public Future<Empty> killTask(Worker.KillTaskRequest request) {
+    return guard(() -> {
+      Attempt current = known(request.getTaskId());
+      if (request.getTermTimeoutMs() < 0) {
+        throw RpcErrors.invalid("term_timeout_ms must not be negative, got " + request.getTermTimeoutMs());
+      }
+      if (request.getAttemptId() > current.attemptId()) {
+        throw RpcErrors.notFound("attempt " + request.getAttemptId() + " of task " + request.getTaskId()
+            + " not found on worker " + config.workerId() + " (current attempt " + current.attemptId() + ")");
+      }
+      // an older attempt is already finished or being killed by its successor: nothing to do
+      if (request.getAttemptId() == current.attemptId()) {
+        int graceMs = request.getTermTimeoutMs() == 0 ? DEFAULT_TERM_TIMEOUT_MS : request.getTermTimeoutMs();
+        runner.kill(current, Duration.ofMillis(graceMs), "Killed by request");
+      }
+      return Future.succeededFuture(Empty.getDefaultInstance());
+    });
+  }
+
+  @Override
+  public Future<Worker.HealthResponse> healthCheck(Empty request) {
+    return Future.succeededFuture(Worker.HealthResponse.newBuilder().setHealthy(true)
+        .setUptimeMs(clock.millis() - startedAtMs).setRunningTasks(table.unfinishedCount()).build());
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private TaskStatus status(Attempt a) {
+    return AttemptProtos.status(a, table.history(a.key.taskId()), config.workerId(), address.get());
+  }
+
+  private Attempt known(String taskId) {
+    if (taskId.isEmpty()) {
+      throw RpcErrors.invalid("task_id must not be empty");
+    }
+    Attempt a = table.current(taskId);
+    if (a == null) {
+      throw RpcErrors.notFound("task " + taskId + " not found on worker " + config.workerId());
+    }
+    return a;
+  }
+
+  /** Checks everything a RunTask needs; returns the command line. */
+  static List<String> validate(Worker.RunTaskRequest r, TaskId task) {
+    if (!r.getJobId().isEmpty() && !r.getJobId().equals(task.job().value())) {
+      throw new ValidationException("job_id '" + r.getJobId() + "' does not match task id '" + task + "'");
+    }
+    if (r.getTaskIndex() != task.index()) {
+      throw new ValidationException("task_index " + r.getTaskIndex() + " does not match task id '" + task + "'");
+    }
+    if (r.getNumTasks() < 0 || (r.getNumTasks() > 0 && task.index() >= r.getNumTasks())) {
+      throw new ValidationException("num_tasks " + r.getNumTasks() + " does not cover task index " + task.index());
+    }
+    if (r.getAttemptId() < 0) {
+      throw new ValidationException("attempt_id must not be negative, got " + r.getAttemptId());
+    }
+    if (r.getTimeoutSeconds() < 0) {
+      throw new ValidationException("timeout_seconds must not be negative, got " + r.getTimeoutSeconds());
+    }
+    List<String> argv = argv(r);
+    if (argv.isEmpty()) {
+      throw new ValidationException("task " + task + " has no command: entrypoint.argv is empty");
+    }
+    if (argv.get(0).isEmpty()) {
+      throw new ValidationException("task " + task + ": entrypoint.argv[0] (the program) is empty");
+    }
+    checkNoNul("entrypoint.argv", argv);
+    List<String> setup = r.getEnvironment().getSetupCommandList();
+    if (!setup.isEmpty() && setup.get(0).isEmpty()) {
+      throw new ValidationException("task " + task + ": environment.setup_command[0] (the program) is empty");
+    }
+    checkNoNul("environment.setup_command", setup);
+    r.getEnvironment().getEnvVarsMap().forEach((name, value) -> {
+      if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0 || value.indexOf('\0') >= 0) {
+        throw new ValidationException("invalid environment variable '" + name + "'");
+      }
+    });
+    Set<String> seen = new HashSet<>();
+    for (String port : r.getPortsList()) {
+      if (!PORT_NAME.matcher(port).matches()) {
+        throw new ValidationException("invalid port name '" + port + "': use letters, digits and '_'");
+      }
+      if (!seen.add(port.toUpperCase(java.util.Locale.ROOT))) {
+        throw new ValidationException("duplicate port name '" + port + "'");
+      }
+    }
+    if (!r.getBundleHash().isEmpty() && !SHA256_HEX.matcher(r.getBundleHash()).matches()) {
+      throw new ValidationException("bundle_hash '" + r.getBundleHash() + "' is not 64 hex digits");
+    }
+    return argv;
+  }
+
+  private static List<String> argv(Worker.RunTaskRequest r) {
+    if (r.hasEntrypoint()) {
+      return r.getEntrypoint().getArgvList();
+    }
+    if (r.getSerializedEntrypoint().isEmpty()) {
+      return List.of();
+    }
+    try {
+      return CommandEntrypoint.parseFrom(r.getSerializedEntrypoint()).getArgvList();
+    } catch (InvalidProtocolBufferException e) {
+      throw new ValidationException("serialized_entrypoint is not a CommandEntrypoint: " + e.getMessage());
+    }
+  }
+
+  private static void checkNoNul(String field, List<String> values) {
+    for (String v : values) {
+      if (v.indexOf('\0') >= 0) {
+        throw new ValidationException(field + " contains a NUL character");
+      }
+    }
+  }
+
+  private static <T> Future<T> guard(Supplier<Future<T>> body) {
+    try {
+      return body.get().recover(t -> Future.failedFuture(RpcErrors.toStatus(t)));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(RpcErrors.toStatus(e));
+    }
+  }
+}

@@ -1,0 +1,225 @@
+package dev.iris.worker;
+
+import dev.iris.link.WorkerLinks;
+import dev.iris.link.WorkerServiceBinding;
+import dev.iris.rpc.ControllerService;
+import dev.iris.rpc.WorkerMetadata;
+import dev.iris.rpc.WorkerServiceGrpcService;
+import dev.iris.rpc.WorkerTaskEntry;
+import dev.iris.worker.bundle.BundleCache;
+import dev.iris.worker.logs.TaskLogStore;
+import dev.iris.worker.ports.PortAllocator;
+import dev.iris.worker.runtime.ProcessTaskRuntime;
+import dev.iris.worker.runtime.TaskRuntime;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One worker: owns its task attempts, serves WorkerService (over gRPC on its port unless it is
+ * bus-only, and always on the event bus), registers and heartbeats with the controller, and samples the
+ * resource usage of running attempts every second.
+ *
+ * <p>Start: cleans the leftovers of an earlier run from its work directory and probes the machine (both
+ * off the event loop), then serves, then registers (retrying until the controller answers; start does
+ * not wait for that). Stop: kills every running attempt with a short grace and waits for the trees to be
+ * gone, then stops heartbeats, reports, servers and the runtime.
+ */
+public final class WorkerVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(WorkerVerticle.class);
+  /** Finished attempts kept (status, logs, directory) before the oldest are forgotten. */
+  public static final int MAX_FINISHED_RETAINED = 2_000;
+  static final long USAGE_INTERVAL_MS = 1_000;
+  static final Duration STOP_GRACE = Duration.ofSeconds(2);
+  static final Duration LEFTOVER_GRACE = Duration.ofSeconds(2);
+  private static final long STOP_PATIENCE_MS = 15_000;
+
+  private final WorkerConfig config;
+  private final ControllerService controller;
+  private final Clock clock;
+  private final TaskRuntime runtime;
+  private ContextOps ops;
+  private TaskTable table;
+  private AttemptRunner runner;
+  private StateReporter reporter;
+  private ControllerSession session;
+  private TaskLogStore logs;
+  private WorkDirs dirs;
+  private HttpServer server;
+  private List<MessageConsumer<?>> consumers = List.of();
+  private long usageTimer = -1;
+  private boolean sampling;
+  private String address;
+  private Future<Void> registered = Future.failedFuture("not started");
+
+  public WorkerVerticle(WorkerConfig config, ControllerService controller, Clock clock) {
+    this(config, controller, clock, new ProcessTaskRuntime());
+  }
+
+  WorkerVerticle(WorkerConfig config, ControllerService controller, Clock clock, TaskRuntime runtime) {
+    this.config = config;
+    this.controller = controller;
+    this.clock = clock;
+    this.runtime = runtime;
+  }
+
+  /** The port the worker's server listens on; -1 when it is reachable only over the event bus. */
+  public int actualPort() {
+    return server == null ? -1 : server.actualPort();
+  }
+
+  /** The address the worker registered with: {@code bus://<id>} or {@code host:port}. */
+  public String address() {
+    return address;
+  }
+
+  /** Completes once the controller accepted the worker's first registration. */
+  public Future<Void> registered() {
+    return registered;
+  }
+
+  @Override
+  public Future<?> start() {
+    ops = new ContextOps(context);
+    dirs = new WorkDirs(config.workDir());
+    table = new TaskTable(MAX_FINISHED_RETAINED);
+    reporter = new StateReporter(vertx, ops, controller);
+    return ops.blocking(this::prepareMachine).compose(metadata -> {
+      logs = new TaskLogStore(dirs.logsDir(), clock);
+      runner = new AttemptRunner(config, clock, vertx, ops, runtime, dirs, logs, new BundleCache(dirs.bundlesDir()),
+          new PortAllocator(config.portRangeFrom(), config.portRangeTo()), controller, reporter, this::finished);
+      WorkerServiceImpl service = new WorkerServiceImpl(config, clock, ops, table, runner, logs, () -> address);
+      consumers = WorkerServiceBinding.bind(vertx.eventBus(), config.workerId(), service);
+      return serve(service).map(metadata);
+    }).map(metadata -> {
+      address = config.busOnly() ? WorkerLinks.BUS_SCHEME + config.workerId()
+          : config.advertiseHost() + ":" + server.actualPort();
+      usageTimer = vertx.setPeriodic(USAGE_INTERVAL_MS, t -> sampleUsage());
+      session = new ControllerSession(vertx, ops, controller, config.workerId(), address, metadata, this::entries);
+      registered = session.start();
+      log.info("worker {} serving at {} ({} cpu, {} MiB memory, {} MiB disk{})", config.workerId(), address,
+          metadata.getCpuCount(), metadata.getMemoryBytes() >> 20, metadata.getDiskBytes() >> 20,
+          metadata.getDevice().hasGpu() ? ", " + metadata.getDevice().getGpu().getCount() + " gpu" : "");
+      return null;
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (usageTimer != -1) {
+      vertx.cancelTimer(usageTimer);
+    }
+    List<Future<Void>> ends = new ArrayList<>();
+    if (table != null) {
+      for (Attempt a : table.unfinished()) {
+        runner.kill(a, STOP_GRACE, "Killed: worker stopping");
+        ends.add(a.ended());
+      }
+    }
+    Future<?> killed = Future.join(ends).timeout(STOP_PATIENCE_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .otherwiseEmpty();
+    return killed.transform(x -> {
+      if (session != null) {
+        session.close();
+      }
+      if (reporter != null) {
+        reporter.close();
+      }
+      List<Future<?>> closing = new ArrayList<>();
+      closing.add(WorkerServiceBinding.unbind(consumers));
+      if (server != null) {
+        closing.add(server.close());
+      }
+      return Future.join(closing);
+    }).transform(x -> ops.blocking(() -> {
+      runtime.close();
+      if (logs != null) {
+        logs.close();
+      }
+      return null;
+    }));
+  }
+
+  private WorkerMetadata prepareMachine() throws Exception {
+    Files.createDirectories(dirs.root());
+    WorkDirs.LeftoverReport leftovers = dirs.cleanLeftovers(runtime, LEFTOVER_GRACE);
+    if (leftovers.processTreesKilled() > 0 || leftovers.entriesRemoved() > 0) {
+      log.info("worker {} removed leftovers of an earlier run: {} process trees killed, {} entries removed",
+          config.workerId(), leftovers.processTreesKilled(), leftovers.entriesRemoved());
+    }
+    return MachineProbe.probe(config);
+  }
+
+  private Future<Void> serve(WorkerServiceImpl service) {
+    if (config.busOnly()) {
+      return Future.succeededFuture();
+    }
+    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(64L * 1024 * 1024));
+    grpc.addService(WorkerServiceGrpcService.of(service));
+    grpc.addService(io.vertx.grpc.reflection.ReflectionService.v1());
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()));
+    server.requestHandler(req -> {
+      String type = req.getHeader("content-type");
+      if (type != null && type.startsWith("application/grpc")) {
+        grpc.handle(req);
+      } else if ("/health".equals(req.path())) {
+        req.response().putHeader("content-type", "application/json").end(new JsonObject()
+            .put("status", "ok").put("worker_id", config.workerId())
+            .put("running_tasks", table.unfinishedCount()).encode());
+      } else {
+        req.response().setStatusCode(404).end();
+      }
+    });
+    return server.listen().mapEmpty();
+  }
+
+  private List<WorkerTaskEntry> entries() {
+    List<WorkerTaskEntry> list = new ArrayList<>(table.currentAttempts().size());
+    table.currentAttempts().forEach(a -> list.add(AttemptProtos.entry(a)));
+    return list;
+  }
+
+  private void finished(Attempt a) {
+    List<Attempt> evicted = table.finished(a);
+    if (!evicted.isEmpty()) {
+      List<AttemptKey> keys = evicted.stream().map(e -> e.key).toList();
+      ops.blocking(() -> {
+        for (AttemptKey key : keys) {
+          logs.delete(key);
+          dirs.deleteAttempt(key);
+        }
+        return null;
+      }).onFailure(e -> log.warn("cannot remove forgotten attempts: {}", e.toString()));
+    }
+  }
+
+  private void sampleUsage() {
+    if (sampling) {
+      return;
+    }
+    List<Attempt> running = table.currentAttempts().stream().filter(a -> a.mainProcess != null && !a.isFinished())
+        .toList();
+    if (running.isEmpty()) {
+      return;
+    }
+    sampling = true;
+    runner.sampleUsage(running).onComplete(x -> {
+      sampling = false;
+      if (x.failed()) {
+        log.debug("usage sampling failed: {}", x.cause().toString());
+      }
+    });
+  }
+}

@@ -1,0 +1,398 @@
+package dev.iris.controller.state;
+
+import static dev.iris.controller.state.Store.commands;
+import static dev.iris.controller.state.Store.events;
+import static dev.iris.controller.state.Store.spec;
+import static dev.iris.controller.state.Store.taskEvents;
+import static dev.iris.core.TaskState.ASSIGNED;
+import static dev.iris.core.TaskState.FAILED;
+import static dev.iris.core.TaskState.PENDING;
+import static dev.iris.core.TaskState.RUNNING;
+import static dev.iris.core.TaskState.SUCCEEDED;
+import static dev.iris.core.TaskState.WORKER_FAILED;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.iris.controller.state.ClusterState.AttemptReport;
+import dev.iris.controller.state.ClusterState.Drained;
+import dev.iris.core.JobState;
+import dev.iris.core.TaskAttempt;
+import dev.iris.core.TaskId;
+import dev.iris.scheduler.WorkerView;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Registration, heartbeats and reconciliation, liveness, and delivery failures. */
+class WorkerMembershipTest {
+  private final Store s = new Store(); // worker timeout 5 s, delivery grace 2 s
+
+  // ------------------------------------------------------------------ registration
+
+  @Test
+  void registrationAddsASchedulableWorkerAndWakesTheScheduler() {
+    s.worker("w1", 4, "zone", "a");
+
+    WorkerRecord w = s.w("w1");
+    assertThat(w.isAlive()).isTrue();
+    assertThat(w.isSchedulable()).isTrue();
+    assertThat(w.attributes()).isEqualTo(Map.of("zone", "a"));
+    assertThat(w.free()).isEqualTo(w.capacity());
+    Drained d = s.drain();
+    assertThat(d.wakeScheduler()).isTrue();
+    assertThat(events(d, StoreEvent.Kind.WORKER_REGISTERED)).extracting(StoreEvent::workerId).containsExactly("w1");
+    assertThat(s.state.schedulingInput().workers()).extracting(WorkerView::workerId).containsExactly("w1");
+  }
+
+  // ------------------------------------------------------------------ liveness
+
+  @Test
+  void aWorkerSilentBeyondTheTimeoutIsLostAndItsTasksAreRetriedElsewhere() {
+    s.worker("w1", 2).worker("w2", 2);
+    s.submit(spec("j").replicas(2).cpu(2));
+    s.schedule();
+    s.report("j/task-0", RUNNING);
+    assertThat(s.placements()).isEqualTo(Map.of("j/task-0", "w1", "j/task-1", "w2"));
+    s.drain();
+
+    s.at(4_000);
+    assertThat(s.heartbeat("w2", "j/task-1#0=RUNNING")).isTrue();
+    s.drain();
+    s.at(6_000); // w1 last heard at 1 000: exactly 5 000 ms is not yet beyond the timeout
+    s.state.checkWorkerLiveness(s.now);
+    assertThat(s.w("w1").isAlive()).isTrue();
+
+    s.at(6_001);
+    s.state.checkWorkerLiveness(s.now);
+
+    assertThat(s.w("w1").isAlive()).isFalse();
+    assertThat(s.w("w2").isAlive()).isTrue();
+    assertThat(s.taskState("j/task-0")).isEqualTo(PENDING);
+    TaskAttempt lostAttempt = s.task("j/task-0").attempts().get(0);
+    assertThat(lostAttempt.state()).isEqualTo(WORKER_FAILED);
+    assertThat(lostAttempt.isWorkerFailure()).isTrue();
+    assertThat(s.task("j/task-0").preemptionCount()).isEqualTo(1);
+    assertThat(s.task("j/task-0").failureCount()).isZero();
+    assertThat(s.holdings("w1")).isEmpty();
+    assertThat(s.committedCpu("w1")).isZero();
+    assertThat(s.jobState("j")).isEqualTo(JobState.RUNNING);
+    Drained d = s.drain();
+    assertThat(events(d, StoreEvent.Kind.WORKER_LOST)).extracting(StoreEvent::workerId).containsExactly("w1");
+    // the attempt ended WORKER_FAILED; the task itself went straight back to PENDING
+    assertThat(taskEvents(d)).containsExactly("j/task-0 PENDING");
+    assertThat(events(d, StoreEvent.Kind.TASK_STATE_CHANGED).get(0).message()).contains("w1 lost");
+    assertThat(d.commands()).isEmpty(); // nothing is sent to a lost worker
+    assertThat(d.wakeScheduler()).isTrue();
+    assertThat(s.state.schedulingInput().workers()).extracting(WorkerView::workerId).containsExactly("w2");
+
+    // retried elsewhere once there is room: never on the lost worker
+    s.report("j/task-1", SUCCEEDED);
+    s.schedule();
+    assertThat(s.placements()).isEqualTo(Map.of("j/task-0", "w2"));
+    assertThat(commands(s.drain())).containsExactly("Run j/task-0#1@w2");
+    s.assertConsistent();
+  }
+
+  @Test
+  void aLostWorkerMustRegisterAgainAndComesBackClean() {
+    s.worker("w1", 2);
+    s.submit(spec("j").cpu(2));
+    s.schedule();
+    s.report("j/task-0", RUNNING);
+    s.at(10_000);
+    s.state.checkWorkerLiveness(s.now);
+    s.drain();
+
+    // its heartbeat is refused: it must re-register
+    assertThat(s.heartbeat("w1", "j/task-0#0=RUNNING")).isFalse();
+    assertThat(s.w("w1").isAlive()).isFalse();
+    assertThat(s.w("w1").lastHeartbeatMs()).isEqualTo(1_000);
+
+    // it re-registers, still running the attempt the controller gave up on: that attempt is killed
+    s.state.registerWorker(Store.registration("w1", dev.iris.core.Resources.of(2, 64 * Store.GIB)),
+        List.of(new AttemptReport(TaskId.parse("j/task-0"), 0, RUNNING, 0, "", null)), s.now);
+
+    WorkerRecord w = s.w("w1");
+    assertThat(w.isAlive()).isTrue();
+    assertThat(w.isSchedulable()).isTrue();
+    assertThat(w.holdings()).isEmpty();
+    assertThat(w.free()).isEqualTo(w.capacity());
+    assertThat(w.registeredAtMs()).isEqualTo(10_000);
+    assertThat(w.firstRegisteredAtMs()).isEqualTo(1_000);
+    Drained d = s.drain();
+    assertThat(commands(d)).containsExactly("Kill j/task-0#0@w1");
+    assertThat(taskEvents(d)).isEmpty(); // the old attempt's report does not touch the requeued task
+    assertThat(s.taskState("j/task-0")).isEqualTo(PENDING);
+
+    // and takes new work
+    assertThat(s.heartbeat("w1")).isTrue();
+    s.schedule();
+    assertThat(commands(s.drain())).containsExactly("Run j/task-0#1@w1");
+    s.assertConsistent();
+  }
+
+  @Test
+  void aHeartbeatFromAnUnknownWorkerAsksItToRegister() {
+    assertThat(s.heartbeat("nobody")).isFalse();
+    assertThat(s.state.worker("nobody")).isEmpty();
+  }
+
+  @Test
+  void aLostWorkersPreemptionBudgetIsSpentAndTheJobEndsWorkerFailed() {
+    s.worker("w1", 1);
+    s.submit(spec("j").retries(0, 0));
+    s.schedule();
+    s.at(7_000);
+    s.state.checkWorkerLiveness(s.now);
+
+    assertThat(s.taskState("j/task-0")).isEqualTo(WORKER_FAILED);
+    assertThat(s.jobState("j")).isEqualTo(JobState.WORKER_FAILED);
+    s.assertConsistent();
+  }
+
+  // ------------------------------------------------------------------ reconciliation
+
+  @Test
+  void anAttemptTheWorkerDoesNotListIsWorkerFailed() {
+    s.worker("w1", 4);
+    s.submit(spec("j").replicas(2));
+    s.schedule();
+    s.report("j/task-0", RUNNING);
+    s.report("j/task-1", RUNNING);
+    s.drain();
+
+    s.at(1_500);
+    assertThat(s.heartbeat("w1", "j/task-1#0=RUNNING")).isTrue();
+
+    assertThat(s.taskState("j/task-0")).isEqualTo(PENDING);
+    assertThat(s.task("j/task-0").attempts().get(0).state()).isEqualTo(WORKER_FAILED);
+    assertThat(s.task("j/task-0").preemptionCount()).isEqualTo(1);
+    assertThat(s.taskState("j/task-1")).isEqualTo(RUNNING);
+    assertThat(s.holdings("w1")).containsExactly("j/task-1#0");
+    assertThat(s.committedCpu("w1")).isEqualTo(1);
+    assertThat(s.drain().commands()).isEmpty();
+    s.assertConsistent();
+  }
+
+  @Test
+  void aYoungAssignedAttemptTheWorkerDoesNotListYetIsLeftAlone() {
+    s.worker("w1", 4);
+    s.submit("j", 1, 1); // assigned at 1 000; delivery grace 2 000 ms
+    s.schedule();
+
+    s.at(2_999);
+    s.heartbeat("w1");
+    assertThat(s.taskState("j/task-0")).isEqualTo(ASSIGNED);
+    assertThat(s.holdings("w1")).containsExactly("j/task-0#0");
+
+    s.at(3_000);
+    s.heartbeat("w1");
+    assertThat(s.taskState("j/task-0")).isEqualTo(PENDING);
+    assertThat(s.task("j/task-0").attempts().get(0).state()).isEqualTo(WORKER_FAILED);
+    assertThat(s.holdings("w1")).isEmpty();
+  }
+
+  @Test
+  void aRunningAttemptTheWorkerDoesNotListIsNotGivenTheDeliveryGrace() {
+    s.worker("w1", 4);
+    s.submit("j", 1, 1);
+    s.schedule();
+    s.report("j/task-0", RUNNING);
+
+    s.heartbeat("w1"); // at once, still within the delivery grace of the assignment
+
+    assertThat(s.taskState("j/task-0")).isEqualTo(PENDING);
+  }
+
+  @Test
+  void anAttemptTheControllerDoesNotExpectIsKilled() {
+    s.worker("w1", 4);
+    s.submit(spec("j").retries(1, 0));
+    s.schedule();
+    s.report("j/task-0", FAILED); // attempt 0 ended; attempt 1 not yet assigned
+    s.schedule();
+    s.drain();
+
+    // the worker still runs attempt 0 of j/task-0, a task of an unknown job, and attempt 1 as expected
+    s.heartbeat("w1", "j/task-0#0=RUNNING", "ghost/task-3#2=BUILDING", "j/task-0#1=RUNNING", "old/task-0#0=SUCCEEDED");
+
+    Drained d = s.drain();
+    assertThat(commands(d)).containsExactly("Kill j/task-0#0@w1", "Kill ghost/task-3#2@w1");
+    assertThat(d.commands()).allSatisfy(c -> assertThat(((WorkerCommand.KillTask) c).graceMs()).isEqualTo(5_000));
+    assertThat(s.taskState("j/task-0")).isEqualTo(RUNNING); // the expected attempt was reported through
+    assertThat(s.task("j/task-0").currentAttemptId()).isEqualTo(1);
+    assertThat(s.state.actions().newest(10)).extracting(ActionLog.Action::action).contains("unexpected attempt killed");
+  }
+
+  @Test
+  void anOldAttemptListedAfterTheCurrentOneOfTheSameTaskDoesNotHideIt() {
+    s.worker("w1", 4);
+    s.submit(spec("j").retries(1, 0));
+    s.schedule();
+    s.report("j/task-0", FAILED);
+    s.schedule(); // the retry lands on the same worker
+    s.report("j/task-0", RUNNING);
+    s.drain();
+
+    // the worker keeps ended attempts in its list (so lost terminal reports heal), in any order
+    s.heartbeat("w1", "j/task-0#1=RUNNING", "j/task-0#0=FAILED");
+
+    assertThat(s.taskState("j/task-0")).isEqualTo(RUNNING);
+    assertThat(s.task("j/task-0").currentAttemptId()).isEqualTo(1);
+    assertThat(s.task("j/task-0").preemptionCount()).isZero();
+    assertThat(s.holdings("w1")).containsExactly("j/task-0#1");
+    assertThat(s.drain().commands()).isEmpty();
+  }
+
+  @Test
+  void aLostTerminalReportHealsFromTheHeartbeat() {
+    s.worker("w1", 4);
+    s.submit(spec("j").replicas(2).maxTaskFailures(1));
+    s.schedule();
+    s.report("j/task-0", RUNNING);
+    s.report("j/task-1", RUNNING);
+    s.drain();
+    // the SUCCEEDED report of task 0 and the FAILED report of task 1 are lost in transit
+
+    s.at(2_000);
+    s.heartbeat("w1", "j/task-0#0=SUCCEEDED", "j/task-1#0=FAILED");
+
+    assertThat(s.taskState("j/task-0")).isEqualTo(SUCCEEDED);
+    assertThat(s.taskState("j/task-1")).isEqualTo(FAILED);
+    assertThat(s.jobState("j")).isEqualTo(JobState.SUCCEEDED);
+    assertThat(s.holdings("w1")).isEmpty();
+    assertThat(s.drain().commands()).isEmpty();
+
+    // the same list again on the next heartbeat changes nothing and kills nothing
+    s.at(3_000);
+    s.heartbeat("w1", "j/task-0#0=SUCCEEDED", "j/task-1#0=FAILED");
+    Drained d = s.drain();
+    assertThat(d.events()).isEmpty();
+    assertThat(d.commands()).isEmpty();
+    s.assertConsistent();
+  }
+
+  @Test
+  void reRegistrationOfALiveWorkerReconcilesWithItsList() {
+    s.worker("w1", 4);
+    s.submit(spec("j").replicas(2));
+    s.schedule();
+    s.report("j/task-0", RUNNING);
+    s.report("j/task-1", RUNNING);
+    s.drain();
+
+    s.at(2_000); // the worker restarted, kept task 0 and lost task 1
+    s.state.registerWorker(Store.registration("w1", dev.iris.core.Resources.of(4, 64 * Store.GIB)),
+        List.of(new AttemptReport(TaskId.parse("j/task-0"), 0, RUNNING, 0, "", null)), s.now);
+
+    assertThat(s.taskState("j/task-0")).isEqualTo(RUNNING);
+    assertThat(s.taskState("j/task-1")).isEqualTo(PENDING);
+    assertThat(s.holdings("w1")).containsExactly("j/task-0#0");
+    s.assertConsistent();
+  }
+
+  @Test
+  void aWorkerReRegisteringWithLessCapacityThanItHoldsHasNoRoomLeft() {
+    s.worker("w1", 4).worker("w2", 4);
+    s.submit("j", 1, 3);
+    s.schedule();
+    s.report("j/task-0", RUNNING);
+    assertThat(s.placements()).isEqualTo(Map.of("j/task-0", "w1"));
+
+    // same worker, same address, now announcing 2 cpu, still running the 3-cpu task
+    s.state.registerWorker(Store.registration("w1", dev.iris.core.Resources.of(2, 64 * Store.GIB)),
+        List.of(new AttemptReport(TaskId.parse("j/task-0"), 0, RUNNING, 0, "", null)), s.now);
+
+    assertThat(s.taskState("j/task-0")).isEqualTo(RUNNING);
+    assertThat(s.w("w1").free().cpu()).isZero();
+    // the scheduler still works, and puts nothing more on w1
+    s.submit("k", 1, 1);
+    assertThat(s.schedule()).isEqualTo(1);
+    assertThat(s.placements()).containsEntry("k/task-0", "w2");
+    s.report("j/task-0", SUCCEEDED);
+    assertThat(s.w("w1").free().cpu()).isEqualTo(2);
+  }
+
+  @Test
+  void reRegistrationFromANewAddressLosesTheOldAttempts() {
+    s.worker("w1", 4);
+    s.submit("j", 1, 1);
+    s.schedule();
+    s.report("j/task-0", RUNNING);
+    s.drain();
+
+    s.state.registerWorker(new WorkerRecord.Registration("w1", "elsewhere:10001",
+        dev.iris.core.Resources.of(4, 64 * Store.GIB), Map.of(), "", ""), List.of(), s.now);
+
+    assertThat(s.taskState("j/task-0")).isEqualTo(PENDING);
+    assertThat(s.w("w1").address()).isEqualTo("elsewhere:10001");
+    assertThat(s.holdings("w1")).isEmpty();
+    s.schedule();
+    WorkerCommand run = s.drain().commands().get(0);
+    assertThat(run.address()).isEqualTo("elsewhere:10001");
+    assertThat(run.attemptId()).isEqualTo(1);
+  }
+
+  // ------------------------------------------------------------------ delivery failures
+
+  @Test
+  void aDeliveryFailureRequeuesForFreeAndMakesTheWorkerSuspectUntilItsNextHeartbeat() {
+    s.worker("w1", 2).worker("w2", 2);
+    s.submit(spec("j").cpu(2).retries(0, 0)); // no budget at all: a delivery failure must not need one
+    s.schedule();
+    assertThat(s.placements()).isEqualTo(Map.of("j/task-0", "w1"));
+    s.drain();
+
+    s.state.deliveryFailed(TaskId.parse("j/task-0"), 0, "w1", "connection refused", s.now);
+
+    assertThat(s.taskState("j/task-0")).isEqualTo(PENDING);
+    assertThat(s.task("j/task-0").failureCount()).isZero();
+    assertThat(s.task("j/task-0").preemptionCount()).isZero();
+    assertThat(s.job("j").preemptionCount()).isZero();
+    assertThat(s.jobState("j")).isNotEqualTo(JobState.WORKER_FAILED);
+    assertThat(s.holdings("w1")).isEmpty();
+    assertThat(s.committedCpu("w1")).isZero();
+    WorkerRecord w1 = s.w("w1");
+    assertThat(w1.isSuspect()).isTrue();
+    assertThat(w1.isSchedulable()).isFalse();
+    assertThat(w1.isAlive()).isTrue();
+    assertThat(w1.consecutiveFailures()).isEqualTo(1);
+    Drained d = s.drain();
+    assertThat(taskEvents(d)).containsExactly("j/task-0 PENDING");
+    assertThat(d.commands()).isEmpty();
+
+    // the suspect worker is offered to the scheduler as unschedulable; the task goes to w2
+    assertThat(s.state.schedulingInput().workers()).filteredOn(v -> v.workerId().equals("w1"))
+        .singleElement().extracting(WorkerView::schedulable).isEqualTo(false);
+    s.schedule();
+    assertThat(s.placements()).isEqualTo(Map.of("j/task-0", "w2"));
+    s.state.deliveryFailed(TaskId.parse("j/task-0"), 1, "w2", "timeout", s.now);
+    assertThat(s.task("j/task-0").preemptionCount()).isZero();
+
+    // both suspect: nothing can be placed until a heartbeat clears one
+    assertThat(s.schedule()).isZero();
+    assertThat(s.heartbeat("w1")).isTrue();
+    assertThat(s.w("w1").isSchedulable()).isTrue();
+    assertThat(s.w("w1").consecutiveFailures()).isZero();
+    assertThat(s.drain().wakeScheduler()).isTrue();
+    s.schedule();
+    assertThat(s.placements()).isEqualTo(Map.of("j/task-0", "w1"));
+    assertThat(s.task("j/task-0").currentAttemptId()).isEqualTo(2);
+    s.runAndSucceed("j/task-0");
+    assertThat(s.jobState("j")).isEqualTo(JobState.SUCCEEDED);
+    s.assertConsistent();
+  }
+
+  @Test
+  void aDeliveryFailureForAnAttemptThatAlreadyMovedOnIsIgnored() {
+    s.worker("w1", 2);
+    s.submit("j", 1, 1);
+    s.schedule();
+    s.report("j/task-0", RUNNING); // it did arrive after all
+
+    s.state.deliveryFailed(TaskId.parse("j/task-0"), 0, "w1", "late timeout", s.now);
+
+    assertThat(s.taskState("j/task-0")).isEqualTo(RUNNING);
+    assertThat(s.w("w1").isSuspect()).isFalse();
+    assertThat(s.holdings("w1")).containsExactly("j/task-0#0");
+  }
+}
