@@ -25,7 +25,7 @@ export function mount(root, { match, params, setParams }) {
   const taskInfo = h('div.task-info');
   const tbody = h('tbody');
   const message = h('div.message');
-  const logs = logViewer(jobId);
+  const logs = logViewer((index, params) => api.logs(jobId, index, params));
   root.append(head, message, summary, children,
     h('section.tasks', h('h2', 'Tasks'), taskInfo,
       h('table.grid.task-table', h('thead', h('tr', h('th', '#'), h('th', 'State'), h('th', 'Worker'),

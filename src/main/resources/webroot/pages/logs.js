@@ -1,6 +1,5 @@
 // A task's log viewer: the last lines of an attempt, a regex filter applied by the worker, and a live
 // tail that asks only for lines after the last one shown.
-import { api } from '../lib/api.js';
 import { clear, h } from '../lib/dom.js';
 import { stateKey } from '../lib/format.js';
 import { debounce } from '../lib/util.js';
@@ -9,7 +8,11 @@ const TAIL_LINES = 500;
 const KEEP_LINES = 5000;
 const POLL_MS = 1000;
 
-export function logViewer(jobId) {
+/**
+ * fetchLogs(index, params) returns a promise of {attempt_id, worker_id, message, logs}; `index` is whatever
+ * identifies the task to it (a task index on the controller, a task id on a worker).
+ */
+export function logViewer(fetchLogs) {
   let task = null; // {index, attempt, active}
   let lastLine = -1;
   let timer = null;
@@ -33,8 +36,12 @@ export function logViewer(jobId) {
     const same = task && task.index === index && task.attempt === attempt;
     task = { index, attempt, active };
     title.textContent = `Logs: task ${index}`;
-    if (!same) reload();
-    else schedule();
+    if (same) {
+      schedule();
+    } else {
+      tail.checked = active;
+      reload();
+    }
   }
 
   async function reload() {
@@ -51,9 +58,9 @@ export function logViewer(jobId) {
     const params = { regex: filter.value, max_lines: 2000, attempt: task.attempt >= 0 ? task.attempt : undefined };
     params.start_line = initial || lastLine < 0 ? -TAIL_LINES : lastLine + 1;
     try {
-      const data = await api.logs(jobId, task.index, params);
+      const data = await fetchLogs(task.index, params);
       if (gen !== generation) return;
-      info.textContent = data.attempt_id >= 0
+      info.textContent = data.attempt_id === undefined ? '' : data.attempt_id >= 0
         ? `attempt ${data.attempt_id} on ${data.worker_id}` + (data.message ? ` — ${data.message}` : '')
         : data.message || '';
       info.classList.remove('error');

@@ -64,15 +64,17 @@ final class TaskLogs {
             "logs of " + t.taskId() + " from worker " + t.workerId() + ": " + dev.iris.common.RpcErrors.messageOf(e))))
         .map(r -> {
           JsonArray lines = new JsonArray();
-          for (Worker.LogEntry e : r.getLogsList()) {
-            lines.add(new JsonObject().put("timestamp_ms", e.getTimestampMs()).put("source", e.getSource())
-                .put("data", e.getData()).put("line_number", e.getLineNumber()));
-          }
+          r.getLogsList().forEach(e -> lines.add(line(e)));
           return out.put("logs", lines);
         });
   }
 
-  private static Worker.FetchLogsFilter filter(RoutingContext ctx) {
+  static JsonObject line(Worker.LogEntry e) {
+    return new JsonObject().put("timestamp_ms", e.getTimestampMs()).put("source", e.getSource())
+        .put("data", e.getData()).put("line_number", e.getLineNumber());
+  }
+
+  static Worker.FetchLogsFilter filter(RoutingContext ctx) {
     Worker.FetchLogsFilter.Builder f = Worker.FetchLogsFilter.newBuilder()
         .setMaxLines(DashboardRoutes.intParam(ctx, "max_lines", DEFAULT_MAX_LINES, 1, MAX_LINES));
     String regex = DashboardRoutes.param(ctx, "regex", "");

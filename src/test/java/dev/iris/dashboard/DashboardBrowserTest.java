@@ -130,6 +130,31 @@ class DashboardBrowserTest {
     assertThat(map.values()).doesNotHaveDuplicates();
   }
 
+  @Test
+  void aRealWorkersTaskOnTheControllerPageAndOnTheWorkersOwnPage() throws Exception {
+    try (RealWorker w = new RealWorker(c, "real-1")) {
+      c.launch(RealWorker.chatty("shell"));
+      b.driver.get(c.baseUrl() + "/#/jobs/shell");
+      b.waitFor("running on the controller page", d -> d.findElement(By.cssSelector("#job-title .badge")).getText()
+          .equalsIgnoreCase("running"));
+      b.waitFor("the process's output", d -> d.findElement(By.id("log-lines")).getText().contains("line 3"));
+      assertThat(b.driver.findElement(By.id("log-lines")).getText()).contains("starting shell/task-0");
+
+      b.driver.get("http://127.0.0.1:" + w.port() + "/");
+      b.waitFor("the worker's task", d -> d.findElement(By.cssSelector("tr.task[data-task='shell/task-0'] .badge"))
+          .getText().equalsIgnoreCase("running"));
+      b.waitFor("running count", d -> d.findElement(By.cssSelector("#task-counts [data-state='running'] .count"))
+          .getText().equals("1"));
+      assertThat(b.driver.findElements(By.cssSelector("#task-counts [data-state='assigned']"))).hasSize(1);
+      b.waitFor("worker-side logs", d -> d.findElement(By.id("log-lines")).getText().contains("line 3"));
+      b.screenshot("07-worker-page");
+
+      c.send(io.vertx.core.http.HttpMethod.POST, "/api/jobs/shell/kill");
+      b.waitFor("killed on the worker page", d -> d.findElement(By.cssSelector("tr.task[data-task='shell/task-0'] .badge"))
+          .getText().equalsIgnoreCase("killed"));
+    }
+  }
+
   private void waitLive() {
     b.waitFor("the live feed", d -> d.findElement(By.id("feed-status")).getText().equals("live"));
   }

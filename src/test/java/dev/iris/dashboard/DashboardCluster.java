@@ -86,7 +86,11 @@ final class DashboardCluster implements AutoCloseable {
   }
 
   Reply send(HttpMethod method, String uri) throws Exception {
-    return await(http.request(method, port(), "127.0.0.1", uri)
+    return send(port(), method, uri);
+  }
+
+  Reply send(int port, HttpMethod method, String uri) throws Exception {
+    return await(http.request(method, port, "127.0.0.1", uri)
         .compose(req -> req.send().compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), b.toString())))));
   }
 
