@@ -13,7 +13,7 @@ export function mount(root, { params, setParams }) {
   const view = {
     state: params.get('state') || '',
     prefix: params.get('prefix') || '',
-    page: Math.max(0, Number(params.get('page')) || 0),
+    page: Math.max(0, (Number(params.get('page')) || 1) - 1), // 1-based in the URL
     size: SIZES.includes(Number(params.get('size'))) ? Number(params.get('size')) : 50,
   };
   const rows = new Map(); // job_id -> {tr, key, job}
@@ -36,7 +36,7 @@ export function mount(root, { params, setParams }) {
     message,
     pager);
 
-  const syncUrl = () => setParams({ state: view.state, prefix: view.prefix, page: view.page || '',
+  const syncUrl = () => setParams({ state: view.state, prefix: view.prefix, page: view.page ? view.page + 1 : '',
     size: view.size === 50 ? '' : view.size });
 
   search.addEventListener('input', debounce(() => {

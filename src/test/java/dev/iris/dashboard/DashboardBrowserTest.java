@@ -155,6 +155,50 @@ class DashboardBrowserTest {
     }
   }
 
+  @Test
+  void tenThousandJobsStayResponsive() throws Exception {
+    launchMany("bulk-", 0, 10_000);
+    long t0 = System.nanoTime();
+    b.driver.get(c.baseUrl() + "/#/jobs");
+    b.waitFor("the first page of 10,000", d -> d.findElement(By.cssSelector(".pager .range")).getText()
+        .contains("of 10,000"));
+    long firstPageMs = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(b.driver.findElements(By.cssSelector("tr[data-job]"))).hasSize(50);
+    assertThat(firstPageMs).as("first page of 10,000 jobs, ms").isLessThan(5_000);
+    waitLive();
+    b.js("window.__row = document.querySelector(\"tr[data-job='bulk-9990']\");");
+
+    // a burst of 500 more while the page is open: the page follows, keeps its rows, and still answers
+    launchMany("more-", 0, 500);
+    b.waitFor("10,500 jobs", d -> d.findElement(By.cssSelector(".pager .range")).getText().contains("of 10,500"));
+    assertThat(jobOrder().get(0)).isEqualTo("more-499");
+    assertThat(b.driver.findElements(By.cssSelector("tr[data-job]"))).hasSize(50);
+    long t1 = System.nanoTime();
+    b.js("return document.querySelectorAll('tr').length");
+    assertThat((System.nanoTime() - t1) / 1_000_000).as("script round trip, ms").isLessThan(1_000);
+
+    // a deep link to page 151 of 210, then the pending filter: rows that stay on the page are the same elements, not re-rendered
+    b.driver.get(c.baseUrl() + "/#/jobs?page=151");
+    b.waitFor("page 151", d -> d.findElement(By.cssSelector(".pager .range")).getText().contains("page 151 of 210"));
+    b.driver.findElement(By.cssSelector("button.chip[data-state='pending']")).click();
+    b.waitFor("pending filter", d -> d.findElement(By.cssSelector(".pager .range")).getText().contains("of 10,500"));
+    b.js("window.__first = document.querySelector('tr[data-job]');");
+    c.launch("late", 1, 1);
+    b.waitFor("the late job on top", d -> jobOrder().get(0).equals("late"));
+    assertThat(b.js("return document.querySelector(\"tr[data-job='more-499']\") === window.__first")).isEqualTo(true);
+    b.screenshot("08-ten-thousand-jobs");
+  }
+
+  private void launchMany(String prefix, int from, int count) throws Exception {
+    for (int start = from; start < from + count; start += 250) {
+      List<io.vertx.core.Future<?>> batch = new java.util.ArrayList<>();
+      for (int i = start; i < Math.min(from + count, start + 250); i++) {
+        batch.add(c.api.launchJob(DashboardCluster.launchRequest(prefix + i, 1, 1)));
+      }
+      DashboardCluster.await(io.vertx.core.Future.all(batch));
+    }
+  }
+
   private void waitLive() {
     b.waitFor("the live feed", d -> d.findElement(By.id("feed-status")).getText().equals("live"));
   }
