@@ -24,6 +24,7 @@ const feed = new Feed((s) => {
   status.className = 'feed-status ' + s;
   status.textContent = s === 'live' ? 'live' : s === 'connecting' ? 'connecting…' : 'reconnecting…';
 });
+window.__irisFeed = feed; // for debugging from the console (and the browser tests)
 feed.subscribe({
   events: (events) => current && current.events && current.events(events),
   resync: () => current && current.resync && current.resync(),

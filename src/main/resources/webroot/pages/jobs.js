@@ -85,7 +85,7 @@ export function mount(root, { params, setParams }) {
         syncUrl();
         load();
       },
-    }, state ? h('span.dot', { class: stateClass(state) }) : null, label, h('span.count', String(n)));
+    }, state ? h('span.dot', { class: stateClass(state) }) : null, label, h('span.count', Number(n).toLocaleString()));
     chips.append(chip('', 'All', all));
     for (const s of JOB_STATES) chips.append(chip(s, stateLabel(s), num(counts['JOB_STATE_' + s.toUpperCase()])));
   }

@@ -46,8 +46,11 @@ class DashboardBrowserTest {
     assertThat(b.driver.findElement(By.cssSelector(".message")).getText()).contains("No jobs yet");
 
     // submitted through the gRPC API while no worker can take it: it shows up PENDING
+    long t0 = System.nanoTime();
     c.launch("train", 3, 2);
     WebElement row = b.waitFor("the job row", d -> d.findElement(By.cssSelector("tr[data-job='train']")));
+    // the target is ~200 ms; the bound leaves room for a loaded CI machine
+    assertThat((System.nanoTime() - t0) / 1_000_000).as("submit to row on the page, ms").isLessThan(1_500);
     b.waitFor("train pending", d -> badgeOf("train").equals("pending"));
     assertThat(row.findElement(By.cssSelector("td.reason")).getText()).isNotEmpty();
 
@@ -187,6 +190,22 @@ class DashboardBrowserTest {
     b.waitFor("the late job on top", d -> jobOrder().get(0).equals("late"));
     assertThat(b.js("return document.querySelector(\"tr[data-job='more-499']\") === window.__first")).isEqualTo(true);
     b.screenshot("08-ten-thousand-jobs");
+  }
+
+  @Test
+  void aDroppedFeedReconnectsAndCatchesUpFromTheLastSequence() throws Exception {
+    c.worker("w1", 4, r -> null);
+    c.launch("first", 1, 1);
+    b.driver.get(c.baseUrl() + "/#/jobs");
+    waitLive();
+    b.waitFor("first running", d -> badgeOf("first").equals("running"));
+    b.js("window.__marker = 'same page'; window.__irisFeed.ws.close();");
+    c.launch("while-away", 1, 1); // committed while the page has no feed
+    b.waitFor("the missed job", d -> d.findElements(By.cssSelector("tr[data-job='while-away']")).size() == 1);
+    b.waitFor("live again", d -> d.findElement(By.id("feed-status")).getText().equals("live"));
+    assertThat((String) b.js("return window.__irisFeed.ws.url")).matches(".*/api/feed\\?from=\\d+$");
+    b.waitFor("while-away running", d -> badgeOf("while-away").equals("running"));
+    assertThat(b.js("return window.__marker")).isEqualTo("same page");
   }
 
   private void launchMany(String prefix, int from, int count) throws Exception {
