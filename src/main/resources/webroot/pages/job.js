@@ -195,7 +195,14 @@ export function mount(root, { match, params, setParams }) {
     if (shown) logs.show(index, shown.attempts && shown.attempts.length ? num(shown.current_attempt_id) : -1, shown.state);
   }
 
-  const reload = throttle(load, 100);
+  // a big job's page (hundreds of task rows) is re-fetched at most once a second, a small one within 100 ms
+  const reloadSmall = throttle(load, 100);
+  const reloadBig = throttle(load, 1000);
+  const reload = () => (job && num(job.num_tasks) > 200 ? reloadBig : reloadSmall)();
+  reload.cancel = () => {
+    reloadSmall.cancel();
+    reloadBig.cancel();
+  };
   load();
   return {
     events(events) {
