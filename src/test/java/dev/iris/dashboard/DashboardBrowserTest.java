@@ -98,7 +98,6 @@ class DashboardBrowserTest {
     b.driver.get(c.baseUrl() + "/#/workers");
     b.waitFor("worker row", d -> d.findElement(By.cssSelector("tr[data-worker='w1'] .badge")).getText().equalsIgnoreCase("healthy"));
     assertThat(b.driver.findElement(By.cssSelector("tr[data-worker='w1']")).getText()).contains("zone=test-a");
-    b.screenshot("04-workers");
     b.driver.get(c.baseUrl() + "/#/events");
     b.waitFor("action log", d -> d.findElement(By.cssSelector("table.events tbody")).getText().contains("job killed"));
     assertThat(b.driver.findElement(By.cssSelector("table.events tbody tr:last-child")).getText())
@@ -206,6 +205,13 @@ class DashboardBrowserTest {
     assertThat((String) b.js("return window.__irisFeed.ws.url")).matches(".*/api/feed\\?from=\\d+$");
     b.waitFor("while-away running", d -> badgeOf("while-away").equals("running"));
     assertThat(b.js("return window.__marker")).isEqualTo("same page");
+
+    // the workers page: committed against capacity, and the tasks running there
+    b.driver.get(c.baseUrl() + "/#/workers");
+    b.waitFor("committed cpu", d -> d.findElement(By.cssSelector("tr[data-worker='w1']")).getText().contains("2 / 4 cores"));
+    assertThat(b.driver.findElement(By.cssSelector("tr[data-worker='w1'] .tasks-cell")).getText())
+        .contains("first/task-0").contains("while-away/task-0");
+    b.screenshot("04-workers");
   }
 
   private void launchMany(String prefix, int from, int count) throws Exception {
