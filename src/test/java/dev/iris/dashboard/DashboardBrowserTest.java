@@ -1,5 +1,6 @@
 package dev.iris.dashboard;
 
+import static dev.iris.dashboard.DashboardCluster.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iris.rpc.TaskState;
@@ -212,6 +213,38 @@ class DashboardBrowserTest {
     assertThat(b.driver.findElement(By.cssSelector("tr[data-worker='w1'] .tasks-cell")).getText())
         .contains("first/task-0").contains("while-away/task-0");
     b.screenshot("04-workers");
+  }
+
+  @Test
+  void assignedIsItsOwnStateOnEveryPage() throws Exception {
+    c.worker("w1", 4, r -> r.getTaskIndex() == 0 ? TaskState.TASK_STATE_ASSIGNED : null);
+    c.launch("handoff", 2, 1);
+    DashboardCluster.eventually(() -> c.status("handoff").getTasksAssigned() == 1
+        && c.status("handoff").getTasksRunning() == 1);
+    await(c.bus.registerEndpoint(dev.iris.rpc.Controller.RegisterEndpointRequest.newBuilder()
+        .setName("handoff/coordinator").setAddress("127.0.0.1:7777").setJobId("handoff").build()));
+
+    b.driver.get(c.baseUrl() + "/#/jobs");
+    b.waitFor("an assigned segment", d -> "1".equals(d.findElement(
+        By.cssSelector("tr[data-job='handoff'] .seg.status-assigned")).getDomAttribute("data-count")));
+    assertThat(b.driver.findElement(By.cssSelector("tr[data-job='handoff'] .seg.status-running"))
+        .getDomAttribute("data-count")).isEqualTo("1");
+    String assigned = b.driver.findElement(By.cssSelector("tr[data-job='handoff'] .seg.status-assigned"))
+        .getCssValue("background-color");
+    String running = b.driver.findElement(By.cssSelector("tr[data-job='handoff'] .seg.status-running"))
+        .getCssValue("background-color");
+    assertThat(assigned).isNotEqualTo(running);
+
+    b.driver.findElement(By.linkText("handoff")).click();
+    b.waitFor("task 0 assigned", d -> d.findElement(By.cssSelector("tr.task[data-task='0'] .badge"))
+        .getText().equalsIgnoreCase("assigned"));
+    assertThat(b.driver.findElement(By.cssSelector("tr.task[data-task='0'] .badge")).getDomAttribute("class"))
+        .contains("status-assigned");
+    b.screenshot("09-assigned-task");
+
+    b.driver.get(c.baseUrl() + "/#/endpoints");
+    b.waitFor("the endpoint", d -> d.findElement(By.cssSelector("tbody tr")).getText().contains("127.0.0.1:7777"));
+    b.screenshot("10-endpoints");
   }
 
   private void launchMany(String prefix, int from, int count) throws Exception {

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 /**
  * A worker for dashboard tests (after the controller tests' FakeWorker): serves WorkerService on the event
  * bus, registers and heartbeats, ends each task the way {@code outcome} says (null: it keeps running until
- * killed or {@link #finish}ed) and keeps a few log lines per attempt that {@code FetchTaskLogs} filters.
+ * killed or {@link #finish}ed; ASSIGNED: it is accepted but never started) and keeps a few log lines per attempt that {@code FetchTaskLogs} filters.
  */
 final class LoggingFakeWorker {
   final String id;
@@ -125,8 +125,13 @@ final class LoggingFakeWorker {
       runs.add(r);
       requests.put(r.getTaskId(), r);
       vertx.runOnContext(v -> {
-        report(r, TaskState.TASK_STATE_RUNNING);
         TaskState end = outcome.apply(r);
+        if (end == TaskState.TASK_STATE_ASSIGNED) { // accepted but never started: stays ASSIGNED
+          attempts.put(r.getTaskId(), WorkerTaskEntry.newBuilder().setTaskId(r.getTaskId())
+              .setAttemptId(r.getAttemptId()).setState(TaskState.TASK_STATE_ASSIGNED).build());
+          return;
+        }
+        report(r, TaskState.TASK_STATE_RUNNING);
         if (end != null) {
           report(r, end);
         }
