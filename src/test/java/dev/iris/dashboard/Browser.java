@@ -45,7 +45,7 @@ final class Browser implements AutoCloseable {
   }
 
   <T> T waitFor(String what, Function<WebDriver, T> condition) {
-    return new WebDriverWait(driver, Duration.ofSeconds(10)).withMessage(what)
+    return new WebDriverWait(driver, Duration.ofSeconds(10)).pollingEvery(Duration.ofMillis(50)).withMessage(what)
         .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
   }
 

@@ -47,11 +47,16 @@ class DashboardBrowserTest {
     assertThat(b.driver.findElement(By.cssSelector(".message")).getText()).contains("No jobs yet");
 
     // submitted through the gRPC API while no worker can take it: it shows up PENDING
-    long t0 = System.nanoTime();
+    b.js("""
+        new MutationObserver((m, obs) => {
+          if (document.querySelector("tr[data-job='train']")) { window.__seenAt = Date.now(); obs.disconnect(); }
+        }).observe(document.querySelector('table.jobs tbody'), { childList: true });""");
     c.launch("train", 3, 2);
     WebElement row = b.waitFor("the job row", d -> d.findElement(By.cssSelector("tr[data-job='train']")));
-    // the target is ~200 ms; the bound leaves room for a loaded CI machine
-    assertThat((System.nanoTime() - t0) / 1_000_000).as("submit to row on the page, ms").isLessThan(1_500);
+    // from the commit (the job's submission time) to the row in the page: the target is ~200 ms, the bound
+    // leaves room for a loaded CI machine
+    long latency = ((Number) b.js("return window.__seenAt")).longValue() - c.status("train").getSubmittedAtMs();
+    assertThat(latency).as("commit to row on the page, ms").isLessThan(1_000);
     b.waitFor("train pending", d -> badgeOf("train").equals("pending"));
     assertThat(row.findElement(By.cssSelector("td.reason")).getText()).isNotEmpty();
 
@@ -184,7 +189,9 @@ class DashboardBrowserTest {
     b.driver.get(c.baseUrl() + "/#/jobs?page=151");
     b.waitFor("page 151", d -> d.findElement(By.cssSelector(".pager .range")).getText().contains("page 151 of 210"));
     b.driver.findElement(By.cssSelector("button.chip[data-state='pending']")).click();
-    b.waitFor("pending filter", d -> d.findElement(By.cssSelector(".pager .range")).getText().contains("of 10,500"));
+    b.waitFor("pending filter, first page", d -> d.findElement(By.cssSelector(".pager .range")).getText()
+        .contains("page 1 of 210") && jobOrder().get(0).equals("more-499"));
+    assertThat(b.driver.getCurrentUrl()).endsWith("#/jobs?state=pending");
     b.js("window.__first = document.querySelector('tr[data-job]');");
     c.launch("late", 1, 1);
     b.waitFor("the late job on top", d -> jobOrder().get(0).equals("late"));
