@@ -1,6 +1,7 @@
 package dev.iris.controller;
 
 import dev.iris.controller.state.StoreConfig;
+import dev.iris.dashboard.DashboardRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -14,8 +15,10 @@ public final class ControllerNode {
   /** Where and how the controller runs. */
   public record Config(String host, int port, StoreConfig store, long storeTickMs, long schedulerTickMs,
       long heartbeatIntervalMs, DispatchVerticle.DispatchConfig dispatch, Consumer<Router> routes) {
+    /** The defaults; the router serves the dashboard. */
     public static Config defaults(String host, int port) {
-      return new Config(host, port, StoreConfig.DEFAULT, 200, 500, 1_000, DispatchVerticle.DispatchConfig.DEFAULT, null);
+      return new Config(host, port, StoreConfig.DEFAULT, 200, 500, 1_000, DispatchVerticle.DispatchConfig.DEFAULT,
+          DashboardRoutes::mount);
     }
 
     public Config withStore(StoreConfig s) {

@@ -1,5 +1,6 @@
 package dev.iris.worker;
 
+import dev.iris.dashboard.WorkerDashboardRoutes;
 import dev.iris.link.WorkerLinks;
 import dev.iris.link.WorkerServiceBinding;
 import dev.iris.rpc.ControllerService;
@@ -16,6 +17,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
 import java.nio.file.Files;
@@ -174,7 +177,10 @@ public final class WorkerVerticle extends VerticleBase {
     grpc.addService(WorkerServiceGrpcService.of(service));
     grpc.addService(io.vertx.grpc.reflection.ReflectionService.v1());
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()));
-    WorkerDashboard dashboard = new WorkerDashboard(config.workerId(), service::listedTasks, table::unfinishedCount);
+    Router dashboard = Router.router(vertx);
+    dashboard.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")
+        .put("worker_id", config.workerId()).put("running_tasks", table.unfinishedCount())));
+    WorkerDashboardRoutes.mount(dashboard, service, config.workerId());
     server.requestHandler(req -> {
       String type = req.getHeader("content-type");
       if (type != null && type.startsWith("application/grpc")) {

@@ -103,10 +103,11 @@ class WorkerGrpcTest {
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/api/tasks")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(tasks.statusCode()).isEqualTo(200);
-    assertThat(tasks.body()).contains("\"taskId\":\"seen/task-0\"");
+    assertThat(tasks.body()).contains("\"task_id\":\"seen/task-0\"");
     HttpResponse<String> page = HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/")).build(),
         HttpResponse.BodyHandlers.ofString());
-    assertThat(page.body()).contains("<td>seen/task-0</td>");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("worker-app.js");
   }
 }

@@ -1,0 +1,239 @@
+package dev.iris.dashboard;
+
+import dev.iris.common.RpcErrors;
+import dev.iris.controller.ProtoMapper;
+import dev.iris.controller.StoreClient;
+import dev.iris.core.JobId;
+import dev.iris.core.JobState;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.grpc.common.GrpcStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mounts the dashboard on the controller's router: the JSON read API under {@code /api}, the kill action,
+ * the {@code /api/feed} WebSocket, and the single-page front end from {@code webroot} (deep links are
+ * {@code /#/jobs/<id>}; {@code /jobs/<id>} redirects there). Job ids contain {@code /} (child jobs), so
+ * job routes are matched by regular expression.
+ */
+public final class DashboardRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(DashboardRoutes.class);
+  static final int DEFAULT_PAGE_SIZE = 50;
+  static final int DEFAULT_TASK_LIMIT = 1000;
+  private final StoreClient store;
+  private final LiveFeed feed;
+  private final TaskLogs logs;
+
+  private DashboardRoutes(Vertx vertx) {
+    this.store = new StoreClient(vertx);
+    this.feed = new LiveFeed(vertx, store);
+    this.logs = new TaskLogs(vertx, store);
+  }
+
+  /**
+   * Adds the dashboard's routes. Call from the verticle that owns the router (its context serves the
+   * handlers, the feed and the worker links).
+   */
+  public static void mount(Router router) {
+    Context context = Vertx.currentContext();
+    if (context == null) {
+      throw new IllegalStateException("mount the dashboard from the verticle that owns the router");
+    }
+    new DashboardRoutes(context.owner()).addTo(router);
+  }
+
+  private void addTo(Router router) {
+    router.get("/api/jobs").handler(this::jobs);
+    router.getWithRegex("/api/jobs/(.+)/tasks/([0-9]+)/logs").handler(logs::handle);
+    router.postWithRegex("/api/jobs/(.+)/kill").handler(this::kill);
+    router.getWithRegex("/api/jobs/(.+)").handler(this::job);
+    router.get("/api/workers").handler(ctx -> respond(ctx, store.call(DashboardQueries.workers()).map(w -> {
+      JsonArray rows = new JsonArray();
+      w.workers().forEach(r -> rows.add(ProtoJson.object(r.status()).put("alive", r.alive())
+          .put("suspect", r.suspect())));
+      return new JsonObject().put("workers", rows).put("sequence", w.sequence());
+    })));
+    router.get("/api/endpoints").handler(ctx -> respond(ctx,
+        store.call(DashboardQueries.endpoints(param(ctx, "prefix", ""))).map(e -> new JsonObject()
+            .put("endpoints", ProtoJson.array(e.endpoints())).put("sequence", e.sequence()))));
+    router.get("/api/events").handler(this::events);
+    router.get("/api/feed/status").handler(ctx -> ctx.json(new JsonObject().put("open_feeds", feed.openFeeds())));
+    router.get("/api/feed").handler(this::openFeed);
+    router.route("/api/*").handler(ctx -> error(ctx, 404, "no such API: " + ctx.request().method() + " " + ctx.request().path()));
+    router.getWithRegex("/jobs/(.+)").handler(ctx -> ctx.redirect("/#/jobs/" + ctx.pathParam("param0")));
+    router.route("/*").handler(StaticHandler.create("webroot"));
+  }
+
+  // ------------------------------------------------------------------ handlers
+
+  private void jobs(RoutingContext ctx) {
+    try {
+      String ids = param(ctx, "ids", "");
+      if (!ids.isEmpty()) {
+        List<JobId> list = new ArrayList<>();
+        for (String id : ids.split(",")) {
+          if (!id.isBlank()) {
+            list.add(JobId.of(id.trim()));
+          }
+        }
+        respond(ctx, store.call(DashboardQueries.jobsById(List.copyOf(list))).map(DashboardRoutes::jobsJson));
+        return;
+      }
+      JobState state = jobState(param(ctx, "state", ""));
+      int page = intParam(ctx, "page", 0, 0, Integer.MAX_VALUE / DashboardQueries.MAX_PAGE_SIZE);
+      int size = intParam(ctx, "size", DEFAULT_PAGE_SIZE, 0, DashboardQueries.MAX_PAGE_SIZE);
+      respond(ctx, store.call(DashboardQueries.jobs(state, param(ctx, "prefix", ""), page, size))
+          .map(DashboardRoutes::jobsJson));
+    } catch (RuntimeException e) {
+      fail(ctx, e);
+    }
+  }
+
+  private static JsonObject jobsJson(DashboardQueries.JobsPage p) {
+    JsonObject counts = new JsonObject();
+    for (JobState s : JobState.values()) {
+      counts.put(ProtoMapper.toProto(s).name(), p.counts().getOrDefault(s, 0));
+    }
+    return new JsonObject().put("jobs", ProtoJson.array(p.jobs())).put("counts", counts).put("total", p.total())
+        .put("page", p.page()).put("size", p.size()).put("sequence", p.sequence());
+  }
+
+  private void job(RoutingContext ctx) {
+    try {
+      JobId id = JobId.of(ctx.pathParam("param0"));
+      int offset = intParam(ctx, "task_offset", 0, 0, Integer.MAX_VALUE);
+      int limit = intParam(ctx, "task_limit", DEFAULT_TASK_LIMIT, 0, 10_000);
+      respond(ctx, store.call(DashboardQueries.job(id, offset, limit)).map(d -> new JsonObject()
+          .put("job", ProtoJson.object(d.job())).put("children", ProtoJson.array(d.children()))
+          .put("task_offset", d.taskOffset()).put("focus_task", d.focusTask()).put("sequence", d.sequence())));
+    } catch (RuntimeException e) {
+      fail(ctx, e);
+    }
+  }
+
+  private void kill(RoutingContext ctx) {
+    try {
+      JobId id = JobId.of(ctx.pathParam("param0"));
+      respond(ctx, store.call(DashboardQueries.kill(id, "killed from the dashboard")).map(state -> {
+        LOG.info("job {} killed from the dashboard ({})", id, ctx.request().remoteAddress());
+        return new JsonObject().put("job_id", id.value()).put("state", ProtoMapper.toProto(state).name());
+      }));
+    } catch (RuntimeException e) {
+      fail(ctx, e);
+    }
+  }
+
+  private void events(RoutingContext ctx) {
+    try {
+      int limit = intParam(ctx, "limit", 200, 1, 1000);
+      respond(ctx, store.call(DashboardQueries.actions(limit)).map(a -> {
+        JsonArray rows = new JsonArray();
+        a.actions().forEach(x -> rows.add(new JsonObject().put("timestamp_ms", x.timestampMs())
+            .put("action", x.action()).put("subject", x.subject()).put("details", x.details())));
+        return new JsonObject().put("events", rows).put("sequence", a.sequence());
+      }));
+    } catch (RuntimeException e) {
+      fail(ctx, e);
+    }
+  }
+
+  private void openFeed(RoutingContext ctx) {
+    long from;
+    try {
+      from = Long.parseLong(param(ctx, "from", "-1"));
+    } catch (NumberFormatException e) {
+      error(ctx, 400, "from must be an event sequence number");
+      return;
+    }
+    ctx.request().toWebSocket()
+        .onSuccess(ws -> feed.start(ws, from))
+        .onFailure(t -> {
+          if (!ctx.response().ended()) {
+            error(ctx, 400, "not a WebSocket upgrade: " + t.getMessage());
+          }
+        });
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  static String param(RoutingContext ctx, String name, String fallback) {
+    String v = ctx.request().getParam(name);
+    return v == null ? fallback : v.trim();
+  }
+
+  static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
+    String v = param(ctx, name, "");
+    if (v.isEmpty()) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw new dev.iris.core.ValidationException(name + " must be a whole number from " + min + " to " + max);
+  }
+
+  private static JobState jobState(String s) {
+    if (s.isEmpty() || s.equalsIgnoreCase("all")) {
+      return null;
+    }
+    String name = s.toUpperCase(Locale.ROOT).replace('-', '_');
+    name = name.startsWith("JOB_STATE_") ? name.substring("JOB_STATE_".length()) : name;
+    try {
+      return JobState.valueOf(name);
+    } catch (IllegalArgumentException e) {
+      throw new dev.iris.core.ValidationException("state '" + s + "' is not a job state");
+    }
+  }
+
+  static void respond(RoutingContext ctx, Future<JsonObject> result) {
+    result.onSuccess(json -> {
+      if (!ctx.response().ended()) {
+        ctx.response().putHeader("cache-control", "no-store");
+        ctx.json(json);
+      }
+    }).onFailure(t -> fail(ctx, t));
+  }
+
+  /** Answers a failure with an HTTP status that matches its gRPC status and a one-line JSON error. */
+  static void fail(RoutingContext ctx, Throwable t) {
+    var status = RpcErrors.toStatus(t);
+    int code = httpStatus(status.status());
+    if (code >= 500) {
+      LOG.warn("{} {} failed: {}", ctx.request().method(), ctx.request().path(), status.message());
+    }
+    error(ctx, code, status.message());
+  }
+
+  static int httpStatus(GrpcStatus s) {
+    return switch (s) {
+      case INVALID_ARGUMENT, OUT_OF_RANGE -> 400;
+      case NOT_FOUND -> 404;
+      case ALREADY_EXISTS, FAILED_PRECONDITION, ABORTED -> 409;
+      case DEADLINE_EXCEEDED -> 504;
+      case UNAVAILABLE -> 502;
+      default -> 500;
+    };
+  }
+
+  static void error(RoutingContext ctx, int code, String message) {
+    if (!ctx.response().ended()) {
+      ctx.response().setStatusCode(code).putHeader("content-type", "application/json")
+          .end(new JsonObject().put("error", message).encode());
+    }
+  }
+}

@@ -1,0 +1,71 @@
+// The dashboard shell: a hash router (#/jobs, #/jobs/<id>, #/workers, #/endpoints, #/events), the live
+// feed shared by every page, and a clock that keeps relative times fresh.
+import { Feed } from './lib/feed.js';
+import { clear, h, refreshAgo } from './lib/dom.js';
+import * as jobsPage from './pages/jobs.js';
+import * as jobPage from './pages/job.js';
+import * as workersPage from './pages/workers.js';
+import * as endpointsPage from './pages/endpoints.js';
+import * as eventsPage from './pages/events.js';
+
+const ROUTES = [
+  { pattern: /^\/jobs\/(.+)$/, page: jobPage, nav: 'jobs' },
+  { pattern: /^\/(jobs)?$/, page: jobsPage, nav: 'jobs' },
+  { pattern: /^\/workers$/, page: workersPage, nav: 'workers' },
+  { pattern: /^\/endpoints$/, page: endpointsPage, nav: 'endpoints' },
+  { pattern: /^\/events$/, page: eventsPage, nav: 'events' },
+];
+
+const container = document.getElementById('page');
+const status = document.getElementById('feed-status');
+let current = null;
+
+const feed = new Feed((s) => {
+  status.className = 'feed-status ' + s;
+  status.textContent = s === 'live' ? 'live' : s === 'connecting' ? 'connecting…' : 'reconnecting…';
+});
+window.__irisFeed = feed; // for debugging from the console (and the browser tests)
+feed.subscribe({
+  events: (events) => current && current.events && current.events(events),
+  resync: () => current && current.resync && current.resync(),
+});
+
+/** The current route: path and query of the hash. */
+export function location_() {
+  const raw = decodeURI(location.hash.replace(/^#/, '')) || '/jobs';
+  const i = raw.indexOf('?');
+  return { path: i < 0 ? raw : raw.slice(0, i), params: new URLSearchParams(i < 0 ? '' : raw.slice(i + 1)) };
+}
+
+/** Rewrites the hash's query without navigating (filters, paging). */
+export function setParams(params) {
+  const { path } = location_();
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== '' && v !== null && v !== undefined) q.set(k, v);
+  const s = q.toString();
+  history.replaceState(null, '', '#' + path + (s ? '?' + s : ''));
+}
+
+function render() {
+  if (current && current.unmount) current.unmount();
+  current = null;
+  clear(container);
+  const { path, params } = location_();
+  for (const r of ROUTES) {
+    const m = path.match(r.pattern);
+    if (m) {
+      for (const a of document.querySelectorAll('[data-nav]')) a.classList.toggle('active', a.dataset.nav === r.nav);
+      current = r.page.mount(container, { match: m, params, setParams });
+      return;
+    }
+  }
+  container.append(h('div.empty', 'No such page. ', h('a', { href: '#/jobs' }, 'Back to the jobs')));
+}
+
+window.addEventListener('hashchange', render);
+setInterval(() => {
+  refreshAgo(container);
+  if (current && current.tick) current.tick();
+}, 1000);
+window.__irisBoot = window.__irisBoot || Date.now();
+render();

@@ -1,0 +1,40 @@
+// The controller's JSON API.
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+async function call(method, path) {
+  const resp = await fetch(path, { method, headers: { accept: 'application/json' }, cache: 'no-store' });
+  let body;
+  try {
+    body = await resp.json();
+  } catch (e) {
+    throw new ApiError(resp.status, `${method} ${path}: ${resp.status} ${resp.statusText}`);
+  }
+  if (!resp.ok) throw new ApiError(resp.status, body.error || `${resp.status} ${resp.statusText}`);
+  return body;
+}
+
+function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') q.set(k, v);
+  }
+  const s = q.toString();
+  return s ? '?' + s : '';
+}
+
+export const api = {
+  jobs: (params) => call('GET', '/api/jobs' + query(params)),
+  jobsById: (ids) => call('GET', '/api/jobs' + query({ ids: ids.join(',') })),
+  job: (id, params = {}) => call('GET', `/api/jobs/${id}` + query(params)),
+  logs: (id, index, params) => call('GET', `/api/jobs/${id}/tasks/${index}/logs` + query(params)),
+  kill: (id) => call('POST', `/api/jobs/${id}/kill`),
+  workers: () => call('GET', '/api/workers'),
+  endpoints: () => call('GET', '/api/endpoints'),
+  events: (limit) => call('GET', '/api/events' + query({ limit })),
+};

@@ -1,0 +1,132 @@
+package dev.iris.dashboard;
+
+import dev.iris.controller.ControllerNode;
+import dev.iris.controller.state.StoreConfig;
+import dev.iris.link.EventBusControllerLink;
+import dev.iris.link.GrpcControllerLink;
+import dev.iris.rpc.CommandEntrypoint;
+import dev.iris.rpc.Controller;
+import dev.iris.rpc.JobStatus;
+import dev.iris.rpc.ResourceSpecProto;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A controller (with its default routes, so the dashboard) on a free port, fake workers, and clients. */
+final class DashboardCluster implements AutoCloseable {
+  final Vertx vertx = Vertx.vertx();
+  final ControllerNode node;
+  final GrpcControllerLink api;
+  final EventBusControllerLink bus;
+  final HttpClient http;
+  private final GrpcClient grpc;
+  private final List<LoggingFakeWorker> workers = new ArrayList<>();
+
+  DashboardCluster() throws Exception {
+    var config = ControllerNode.Config.defaults("127.0.0.1", 0).withStore(new StoreConfig(2_000, 5_000, 1_000, 10_000));
+    node = await(ControllerNode.start(vertx, config, Clock.systemUTC()));
+    grpc = GrpcClient.client(vertx);
+    api = new GrpcControllerLink(grpc, SocketAddress.inetSocketAddress(node.port(), "127.0.0.1"), 5_000);
+    bus = new EventBusControllerLink(vertx.eventBus(), 5_000);
+    http = vertx.createHttpClient();
+  }
+
+  int port() {
+    return node.port();
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  LoggingFakeWorker worker(String id, int cpu, java.util.function.Function<dev.iris.rpc.Worker.RunTaskRequest,
+      dev.iris.rpc.TaskState> outcome) throws Exception {
+    LoggingFakeWorker w = await(new LoggingFakeWorker(vertx, bus, id, cpu).outcome(outcome).start());
+    workers.add(w);
+    return w;
+  }
+
+  String launch(String name, int replicas, int cpu) throws Exception {
+    return launch(launchRequest(name, replicas, cpu));
+  }
+
+  String launch(Controller.LaunchJobRequest request) throws Exception {
+    return await(api.launchJob(request)).getJobId();
+  }
+
+  static Controller.LaunchJobRequest launchRequest(String name, int replicas, int cpu) {
+    return Controller.LaunchJobRequest.newBuilder().setName(name)
+        .setEntrypoint(CommandEntrypoint.newBuilder().addArgv("python").addArgv("train.py").addArgv("--epochs=3"))
+        .setResources(ResourceSpecProto.newBuilder().setReplicas(replicas).setCpu(cpu).setMemoryBytes(512L << 20))
+        .build();
+  }
+
+  JobStatus status(String id) throws Exception {
+    return await(api.getJobStatus(Controller.GetJobStatusRequest.newBuilder().setJobId(id).build())).getJob();
+  }
+
+  /** An HTTP answer: status code and body. */
+  record Reply(int status, String body) {
+    JsonObject json() {
+      return new JsonObject(body);
+    }
+  }
+
+  Reply get(String uri) throws Exception {
+    return send(HttpMethod.GET, uri);
+  }
+
+  Reply send(HttpMethod method, String uri) throws Exception {
+    return send(port(), method, uri);
+  }
+
+  Reply send(int port, HttpMethod method, String uri) throws Exception {
+    return await(http.request(method, port, "127.0.0.1", uri)
+        .compose(req -> req.send().compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), b.toString())))));
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (LoggingFakeWorker w : workers) {
+      await(w.stop());
+    }
+    await(node.stop());
+    await(vertx.close());
+  }
+
+  interface Check {
+    boolean ok() throws Exception;
+  }
+
+  static void eventually(Check check) throws Exception {
+    eventually(Duration.ofSeconds(10), check);
+  }
+
+  static void eventually(Duration within, Check check) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!check.ok()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within " + within.toSeconds() + " s");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof Exception ex ? ex : e;
+    }
+  }
+
+}
