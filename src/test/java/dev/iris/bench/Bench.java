@@ -76,18 +76,31 @@ public final class Bench {
     List<String> wanted = new ArrayList<>();
     Size size = Size.FULL;
     Path out = Path.of("target", "bench");
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      switch (a) {
-        case "--size" -> size = Size.valueOf(args[++i].toUpperCase(Locale.ROOT));
-        case "--out" -> out = Path.of(args[++i]);
-        case "-h", "--help" -> {
-          System.out.println("usage: iris bench [SCENARIO...] [--size tiny|full] [--out DIR]\nscenarios: "
-              + SCENARIOS + " (or 1-7); default all");
-          return;
+    String usage = "usage: iris bench [SCENARIO...] [--size tiny|full] [--out DIR]\nscenarios: "
+        + SCENARIOS + " (or 1-7); default all";
+    try {
+      for (int i = 0; i < args.length; i++) {
+        String a = args[i];
+        switch (a) {
+          case "--size" -> {
+            String v = args[++i];
+            if (!v.equals("tiny") && !v.equals("full")) {
+              throw new IllegalArgumentException("--size is tiny or full, not '" + v + "'");
+            }
+            size = Size.valueOf(v.toUpperCase(Locale.ROOT));
+          }
+          case "--out" -> out = Path.of(args[++i]);
+          case "-h", "--help" -> {
+            System.out.println(usage);
+            return;
+          }
+          default -> wanted.add(scenarioName(a));
         }
-        default -> wanted.add(scenarioName(a));
       }
+    } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+      System.err.println("iris bench: " + (e instanceof ArrayIndexOutOfBoundsException ? "option needs a value"
+          : e.getMessage()) + "\n" + usage);
+      System.exit(2);
     }
     if (wanted.isEmpty() || wanted.contains("all")) {
       wanted = SCENARIOS;
