@@ -19,6 +19,9 @@ public final class Job {
   private final long submittedAtMs;
   private final Task[] tasks;
   private final int[] counts = new int[TaskState.values().length];
+  // sums of the tasks' retry counters, kept in step so a job status does not walk every task
+  private int failures;
+  private int preemptions;
   private JobState state = JobState.PENDING;
   private long startedAtMs;
   private long finishedAtMs;
@@ -103,12 +106,14 @@ public final class Job {
     return counts[s.ordinal()];
   }
 
+  /** FAILED attempts over all tasks (the sum of {@link Task#failureCount()}). */
   public int failureCount() {
-    return Arrays.stream(tasks).mapToInt(Task::failureCount).sum();
+    return failures;
   }
 
+  /** WORKER_FAILED attempts over all tasks (the sum of {@link Task#preemptionCount()}). */
   public int preemptionCount() {
-    return Arrays.stream(tasks).mapToInt(Task::preemptionCount).sum();
+    return preemptions;
   }
 
   // ------------------------------------------------------------------ commands
@@ -243,10 +248,12 @@ public final class Job {
       case UNDELIVERED -> TaskState.PENDING;
       case FAILED -> {
         task.countFailure();
+        failures++;
         yield task.failureCount() <= spec.maxRetriesFailure() ? TaskState.PENDING : TaskState.FAILED;
       }
       case WORKER_FAILED -> {
         task.countPreemption();
+        preemptions++;
         yield task.preemptionCount() <= spec.maxRetriesPreemption() ? TaskState.PENDING : TaskState.WORKER_FAILED;
       }
     };
