@@ -26,7 +26,7 @@ public final class GrpcUnary {
   public static <Req, Resp> Future<Resp> call(GrpcClient client, SocketAddress server,
       ServiceMethod<Resp, Req> method, Req request, long timeoutMs) {
     return client.request(server, method)
-        .recover(t -> Future.failedFuture(new RpcException(GrpcStatus.UNAVAILABLE,
+        .recover(t -> Future.failedFuture(RpcException.unreachable(
             "cannot reach " + server.host() + ":" + server.port() + ": " + rootMessage(t))))
         .compose(req -> {
           if (timeoutMs > 0) {

@@ -8,6 +8,8 @@ public final class Addresses {
   public static final String EVENTS = "iris.events";
   /** Worker commands for the dispatcher. */
   public static final String DISPATCH = "iris.dispatch";
+  /** {@link dev.iris.controller.state.ClusterState.WorkerProbe}s of silent workers for the dispatcher. */
+  public static final String PROBE = "iris.dispatch.probe";
   /** A hint that scheduling may find new placements. */
   public static final String SCHEDULER_WAKE = "iris.scheduler.wake";
   /** Prefix of the ControllerService methods served over the event bus: {@code iris.controller.LaunchJob}. */

@@ -2,8 +2,10 @@ package dev.iris.controller;
 
 import dev.iris.common.LocalCodec;
 import dev.iris.common.RpcException;
+import dev.iris.controller.state.ClusterState;
 import dev.iris.controller.state.WorkerCommand;
 import dev.iris.link.WorkerLinks;
+import dev.iris.rpc.Empty;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Delivers worker commands the store committed. RunTask is sent with a timeout and bounded retries with
  * backoff; a final failure is reported to the store as a delivery failure (the task goes back to PENDING
  * without using a retry budget, the worker becomes suspect). Kills are retried the same way; a worker
- * that no longer knows the task has nothing left to kill.
+ * that no longer knows the task has nothing left to kill. Silent workers the store wants probed get a
+ * health check.
  */
 public final class DispatchVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DispatchVerticle.class);
@@ -42,6 +45,7 @@ public final class DispatchVerticle extends VerticleBase {
     links = new WorkerLinks(vertx, config.callTimeoutMs());
     store = new StoreClient(vertx);
     vertx.eventBus().<WorkerCommand>localConsumer(Addresses.DISPATCH, msg -> deliver(msg.body()));
+    vertx.eventBus().<ClusterState.WorkerProbe>localConsumer(Addresses.PROBE, msg -> probe(msg.body()));
     return Future.succeededFuture();
   }
 
@@ -74,6 +78,22 @@ public final class DispatchVerticle extends VerticleBase {
           .onFailure(t -> LOG.warn("KillTask {} attempt {} on {} failed: {}", kill.task(), kill.attemptId(),
               kill.workerId(), t.getMessage()));
     }
+  }
+
+  /**
+   * Asks a silent worker for its health. Only a probe that cannot connect at all tells the store the
+   * worker is gone; a slow or failing answer proves nothing, and the heartbeat timeout decides.
+   */
+  private void probe(ClusterState.WorkerProbe probe) {
+    links.forAddress(probe.address()).healthCheck(Empty.getDefaultInstance())
+        .onFailure(t -> {
+          if (t instanceof RpcException r && r.unreachable()) {
+            store.call((s, now) -> {
+              s.workerUnreachable(probe.workerId(), r.getMessage(), now);
+              return null;
+            });
+          }
+        });
   }
 
   private Future<Void> withRetries(Supplier<Future<Void>> call, int attemptsLeft) {

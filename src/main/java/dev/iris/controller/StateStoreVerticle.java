@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The single writer of controller state. Runs each {@link StoreOp} against {@link ClusterState}, then
  * publishes the committed events, hands worker commands to dispatch, and wakes the scheduler. A short
- * tick declares silent workers lost and expires scheduling timeouts.
+ * tick declares silent workers lost (or has them probed first), and expires scheduling timeouts.
  */
 public final class StateStoreVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(StateStoreVerticle.class);
@@ -83,6 +83,9 @@ public final class StateStoreVerticle extends VerticleBase {
     }
     for (WorkerCommand c : d.commands()) {
       bus.send(Addresses.DISPATCH, c, LocalCodec.OPTIONS);
+    }
+    for (ClusterState.WorkerProbe p : d.probes()) {
+      bus.send(Addresses.PROBE, p, LocalCodec.OPTIONS);
     }
     if (d.wakeScheduler()) {
       bus.publish(Addresses.SCHEDULER_WAKE, Boolean.TRUE);

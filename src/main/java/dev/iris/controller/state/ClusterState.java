@@ -361,17 +361,42 @@ public final class ClusterState {
     return true;
   }
 
-  /** Workers silent for longer than the heartbeat timeout are lost; their attempts fail over. */
+  /**
+   * Workers silent for longer than the heartbeat timeout are lost; their attempts fail over. Workers
+   * silent for {@link StoreConfig#probeAfterMs} are probed (see {@link #workerUnreachable}).
+   */
   public void checkWorkerLiveness(long now) {
     for (WorkerRecord w : workers.values()) {
-      if (w.isAlive() && now - w.lastHeartbeatMs() > config.workerTimeoutMs()) {
-        w.markLost();
-        String why = "worker " + w.id() + " lost (no heartbeat for " + (now - w.lastHeartbeatMs()) + " ms)";
-        emit(now, Kind.WORKER_LOST, null, null, w.id(), null, null, -1, why, null);
-        actions.add(now, "worker lost", w.id(), why);
-        loseAttempts(w, why, now);
+      if (!w.isAlive()) {
+        continue;
+      }
+      long silentMs = now - w.lastHeartbeatMs();
+      if (silentMs > config.workerTimeoutMs()) {
+        lose(w, "worker " + w.id() + " lost (no heartbeat for " + silentMs + " ms)", now);
+      } else if (w.probeDue(now, config.probeAfterMs())) {
+        outbox.probes.add(new WorkerProbe(w.id(), w.address()));
       }
     }
+  }
+
+  /**
+   * A probe of a silent worker could not even connect: nothing listens at its address any more, so its
+   * process is gone. The worker is lost now rather than at the heartbeat timeout, unless it spoke since.
+   */
+  public void workerUnreachable(String workerId, String reason, long now) {
+    WorkerRecord w = workers.get(workerId);
+    if (w == null || !w.isAlive() || now - w.lastHeartbeatMs() < config.probeAfterMs()) {
+      return;
+    }
+    lose(w, "worker " + w.id() + " lost (unreachable after " + (now - w.lastHeartbeatMs())
+        + " ms without heartbeat: " + reason + ")", now);
+  }
+
+  private void lose(WorkerRecord w, String why, long now) {
+    w.markLost();
+    emit(now, Kind.WORKER_LOST, null, null, w.id(), null, null, -1, why, null);
+    actions.add(now, "worker lost", w.id(), why);
+    loseAttempts(w, why, now);
   }
 
   public Optional<WorkerRecord> worker(String id) {
@@ -548,6 +573,7 @@ public final class ClusterState {
   public static final class Outbox {
     private final List<StoreEvent> events = new ArrayList<>();
     private final List<WorkerCommand> commands = new ArrayList<>();
+    private final List<WorkerProbe> probes = new ArrayList<>();
     private boolean wakeScheduler;
 
     public List<StoreEvent> events() {
@@ -563,19 +589,24 @@ public final class ClusterState {
     }
 
     public boolean isEmpty() {
-      return events.isEmpty() && commands.isEmpty() && !wakeScheduler;
+      return events.isEmpty() && commands.isEmpty() && probes.isEmpty() && !wakeScheduler;
     }
 
     /** Hands over what accumulated and empties the outbox. */
     public Drained drain() {
-      Drained d = new Drained(List.copyOf(events), List.copyOf(commands), wakeScheduler);
+      Drained d = new Drained(List.copyOf(events), List.copyOf(commands), List.copyOf(probes), wakeScheduler);
       events.clear();
       commands.clear();
+      probes.clear();
       wakeScheduler = false;
       return d;
     }
   }
 
   /** A drained outbox. */
-  public record Drained(List<StoreEvent> events, List<WorkerCommand> commands, boolean wakeScheduler) {}
+  public record Drained(List<StoreEvent> events, List<WorkerCommand> commands, List<WorkerProbe> probes,
+      boolean wakeScheduler) {}
+
+  /** A request to check whether a silent worker's process still answers at {@code address}. */
+  public record WorkerProbe(String workerId, String address) {}
 }

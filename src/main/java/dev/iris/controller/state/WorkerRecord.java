@@ -27,6 +27,7 @@ public final class WorkerRecord {
   private final long firstRegisteredAtMs;
   private long registeredAtMs;
   private long lastHeartbeatMs;
+  private long lastProbeMs = Long.MIN_VALUE;
   private boolean alive = true;
   private boolean suspect;
   private int consecutiveFailures;
@@ -125,6 +126,15 @@ public final class WorkerRecord {
     lastHeartbeatMs = now;
     suspect = false;
     consecutiveFailures = 0;
+  }
+
+  /** True, and the probe counted as sent, when the worker has been silent {@code afterMs} since the last probe. */
+  boolean probeDue(long now, long afterMs) {
+    if (now - lastHeartbeatMs < afterMs || (lastProbeMs != Long.MIN_VALUE && now - lastProbeMs < afterMs)) {
+      return false;
+    }
+    lastProbeMs = now;
+    return true;
   }
 
   void markSuspect() {

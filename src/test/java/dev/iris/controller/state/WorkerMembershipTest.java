@@ -93,6 +93,69 @@ class WorkerMembershipTest {
   }
 
   @Test
+  void aSilentWorkerIsProbedAfterOneAndAHalfSecondsAndAgainWhileItStaysSilent() {
+    s.worker("w1", 2).worker("w2", 2);
+    s.drain();
+
+    s.at(2_500); // both silent exactly 1 500 ms
+    s.heartbeat("w2");
+    s.state.checkWorkerLiveness(s.now);
+    assertThat(s.drain().probes()).containsExactly(new ClusterState.WorkerProbe("w1", "host-w1:10001"));
+
+    s.at(3_000); // probed 500 ms ago: not yet again
+    s.state.checkWorkerLiveness(s.now);
+    assertThat(s.drain().probes()).isEmpty();
+
+    s.at(4_000);
+    s.state.checkWorkerLiveness(s.now);
+    assertThat(s.drain().probes()).extracting(ClusterState.WorkerProbe::workerId).containsExactly("w1", "w2");
+
+    s.at(4_100); // w1 speaks again: no probe until it is silent again
+    s.heartbeat("w1");
+    s.at(5_200);
+    s.state.checkWorkerLiveness(s.now);
+    assertThat(s.drain().probes()).isEmpty();
+    assertThat(s.w("w1").isAlive()).isTrue();
+  }
+
+  @Test
+  void anUnreachableSilentWorkerIsLostAtOnceAndItsTasksAreRetried() {
+    s.worker("w1", 2).worker("w2", 2);
+    s.submit(spec("j").cpu(2));
+    s.schedule();
+    s.report("j/task-0", RUNNING);
+    assertThat(s.placements()).isEqualTo(Map.of("j/task-0", "w1"));
+    s.drain();
+
+    s.at(2_600);
+    s.heartbeat("w2");
+    s.state.workerUnreachable("w1", "cannot reach host-w1:10001: connection refused", s.now);
+
+    assertThat(s.w("w1").isAlive()).isFalse();
+    assertThat(s.task("j/task-0").attempts().get(0).state()).isEqualTo(WORKER_FAILED);
+    assertThat(s.taskState("j/task-0")).isEqualTo(PENDING);
+    Drained d = s.drain();
+    assertThat(events(d, StoreEvent.Kind.WORKER_LOST)).singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("w1 lost", "unreachable after 1600 ms", "connection refused"));
+    s.schedule();
+    assertThat(s.placements()).isEqualTo(Map.of("j/task-0", "w2"));
+    s.assertConsistent();
+  }
+
+  @Test
+  void anUnreachableVerdictIsIgnoredWhenTheWorkerSpokeSinceTheProbe() {
+    s.worker("w1", 2);
+    s.at(2_600);
+    s.heartbeat("w1"); // e.g. it restarted its server and heartbeats again
+
+    s.state.workerUnreachable("w1", "connection refused", s.now);
+    s.state.workerUnreachable("nobody", "connection refused", s.now);
+
+    assertThat(s.w("w1").isAlive()).isTrue();
+    assertThat(events(s.drain(), StoreEvent.Kind.WORKER_LOST)).isEmpty();
+  }
+
+  @Test
   void aLostWorkerMustRegisterAgainAndComesBackClean() {
     s.worker("w1", 2);
     s.submit(spec("j").cpu(2));
