@@ -212,6 +212,10 @@ final class ClientCommands {
     }
   }
 
+  private static String health(WorkerHealthStatus w) {
+    return w.getLost() ? "lost" : w.getSuspect() ? "suspect" : w.getHealthy() ? "healthy" : "unhealthy";
+  }
+
   int listWorkers(WorkerListRequest r, CliOutput o) {
     try (IrisClient iris = connect.apply(r.controller())) {
       List<WorkerHealthStatus> workers = iris.listWorkers();
@@ -220,9 +224,9 @@ final class ClientCommands {
         return ExitCodes.OK;
       }
       Instant now = Instant.now();
-      Table t = Table.withColumns("WORKER", "ADDRESS", "HEALTHY", "CPU", "MEMORY", "TASKS", "HEARTBEAT", "ATTRIBUTES");
+      Table t = Table.withColumns("WORKER", "ADDRESS", "HEALTH", "CPU", "MEMORY", "TASKS", "HEARTBEAT", "ATTRIBUTES");
       for (WorkerHealthStatus w : workers) {
-        t.row(w.getWorkerId(), w.getAddress(), w.getHealthy() ? "yes" : "no",
+        t.row(w.getWorkerId(), w.getAddress(), health(w),
             w.getCommittedCpu() + "/" + w.getMetadata().getCpuCount(),
             HumanFormat.bytes(w.getCommittedMemoryBytes()) + "/" + HumanFormat.bytes(w.getMetadata().getMemoryBytes()),
             w.getRunningTaskIdsCount(), HumanFormat.ago(Instant.ofEpochMilli(w.getLastHeartbeatMs()), now),

@@ -197,7 +197,8 @@ public final class ProtoMapper {
         .setLastHeartbeatMs(w.lastHeartbeatMs()).setMetadata(meta).setRegisteredAtMs(w.registeredAtMs())
         .setCommittedCpu(w.committed().cpu()).setCommittedMemoryBytes(w.committed().memoryBytes())
         .setCommittedDiskBytes(w.committed().diskBytes()).setCommittedGpu(w.committed().gpus())
-        .setConsecutiveFailures(w.consecutiveFailures());
+        .setConsecutiveFailures(w.consecutiveFailures()).setSuspect(w.isAlive() && w.isSuspect())
+        .setLost(!w.isAlive());
     w.holdings().keySet().forEach(t -> b.addRunningTaskIds(t.toString()));
     return b.build();
   }

@@ -118,7 +118,8 @@ class ControllerGrpcTest {
             .setMemoryBytes(1L << 34)).build()));
     String id = await(api.launchJob(launch("undelivered", 1, 1))).getJobId();
     eventually(() -> await(api.listWorkers(Controller.ListWorkersRequest.getDefaultInstance()))
-        .getWorkersList().stream().anyMatch(w -> w.getWorkerId().equals("ghost") && !w.getHealthy()));
+        .getWorkersList().stream().anyMatch(w -> w.getWorkerId().equals("ghost") && !w.getHealthy()
+            && w.getSuspect() && !w.getLost()));
     JobStatus s = await(api.getJobStatus(Controller.GetJobStatusRequest.newBuilder().setJobId(id)
         .setIncludeTasks(true).build())).getJob();
     assertThat(s.getTasks(0).getState()).isEqualTo(TaskState.TASK_STATE_PENDING);

@@ -69,6 +69,12 @@ class WorkerProbeTest {
     // the mute worker accepts connections, so its probes only time out: the heartbeat timeout decides
     Thread.sleep(1_000);
     assertThat(lost(seen)).containsExactly("gone");
+    var workers = await(api.listWorkers(Controller.ListWorkersRequest.getDefaultInstance())).getWorkersList();
+    assertThat(workers).filteredOn(w -> w.getWorkerId().equals("gone")).singleElement()
+        .satisfies(w -> assertThat(w.getLost()).isTrue())
+        .satisfies(w -> assertThat(w.getHealthy()).isFalse());
+    assertThat(workers).filteredOn(w -> w.getWorkerId().equals("mute")).singleElement()
+        .satisfies(w -> assertThat(w.getLost()).isFalse());
   }
 
   private static List<String> lost(List<ClusterEvent> events) {
