@@ -2,6 +2,7 @@ package dev.iris.controller;
 
 import dev.iris.common.LocalCodec;
 import dev.iris.controller.state.StoreEvent;
+import dev.iris.core.JobId;
 import dev.iris.rpc.ClusterEvent;
 import dev.iris.rpc.Controller;
 import io.vertx.core.Future;
@@ -13,7 +14,8 @@ import java.util.List;
 
 /**
  * Streams committed events to a watcher: first those retained after the sequence it asks from, then live
- * ones, each exactly once and in order, optionally only for one job (and its tasks and child jobs). A
+ * ones, each exactly once and in order, optionally only for one job (and its tasks and child jobs; from
+ * its latest submission, so a finished job of the same id that it replaced does not show through). A
  * watcher that falls too far behind is ended with an error so it reconnects from its last sequence.
  */
 public final class EventWatch {
@@ -52,6 +54,13 @@ public final class EventWatch {
 
     private void begin() {
       out.exceptionHandler(t -> close());
+      JobId jobId;
+      try {
+        jobId = job.isEmpty() ? null : JobId.of(job);
+      } catch (IllegalArgumentException bad) {
+        fail(io.vertx.grpc.common.GrpcStatus.INVALID_ARGUMENT, "bad job_id: " + bad.getMessage());
+        return;
+      }
       if (out instanceof io.vertx.grpc.server.GrpcServerResponse<?, ?> grpc) {
         grpc.writeHead(); // the client sees the stream open before the first event
       }
@@ -62,16 +71,19 @@ public final class EventWatch {
           buffered.add(m.body());
         }
       });
-      long from = last;
+      long asked = last;
       consumer.completion()
-          .compose(v -> store.call((s, now) -> s.events().after(from, MAX_REPLAY)))
+          .compose(v -> store.call((s, now) -> {
+            long from = jobId == null ? asked : Math.max(asked, s.sequenceBeforeSubmission(jobId));
+            return s.events().after(from, MAX_REPLAY);
+          }))
           .onSuccess(events -> {
             events.forEach(this::emit);
             replayed = true;
             buffered.forEach(this::emit);
             buffered.clear();
           })
-          .onFailure(t -> fail(t.getMessage()));
+          .onFailure(t -> fail(io.vertx.grpc.common.GrpcStatus.INTERNAL, String.valueOf(t.getMessage())));
     }
 
     private void emit(StoreEvent e) {
@@ -83,7 +95,7 @@ public final class EventWatch {
         return;
       }
       if (out.writeQueueFull()) {
-        fail("watcher fell behind at sequence " + e.sequence() + "; reconnect from the last sequence seen");
+        fail(io.vertx.grpc.common.GrpcStatus.RESOURCE_EXHAUSTED, "watcher fell behind at sequence " + e.sequence() + "; reconnect from the last sequence seen");
         return;
       }
       out.write(ProtoMapper.event(e)).onFailure(t -> close());
@@ -93,11 +105,11 @@ public final class EventWatch {
       return e.jobId() != null && (e.jobId().equals(job) || e.jobId().startsWith(job + "/"));
     }
 
-    private void fail(String why) {
+    private void fail(io.vertx.grpc.common.GrpcStatus status, String why) {
       if (!closed) {
         close();
         if (out instanceof io.vertx.grpc.server.GrpcServerResponse<?, ?> grpc) {
-          grpc.status(io.vertx.grpc.common.GrpcStatus.RESOURCE_EXHAUSTED).statusMessage(why).end();
+          grpc.status(status).statusMessage(why).end();
         } else {
           out.end();
         }

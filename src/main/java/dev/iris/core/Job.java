@@ -22,14 +22,16 @@ public final class Job {
   // sums of the tasks' retry counters, kept in step so a job status does not walk every task
   private int failures;
   private int preemptions;
+  private final int firstAttemptId;
   private JobState state = JobState.PENDING;
   private long startedAtMs;
   private long finishedAtMs;
   private String error = "";
   private String pendingReason = "";
 
-  private Job(JobSpec spec, long now) {
+  private Job(JobSpec spec, int firstAttemptId, long now) {
     this.spec = spec;
+    this.firstAttemptId = firstAttemptId;
     this.submittedAtMs = now;
     this.tasks = new Task[spec.replicas()];
     for (int i = 0; i < tasks.length; i++) {
@@ -40,7 +42,19 @@ public final class Job {
 
   /** Expands {@code spec} into {@code replicas} PENDING tasks; every task is queued. */
   public static Job submit(JobSpec spec, long now, List<Effect> effects) {
-    Job job = new Job(spec, now);
+    return submit(spec, 0, now, effects);
+  }
+
+  /**
+   * Like {@link #submit(JobSpec, long, List)}, numbering attempts from {@code firstAttemptId}: a job that
+   * replaces a finished one of the same id continues its attempt numbers, so a worker that still lists an
+   * attempt of the old job can never be mistaken for the new job's attempt.
+   */
+  public static Job submit(JobSpec spec, int firstAttemptId, long now, List<Effect> effects) {
+    if (firstAttemptId < 0) {
+      throw new IllegalArgumentException("firstAttemptId must be >= 0, was " + firstAttemptId);
+    }
+    Job job = new Job(spec, firstAttemptId, now);
     for (Task t : job.tasks) {
       effects.add(new Enqueued(t.id()));
     }
@@ -48,6 +62,15 @@ public final class Job {
   }
 
   // ------------------------------------------------------------------ reads
+
+  /** The first attempt id a job replacing this one must use: one past every attempt id this job used. */
+  public int nextFirstAttemptId() {
+    int next = firstAttemptId;
+    for (Task t : tasks) {
+      next = Math.max(next, t.currentAttemptId() + 1);
+    }
+    return next;
+  }
 
   public JobId id() {
     return spec.id();
@@ -125,7 +148,7 @@ public final class Job {
       return Result.ignored(task.id() + " is " + task.state() + ", not PENDING");
     }
     List<Effect> effects = new ArrayList<>();
-    TaskAttempt attempt = task.newAttempt(workerId, now);
+    TaskAttempt attempt = task.newAttempt(firstAttemptId, workerId, now);
     move(task, TaskState.ASSIGNED, attempt.attemptId(), workerId, "assigned to " + workerId, effects);
     rollup(now, effects);
     return Result.of(effects);

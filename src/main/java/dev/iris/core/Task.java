@@ -99,11 +99,12 @@ public final class Task {
     state = to;
   }
 
-  TaskAttempt newAttempt(String workerId, long now) {
+  /** Starts the next attempt; attempt ids count up from {@code firstAttemptId}. */
+  TaskAttempt newAttempt(int firstAttemptId, String workerId, long now) {
     if (attempts == null) {
       attempts = new ArrayList<>(2);
     }
-    TaskAttempt attempt = new TaskAttempt(attempts.size(), workerId, now);
+    TaskAttempt attempt = new TaskAttempt(firstAttemptId + attempts.size(), workerId, now);
     attempts.add(attempt);
     return attempt;
   }

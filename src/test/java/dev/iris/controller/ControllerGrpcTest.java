@@ -178,6 +178,36 @@ class ControllerGrpcTest {
   }
 
   @Test
+  void watchingAResubmittedJobReplaysOnlyItsCurrentRun() throws Exception {
+    FakeWorker w = await(new FakeWorker(vertx, bus, "w1", 4, Map.of()).start());
+    waitForJob(await(api.launchJob(launch("again", 1, 1))).getJobId(), JobState.JOB_STATE_SUCCEEDED);
+    w.outcome(r -> null); // the second run stays RUNNING
+    await(api.launchJob(launch("again", 1, 1)));
+    eventually(() -> w.runs.size() == 2);
+
+    List<ClusterEvent> seen = new CopyOnWriteArrayList<>();
+    var stream = await(api.watchEvents(Controller.WatchEventsRequest.newBuilder().setJobId("again").build()));
+    stream.handler(seen::add);
+    eventually(() -> seen.stream().anyMatch(e -> e.getTaskState() == TaskState.TASK_STATE_RUNNING));
+    Thread.sleep(200);
+
+    assertThat(seen.get(0).getKind()).isEqualTo(EventKind.EVENT_KIND_JOB_SUBMITTED);
+    assertThat(seen).filteredOn(e -> e.getKind() == EventKind.EVENT_KIND_JOB_SUBMITTED).hasSize(1);
+    assertThat(seen).noneMatch(e -> e.getJobState() == JobState.JOB_STATE_SUCCEEDED);
+    // the second run numbers its attempts after the first run's
+    assertThat(w.runs.get(1).getAttemptId()).isEqualTo(1);
+    assertThat(seen).filteredOn(e -> e.getKind() == EventKind.EVENT_KIND_TASK_STATE_CHANGED)
+        .allSatisfy(e -> assertThat(e.getAttemptId()).isEqualTo(1));
+    stream.handler(null);
+  }
+
+  @Test
+  void watchingAMalformedJobIdIsAnInvalidArgument() throws Exception {
+    expectStatus(() -> api.watchEvents(Controller.WatchEventsRequest.newBuilder().setJobId("bad//id").build()),
+        GrpcStatus.INVALID_ARGUMENT, "bad job_id");
+  }
+
+  @Test
   void oversizedRequestsAreRefusedAndNothingIsStored() throws Exception {
     byte[] big = new byte[LaunchRequests.MAX_BUNDLE_BYTES + 1];
     expectStatus(() -> api.launchJob(launch("huge", 1, 1).toBuilder()

@@ -37,6 +37,10 @@ public final class ClusterState {
   private final StoreConfig config;
   private final Map<JobId, Job> jobs = new LinkedHashMap<>();
   private final Map<JobId, List<JobId>> children = new HashMap<>();
+  /** For ids of jobs that were replaced or forgotten: where the next job of that id numbers its attempts from. */
+  private final Map<JobId, Integer> nextAttemptIds = new HashMap<>();
+  /** The sequence of each known job's JOB_SUBMITTED event: where the job, as it is now, begins in the log. */
+  private final Map<JobId, Long> submittedSequence = new HashMap<>();
   private final Map<String, byte[]> bundles = new HashMap<>();
   private final Map<String, WorkerRecord> workers = new LinkedHashMap<>();
   private final PendingQueue queue = new PendingQueue();
@@ -67,6 +71,16 @@ public final class ClusterState {
   }
 
   // ================================================================== jobs
+
+  /**
+   * The sequence just before job {@code id} was submitted (its current incarnation, if the id was used
+   * before), or 0 for an unknown job: a watch of one job replays from here, never the events of an
+   * earlier job of the same id.
+   */
+  public long sequenceBeforeSubmission(JobId id) {
+    Long seq = submittedSequence.get(id);
+    return seq == null ? 0 : seq - 1;
+  }
 
   /** Adds a job; a job of the same id that is still running is an error, a finished one is replaced. */
   public Job submit(JobSpec spec, byte[] bundle, long now) {
@@ -101,13 +115,15 @@ public final class ClusterState {
       bundles.put(spec.bundleHash(), bundle);
     }
     List<Effect> effects = new ArrayList<>();
-    Job job = Job.submit(spec, now, effects);
+    Integer firstAttemptId = nextAttemptIds.remove(id);
+    Job job = Job.submit(spec, firstAttemptId == null ? 0 : firstAttemptId, now, effects);
     jobs.put(id, job);
     if (parent != null) {
       children.computeIfAbsent(parent, p -> new ArrayList<>()).add(id);
     }
     emit(now, Kind.JOB_SUBMITTED, id.value(), null, null, JobState.PENDING, null, -1,
         spec.replicas() + " task(s): " + String.join(" ", spec.argv()), null);
+    submittedSequence.put(id, events.lastSequence());
     actions.add(now, "job submitted", id.value(), spec.replicas() + " replica(s)");
     apply(job, effects, now);
     return job;
@@ -563,6 +579,10 @@ public final class ClusterState {
     }
     children.remove(id);
     Job old = jobs.remove(id);
+    if (old != null) {
+      nextAttemptIds.put(id, old.nextFirstAttemptId());
+    }
+    submittedSequence.remove(id);
     if (old != null && !old.spec().bundleHash().isEmpty()
         && jobs.values().stream().noneMatch(j -> j.spec().bundleHash().equals(old.spec().bundleHash()))) {
       bundles.remove(old.spec().bundleHash());

@@ -225,7 +225,9 @@ class ClusterStateProperties {
       for (WorkerCommand cmd : d.commands()) {
         if (cmd instanceof WorkerCommand.RunTask run) {
           Task t = s.task(run.task().toString());
-          assertThat(t.attempts().get(run.attemptId()).workerId()).as("after %s", op).isEqualTo(run.workerId());
+          assertThat(t.attempts()).as("after %s", op)
+              .filteredOn(a -> a.attemptId() == run.attemptId()).singleElement()
+              .satisfies(a -> assertThat(a.workerId()).isEqualTo(run.workerId()));
           assertThat(run.numTasks()).isEqualTo(s.job(run.task().job().value()).numTasks());
         }
       }

@@ -59,7 +59,8 @@ class JobsTest {
     assertThat(s.jobState("train")).isEqualTo(JobState.PENDING);
     assertThat(s.state.jobs()).hasSize(1);
     assertThat(s.schedule()).isEqualTo(3);
-    assertThat(s.holdings("w1")).containsExactly("train/task-0#0", "train/task-1#0", "train/task-2#0");
+    // attempt ids continue past the old job's (it used #0), so its attempts can never pass for the new ones
+    assertThat(s.holdings("w1")).containsExactly("train/task-0#1", "train/task-1#1", "train/task-2#1");
     s.assertConsistent();
   }
 
@@ -125,6 +126,34 @@ class JobsTest {
     assertThat(s.committedCpu("w1")).isZero();
     assertThat(commands(s.drain())).containsExactly("Kill p/child/task-0#0@w1");
     assertThat(s.state.job(id("p/child"))).isEmpty();
+    s.assertConsistent();
+  }
+
+  @Test
+  void aResubmittedJobContinuesTheAttemptNumbersSoTheOldJobsAttemptsCannotPassForItsOwn() {
+    s.worker("w1", 4);
+    s.submit(spec("j").replicas(2).retries(1, 100));
+    s.schedule();
+    s.report("j/task-0", FAILED, 1); // task-0 retries: attempts 0 and 1
+    s.schedule();
+    s.runAndSucceed("j/task-0");
+    s.runAndSucceed("j/task-1");
+    assertThat(s.jobState("j")).isEqualTo(JobState.SUCCEEDED);
+    s.drain();
+
+    s.submit(spec("j").replicas(2));
+    s.schedule();
+
+    // both tasks start at attempt 2, one past every attempt id the old job used
+    assertThat(commands(s.drain())).containsExactlyInAnyOrder("Run j/task-0#2@w1", "Run j/task-1#2@w1");
+    // the worker still lists the old job's finished attempts: they leave the new ones alone
+    s.heartbeat("w1", "j/task-0#0=FAILED", "j/task-0#1=SUCCEEDED", "j/task-1#0=SUCCEEDED",
+        "j/task-0#2=ASSIGNED", "j/task-1#2=ASSIGNED");
+    assertThat(s.counts("j")).isEqualTo(Map.of(ASSIGNED, 2));
+    assertThat(s.report("w1", "j/task-1", 0, SUCCEEDED)).isFalse();
+    assertThat(s.taskState("j/task-1")).isEqualTo(ASSIGNED);
+    s.runAndSucceed("j/task-0");
+    assertThat(s.task("j/task-0").attempts()).extracting(a -> a.attemptId()).containsExactly(2);
     s.assertConsistent();
   }
 
