@@ -366,6 +366,7 @@ public final class ClusterState {
     for (WorkerRecord w : workers.values()) {
       if (w.isAlive() && now - w.lastHeartbeatMs() > config.workerTimeoutMs()) {
         w.markLost();
+        observer.workerLost();
         String why = "worker " + w.id() + " lost (no heartbeat for " + (now - w.lastHeartbeatMs()) + " ms)";
         emit(now, Kind.WORKER_LOST, null, null, w.id(), null, null, -1, why, null);
         actions.add(now, "worker lost", w.id(), why);
