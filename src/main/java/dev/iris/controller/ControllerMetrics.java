@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /**
  * The controller's metrics in Prometheus format: jobs and tasks by state, task transitions, scheduling
@@ -25,12 +26,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * store query per scrape rather than on every change.
  */
 public final class ControllerMetrics implements StoreObserver {
+  /** Bucket bounds of the per-method call histograms: a dozen, not Micrometer's hundred. */
+  private static final Duration[] RPC_BUCKETS = Stream.of(0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 25.0, 50.0, 100.0,
+      250.0, 1_000.0, 5_000.0).map(ms -> Duration.ofNanos(Math.round(ms * 1_000_000))).toArray(Duration[]::new);
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Counter[][] transitions;
   private final Timer submitToAssigned;
   private final Timer submitToRunning;
   private final Timer schedulingPass;
   private final io.micrometer.core.instrument.DistributionSummary planSize;
+  private final Counter committed;
+  private final Counter rejected;
+  private final Counter workersLostTotal;
   private final Timer dispatchOk;
   private final Timer dispatchFailed;
   private final Map<String, Timer> rpc = new ConcurrentHashMap<>();
@@ -52,7 +59,13 @@ public final class ControllerMetrics implements StoreObserver {
     submitToRunning = latency("iris_task_submit_to_running", "Job submission to a task's first RUNNING");
     schedulingPass = latency("iris_scheduling_pass", "Duration of a scheduling pass (snapshot, plan, commit)");
     planSize = io.micrometer.core.instrument.DistributionSummary.builder("iris_scheduling_plan_size")
-        .description("Assignments committed per scheduling pass").register(registry);
+        .description("Assignments planned per scheduling pass that had pending tasks").register(registry);
+    committed = Counter.builder("iris_scheduling_assignments").tag("outcome", "committed")
+        .description("Planned assignments the store committed or rejected on re-check").register(registry);
+    rejected = Counter.builder("iris_scheduling_assignments").tag("outcome", "rejected")
+        .description("Planned assignments the store committed or rejected on re-check").register(registry);
+    workersLostTotal = Counter.builder("iris_workers_lost").description("Workers declared lost (heartbeat timeout or unreachable on probe)")
+        .register(registry);
     dispatchOk = Timer.builder("iris_dispatch").tag("outcome", "delivered").publishPercentileHistogram()
         .description("RunTask delivery latency, retries included").register(registry);
     dispatchFailed = Timer.builder("iris_dispatch").tag("outcome", "failed").publishPercentileHistogram()
@@ -89,9 +102,17 @@ public final class ControllerMetrics implements StoreObserver {
     }
   }
 
-  void schedulingPass(long nanos, int committed) {
+  @Override
+  public void workerLost() {
+    workersLostTotal.increment();
+  }
+
+  /** A pass that had pending tasks: its duration, assignments planned and committed. */
+  void schedulingPass(long nanos, int planned, int committedCount) {
     schedulingPass.record(nanos, TimeUnit.NANOSECONDS);
-    planSize.record(committed);
+    planSize.record(planned);
+    committed.increment(committedCount);
+    rejected.increment(planned - committedCount);
   }
 
   void dispatch(long nanos, boolean delivered) {
@@ -100,7 +121,8 @@ public final class ControllerMetrics implements StoreObserver {
 
   void rpc(String method, String status, long nanos) {
     rpc.computeIfAbsent(method + "/" + status, k -> Timer.builder("iris_rpc").tag("method", method)
-            .tag("status", status).description("ControllerService calls, as answered").register(registry))
+            .tag("status", status).description("ControllerService calls, as answered")
+            .serviceLevelObjectives(RPC_BUCKETS).register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 

@@ -56,8 +56,8 @@ public final class SchedulerVerticle extends VerticleBase {
     long started = System.nanoTime();
     pass().onComplete(ar -> {
       passes.incrementAndGet();
-      if (ar.succeeded() && ar.result() > 0) {
-        metrics.schedulingPass(System.nanoTime() - started, ar.result());
+      if (ar.succeeded() && ar.result() != null) {
+        metrics.schedulingPass(System.nanoTime() - started, ar.result().planned(), ar.result().committed());
       }
       if (ar.failed()) {
         LOG.warn("scheduling pass failed: {}", ar.cause().toString());
@@ -69,12 +69,16 @@ public final class SchedulerVerticle extends VerticleBase {
     });
   }
 
-  private Future<Integer> pass() {
+  /** What a pass that had work did: assignments planned, and how many of them the store committed. */
+  private record Outcome(int planned, int committed) {}
+
+  /** Runs one pass; completes with null when there was nothing to schedule (such passes are not measured). */
+  private Future<Outcome> pass() {
     return store.call((s, now) -> s.schedulingInput())
         .compose(this::plan)
         .compose(plan -> plan.assignments().isEmpty() && plan.pendingReasons().isEmpty()
-            ? Future.succeededFuture(0)
-            : store.call((s, now) -> s.commit(plan, now)));
+            ? Future.succeededFuture((Outcome) null)
+            : store.call((s, now) -> new Outcome(plan.assignments().size(), s.commit(plan, now))));
   }
 
   private Future<Plan> plan(SchedulingInput input) {

@@ -26,6 +26,8 @@ final class Attempt {
   final List<String> argv;
   final UsageTracker usageTracker;
   private final Promise<Void> ended = Promise.promise();
+  /** When the RunTask arrived ({@link System#nanoTime()}), for the launch latency metric. */
+  final long receivedAtNanos = System.nanoTime();
 
   TaskState state = TaskState.TASK_STATE_ASSIGNED;
   int exitCode;

@@ -48,10 +48,11 @@ final class AttemptRunner {
   private final StateReporter reporter;
   private final OrphanSweeper sweeper;
   private final Consumer<Attempt> onFinished;
+  private final WorkerMetrics metrics;
 
   AttemptRunner(WorkerConfig config, Clock clock, Vertx vertx, ContextOps ops, TaskRuntime runtime, WorkDirs dirs,
       TaskLogStore logs, BundleInstaller bundles, PortAllocator ports, StateReporter reporter,
-      OrphanSweeper sweeper, Consumer<Attempt> onFinished) {
+      OrphanSweeper sweeper, Consumer<Attempt> onFinished, WorkerMetrics metrics) {
     this.config = config;
     this.clock = clock;
     this.vertx = vertx;
@@ -64,6 +65,7 @@ final class AttemptRunner {
     this.reporter = reporter;
     this.sweeper = sweeper;
     this.onFinished = onFinished;
+    this.metrics = metrics;
   }
 
   /** A failure before the command ran whose message is meant for the user. */
@@ -179,7 +181,7 @@ final class AttemptRunner {
     }
     LaunchSpec spec = new LaunchSpec(argv, a.workDir, a.environment);
     LineSink sink = (source, line) -> {
-      logs.append(a.key, BUILD_SOURCE, line);
+      metrics.logLine(logs.append(a.key, BUILD_SOURCE, line));
       a.lastStderr = line;
     };
     return ops.blocking(() -> runtime.start(spec, sink))
@@ -215,12 +217,12 @@ final class AttemptRunner {
     }
     LaunchSpec spec = new LaunchSpec(a.argv, a.workDir, a.environment);
     LineSink sink = (source, line) -> {
-      logs.append(a.key, source, line);
+      metrics.logLine(logs.append(a.key, source, line));
       if (LineSink.STDERR.equals(source)) {
         a.lastStderr = line;
       }
     };
-    return ops.blocking(() -> {
+    Future<RunningTask> started = ops.blocking(() -> {
       RunningTask process = runtime.start(spec, sink);
       try {
         dirs.recordProcess(a.key, process);
@@ -228,7 +230,8 @@ final class AttemptRunner {
         log.warn("cannot record the pid of {}: {}", a.key, e.toString());
       }
       return process;
-    }).map(process -> {
+    }).andThen(ar -> metrics.processLaunch(ar.succeeded(), System.nanoTime() - a.receivedAtNanos));
+    return started.map(process -> {
       a.process = process;
       a.mainProcess = process;
       a.state = TaskState.TASK_STATE_RUNNING;
@@ -315,6 +318,7 @@ final class AttemptRunner {
     }
     a.process = null;
     ports.release(owner(a));
+    metrics.attemptEnded(state);
     report(a);
     log.debug("attempt {} ended {} ({})", a.key, state, a.error);
     RunningTask main = a.mainProcess;

@@ -16,11 +16,13 @@ final class BundleInstaller {
   private final ContextOps ops;
   private final BundleCache cache;
   private final ControllerService controller;
+  private final WorkerMetrics metrics;
 
-  BundleInstaller(ContextOps ops, BundleCache cache, ControllerService controller) {
+  BundleInstaller(ContextOps ops, BundleCache cache, ControllerService controller, WorkerMetrics metrics) {
     this.ops = ops;
     this.cache = cache;
     this.controller = controller;
+    this.metrics = metrics;
   }
 
   /**
@@ -35,6 +37,12 @@ final class BundleInstaller {
         cache.unpack(hash, dir);
         return null;
       })).map(cached);
+    }).andThen(ar -> {
+      if (ar.succeeded()) {
+        metrics.bundleInstalled(ar.result());
+      } else {
+        metrics.bundleFailed();
+      }
     });
   }
 

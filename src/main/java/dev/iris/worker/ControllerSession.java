@@ -31,6 +31,7 @@ final class ControllerSession {
   private final String address;
   private final WorkerMetadata metadata;
   private final Supplier<List<WorkerTaskEntry>> tasks;
+  private final WorkerMetrics metrics;
   private final Promise<Void> firstRegistration = Promise.promise();
   private long backoffMs = FIRST_BACKOFF_MS;
   private int failures;
@@ -41,7 +42,7 @@ final class ControllerSession {
   private boolean closed;
 
   ControllerSession(Vertx vertx, ContextOps ops, ControllerService controller, String workerId, String address,
-      WorkerMetadata metadata, Supplier<List<WorkerTaskEntry>> tasks) {
+      WorkerMetadata metadata, Supplier<List<WorkerTaskEntry>> tasks, WorkerMetrics metrics) {
     this.vertx = vertx;
     this.ops = ops;
     this.controller = controller;
@@ -49,6 +50,7 @@ final class ControllerSession {
     this.address = address;
     this.metadata = metadata;
     this.tasks = tasks;
+    this.metrics = metrics;
   }
 
   /** Starts registering; the future completes at the first accepted registration. */
@@ -115,8 +117,10 @@ final class ControllerSession {
     heartbeatInFlight = true;
     Controller.HeartbeatRequest request = Controller.HeartbeatRequest.newBuilder().setWorkerId(workerId)
         .addAllTasks(tasks.get()).build();
+    long sent = System.nanoTime();
     ops.here(controller.heartbeat(request)).onComplete(response -> {
       heartbeatInFlight = false;
+      metrics.heartbeat(true, System.nanoTime() - sent);
       if (response.getReregister() && !closed && registered) {
         log.info("controller asked worker {} to register again", workerId);
         vertx.cancelTimer(heartbeatTimer);
@@ -125,6 +129,7 @@ final class ControllerSession {
       }
     }, err -> {
       heartbeatInFlight = false;
+      metrics.heartbeat(false, System.nanoTime() - sent);
       log.debug("heartbeat of {} failed: {}", workerId, RpcErrors.messageOf(err));
     });
   }

@@ -29,6 +29,7 @@ final class StateReporter {
   private final Vertx vertx;
   private final ContextOps ops;
   private final ControllerService controller;
+  private final WorkerMetrics metrics;
   private final Map<AttemptKey, Slot> slots = new HashMap<>();
   private boolean closed;
 
@@ -40,10 +41,11 @@ final class StateReporter {
     int failures;
   }
 
-  StateReporter(Vertx vertx, ContextOps ops, ControllerService controller) {
+  StateReporter(Vertx vertx, ContextOps ops, ControllerService controller, WorkerMetrics metrics) {
     this.vertx = vertx;
     this.ops = ops;
     this.controller = controller;
+    this.metrics = metrics;
   }
 
   /** Reports the attempt's state now (or as soon as the previous report of the attempt settled). */
@@ -85,6 +87,7 @@ final class StateReporter {
     slot.inFlight = true;
     ops.here(controller.reportTaskState(request)).onComplete(ok -> {
       slot.inFlight = false;
+      metrics.reportDelivered();
       slot.backoffMs = FIRST_BACKOFF_MS;
       if (slot.failures > 0) {
         log.info("report of {} {} delivered after {} failed tries", key, request.getState(), slot.failures);
@@ -98,12 +101,14 @@ final class StateReporter {
         return;
       }
       if (!TRANSIENT.contains(status)) {
+        metrics.reportRefused();
         log.warn("controller refused the report of {} {}: {} {}", key, request.getState(), status,
             RpcErrors.messageOf(err));
         settle(key, slot);
         return;
       }
       slot.failures++;
+      metrics.reportRetried();
       if (slot.failures == 1 || slot.failures % 10 == 0) {
         log.warn("report of {} {} failed ({} tries), retrying: {}", key, request.getState(), slot.failures,
             RpcErrors.messageOf(err));

@@ -43,10 +43,11 @@ final class WorkerServiceImpl extends WorkerServiceService {
   private final AttemptRunner runner;
   private final TaskLogStore logs;
   private final Supplier<String> address;
+  private final WorkerMetrics metrics;
   private final long startedAtMs;
 
   WorkerServiceImpl(WorkerConfig config, Clock clock, ContextOps ops, TaskTable table, AttemptRunner runner,
-      TaskLogStore logs, Supplier<String> address) {
+      TaskLogStore logs, Supplier<String> address, WorkerMetrics metrics) {
     this.config = config;
     this.clock = clock;
     this.ops = ops;
@@ -54,12 +55,13 @@ final class WorkerServiceImpl extends WorkerServiceService {
     this.runner = runner;
     this.logs = logs;
     this.address = address;
+    this.metrics = metrics;
     this.startedAtMs = clock.millis();
   }
 
   @Override
   public Future<Worker.RunTaskResponse> runTask(Worker.RunTaskRequest request) {
-    return guard(() -> {
+    return guard("RunTask", () -> {
       TaskId task = TaskId.parse(request.getTaskId());
       List<String> argv = validate(request, task);
       Worker.RunTaskRequest normalized = request.getJobId().isEmpty()
@@ -91,12 +93,12 @@ final class WorkerServiceImpl extends WorkerServiceService {
 
   @Override
   public Future<TaskStatus> getTaskStatus(Worker.GetTaskStatusRequest request) {
-    return guard(() -> Future.succeededFuture(status(known(request.getTaskId()))));
+    return guard("GetTaskStatus", () -> Future.succeededFuture(status(known(request.getTaskId()))));
   }
 
   @Override
   public Future<Worker.ListTasksResponse> listTasks(Worker.ListTasksRequest request) {
-    return guard(() -> Future.succeededFuture(listedTasks()));
+    return guard("ListTasks", () -> Future.succeededFuture(listedTasks()));
   }
 
   /** Every task this worker knows, as of its current attempt. */
@@ -108,7 +110,7 @@ final class WorkerServiceImpl extends WorkerServiceService {
 
   @Override
   public Future<Worker.FetchTaskLogsResponse> fetchTaskLogs(Worker.FetchTaskLogsRequest request) {
-    return guard(() -> {
+    return guard("FetchTaskLogs", () -> {
       Attempt current = known(request.getTaskId());
       Attempt attempt = current;
       if (request.getAttemptId() > 0 && request.getAttemptId() != current.attemptId()) {
@@ -137,7 +139,7 @@ final class WorkerServiceImpl extends WorkerServiceService {
 
   @Override
   public Future<Empty> killTask(Worker.KillTaskRequest request) {
-    return guard(() -> {
+    return guard("KillTask", () -> {
       Attempt current = known(request.getTaskId());
       if (request.getTermTimeoutMs() < 0) {
         throw RpcErrors.invalid("term_timeout_ms must not be negative, got " + request.getTermTimeoutMs());
@@ -157,8 +159,8 @@ final class WorkerServiceImpl extends WorkerServiceService {
 
   @Override
   public Future<Worker.HealthResponse> healthCheck(Empty request) {
-    return Future.succeededFuture(Worker.HealthResponse.newBuilder().setHealthy(true)
-        .setUptimeMs(clock.millis() - startedAtMs).setRunningTasks(table.unfinishedCount()).build());
+    return guard("HealthCheck", () -> Future.succeededFuture(Worker.HealthResponse.newBuilder().setHealthy(true)
+        .setUptimeMs(clock.millis() - startedAtMs).setRunningTasks(table.unfinishedCount()).build()));
   }
 
   // ---------------------------------------------------------------- helpers
@@ -250,11 +252,16 @@ final class WorkerServiceImpl extends WorkerServiceService {
     }
   }
 
-  private static <T> Future<T> guard(Supplier<Future<T>> body) {
+  /** Runs a handler: any failure becomes a precise gRPC status; the call's latency is recorded by method. */
+  private <T> Future<T> guard(String method, Supplier<Future<T>> body) {
+    long started = System.nanoTime();
+    Future<T> answer;
     try {
-      return body.get().recover(t -> Future.failedFuture(RpcErrors.toStatus(t)));
+      answer = body.get().recover(t -> Future.failedFuture(RpcErrors.toStatus(t)));
     } catch (RuntimeException e) {
-      return Future.failedFuture(RpcErrors.toStatus(e));
+      answer = Future.failedFuture(RpcErrors.toStatus(e));
     }
+    return answer.andThen(ar -> metrics.rpc(method, ar.succeeded() ? "OK"
+        : RpcErrors.toStatus(ar.cause()).status().name(), System.nanoTime() - started));
   }
 }

@@ -61,6 +61,7 @@ public final class WorkerVerticle extends VerticleBase {
   private ControllerSession session;
   private TaskLogStore logs;
   private WorkDirs dirs;
+  private WorkerMetrics metrics;
   private HttpServer server;
   private List<MessageConsumer<?>> consumers = List.of();
   private long usageTimer = -1;
@@ -99,22 +100,25 @@ public final class WorkerVerticle extends VerticleBase {
     ops = new ContextOps(context);
     dirs = new WorkDirs(config.workDir());
     table = new TaskTable(MAX_FINISHED_RETAINED);
-    reporter = new StateReporter(vertx, ops, controller);
+    PortAllocator ports = new PortAllocator(config.portRangeFrom(), config.portRangeTo());
+    metrics = new WorkerMetrics(ports::heldCount);
+    reporter = new StateReporter(vertx, ops, controller, metrics);
     return ops.blocking(this::prepareMachine).compose(metadata -> {
       logs = new TaskLogStore(dirs.logsDir(), clock);
-      BundleInstaller bundles = new BundleInstaller(ops, new BundleCache(dirs.bundlesDir()), controller);
-      runner = new AttemptRunner(config, clock, vertx, ops, runtime, dirs, logs, bundles,
-          new PortAllocator(config.portRangeFrom(), config.portRangeTo()), reporter,
+      BundleInstaller bundles = new BundleInstaller(ops, new BundleCache(dirs.bundlesDir()), controller, metrics);
+      runner = new AttemptRunner(config, clock, vertx, ops, runtime, dirs, logs, bundles, ports, reporter,
           new OrphanSweeper(vertx, ops, runtime instanceof ProcessTaskRuntime p && p.startsNewSessions()),
-          this::finished);
-      WorkerServiceImpl service = new WorkerServiceImpl(config, clock, ops, table, runner, logs, () -> address);
+          this::finished, metrics);
+      WorkerServiceImpl service = new WorkerServiceImpl(config, clock, ops, table, runner, logs, () -> address,
+          metrics);
       consumers = WorkerServiceBinding.bind(vertx.eventBus(), config.workerId(), service);
       return serve(service).map(metadata);
     }).map(metadata -> {
       address = config.busOnly() ? WorkerLinks.BUS_SCHEME + config.workerId()
           : config.advertiseHost() + ":" + server.actualPort();
       usageTimer = vertx.setPeriodic(USAGE_INTERVAL_MS, t -> sampleUsage());
-      session = new ControllerSession(vertx, ops, controller, config.workerId(), address, metadata, this::entries);
+      session = new ControllerSession(vertx, ops, controller, config.workerId(), address, metadata, this::entries,
+          metrics);
       registered = session.start();
       log.info("worker {} serving at {} ({} cpu, {} MiB memory, {} MiB disk{})", config.workerId(), address,
           metadata.getCpuCount(), metadata.getMemoryBytes() >> 20, metadata.getDiskBytes() >> 20,
@@ -180,6 +184,8 @@ public final class WorkerVerticle extends VerticleBase {
     Router dashboard = Router.router(vertx);
     dashboard.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")
         .put("worker_id", config.workerId()).put("running_tasks", table.unfinishedCount())));
+    dashboard.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape(table.unfinished())));
     WorkerDashboardRoutes.mount(dashboard, service, config.workerId());
     server.requestHandler(req -> {
       String type = req.getHeader("content-type");

@@ -224,14 +224,24 @@ class ControllerGrpcTest {
   @Test
   void metricsAreServedInPrometheusFormatOnTheSamePort() throws Exception {
     await(new FakeWorker(vertx, bus, "w1", 4, Map.of()).start());
+    FakeWorker silent = await(new FakeWorker(vertx, bus, "silent", 0, Map.of()).start());
+    silent.stopHeartbeats();
     String id = await(api.launchJob(launch("measured", 3, 1))).getJobId();
     waitForJob(id, JobState.JOB_STATE_SUCCEEDED);
+    eventually(() -> await(api.listWorkers(Controller.ListWorkersRequest.getDefaultInstance())).getWorkersList()
+        .stream().anyMatch(w -> w.getWorkerId().equals("silent") && !w.getHealthy()));
     var http = vertx.createHttpClient();
     String body = await(http.request(io.vertx.core.http.HttpMethod.GET, node.port(), "127.0.0.1", "/metrics")
         .compose(r -> r.send()).compose(r -> r.body())).toString();
     assertThat(body).contains("iris_tasks{state=\"SUCCEEDED\"} 3.0");
     assertThat(body).contains("iris_jobs{state=\"SUCCEEDED\"} 1.0");
     assertThat(body).contains("iris_workers{status=\"alive\"} 1.0");
+    assertThat(body).contains("iris_workers{status=\"lost\"} 1.0");
+    assertThat(body).contains("iris_workers_lost_total 1.0");
+    assertThat(body).contains("iris_scheduling_assignments_total{outcome=\"committed\"} 3.0");
+    assertThat(body).contains("iris_scheduling_assignments_total{outcome=\"rejected\"} 0.0");
+    assertThat(body).contains("iris_scheduling_plan_size_sum 3.0");
+    assertThat(body).contains("iris_rpc_seconds_bucket{method=\"LaunchJob\",status=\"OK\",le=");
     assertThat(body).contains("iris_task_transitions_total{from=\"PENDING\",to=\"ASSIGNED\"} 3.0");
     assertThat(body).contains("iris_rpc_seconds_count{method=\"LaunchJob\",status=\"OK\"} 1");
     assertThat(body).contains("iris_task_submit_to_running_seconds_count 3");

@@ -410,6 +410,7 @@ public final class ClusterState {
 
   private void lose(WorkerRecord w, String why, long now) {
     w.markLost();
+    observer.workerLost();
     emit(now, Kind.WORKER_LOST, null, null, w.id(), null, null, -1, why, null);
     actions.add(now, "worker lost", w.id(), why);
     loseAttempts(w, why, now);

@@ -13,4 +13,7 @@ public interface StoreObserver {
    * @param sinceSubmitMs time from the job's submission to this transition
    */
   void taskChanged(TaskState from, TaskState to, int attemptId, long sinceSubmitMs);
+
+  /** A worker was declared lost (no heartbeat within the timeout). */
+  default void workerLost() {}
 }

@@ -61,13 +61,16 @@ final class AttemptLog {
     return log;
   }
 
-  /** Stores one line stamped with the clock's time. Dropped silently once the log was deleted. */
-  void append(String source, String data) throws IOException {
+  /**
+   * Stores one line stamped with the clock's time; returns the bytes written (0 when dropped). Dropped
+   * silently once the log was deleted.
+   */
+  int append(String source, String data) throws IOException {
     String stored = data.length() > maxDataChars ? data.substring(0, maxDataChars) : data;
     lock.lock();
     try {
       if (deleted) {
-        return;
+        return 0;
       }
       byte[] record = LogLineCodec.encode(new LogLine(nextLine, clock.millis(), source, stored), scratch);
       if (currentBytes > 0 && currentBytes + record.length > segmentBytes) {
@@ -82,6 +85,7 @@ final class AttemptLog {
       out.write(record);
       currentBytes += record.length;
       nextLine++;
+      return record.length;
     } finally {
       lock.unlock();
     }

@@ -55,11 +55,12 @@ public final class TaskLogStore implements AutoCloseable {
   /**
    * Appends one line.
    *
+   * @return the bytes written to disk for it (its record, header included); 0 when it was dropped
    * @throws UncheckedIOException when the file cannot be written (the line is lost)
    */
-  public void append(AttemptKey key, String source, String data) {
+  public int append(AttemptKey key, String source, String data) {
     try {
-      logs.computeIfAbsent(key, this::open).append(source, data);
+      return logs.computeIfAbsent(key, this::open).append(source, data);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the log of " + key, e);
     }
