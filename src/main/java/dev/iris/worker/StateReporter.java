@@ -109,7 +109,10 @@ final class StateReporter {
       }
       slot.failures++;
       metrics.reportRetried();
-      if (slot.failures == 1 || slot.failures % 10 == 0) {
+      if (slot.failures < 3) {
+        log.debug("report of {} {} failed ({} tries), retrying: {}", key, request.getState(), slot.failures,
+            RpcErrors.messageOf(err));
+      } else if (slot.failures == 3 || slot.failures % 10 == 0) { // a blip is routine; say so when it lasts
         log.warn("report of {} {} failed ({} tries), retrying: {}", key, request.getState(), slot.failures,
             RpcErrors.messageOf(err));
       }
