@@ -93,11 +93,11 @@ public final class ControllerMetrics implements StoreObserver {
   }
 
   @Override
-  public void taskChanged(TaskState from, TaskState to, int attemptId, long sinceSubmitMs) {
+  public void taskChanged(TaskState from, TaskState to, boolean firstAttempt, long sinceSubmitMs) {
     transitions[from.ordinal()][to.ordinal()].increment();
-    if (attemptId == 0 && to == TaskState.ASSIGNED) {
+    if (firstAttempt && to == TaskState.ASSIGNED) {
       submitToAssigned.record(sinceSubmitMs, TimeUnit.MILLISECONDS);
-    } else if (attemptId == 0 && to == TaskState.RUNNING) {
+    } else if (firstAttempt && to == TaskState.RUNNING) {
       submitToRunning.record(sinceSubmitMs, TimeUnit.MILLISECONDS);
     }
   }

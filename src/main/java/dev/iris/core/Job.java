@@ -63,6 +63,11 @@ public final class Job {
 
   // ------------------------------------------------------------------ reads
 
+  /** The id of every task's first attempt: 0, or past the attempts of a job of the same id this one replaced. */
+  public int firstAttemptId() {
+    return firstAttemptId;
+  }
+
   /** The first attempt id a job replacing this one must use: one past every attempt id this job used. */
   public int nextFirstAttemptId() {
     int next = firstAttemptId;

@@ -517,7 +517,7 @@ public final class ClusterState {
     Map<JobId, List<Integer>> requeued = null;
     for (Effect e : effects) {
       if (e instanceof Effect.TaskChanged c) {
-        observer.taskChanged(c.from(), c.to(), c.attemptId(), now - job.submittedAtMs());
+        observer.taskChanged(c.from(), c.to(), c.attemptId() == job.firstAttemptId(), now - job.submittedAtMs());
         emit(now, Kind.TASK_STATE_CHANGED, c.task().job().value(), c.task().toString(), c.workerId(), null,
             c.to(), c.attemptId(), c.message(), null);
       } else if (e instanceof Effect.JobChanged c) {

@@ -7,13 +7,14 @@ import dev.iris.core.TaskState;
  * must not call back into the store.
  */
 public interface StoreObserver {
-  StoreObserver NONE = (from, to, attemptId, sinceSubmitMs) -> { };
+  StoreObserver NONE = (from, to, firstAttempt, sinceSubmitMs) -> { };
 
   /**
+   * @param firstAttempt whether the transition belongs to the task's first attempt
    * @param sinceSubmitMs time from the job's submission to this transition
    */
-  void taskChanged(TaskState from, TaskState to, int attemptId, long sinceSubmitMs);
+  void taskChanged(TaskState from, TaskState to, boolean firstAttempt, long sinceSubmitMs);
 
-  /** A worker was declared lost (no heartbeat within the timeout). */
+  /** A worker was declared lost (no heartbeat within the timeout, or unreachable). */
   default void workerLost() {}
 }
