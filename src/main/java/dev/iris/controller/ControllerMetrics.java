@@ -29,6 +29,10 @@ public final class ControllerMetrics implements StoreObserver {
   /** Bucket bounds of the per-method call histograms: a dozen, not Micrometer's hundred. */
   private static final Duration[] RPC_BUCKETS = Stream.of(0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 25.0, 50.0, 100.0,
       250.0, 1_000.0, 5_000.0).map(ms -> Duration.ofNanos(Math.round(ms * 1_000_000))).toArray(Duration[]::new);
+  /** Bucket bounds of the latency histograms (submit to ASSIGNED/RUNNING, scheduling pass, dispatch). */
+  private static final Duration[] LATENCY_BUCKETS = Stream.of(0.5, 1.0, 2.5, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0,
+      500.0, 1_000.0, 2_500.0, 5_000.0, 10_000.0, 30_000.0, 60_000.0, 300_000.0)
+      .map(ms -> Duration.ofNanos(Math.round(ms * 1_000_000))).toArray(Duration[]::new);
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Counter[][] transitions;
   private final Timer submitToAssigned;
@@ -66,9 +70,9 @@ public final class ControllerMetrics implements StoreObserver {
         .description("Planned assignments the store committed or rejected on re-check").register(registry);
     workersLostTotal = Counter.builder("iris_workers_lost").description("Workers declared lost (heartbeat timeout or unreachable on probe)")
         .register(registry);
-    dispatchOk = Timer.builder("iris_dispatch").tag("outcome", "delivered").publishPercentileHistogram()
+    dispatchOk = Timer.builder("iris_dispatch").tag("outcome", "delivered").serviceLevelObjectives(LATENCY_BUCKETS)
         .description("RunTask delivery latency, retries included").register(registry);
-    dispatchFailed = Timer.builder("iris_dispatch").tag("outcome", "failed").publishPercentileHistogram()
+    dispatchFailed = Timer.builder("iris_dispatch").tag("outcome", "failed").serviceLevelObjectives(LATENCY_BUCKETS)
         .description("RunTask delivery latency, retries included").register(registry);
     for (TaskState s : states) {
       AtomicLong v = new AtomicLong();
@@ -87,9 +91,7 @@ public final class ControllerMetrics implements StoreObserver {
   }
 
   private Timer latency(String name, String description) {
-    return Timer.builder(name).description(description).publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(Duration.ofMinutes(10))
-        .register(registry);
+    return Timer.builder(name).description(description).serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
   }
 
   @Override
