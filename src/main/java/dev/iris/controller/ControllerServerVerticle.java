@@ -57,6 +57,7 @@ public final class ControllerServerVerticle extends VerticleBase {
         .onSuccess(snap -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
             .end(metrics.scrape(snap)))
         .onFailure(ctx::fail));
+    router.get("/workers/:id/metrics").handler(this::localWorkerMetrics);
     if (routes != null) {
       routes.accept(router);
     }
@@ -71,6 +72,16 @@ public final class ControllerServerVerticle extends VerticleBase {
       }
     });
     return server.listen();
+  }
+
+  /** The metrics of a worker running in this JVM (the workers of {@code iris local} have no port). */
+  private void localWorkerMetrics(io.vertx.ext.web.RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    vertx.eventBus().<String>request(dev.iris.link.WorkerServiceBinding.metricsAddress(id), "")
+        .onSuccess(m -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+            .end(m.body()))
+        .onFailure(t -> ctx.response().setStatusCode(404).putHeader("content-type", "text/plain; charset=utf-8")
+            .end("worker " + id + " does not run in the controller's process; scrape /metrics on the worker's own port\n"));
   }
 
   @Override

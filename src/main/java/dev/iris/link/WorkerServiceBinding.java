@@ -33,6 +33,14 @@ public final class WorkerServiceBinding {
   }
 
   /** Unregisters consumers returned by {@link #bind}. */
+  /**
+   * Where a worker in this JVM answers with its metrics in Prometheus text format, so that the controller
+   * of {@code iris local} can serve the metrics of workers that have no port of their own.
+   */
+  public static String metricsAddress(String workerId) {
+    return EventBusWorkerLink.address(workerId, "Metrics");
+  }
+
   public static Future<Void> unbind(List<MessageConsumer<?>> consumers) {
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
   }

@@ -111,7 +111,9 @@ public final class WorkerVerticle extends VerticleBase {
           this::finished, metrics);
       WorkerServiceImpl service = new WorkerServiceImpl(config, clock, ops, table, runner, logs, () -> address,
           metrics);
-      consumers = WorkerServiceBinding.bind(vertx.eventBus(), config.workerId(), service);
+      consumers = new ArrayList<>(WorkerServiceBinding.bind(vertx.eventBus(), config.workerId(), service));
+      consumers.add(vertx.eventBus().localConsumer(WorkerServiceBinding.metricsAddress(config.workerId()),
+          m -> m.reply(metrics.scrape(table.unfinished()))));
       return serve(service).map(metadata);
     }).map(metadata -> {
       address = config.busOnly() ? WorkerLinks.BUS_SCHEME + config.workerId()

@@ -20,6 +20,10 @@ import dev.iris.rpc.Worker;
 import dev.iris.rpc.WorkerService;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -94,6 +98,23 @@ class WorkerClusterTest {
       assertThat(logs(id + "/task-" + i)).containsExactlyElementsOf(lines);
     }
     assertThat(ports).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void theControllerServesTheMetricsOfAWorkerInItsProcess() throws Exception {
+    cluster.awaitFinished(cluster.launch(shJob("counted", 2, "true")));
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    String base = "http://" + cluster.controllerAddress();
+
+    HttpResponse<String> mine = http.send(HttpRequest.newBuilder(URI.create(base + "/workers/w1/metrics"))
+        .timeout(java.time.Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(mine.statusCode()).isEqualTo(200);
+    assertThat(mine.body()).contains("iris_worker_process_launches_total{outcome=\"started\"} 2.0");
+
+    HttpResponse<String> elsewhere = http.send(HttpRequest.newBuilder(URI.create(base + "/workers/nope/metrics"))
+        .timeout(java.time.Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(elsewhere.statusCode()).isEqualTo(404);
+    assertThat(elsewhere.body()).contains("worker nope does not run in the controller's process");
   }
 
   @Test
