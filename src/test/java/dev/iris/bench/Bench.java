@@ -73,6 +73,7 @@ public final class Bench {
   }
 
   public static void main(String[] args) throws Exception {
+    dev.iris.worker.runtime.LaunchMechanism.preferVfork(); // as `iris` does (Main); -Djdk.lang.Process.launchMechanism=... overrides
     List<String> wanted = new ArrayList<>();
     Size size = Size.FULL;
     Path out = Path.of("target", "bench");

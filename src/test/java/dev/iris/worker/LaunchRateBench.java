@@ -25,6 +25,7 @@ public final class LaunchRateBench {
   private LaunchRateBench() {}
 
   public static void main(String[] args) throws Exception {
+    dev.iris.worker.runtime.LaunchMechanism.preferVfork(); // as `iris` does (Main); -Djdk.lang.Process.launchMechanism=... overrides
     int tasks = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
     String mode = args.length > 1 ? args[1] : "replicas";
     if (mode.equals("direct")) {
