@@ -7,11 +7,15 @@ import dev.iris.worker.bundle.BundleException;
 import dev.iris.worker.logs.TaskLogStore;
 import dev.iris.worker.ports.PortAllocationException;
 import dev.iris.worker.ports.PortAllocator;
+import dev.iris.worker.proc.ProcFs;
+import dev.iris.worker.proc.ProcStat;
 import dev.iris.worker.runtime.LaunchSpec;
 import dev.iris.worker.runtime.LineSink;
 import dev.iris.worker.runtime.RunningTask;
 import dev.iris.worker.runtime.TaskRuntime;
 import dev.iris.worker.runtime.TaskStartException;
+import dev.iris.worker.usage.ProcessTreeUsageSampler;
+import dev.iris.worker.usage.TreeUsage;
 import dev.iris.worker.usage.UsageSample;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -116,13 +120,17 @@ final class AttemptRunner {
     record Target(Attempt attempt, long pid, Path dir) {}
     List<Target> targets = running.stream().filter(a -> a.mainProcess != null)
         .map(a -> new Target(a, a.mainProcess.pid(), a.workDir)).toList();
-    return ops.blocking(() -> targets.stream().map(t -> {
-      try {
-        return t.attempt.usageTracker.sample(t.pid, t.dir);
-      } catch (RuntimeException e) {
-        return null; // the process went away mid-sample
-      }
-    }).toList()).map(samples -> {
+    return ops.blocking(() -> {
+      List<ProcStat> snapshot = ProcFs.all(); // one scan of /proc for every running attempt
+      return targets.stream().map(t -> {
+        try {
+          TreeUsage tree = ProcessTreeUsageSampler.sample(snapshot, t.pid);
+          return t.attempt.usageTracker.record(tree, ProcessTreeUsageSampler.diskUsageBytes(t.dir));
+        } catch (RuntimeException e) {
+          return null; // the process went away mid-sample
+        }
+      }).toList();
+    }).map(samples -> {
       for (int i = 0; i < targets.size(); i++) {
         UsageSample s = samples.get(i);
         Attempt a = targets.get(i).attempt;
