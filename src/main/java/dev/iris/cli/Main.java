@@ -1,6 +1,6 @@
 package dev.iris.cli;
 
-import dev.iris.worker.runtime.LaunchMechanism;
+import dev.iris.worker.runtime.ChildProcessDefaults;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -17,7 +17,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    LaunchMechanism.preferVfork(); // before any process is started: the JDK reads it once
+    ChildProcessDefaults.apply(); // first: the JDK reads these once (first process, first CompletableFuture)
     System.exit(run(System.out, System.err, args));
   }
 

@@ -73,7 +73,7 @@ public final class Bench {
   }
 
   public static void main(String[] args) throws Exception {
-    dev.iris.worker.runtime.LaunchMechanism.preferVfork(); // as `iris` does (Main); -Djdk.lang.Process.launchMechanism=... overrides
+    dev.iris.worker.runtime.ChildProcessDefaults.apply(); // as `iris` does (Main); -D settings override
     List<String> wanted = new ArrayList<>();
     Size size = Size.FULL;
     Path out = Path.of("target", "bench");
@@ -628,6 +628,7 @@ public final class Bench {
             .put("tasks_per_s", Math.round(rate)).put("cpu_us_per_task", round(w.cpuUsPerTask(), 1))
             .put("child_cpu_us_per_task", round(w.childCpuUsPerTask(), 1))
             .put("launch_mechanism", System.getProperty("jdk.lang.Process.launchMechanism", "(default)"))
+            .put("common_pool_parallelism", java.util.concurrent.ForkJoinPool.getCommonPoolParallelism())
             .put("each_round", each)
             .put("warmup_tasks", warm).put("warmup_tasks_per_s", Math.round(w0.tasks / w0.seconds()));
         return new Result("launch", String.format("%,d /bin/true tasks/s through one worker, median of %d; "
