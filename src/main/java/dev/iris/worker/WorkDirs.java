@@ -10,6 +10,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The layout of a worker's work directory:
  * <pre>
- * &lt;root&gt;/tasks/&lt;task directory name&gt;/attempt-&lt;n&gt;/   the attempt's process working directory
+ * &lt;root&gt;/tasks/&lt;task directory name&gt;.attempt-&lt;n&gt;/   the attempt's process working directory
  * &lt;root&gt;/logs/...                                   task logs ({@link dev.iris.worker.logs.TaskLogStore})
  * &lt;root&gt;/bundles/&lt;sha256&gt;.zip                       bundle cache, kept across runs
  * &lt;root&gt;/pids/journal                               pid and start time of each started process ({@link PidJournal})
@@ -80,9 +81,12 @@ public final class WorkDirs {
     return root.resolve("pids");
   }
 
-  /** The attempt's working directory (not created). */
+  /**
+   * The attempt's working directory (not created): one level under {@link #tasksDir}, so an attempt
+   * costs one directory, and removing it leaves nothing behind.
+   */
   public Path attemptDir(AttemptKey key) {
-    return tasksDir().resolve(key.taskDirectoryName()).resolve(key.attemptDirectoryName());
+    return tasksDir().resolve(attemptName(key));
   }
 
   /** Creates the attempt's working directory, empty: anything left from before is removed first. */
@@ -90,7 +94,11 @@ public final class WorkDirs {
     Path dir = attemptDir(key);
     try {
       deleteRecursively(dir);
-      return Files.createDirectories(dir);
+      try {
+        return Files.createDirectory(dir);
+      } catch (NoSuchFileException noTasksDir) {
+        return Files.createDirectories(dir);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + dir, e);
     }
@@ -99,7 +107,7 @@ public final class WorkDirs {
   /** Removes the attempt's working directory and forgets its process. */
   public void deleteAttempt(AttemptKey key) {
     try {
-      pids.forget(processName(key));
+      pids.forget(attemptName(key));
       deleteRecursively(attemptDir(key));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete the directory of " + key, e);
@@ -116,13 +124,13 @@ public final class WorkDirs {
     if (started.isEmpty()) {
       return false;
     }
-    pids.record(processName(key), task.pid(), started.get());
+    pids.record(attemptName(key), task.pid(), started.get());
     return true;
   }
 
   /** Forgets the recorded process of an attempt (it has exited and its tree was cleaned up). */
   public void forgetProcess(AttemptKey key) {
-    pids.forget(processName(key));
+    pids.forget(attemptName(key));
   }
 
   /**
@@ -154,7 +162,8 @@ public final class WorkDirs {
     return new LeftoverReport(kills.size(), removed);
   }
 
-  private static String processName(AttemptKey key) {
+  /** {@code <task directory name>.attempt-<n>}: unique per attempt, since task directory names are. */
+  private static String attemptName(AttemptKey key) {
     return key.taskDirectoryName() + "." + key.attemptDirectoryName();
   }
 
