@@ -4,10 +4,10 @@
 # the worker runs SLOTS of them at once), timed from the job's start (its submission) to its end, by the
 # controller's clock, so the client JVMs' start-up is not counted. Reports CPU per task of the worker JVM, of its reaped children
 # (setsid + /bin/true) and of the controller JVM, read from /proc/<pid>/stat, and the load average.
-# usage: src/test/bench/launch-rate-jar.sh [TASKS=3000] [ROUNDS=3] [SLOTS=64]
+# usage: [IRIS_JAR=path] [IRIS_JAVA_OPTS=...] src/test/bench/launch-rate-jar.sh [TASKS=3000] [ROUNDS=3] [SLOTS=64]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
-jar="$root/target/iris.jar"
+jar="${IRIS_JAR:-$root/target/iris.jar}"  # IRIS_JAR=... measures another build
 n=${1:-3000}; rounds=${2:-3}; slots=${3:-64}
 [ -f "$jar" ] || (cd "$root" && mvn -B -ntp -q package -DskipTests)
 work=$(mktemp -d /tmp/iris-launch-jar.XXXXXX)
