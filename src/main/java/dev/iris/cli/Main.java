@@ -1,5 +1,6 @@
 package dev.iris.cli;
 
+import dev.iris.worker.runtime.ChildProcessDefaults;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -16,6 +17,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    ChildProcessDefaults.apply(); // first: the JDK reads these once (first process, first CompletableFuture)
     System.exit(run(System.out, System.err, args));
   }
 

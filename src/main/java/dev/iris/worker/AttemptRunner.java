@@ -7,11 +7,15 @@ import dev.iris.worker.bundle.BundleException;
 import dev.iris.worker.logs.TaskLogStore;
 import dev.iris.worker.ports.PortAllocationException;
 import dev.iris.worker.ports.PortAllocator;
+import dev.iris.worker.proc.ProcFs;
+import dev.iris.worker.proc.ProcStat;
 import dev.iris.worker.runtime.LaunchSpec;
 import dev.iris.worker.runtime.LineSink;
 import dev.iris.worker.runtime.RunningTask;
 import dev.iris.worker.runtime.TaskRuntime;
 import dev.iris.worker.runtime.TaskStartException;
+import dev.iris.worker.usage.ProcessTreeUsageSampler;
+import dev.iris.worker.usage.TreeUsage;
 import dev.iris.worker.usage.UsageSample;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -86,13 +90,13 @@ final class AttemptRunner {
     }
   }
 
-  private record Prepared(Path dir, Map<String, Integer> ports) {}
+  /** What the first trip off the event loop made: the directory, ports, environment, maybe the process. */
+  private record Prepared(Path dir, Map<String, Integer> ports, Map<String, String> environment,
+      RunningTask process) {}
 
   /** Runs the attempt once {@code predecessorGone} completed (an older attempt of the task is dead). */
   void launch(Attempt a, Future<?> predecessorGone) {
     predecessorGone.transform(ignored -> build(a))
-        .compose(v -> setup(a))
-        .compose(v -> startCommand(a))
         .compose(process -> awaitExit(a, process))
         .onComplete(code -> finishWithExit(a, code), err -> finishWithFailure(a, err));
   }
@@ -118,13 +122,17 @@ final class AttemptRunner {
     record Target(Attempt attempt, long pid, Path dir) {}
     List<Target> targets = running.stream().filter(a -> a.mainProcess != null)
         .map(a -> new Target(a, a.mainProcess.pid(), a.workDir)).toList();
-    return ops.blocking(() -> targets.stream().map(t -> {
-      try {
-        return t.attempt.usageTracker.sample(t.pid, t.dir);
-      } catch (RuntimeException e) {
-        return null; // the process went away mid-sample
-      }
-    }).toList()).map(samples -> {
+    return ops.blocking(() -> {
+      List<ProcStat> snapshot = ProcFs.all(); // one scan of /proc for every running attempt
+      return targets.stream().map(t -> {
+        try {
+          TreeUsage tree = ProcessTreeUsageSampler.sample(snapshot, t.pid);
+          return t.attempt.usageTracker.record(tree, ProcessTreeUsageSampler.diskUsageBytes(t.dir));
+        } catch (RuntimeException e) {
+          return null; // the process went away mid-sample
+        }
+      }).toList();
+    }).map(samples -> {
       for (int i = 0; i < targets.size(); i++) {
         UsageSample s = samples.get(i);
         Attempt a = targets.get(i).attempt;
@@ -138,7 +146,11 @@ final class AttemptRunner {
 
   // ---------------------------------------------------------------- phases
 
-  private Future<Void> build(Attempt a) {
+  /**
+   * BUILDING, then the running command. With no bundle and no setup command there is nothing to build, so
+   * the process starts in the same trip off the event loop that makes its directory.
+   */
+  private Future<RunningTask> build(Attempt a) {
     if (a.killRequested) {
       return Future.failedFuture(new Killed());
     }
@@ -146,15 +158,22 @@ final class AttemptRunner {
     a.build = BuildMetrics.newBuilder().setBuildStartedMs(clock.millis()).build();
     report(a);
     List<String> portNames = a.request.getPortsList();
+    boolean startNow = a.request.getBundleHash().isEmpty()
+        && a.request.getEnvironment().getSetupCommandList().isEmpty();
     return ops.blocking(() -> {
       Path dir = dirs.createAttemptDir(a.key);
       Map<String, Integer> allocated = portNames.isEmpty() ? Map.of() : ports.allocate(owner(a), portNames);
-      return new Prepared(dir, allocated);
+      Map<String, String> environment = TaskEnvironment.of(a.request, a.task, config, allocated);
+      return new Prepared(dir, allocated, environment, startNow ? startProcess(a, dir, environment) : null);
     }).compose(p -> {
       a.workDir = p.dir();
       a.ports = p.ports();
-      a.environment = TaskEnvironment.of(a.request, a.task, config, a.ports);
-      return fetchBundle(a);
+      a.environment = p.environment();
+      if (p.process() != null) {
+        a.build = a.build.toBuilder().setBuildFinishedMs(clock.millis()).build();
+        return Future.succeededFuture(running(a, p.process()));
+      }
+      return fetchBundle(a).compose(v -> setup(a)).compose(v -> startCommand(a));
     });
   }
 
@@ -215,44 +234,57 @@ final class AttemptRunner {
     if (a.killRequested) {
       return Future.failedFuture(new Killed());
     }
-    LaunchSpec spec = new LaunchSpec(a.argv, a.workDir, a.environment);
+    Path dir = a.workDir;
+    Map<String, String> environment = a.environment;
+    return ops.blocking(() -> startProcess(a, dir, environment)).map(process -> running(a, process));
+  }
+
+  /** Starts the command and records its pid. Off the event loop. */
+  private RunningTask startProcess(Attempt a, Path dir, Map<String, String> environment) {
     LineSink sink = (source, line) -> {
       metrics.logLine(logs.append(a.key, source, line));
       if (LineSink.STDERR.equals(source)) {
         a.lastStderr = line;
       }
     };
-    Future<RunningTask> started = ops.blocking(() -> {
-      RunningTask process = runtime.start(spec, sink);
-      try {
-        dirs.recordProcess(a.key, process);
-      } catch (RuntimeException e) {
-        log.warn("cannot record the pid of {}: {}", a.key, e.toString());
+    RunningTask process;
+    try {
+      process = runtime.start(new LaunchSpec(a.argv, dir, environment), sink);
+    } catch (RuntimeException e) {
+      metrics.processLaunch(false, System.nanoTime() - a.receivedAtNanos);
+      throw e;
+    }
+    metrics.processLaunch(true, System.nanoTime() - a.receivedAtNanos);
+    try {
+      dirs.recordProcess(a.key, process);
+    } catch (RuntimeException e) {
+      log.warn("cannot record the pid of {}: {}", a.key, e.toString());
+    }
+    return process;
+  }
+
+  /** The command started: RUNNING, reported, with its timeout armed (or the pending kill sent). */
+  private RunningTask running(Attempt a, RunningTask process) {
+    a.process = process;
+    a.mainProcess = process;
+    a.state = TaskState.TASK_STATE_RUNNING;
+    a.startedAtMs = clock.millis();
+    if (a.killRequested) {
+      sendKill(a, a.killGrace);
+    } else {
+      report(a);
+      int timeout = a.request.getTimeoutSeconds();
+      if (timeout > 0) {
+        a.timeoutTimer = vertx.setTimer(timeout * 1000L, t -> {
+          a.timeoutTimer = -1;
+          if (!a.isFinished() && !a.killRequested) {
+            a.timedOut = true;
+            sendKill(a, TIMEOUT_GRACE);
+          }
+        });
       }
-      return process;
-    }).andThen(ar -> metrics.processLaunch(ar.succeeded(), System.nanoTime() - a.receivedAtNanos));
-    return started.map(process -> {
-      a.process = process;
-      a.mainProcess = process;
-      a.state = TaskState.TASK_STATE_RUNNING;
-      a.startedAtMs = clock.millis();
-      if (a.killRequested) {
-        sendKill(a, a.killGrace);
-      } else {
-        report(a);
-        int timeout = a.request.getTimeoutSeconds();
-        if (timeout > 0) {
-          a.timeoutTimer = vertx.setTimer(timeout * 1000L, t -> {
-            a.timeoutTimer = -1;
-            if (!a.isFinished() && !a.killRequested) {
-              a.timedOut = true;
-              sendKill(a, TIMEOUT_GRACE);
-            }
-          });
-        }
-      }
-      return process;
-    });
+    }
+    return process;
   }
 
   private Future<Integer> awaitExit(Attempt a, RunningTask process) {

@@ -10,6 +10,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -28,25 +30,27 @@ import org.slf4j.LoggerFactory;
 /**
  * The layout of a worker's work directory:
  * <pre>
- * &lt;root&gt;/tasks/&lt;task directory name&gt;/attempt-&lt;n&gt;/   the attempt's process working directory
+ * &lt;root&gt;/tasks/&lt;task directory name&gt;.attempt-&lt;n&gt;/   the attempt's process working directory
  * &lt;root&gt;/logs/...                                   task logs ({@link dev.iris.worker.logs.TaskLogStore})
  * &lt;root&gt;/bundles/&lt;sha256&gt;.zip                       bundle cache, kept across runs
- * &lt;root&gt;/pids/&lt;task directory name&gt;.attempt-&lt;n&gt;.pid  pid and start time of each started process
+ * &lt;root&gt;/pids/journal                               pid and start time of each started process ({@link PidJournal})
  * </pre>
- * Pid files live outside the attempt directory so that the task cannot clobber them by accident. At
- * start-up {@link #cleanLeftovers} kills the process trees of an earlier run that are still alive, but
- * only a recorded pid whose start time still matches (never by name, never anything unrecorded), and
- * removes that run's task, log and pid directories.
+ * The pid journal lives outside the attempt directories so that a task cannot clobber it by accident.
+ * At start-up {@link #cleanLeftovers} kills the process trees of an earlier run that are still alive,
+ * but only a recorded pid whose start time still matches (never by name, never anything unrecorded), and
+ * removes that run's task, log and pid directories. Thread-safe.
  */
 public final class WorkDirs {
   private static final Logger log = LoggerFactory.getLogger(WorkDirs.class);
   private static final Duration KILL_PATIENCE = Duration.ofSeconds(15);
 
   private final Path root;
+  private final PidJournal pids;
 
   /** The layout under {@code root}; nothing is created until needed. */
   public WorkDirs(Path root) {
     this.root = root.toAbsolutePath().normalize();
+    this.pids = new PidJournal(pidsDir().resolve("journal"));
   }
 
   /** What {@link #cleanLeftovers} did. */
@@ -77,9 +81,12 @@ public final class WorkDirs {
     return root.resolve("pids");
   }
 
-  /** The attempt's working directory (not created). */
+  /**
+   * The attempt's working directory (not created): one level under {@link #tasksDir}, so an attempt
+   * costs one directory, and removing it leaves nothing behind.
+   */
   public Path attemptDir(AttemptKey key) {
-    return tasksDir().resolve(key.taskDirectoryName()).resolve(key.attemptDirectoryName());
+    return tasksDir().resolve(attemptName(key));
   }
 
   /** Creates the attempt's working directory, empty: anything left from before is removed first. */
@@ -87,17 +94,21 @@ public final class WorkDirs {
     Path dir = attemptDir(key);
     try {
       deleteRecursively(dir);
-      return Files.createDirectories(dir);
+      try {
+        return Files.createDirectory(dir);
+      } catch (NoSuchFileException noTasksDir) {
+        return Files.createDirectories(dir);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + dir, e);
     }
   }
 
-  /** Removes the attempt's working directory and pid file. */
+  /** Removes the attempt's working directory and forgets its process. */
   public void deleteAttempt(AttemptKey key) {
     try {
+      pids.forget(attemptName(key));
       deleteRecursively(attemptDir(key));
-      Files.deleteIfExists(pidFile(key));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete the directory of " + key, e);
     }
@@ -113,22 +124,13 @@ public final class WorkDirs {
     if (started.isEmpty()) {
       return false;
     }
-    try {
-      Files.createDirectories(pidsDir());
-      Files.writeString(pidFile(key), task.pid() + " " + started.get() + "\n", StandardCharsets.UTF_8);
-      return true;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot record the pid of " + key, e);
-    }
+    pids.record(attemptName(key), task.pid(), started.get());
+    return true;
   }
 
   /** Forgets the recorded process of an attempt (it has exited and its tree was cleaned up). */
   public void forgetProcess(AttemptKey key) {
-    try {
-      Files.deleteIfExists(pidFile(key));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove the pid file of " + key, e);
-    }
+    pids.forget(attemptName(key));
   }
 
   /**
@@ -137,12 +139,13 @@ public final class WorkDirs {
    * until done: call it once at start-up, before any task starts, and off any event loop.
    */
   public LeftoverReport cleanLeftovers(TaskRuntime runtime, Duration grace) {
+    pids.close(); // its file is about to be removed: the next record starts a new one
     List<CompletableFuture<Void>> kills = new ArrayList<>();
     for (Path pidFile : listFiles(pidsDir())) {
-      leftoverProcess(pidFile).ifPresent(handle -> {
-        log.info("killing leftover process tree {} recorded in {}", handle.pid(), pidFile.getFileName());
+      recorded(pidFile).forEach((name, entry) -> leftoverProcess(entry).ifPresent(handle -> {
+        log.info("killing leftover process tree {} recorded as {}", handle.pid(), name);
         kills.add(runtime.killTree(handle, grace));
-      });
+      }));
     }
     awaitAll(kills, grace.plus(KILL_PATIENCE));
     int removed = 0;
@@ -159,24 +162,31 @@ public final class WorkDirs {
     return new LeftoverReport(kills.size(), removed);
   }
 
-  private Path pidFile(AttemptKey key) {
-    return pidsDir().resolve(key.taskDirectoryName() + "." + key.attemptDirectoryName() + ".pid");
+  /** {@code <task directory name>.attempt-<n>}: unique per attempt, since task directory names are. */
+  private static String attemptName(AttemptKey key) {
+    return key.taskDirectoryName() + "." + key.attemptDirectoryName();
+  }
+
+  /** The records of a pid journal (or of a pid file of the older format) that are still live. */
+  private static Map<String, PidJournal.Entry> recorded(Path pidFile) {
+    int[] skipped = {0};
+    try {
+      Map<String, PidJournal.Entry> live = PidJournal.replay(pidFile, skipped);
+      if (skipped[0] > 0) {
+        log.warn("ignoring {} unreadable line(s) of {}", skipped[0], pidFile);
+      }
+      return live;
+    } catch (IOException | RuntimeException e) {
+      log.warn("ignoring unreadable pid file {}: {}", pidFile, e.toString());
+      return Map.of();
+    }
   }
 
   /** The recorded process, if it still runs with the recorded start time. */
-  private static Optional<ProcessHandle> leftoverProcess(Path pidFile) {
-    try {
-      String[] fields = Files.readString(pidFile, StandardCharsets.UTF_8).trim().split(" ");
-      long pid = Long.parseLong(fields[0]);
-      Instant recordedStart = Instant.parse(fields[1]);
-      return ProcFs.stat(pid)
-          .filter(stat -> stat.isLive() && stat.id().startInstant().equals(recordedStart))
-          .flatMap(stat -> ProcessHandle.of(pid));
-    } catch (IOException | RuntimeException e) {
-      // NumberFormatException, DateTimeParseException, missing field: a damaged file names nobody.
-      log.warn("ignoring unreadable pid file {}: {}", pidFile, e.toString());
-      return Optional.empty();
-    }
+  private static Optional<ProcessHandle> leftoverProcess(PidJournal.Entry entry) {
+    return ProcFs.stat(entry.pid())
+        .filter(stat -> stat.isLive() && stat.id().startInstant().equals(entry.start()))
+        .flatMap(stat -> ProcessHandle.of(entry.pid()));
   }
 
   private static void awaitAll(List<CompletableFuture<Void>> kills, Duration timeout) {

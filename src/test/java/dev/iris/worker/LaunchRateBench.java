@@ -25,6 +25,7 @@ public final class LaunchRateBench {
   private LaunchRateBench() {}
 
   public static void main(String[] args) throws Exception {
+    dev.iris.worker.runtime.ChildProcessDefaults.apply(); // as `iris` does (Main); -D settings override
     int tasks = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
     String mode = args.length > 1 ? args[1] : "replicas";
     if (mode.equals("direct")) {

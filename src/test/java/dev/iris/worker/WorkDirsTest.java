@@ -46,12 +46,13 @@ class WorkDirsTest {
   void attemptsGetTheirOwnDirectoriesUnderTasks() {
     WorkDirs dirs = new WorkDirs(root);
     Path attempt = dirs.createAttemptDir(KEY);
-    assertThat(attempt).isEqualTo(root.resolve("tasks/job-7_2Ftask-0/attempt-2")).isEmptyDirectory();
+    assertThat(attempt).isEqualTo(root.resolve("tasks/job-7_2Ftask-0.attempt-2")).isEmptyDirectory();
     assertThat(dirs.logsDir()).isEqualTo(root.resolve("logs"));
     assertThat(dirs.bundlesDir()).isEqualTo(root.resolve("bundles"));
 
     dirs.deleteAttempt(KEY);
     assertThat(attempt).doesNotExist();
+    assertThat(dirs.tasksDir()).isEmptyDirectory();
   }
 
   @Test

@@ -67,7 +67,11 @@ public final class ProcessTree {
 
   /** Convenience: the live members of the tree of a running root, detecting whether it leads a session. */
   public static List<ProcStat> membersOf(long rootPid) {
-    List<ProcStat> snapshot = ProcFs.all();
+    return membersOf(ProcFs.all(), rootPid);
+  }
+
+  /** The live members of the tree of {@code rootPid} in {@code snapshot}, detecting whether it leads a session. */
+  public static List<ProcStat> membersOf(List<ProcStat> snapshot, long rootPid) {
     for (ProcStat stat : snapshot) {
       if (stat.pid() == rootPid) {
         return members(snapshot, stat.id(), stat.session() == stat.pid());

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,9 +23,17 @@ public final class ProcessTreeUsageSampler {
 
   /** The counters of the tree rooted at {@code rootPid}. */
   public TreeUsage sample(long rootPid) {
+    return sample(ProcFs.all(), rootPid);
+  }
+
+  /**
+   * The counters of the tree rooted at {@code rootPid} in {@code snapshot} (every process, as
+   * {@link ProcFs#all()} returns it), so that one scan of {@code /proc} serves many trees.
+   */
+  public static TreeUsage sample(List<ProcStat> snapshot, long rootPid) {
     Map<ProcId, Long> ticks = new HashMap<>();
     long rssPages = 0;
-    for (ProcStat stat : ProcessTree.membersOf(rootPid)) {
+    for (ProcStat stat : ProcessTree.membersOf(snapshot, rootPid)) {
       ticks.put(stat.id(), stat.cpuTicks());
       rssPages += stat.rssPages();
     }

@@ -47,6 +47,10 @@ public final class UsageTracker {
     return sample(rootPid, ProcessTreeUsageSampler.diskUsageBytes(workDir));
   }
 
+  private UsageSample sample(long rootPid, long diskBytes) {
+    return record(sampler.apply(rootPid), diskBytes);
+  }
+
   /** The highest memory seen so far, in MiB. */
   public long memoryPeakMb() {
     lock.lock();
@@ -57,8 +61,11 @@ public final class UsageTracker {
     }
   }
 
-  private UsageSample sample(long rootPid, long diskBytes) {
-    TreeUsage tree = sampler.apply(rootPid);
+  /**
+   * Records a tree read elsewhere (one {@code /proc} snapshot shared by every attempt of a sampling
+   * round, see {@link ProcessTreeUsageSampler#sample(java.util.List, long)}) and the disk usage in bytes.
+   */
+  public UsageSample record(TreeUsage tree, long diskBytes) {
     lock.lock();
     try {
       long now = clock.millis();

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iris.worker.MutableClock;
 import dev.iris.worker.Poll;
+import dev.iris.worker.proc.ProcFs;
 import dev.iris.worker.proc.ProcId;
+import dev.iris.worker.proc.ProcStat;
 import dev.iris.worker.runtime.LaunchSpec;
 import dev.iris.worker.runtime.LineSink;
 import dev.iris.worker.runtime.ProcessTaskRuntime;
@@ -64,6 +66,22 @@ class UsageTrackerTest {
     RunningTask task = sh("sleep 1000 & sleep 1000 & wait");
     UsageTracker tracker = new UsageTracker(Clock.systemUTC());
     Poll.until(Duration.ofSeconds(5), "three processes", () -> tracker.sample(task.pid()).processCount() == 3);
+  }
+
+  @Test
+  void oneProcSnapshotServesEveryTree() {
+    RunningTask two = sh("sleep 1000 & sleep 1000; wait");
+    RunningTask one = sh("exec sleep 1000"); // exec: whether sh forks a lone command is up to the shell
+    Poll.until(Duration.ofSeconds(5), "both trees to start", () -> {
+      List<ProcStat> snapshot = ProcFs.all();
+      return ProcessTreeUsageSampler.sample(snapshot, two.pid()).processCount() == 3
+          && ProcessTreeUsageSampler.sample(snapshot, one.pid()).processCount() == 1;
+    });
+    UsageTracker tracker = new UsageTracker(Clock.systemUTC());
+    UsageSample sample = tracker.record(ProcessTreeUsageSampler.sample(ProcFs.all(), two.pid()), 3L << 20);
+    assertThat(sample.processCount()).isEqualTo(3);
+    assertThat(sample.diskMb()).isEqualTo(3);
+    assertThat(sample.memoryPeakMb()).isEqualTo(tracker.memoryPeakMb()).isGreaterThan(0);
   }
 
   @Test
