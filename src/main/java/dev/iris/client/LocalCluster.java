@@ -3,6 +3,7 @@ package dev.iris.client;
 import dev.iris.controller.ControllerNode;
 import dev.iris.link.EventBusControllerLink;
 import dev.iris.worker.WorkerConfig;
+import dev.iris.worker.WorkDirs;
 import dev.iris.worker.WorkerNode;
 import dev.iris.worker.ports.PortAllocator;
 import io.vertx.core.Future;
@@ -67,16 +68,38 @@ public final class LocalCluster implements AutoCloseable {
     return PortAllocator.DEFAULT_FROM + (int) ((long) size * i / n);
   }
 
-  /** A client of a new local cluster with {@code workers} workers; closing the client stops the cluster. */
+  /**
+   * A client of a new local cluster with {@code workers} workers in a temporary directory; closing the
+   * client stops the cluster and deletes the directory.
+   */
   static IrisClient startClient(int workers) {
     Vertx vertx = Vertx.vertx();
+    Path dir = null;
     try {
-      Path dir = Files.createTempDirectory("iris-local-");
+      dir = Files.createTempDirectory("iris-local-");
+      Path workDir = dir;
       LocalCluster cluster = start(vertx, "127.0.0.1", 0, workers, dir).toCompletionStage().toCompletableFuture().get();
-      return new IrisClient(vertx, true, cluster.address(), cluster);
+      return new IrisClient(vertx, true, cluster.address(), () -> {
+        try {
+          cluster.close();
+        } finally {
+          WorkDirs.deleteRecursively(workDir);
+        }
+      });
     } catch (Exception e) {
       vertx.close();
+      deleteQuietly(dir);
       throw new IrisException("UNAVAILABLE", "cannot start a local cluster: " + e.getMessage());
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try {
+      if (dir != null) {
+        WorkDirs.deleteRecursively(dir);
+      }
+    } catch (IOException ignored) {
+      // a leftover temporary directory; the start failure is what matters
     }
   }
 

@@ -321,6 +321,25 @@ class LocalClusterE2eTest {
     assertThat(logs(job.id(), 0).get(2)).isNotEqualTo(logs(job.id(), 1).get(2)); // a directory per attempt
   }
 
+  @Test
+  void closingALocalClusterStopsItsTasksAndRemovesItsFiles() {
+    Path cwd;
+    long pid;
+    try (IrisClient own = IrisClient.local(1)) {
+      Job job = own.submit(sh("pwd; echo $$; exec sleep 600").name("left-running"));
+      Poll.until(WAIT, "the task to print", () -> own.fetchTaskLogs(job.id(), 0, 0, 0).size() == 2);
+      List<String> said = own.fetchTaskLogs(job.id(), 0, 0, 0).stream().map(Worker.LogEntry::getData).toList();
+      cwd = Path.of(said.get(0));
+      pid = Long.parseLong(said.get(1));
+      assertThat(cwd).isDirectory();
+      assertThat(ProcessHandle.of(pid)).isPresent();
+    }
+
+    Poll.until(WAIT, "the task process to end", () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+    // the task ran in {work dir}/{worker}/tasks/{attempt}: nothing of the work dir is left
+    assertThat(cwd.getParent().getParent().getParent()).doesNotExist();
+  }
+
   // ---------------------------------------------------------------- from inside a task
 
   @Test
