@@ -303,6 +303,19 @@ class LocalClusterE2eTest {
   }
 
   @Test
+  void logsCanBeFetchedFromTheMomentTasksAreSubmitted() {
+    // asking without pause from submission on: an assigned task its worker has not received yet has no
+    // lines, which is never an error
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    for (int round = 0; round < 10; round++) {
+      Job job = iris.submit(sh("echo ready").name(name("early")).cpu(0));
+      while (!logs(job.id(), 0).equals(List.of("ready"))) {
+        assertThat(System.nanoTime()).as("the task's line within %s", WAIT).isLessThan(deadline);
+      }
+    }
+  }
+
+  @Test
   void aWorkspaceDirectoryArrivesInTheTasksWorkingDirectory(@TempDir Path workspace) throws Exception {
     Files.writeString(workspace.resolve("data.txt"), "payload-42\n");
     Files.createDirectories(workspace.resolve("sub"));
