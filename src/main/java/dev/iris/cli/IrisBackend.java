@@ -15,6 +15,7 @@ import dev.iris.client.IrisClient;
 import dev.iris.client.JobRequest;
 import dev.iris.client.LocalCluster;
 import dev.iris.client.IrisException;
+import dev.iris.cli.parse.PortRange;
 import dev.iris.cli.request.StartWorkerRequest;
 import dev.iris.controller.ControllerNode;
 import dev.iris.link.GrpcControllerLink;
@@ -120,7 +121,9 @@ public class IrisBackend extends NotAvailableBackend {
         request.cpu().isPresent() ? request.cpu().getAsInt() : null,
         request.memoryBytes().isPresent() ? request.memoryBytes().getAsLong() : null,
         request.diskBytes().isPresent() ? request.diskBytes().getAsLong() : null,
-        request.attributes(), request.controller().toString(), PortAllocator.DEFAULT_FROM, PortAllocator.DEFAULT_TO);
+        request.attributes(), request.controller().toString(),
+        request.taskPorts().map(PortRange::from).orElse(PortAllocator.DEFAULT_FROM),
+        request.taskPorts().map(PortRange::to).orElse(PortAllocator.DEFAULT_TO));
     Vertx vertx = Vertx.vertx();
     GrpcClient client = GrpcClient.client(vertx);
     GrpcControllerLink controller = new GrpcControllerLink(client,

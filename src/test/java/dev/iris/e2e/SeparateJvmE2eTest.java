@@ -63,9 +63,12 @@ class SeparateJvmE2eTest {
     processes = new Processes(dir, Map.of("IRIS_CONTROLLER_ADDRESS", controller));
     Processes.Server ctl = processes.start("controller", "--host", "127.0.0.1", "--port", Integer.toString(port));
     awaitLine(ctl, "iris controller listening on " + controller);
+    // two workers on one machine: disjoint task port ranges, as WorkerConfig asks
+    Map<String, String> taskPorts = Map.of("w1", "30000-34999", "w2", "35000-39999");
     for (String id : List.of("w1", "w2")) {
       workers.put(id, processes.start("worker", "--controller", controller, "--host", "127.0.0.1", "--port", "0",
-          "--work-dir", dir.resolve(id).toString(), "--worker-id", id, "--cpu", "2", "--attribute", "name=" + id));
+          "--work-dir", dir.resolve(id).toString(), "--worker-id", id, "--cpu", "2", "--attribute", "name=" + id,
+          "--task-ports", taskPorts.get(id)));
     }
     iris = IrisClient.remote(controller);
     Poll.until(WAIT, "both workers to register", () -> iris.listWorkers().stream()
@@ -146,6 +149,24 @@ class SeparateJvmE2eTest {
   }
 
   @Test
+  void tasksOnTwoWorkerProcessesOfOneMachineGetDifferentPorts() {
+    // --cpu 2 fills a worker: the two tasks run at the same time, one on each worker
+    Processes.Run run = processes.run("job", "run", "--name", "cli-ports", "--replicas", "2", "--cpu", "2",
+        "--port", "http", "--", "/bin/sh", "-c", "echo $IRIS_WORKER_ID $IRIS_PORT_HTTP; sleep 1");
+
+    assertThat(run.exitCode()).as("%s", run).isZero();
+    assertThat(run.out()).hasSize(2);
+    Map<String, Integer> portByWorker = new HashMap<>();
+    for (String line : run.out()) {
+      String[] words = line.split(" ");
+      portByWorker.put(words[1], Integer.parseInt(words[2]));
+    }
+    assertThat(portByWorker.keySet()).containsExactlyInAnyOrder("w1", "w2");
+    assertThat(portByWorker.get("w1")).isBetween(30000, 34999);
+    assertThat(portByWorker.get("w2")).isBetween(35000, 39999);
+  }
+
+  @Test
   void workerListShowsBothWorkers() {
     Processes.Run run = processes.run("worker", "list");
 
@@ -160,7 +181,6 @@ class SeparateJvmE2eTest {
     String nowhere = "127.0.0.1:" + freePort();
     for (String[] args : List.of(
         new String[] {"job", "run", "--controller", nowhere, "--", "true"},
-        new String[] {"job", "list", "--controller", nowhere},
         new String[] {"worker", "list", "--controller", nowhere})) {
       Processes.Run run = processes.run(args);
 
