@@ -227,11 +227,15 @@ class LocalClusterE2eTest {
   }
 
   @Test
-  void terminateKillsEveryTaskOfARunningJob() {
+  void waitGivesUpAtItsTimeoutAndTerminateKillsEveryTask() {
     Job job = iris.submit(sh("exec sleep 600").name(name("term")).replicas(2).cpu(0));
     awaitState(job.id(), JobState.JOB_STATE_RUNNING);
     Poll.until(WAIT, "both tasks running", () -> job.tasks().stream()
         .allMatch(t -> t.getState() == TaskState.TASK_STATE_RUNNING));
+
+    IrisException notYet = assertThrows(IrisException.class, () -> job.wait(Duration.ofMillis(300), true, null, null));
+    assertThat(notYet).isNotInstanceOf(JobFailedException.class);
+    assertThat(notYet.status()).isEqualTo("DEADLINE_EXCEEDED");
 
     job.terminate();
 
