@@ -147,12 +147,16 @@ public class IrisBackend extends NotAvailableBackend {
   public int startLocalCluster(StartLocalClusterRequest request, CliOutput output) {
     Vertx vertx = Vertx.vertx();
     LocalCluster cluster;
+    Path tempDir = null; // created here when no --work-dir was given, and deleted at the end
     try {
-      Path workDir = request.workDir().isPresent() ? request.workDir().get()
-          : java.nio.file.Files.createTempDirectory("iris-local-");
+      if (request.workDir().isEmpty()) {
+        tempDir = java.nio.file.Files.createTempDirectory("iris-local-");
+      }
+      Path workDir = request.workDir().orElse(tempDir);
       cluster = await(LocalCluster.start(vertx, request.host(), request.port(), request.workers(), workDir));
     } catch (Exception e) {
       vertx.close();
+      deleteQuietly(tempDir);
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
       throw CliException.failure("cannot start the local cluster on " + request.host() + ":" + request.port()
           + ": " + cause.getMessage());
@@ -175,7 +179,23 @@ public class IrisBackend extends NotAvailableBackend {
     }
     out.flush();
     LocalCluster started = cluster;
-    return runUntilShutdown("local cluster", vertx, started::stop);
+    Path ownDir = tempDir;
+    return runUntilShutdown("local cluster", vertx, () -> started.stop()
+        .eventually(() -> vertx.executeBlocking(() -> {
+          deleteQuietly(ownDir);
+          return null;
+        })));
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try {
+      dev.iris.worker.WorkDirs.deleteRecursively(dir);
+    } catch (java.io.IOException e) {
+      System.err.println("iris: could not delete " + dir + ": " + e.getMessage());
+    }
   }
 
   /** The job {@code iris local --demo} submits: four tasks that count for a minute. */

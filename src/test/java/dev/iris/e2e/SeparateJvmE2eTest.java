@@ -20,6 +20,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -207,8 +208,7 @@ class SeparateJvmE2eTest {
   @Test
   void localDemoServesTheDashboardAndLeavesNoProcessBehind() throws Exception {
     int port = freePort();
-    Processes.Server local = processes.start("local", "--demo", "--port", Integer.toString(port),
-        "--work-dir", dir.resolve("local").toString());
+    Processes.Server local = processes.start("local", "--demo", "--port", Integer.toString(port));
     String url = "http://127.0.0.1:" + port + "/";
     awaitLine(local, "  dashboard:  " + url);
     awaitLine(local, "  demo job:   demo (4 tasks)");
@@ -221,12 +221,19 @@ class SeparateJvmE2eTest {
     ProcessHandle handle = local.process().toHandle();
     Poll.until(WAIT, "the demo's four tasks to run", () -> handle.children().count() >= 4);
     List<ProcessHandle> tasks = handle.descendants().toList(); // the task shells and their sleeps
+    // a task runs under {work dir}/{worker}/; without --work-dir that is a temporary iris-local-* directory
+    Path workDir = Files.readSymbolicLink(Path.of("/proc", Long.toString(tasks.get(0).pid()), "cwd"));
+    while (workDir != null && !workDir.getFileName().toString().startsWith("iris-local-")) {
+      workDir = workDir.getParent();
+    }
+    assertThat(workDir).as("the temporary work directory").isNotNull().isDirectory();
 
     local.process().destroy(); // SIGTERM
 
     assertThat(local.process().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS).isAlive()).isFalse();
     Poll.until(Duration.ofSeconds(15), "the demo's task processes to be gone",
         () -> tasks.stream().noneMatch(ProcessHandle::isAlive));
+    assertThat(workDir).doesNotExist();
   }
 
   // ---------------------------------------------------------------- losing a worker (last: leaves one)
