@@ -125,7 +125,7 @@ public class IrisBackend extends NotAvailableBackend {
         request.taskPorts().map(PortRange::from).orElse(PortAllocator.DEFAULT_FROM),
         request.taskPorts().map(PortRange::to).orElse(PortAllocator.DEFAULT_TO));
     Vertx vertx = Vertx.vertx();
-    GrpcClient client = GrpcClient.client(vertx);
+    GrpcClient client = dev.iris.common.GrpcClients.create(vertx);
     GrpcControllerLink controller = new GrpcControllerLink(client,
         SocketAddress.inetSocketAddress(request.controller().port(), request.controller().host()), 10_000);
     WorkerNode node;
