@@ -163,6 +163,23 @@ class LocalClusterE2eTest {
   }
 
   @Test
+  void waitStreamsEveryLineOfAChattyTask() {
+    List<String> streamed = Collections.synchronizedList(new ArrayList<>());
+    Job job = iris.submit(sh("seq 1 25000").name(name("chatty")).replicas(2).cpu(0));
+
+    job.wait(WAIT, true, null, streamed::add);
+
+    for (int i = 0; i < 2; i++) {
+      String prefix = "[task-" + i + "] ";
+      List<String> lines = streamed.stream().filter(l -> l.startsWith(prefix)).toList();
+      assertThat(lines).as("task %d's lines", i).hasSize(25000);
+      assertThat(lines.get(0)).isEqualTo(prefix + "1");
+      assertThat(lines.get(24999)).isEqualTo(prefix + "25000");
+      assertThat(iris.fetchTaskLogs(job.id(), i, 0, 0)).hasSize(25000); // one answer of ~1 MB
+    }
+  }
+
+  @Test
   void waitOnOneTaskStreamsOnlyItsLinesUnprefixed() {
     List<String> streamed = Collections.synchronizedList(new ArrayList<>());
     Job job = iris.submit(sh("echo hello from $IRIS_TASK_INDEX").name(name("one")).replicas(3));
