@@ -168,6 +168,23 @@ class SeparateJvmE2eTest {
   }
 
   @Test
+  void aLargeWorkspaceAndLargeLogsCrossProcessBoundaries() throws Exception {
+    Path workspace = Files.createDirectories(dir.resolve("big-workspace"));
+    byte[] noise = new byte[1 << 20]; // 1 MiB that does not compress: the bundle is larger than 256 KiB
+    new java.util.Random(7).nextBytes(noise);
+    Files.write(workspace.resolve("noise.bin"), noise);
+
+    Processes.Run run = processes.run("job", "run", "--name", "cli-big", "--workspace", workspace.toString(),
+        "--", "/bin/sh", "-c", "wc -c < noise.bin; seq 1 30000");
+
+    assertThat(run.exitCode()).as("%s", run).isZero();
+    assertThat(run.out()).hasSize(30001).startsWith("[task-0] 1048576").endsWith("[task-0] 30000");
+    Processes.Run logs = processes.run("job", "logs", "cli-big", "--task", "0");
+    assertThat(logs.exitCode()).as("%s", logs).isZero();
+    assertThat(logs.out()).hasSize(30001).endsWith("30000");
+  }
+
+  @Test
   void workerListShowsBothWorkers() {
     Processes.Run run = processes.run("worker", "list");
 
