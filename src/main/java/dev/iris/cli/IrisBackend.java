@@ -15,6 +15,7 @@ import dev.iris.client.IrisClient;
 import dev.iris.client.JobRequest;
 import dev.iris.client.LocalCluster;
 import dev.iris.client.IrisException;
+import dev.iris.cli.parse.PortRange;
 import dev.iris.cli.request.StartWorkerRequest;
 import dev.iris.controller.ControllerNode;
 import dev.iris.link.GrpcControllerLink;
@@ -120,9 +121,11 @@ public class IrisBackend extends NotAvailableBackend {
         request.cpu().isPresent() ? request.cpu().getAsInt() : null,
         request.memoryBytes().isPresent() ? request.memoryBytes().getAsLong() : null,
         request.diskBytes().isPresent() ? request.diskBytes().getAsLong() : null,
-        request.attributes(), request.controller().toString(), PortAllocator.DEFAULT_FROM, PortAllocator.DEFAULT_TO);
+        request.attributes(), request.controller().toString(),
+        request.taskPorts().map(PortRange::from).orElse(PortAllocator.DEFAULT_FROM),
+        request.taskPorts().map(PortRange::to).orElse(PortAllocator.DEFAULT_TO));
     Vertx vertx = Vertx.vertx();
-    GrpcClient client = GrpcClient.client(vertx);
+    GrpcClient client = dev.iris.common.GrpcClients.create(vertx);
     GrpcControllerLink controller = new GrpcControllerLink(client,
         SocketAddress.inetSocketAddress(request.controller().port(), request.controller().host()), 10_000);
     WorkerNode node;
@@ -144,12 +147,16 @@ public class IrisBackend extends NotAvailableBackend {
   public int startLocalCluster(StartLocalClusterRequest request, CliOutput output) {
     Vertx vertx = Vertx.vertx();
     LocalCluster cluster;
+    Path tempDir = null; // created here when no --work-dir was given, and deleted at the end
     try {
-      Path workDir = request.workDir().isPresent() ? request.workDir().get()
-          : java.nio.file.Files.createTempDirectory("iris-local-");
+      if (request.workDir().isEmpty()) {
+        tempDir = java.nio.file.Files.createTempDirectory("iris-local-");
+      }
+      Path workDir = request.workDir().orElse(tempDir);
       cluster = await(LocalCluster.start(vertx, request.host(), request.port(), request.workers(), workDir));
     } catch (Exception e) {
       vertx.close();
+      deleteQuietly(tempDir);
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
       throw CliException.failure("cannot start the local cluster on " + request.host() + ":" + request.port()
           + ": " + cause.getMessage());
@@ -172,7 +179,23 @@ public class IrisBackend extends NotAvailableBackend {
     }
     out.flush();
     LocalCluster started = cluster;
-    return runUntilShutdown("local cluster", vertx, started::stop);
+    Path ownDir = tempDir;
+    return runUntilShutdown("local cluster", vertx, () -> started.stop()
+        .eventually(() -> vertx.executeBlocking(() -> {
+          deleteQuietly(ownDir);
+          return null;
+        })));
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try {
+      dev.iris.worker.WorkDirs.deleteRecursively(dir);
+    } catch (java.io.IOException e) {
+      System.err.println("iris: could not delete " + dir + ": " + e.getMessage());
+    }
   }
 
   /** The job {@code iris local --demo} submits: four tasks that count for a minute. */

@@ -38,7 +38,8 @@ final class LocalCommand extends BackendCommand {
   boolean demo;
 
   @Option(names = "--work-dir", paramLabel = "DIR",
-      description = "Where workers keep task directories (default: a fresh temporary directory).")
+      description = "Where workers keep task directories and logs (default: a fresh temporary directory, "
+          + "deleted when the cluster stops).")
   Path workDir;
 
   @Override

@@ -6,6 +6,7 @@ import dev.iris.cli.parse.HostPort;
 import dev.iris.cli.parse.InvalidValueException;
 import dev.iris.cli.parse.JobStates;
 import dev.iris.cli.parse.KeyValue;
+import dev.iris.cli.parse.PortRange;
 import dev.iris.cli.parse.Sizes;
 import dev.iris.rpc.JobState;
 import java.time.Duration;
@@ -52,6 +53,13 @@ final class ValueConverters {
   static final class Address extends Adapter<HostPort> {
     Address() {
       super(HostPort::parse);
+    }
+  }
+
+  /** Port ranges: {@code 30000-34999}. */
+  static final class PortRangeValue extends Adapter<PortRange> {
+    PortRangeValue() {
+      super(PortRange::parse);
     }
   }
 

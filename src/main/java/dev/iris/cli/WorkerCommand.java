@@ -1,6 +1,7 @@
 package dev.iris.cli;
 
 import dev.iris.cli.parse.KeyValue;
+import dev.iris.cli.parse.PortRange;
 import dev.iris.cli.request.StartWorkerRequest;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,6 +63,11 @@ final class WorkerCommand extends BackendCommand {
       description = "A fixed worker id (default: derived from host and port).")
   String workerId;
 
+  @Option(names = "--task-ports", paramLabel = "FROM-TO", converter = ValueConverters.PortRangeValue.class,
+      description = "Ports handed to tasks as $IRIS_PORT_<NAME> (default: 30000-40000). Workers sharing a "
+          + "machine need disjoint ranges.")
+  PortRange taskPorts;
+
   @Override
   protected int execute(CliBackend backend, CliOutput output) throws Exception {
     return backend.startWorker(request(), output);
@@ -79,6 +85,7 @@ final class WorkerCommand extends BackendCommand {
         memory == null ? OptionalLong.empty() : OptionalLong.of(check.positive("--memory", memory)),
         disk == null ? OptionalLong.empty() : OptionalLong.of(check.positive("--disk", disk)),
         check.distinctPairs("--attribute", attributes),
-        Optional.ofNullable(workerId).map(id -> check.identifier("--worker-id", id)));
+        Optional.ofNullable(workerId).map(id -> check.identifier("--worker-id", id)),
+        Optional.ofNullable(taskPorts));
   }
 }

@@ -53,7 +53,7 @@ public final class IrisClient implements AutoCloseable {
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
     this.address = address;
-    this.grpc = GrpcClient.client(vertx);
+    this.grpc = dev.iris.common.GrpcClients.create(vertx);
     this.controller = new GrpcControllerLink(grpc, WorkerLinks.HostPort.parse(address), CALL_TIMEOUT_MS);
     this.onClose = onClose;
   }

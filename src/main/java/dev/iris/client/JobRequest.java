@@ -64,7 +64,20 @@ public final class JobRequest {
   }
 
   public JobRequest name(String n) { this.name = n; return this; }
-  public JobRequest replicas(int n) { this.replicas = n; return this; }
+  /**
+   * How many tasks, 1..{@value dev.iris.core.JobSpec#MAX_REPLICAS}. Checked here: on the wire 0 means
+   * "unset", which the controller reads as 1.
+   *
+   * @throws IrisException INVALID_ARGUMENT when {@code n} is out of range
+   */
+  public JobRequest replicas(int n) {
+    if (n < 1 || n > dev.iris.core.JobSpec.MAX_REPLICAS) {
+      throw new IrisException("INVALID_ARGUMENT",
+          "replicas must be between 1 and " + dev.iris.core.JobSpec.MAX_REPLICAS + ", got " + n);
+    }
+    this.replicas = n;
+    return this;
+  }
   public JobRequest cpu(int n) { this.cpu = n; return this; }
   public JobRequest memoryBytes(long b) { this.memoryBytes = b; return this; }
   public JobRequest diskBytes(long b) { this.diskBytes = b; return this; }

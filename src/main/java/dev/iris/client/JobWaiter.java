@@ -24,6 +24,8 @@ import java.util.function.Consumer;
  */
 final class JobWaiter {
   private static final long TAIL_INTERVAL_MS = 250;
+  /** The most lines one log fetch asks for; the final drain fetches pages until one comes back short. */
+  static final int PAGE_LINES = 10_000;
   private final IrisClient client;
   private final String jobId;
   private final boolean streamLogs;
@@ -157,16 +159,22 @@ final class JobWaiter {
     List<Future<Void>> all = new ArrayList<>();
     tails.forEach((index, t) -> {
       if (!t.inFlight && (drain || !t.finished)) {
-        all.add(tail(index, t));
+        all.add(drain ? drain(index, t) : tail(index, t).<Void>mapEmpty());
       }
     });
     return Future.join(all).mapEmpty();
   }
 
-  private Future<Void> tail(int index, Tail t) {
+  /** Fetches the task's lines to its end, page by page. */
+  private Future<Void> drain(int index, Tail t) {
+    return tail(index, t).compose(n -> n >= PAGE_LINES ? drain(index, t) : Future.succeededFuture());
+  }
+
+  /** Prints the next page of the task's lines; answers how many there were (0 when the fetch failed). */
+  private Future<Integer> tail(int index, Tail t) {
     t.inFlight = true;
     Controller.FetchTaskLogsRequest.Builder req = Controller.FetchTaskLogsRequest.newBuilder().setJobId(jobId)
-        .setTaskIndex(index).setFilter(Worker.FetchLogsFilter.newBuilder().setStartLine(t.nextLine).setMaxLines(10_000));
+        .setTaskIndex(index).setFilter(Worker.FetchLogsFilter.newBuilder().setStartLine(t.nextLine).setMaxLines(PAGE_LINES));
     if (t.attempt >= 0) {
       req.setAttemptId(t.attempt);
     }
@@ -177,8 +185,8 @@ final class JobWaiter {
             t.nextLine = line.getLineNumber() + 1;
           }
         })
-        .<Void>mapEmpty()
-        .recover(err -> Future.succeededFuture())
+        .map(r -> r.getLogsCount())
+        .recover(err -> Future.succeededFuture(0))
         .onComplete(v -> t.inFlight = false);
   }
 

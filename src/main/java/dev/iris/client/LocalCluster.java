@@ -3,7 +3,9 @@ package dev.iris.client;
 import dev.iris.controller.ControllerNode;
 import dev.iris.link.EventBusControllerLink;
 import dev.iris.worker.WorkerConfig;
+import dev.iris.worker.WorkDirs;
 import dev.iris.worker.WorkerNode;
+import dev.iris.worker.ports.PortAllocator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -42,7 +44,8 @@ public final class LocalCluster implements AutoCloseable {
             String id = "local-" + i;
             WorkerConfig config = WorkerConfig.defaults(id, workDir.resolve(id))
                 .withControllerAddress(host + ":" + controller.port())
-                .withAttributes(java.util.Map.of(dev.iris.scheduler.Scheduler.WORKER_INDEX_ATTRIBUTE, Integer.toString(i)));
+                .withAttributes(java.util.Map.of(dev.iris.scheduler.Scheduler.WORKER_INDEX_ATTRIBUTE, Integer.toString(i)))
+                .withPortRange(portRangeFrom(i, workers), portRangeFrom(i + 1, workers) - 1);
             chain = chain.compose(v -> WorkerNode.start(vertx, config, new EventBusControllerLink(vertx.eventBus(), 10_000))
                 .map(node -> {
                   nodes.add(node);
@@ -55,16 +58,48 @@ public final class LocalCluster implements AutoCloseable {
         });
   }
 
-  /** A client of a new local cluster with {@code workers} workers; closing the client stops the cluster. */
+  /**
+   * The first task port of worker {@code i} of {@code n}: the workers share this machine, so each gets its
+   * own slice of the default range (a port one worker handed out but its task has not bound yet is
+   * invisible to the others' bind probes). {@code i == n} gives one past the last port.
+   */
+  static int portRangeFrom(int i, int n) {
+    int size = PortAllocator.DEFAULT_TO - PortAllocator.DEFAULT_FROM + 1;
+    return PortAllocator.DEFAULT_FROM + (int) ((long) size * i / n);
+  }
+
+  /**
+   * A client of a new local cluster with {@code workers} workers in a temporary directory; closing the
+   * client stops the cluster and deletes the directory.
+   */
   static IrisClient startClient(int workers) {
     Vertx vertx = Vertx.vertx();
+    Path dir = null;
     try {
-      Path dir = Files.createTempDirectory("iris-local-");
+      dir = Files.createTempDirectory("iris-local-");
+      Path workDir = dir;
       LocalCluster cluster = start(vertx, "127.0.0.1", 0, workers, dir).toCompletionStage().toCompletableFuture().get();
-      return new IrisClient(vertx, true, cluster.address(), cluster);
+      return new IrisClient(vertx, true, cluster.address(), () -> {
+        try {
+          cluster.close();
+        } finally {
+          WorkDirs.deleteRecursively(workDir);
+        }
+      });
     } catch (Exception e) {
       vertx.close();
+      deleteQuietly(dir);
       throw new IrisException("UNAVAILABLE", "cannot start a local cluster: " + e.getMessage());
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try {
+      if (dir != null) {
+        WorkDirs.deleteRecursively(dir);
+      }
+    } catch (IOException ignored) {
+      // a leftover temporary directory; the start failure is what matters
     }
   }
 

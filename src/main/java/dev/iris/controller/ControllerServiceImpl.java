@@ -190,8 +190,11 @@ public final class ControllerServiceImpl extends ControllerServiceService {
     });
   }
 
-  /** Where a task's logs live: the worker and attempt to ask. */
-  private record LogSource(String workerAddress, String taskId, int attemptId) {}
+  /**
+   * Where a task's logs live: the worker and attempt to ask. {@code assigned}: the attempt may not have
+   * reached its worker yet, which then does not know it.
+   */
+  private record LogSource(String workerAddress, String taskId, int attemptId, boolean assigned) {}
 
   @Override
   public Future<dev.iris.rpc.Worker.FetchTaskLogsResponse> fetchTaskLogs(Controller.FetchTaskLogsRequest request) {
@@ -209,10 +212,11 @@ public final class ControllerServiceImpl extends ControllerServiceService {
             : task.attempts().stream().filter(a -> a.attemptId() == wanted).findFirst()
                 .orElseThrow(() -> StoreException.notFound("attempt " + wanted + " of " + task.id() + " not found"));
         if (attempt == null) {
-          return new LogSource(null, task.id().toString(), -1);
+          return new LogSource(null, task.id().toString(), -1, false);
         }
         String address = s.worker(attempt.workerId()).map(WorkerRecord::address).orElse(null);
-        return new LogSource(address, task.id().toString(), attempt.attemptId());
+        return new LogSource(address, task.id().toString(), attempt.attemptId(),
+            attempt.state() == dev.iris.core.TaskState.ASSIGNED);
       }).compose(src -> {
         if (src.attemptId() < 0) {
           return Future.succeededFuture(dev.iris.rpc.Worker.FetchTaskLogsResponse.getDefaultInstance());
@@ -222,9 +226,18 @@ public final class ControllerServiceImpl extends ControllerServiceService {
               "the worker of " + src.taskId() + " is gone; its logs went with it"));
         }
         return workerLinks.forAddress(src.workerAddress()).fetchTaskLogs(dev.iris.rpc.Worker.FetchTaskLogsRequest
-            .newBuilder().setTaskId(src.taskId()).setAttemptId(src.attemptId()).setFilter(request.getFilter()).build());
+            .newBuilder().setTaskId(src.taskId()).setAttemptId(src.attemptId()).setFilter(request.getFilter()).build())
+            .recover(t -> src.assigned() && notFound(t)
+                ? Future.succeededFuture(dev.iris.rpc.Worker.FetchTaskLogsResponse.getDefaultInstance()) // no lines yet
+                : Future.failedFuture(t));
       });
     });
+  }
+
+  /** Whether a worker link's failure says NOT_FOUND (links fail with {@link RpcException}). */
+  private static boolean notFound(Throwable t) {
+    io.vertx.grpc.common.GrpcStatus status = t instanceof dev.iris.common.RpcException r ? r.status() : RpcErrors.statusOf(t);
+    return status == io.vertx.grpc.common.GrpcStatus.NOT_FOUND;
   }
 
   // ---------------------------------------------------------------- endpoints

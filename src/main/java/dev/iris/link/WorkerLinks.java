@@ -33,7 +33,7 @@ public final class WorkerLinks {
       return new EventBusWorkerLink(vertx.eventBus(), address.substring(BUS_SCHEME.length()), timeoutMs);
     }
     if (grpc == null) {
-      grpc = GrpcClient.client(vertx);
+      grpc = dev.iris.common.GrpcClients.create(vertx);
     }
     return new GrpcWorkerLink(grpc, HostPort.parse(address), timeoutMs);
   }

@@ -214,7 +214,7 @@ public final class WorkDirs {
   }
 
   /** Deletes a file or directory tree without following symbolic links. */
-  static void deleteRecursively(Path path) throws IOException {
+  public static void deleteRecursively(Path path) throws IOException {
     if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

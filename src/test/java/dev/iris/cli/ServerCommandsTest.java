@@ -3,6 +3,7 @@ package dev.iris.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iris.cli.parse.HostPort;
+import dev.iris.cli.parse.PortRange;
 import dev.iris.cli.request.StartControllerRequest;
 import dev.iris.cli.request.StartLocalClusterRequest;
 import dev.iris.cli.request.StartWorkerRequest;
@@ -49,19 +50,19 @@ class ServerCommandsTest {
     run("worker");
     assertThat(backend.single(StartWorkerRequest.class)).isEqualTo(new StartWorkerRequest(
         new HostPort("localhost", 10000), "0.0.0.0", 10001, Optional.empty(), OptionalInt.empty(),
-        OptionalLong.empty(), OptionalLong.empty(), Map.of(), Optional.empty()));
+        OptionalLong.empty(), OptionalLong.empty(), Map.of(), Optional.empty(), Optional.empty()));
   }
 
   @Test
   void workerWithFlags(@TempDir Path workDir) {
     run("worker", "--controller", "ctl:10000", "--host", "10.0.0.7", "--port", "10002",
         "--work-dir", workDir.toString(), "--cpu", "8", "--memory", "16G", "--disk", "100G",
-        "--attribute", "zone=a", "--attribute", "slice=s1", "--worker-id", "w-7");
+        "--attribute", "zone=a", "--attribute", "slice=s1", "--worker-id", "w-7", "--task-ports", "31000-31999");
     StartWorkerRequest request = backend.single(StartWorkerRequest.class);
     assertThat(request).isEqualTo(new StartWorkerRequest(
         new HostPort("ctl", 10000), "10.0.0.7", 10002, Optional.of(workDir), OptionalInt.of(8),
         OptionalLong.of(16L << 30), OptionalLong.of(100L << 30), Map.of("zone", "a", "slice", "s1"),
-        Optional.of("w-7")));
+        Optional.of("w-7"), Optional.of(new PortRange(31000, 31999))));
     assertThat(request.attributes().keySet()).containsExactly("zone", "slice");
   }
 
@@ -89,6 +90,7 @@ class ServerCommandsTest {
         "worker --attribute a=1 --attribute a=2 | iris worker | --attribute a is given twice",
         "worker --worker-id -w          | iris worker     | --worker-id '-w' must be letters, digits",
         "worker --port 65536            | iris worker     | --port must be 0..65535, got 65536",
+        "worker --task-ports 40000-30000 | iris worker    | '40000-30000' starts above its end",
       })
   void badFlagsAreOneLineUsageErrors(String args, String command, String fragment) {
     String[] argv = args.replace("''", "\u0000").split(" ");

@@ -1,6 +1,7 @@
 package dev.iris.cli.request;
 
 import dev.iris.cli.parse.HostPort;
+import dev.iris.cli.parse.PortRange;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -21,6 +22,7 @@ import java.util.OptionalLong;
  * @param diskBytes disk offered to tasks; empty means the free space of {@code workDir}
  * @param attributes placement attributes ({@code --attribute k=v}), in the order given
  * @param workerId a fixed worker id; empty lets the worker derive one
+ * @param taskPorts the ports handed to tasks; empty means the default range, 30000-40000
  */
 public record StartWorkerRequest(
     HostPort controller,
@@ -31,7 +33,8 @@ public record StartWorkerRequest(
     OptionalLong memoryBytes,
     OptionalLong diskBytes,
     Map<String, String> attributes,
-    Optional<String> workerId) {
+    Optional<String> workerId,
+    Optional<PortRange> taskPorts) {
 
   public StartWorkerRequest {
     Objects.requireNonNull(controller, "controller");
@@ -42,5 +45,6 @@ public record StartWorkerRequest(
     Objects.requireNonNull(diskBytes, "diskBytes");
     attributes = OrderedMaps.copyOf(attributes);
     Objects.requireNonNull(workerId, "workerId");
+    Objects.requireNonNull(taskPorts, "taskPorts");
   }
 }

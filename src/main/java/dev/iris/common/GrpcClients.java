@@ -1,0 +1,20 @@
+package dev.iris.common;
+
+import io.vertx.core.Vertx;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
+
+/**
+ * gRPC clients that accept answers as large as Iris's servers send: bundles, pages of log lines, job
+ * lists with their tasks. Vert.x's default limit of 256 KiB fails such calls with a bare error.
+ */
+public final class GrpcClients {
+  /** The largest message a client receives; the controller's server accepts the same. */
+  public static final long MAX_MESSAGE_BYTES = 80L * 1024 * 1024;
+
+  private GrpcClients() {}
+
+  public static GrpcClient create(Vertx vertx) {
+    return GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES));
+  }
+}

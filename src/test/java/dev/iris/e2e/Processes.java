@@ -1,0 +1,137 @@
+package dev.iris.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The JVMs an end-to-end test starts ({@code iris controller}, {@code iris worker}, {@code iris local}, CLI
+ * runs), their output in files under one directory. {@link #close} stops every one still alive, by its own
+ * handle: SIGTERM, then SIGKILL after a grace.
+ */
+final class Processes implements AutoCloseable {
+  private static final Duration GRACE = Duration.ofSeconds(15);
+  private final Path dir;
+  private final Map<String, String> env;
+  private final List<ProcessHandle> started = new ArrayList<>();
+  private final AtomicInteger seq = new AtomicInteger();
+
+  /** What a finished CLI run printed. */
+  record Run(int exitCode, List<String> out, List<String> err) {
+    @Override
+    public String toString() {
+      return "exit " + exitCode + "\n--- stdout\n" + String.join("\n", out) + "\n--- stderr\n" + String.join("\n", err);
+    }
+  }
+
+  /** A started long-running JVM and the file its stdout and stderr go to. */
+  record Server(Process process, Path log) {
+    List<String> lines() {
+      return readLines(log);
+    }
+  }
+
+  /** Processes with their output under {@code dir}, with {@code env} added to this JVM's environment. */
+  Processes(Path dir, Map<String, String> env) {
+    this.dir = dir;
+    this.env = env;
+  }
+
+  /** Starts {@code iris args...} in a new JVM, stdout and stderr to one log file. */
+  synchronized Server start(String... args) {
+    Path log = dir.resolve("server-" + seq.incrementAndGet() + "-" + args[0] + ".log");
+    ProcessBuilder pb = builder(args).redirectErrorStream(true).redirectOutput(log.toFile());
+    return new Server(launch(pb), log);
+  }
+
+  /** Runs {@code iris args...} in a new JVM to its end (at most a minute). */
+  Run run(String... args) {
+    int n = seq.incrementAndGet();
+    Path out = dir.resolve("run-" + n + ".out");
+    Path err = dir.resolve("run-" + n + ".err");
+    Process p = launch(builder(args).redirectOutput(out.toFile()).redirectError(err.toFile()));
+    try {
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        stop(p.toHandle());
+        throw new AssertionError("iris " + String.join(" ", args) + " did not finish within 60 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+    return new Run(p.exitValue(), readLines(out), readLines(err));
+  }
+
+  private ProcessBuilder builder(String... args) {
+    List<String> command = new ArrayList<>(List.of(Jvm.java(), "-cp", Jvm.classpath(), "dev.iris.cli.Main"));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+    pb.environment().keySet().removeIf(k -> k.startsWith("IRIS_"));
+    pb.environment().putAll(env);
+    return pb;
+  }
+
+  private synchronized Process launch(ProcessBuilder pb) {
+    try {
+      Process p = pb.start();
+      started.add(p.toHandle());
+      return p;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Also stops {@code handle} (e.g. an orphaned task of a killed worker) at {@link #close}. */
+  synchronized void track(ProcessHandle handle) {
+    started.add(handle);
+  }
+
+  /** SIGTERM, then SIGKILL if it is still alive after the grace. */
+  static void stop(ProcessHandle p) {
+    if (!p.isAlive()) {
+      return;
+    }
+    p.destroy();
+    try {
+      p.onExit().get(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception stillAlive) {
+      p.destroyForcibly();
+      try {
+        p.onExit().get(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (Exception ignored) {
+        // nothing more to do
+      }
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    List<ProcessHandle> all = new ArrayList<>(started);
+    // newest first: CLI runs and workers before the controller they talk to
+    for (int i = all.size() - 1; i >= 0; i--) {
+      ProcessHandle p = all.get(i);
+      if (p.isAlive()) {
+        p.destroy();
+      }
+    }
+    for (int i = all.size() - 1; i >= 0; i--) {
+      stop(all.get(i));
+    }
+  }
+
+  static List<String> readLines(Path file) {
+    try {
+      return Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
