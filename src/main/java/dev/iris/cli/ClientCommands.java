@@ -24,6 +24,7 @@ import dev.iris.client.JobFailedException;
 import dev.iris.client.JobRequest;
 import dev.iris.client.JobStates;
 import dev.iris.rpc.Controller;
+import dev.iris.rpc.JobState;
 import dev.iris.rpc.JobStatus;
 import dev.iris.rpc.TaskStatus;
 import dev.iris.rpc.Worker;
@@ -175,6 +176,11 @@ final class ClientCommands {
 
   int killJob(JobKillRequest r, CliOutput o) {
     try (IrisClient iris = connect.apply(r.controller())) {
+      JobState before = iris.status(r.jobId(), false).getState();
+      if (JobStates.isFinished(before)) {
+        o.out().println("job " + r.jobId() + " already ended " + JobStates.name(before) + "; nothing to kill");
+        return ExitCodes.OK;
+      }
       iris.terminate(r.jobId());
       o.out().println("killed " + r.jobId() + " (" + JobStates.name(iris.status(r.jobId(), false).getState()) + ")");
       return ExitCodes.OK;

@@ -146,6 +146,10 @@ class SeparateJvmE2eTest {
     assertThat(kill.exitCode()).as("%s", kill).isZero();
     assertThat(kill.out()).containsExactly("killed cli-sleepy (KILLED)");
     assertThat(iris.listTasks("cli-sleepy")).extracting(TaskStatus::getState).containsOnly(TaskState.TASK_STATE_KILLED);
+
+    Processes.Run again = processes.run("job", "kill", "cli-sleepy");
+    assertThat(again.exitCode()).as("%s", again).isZero();
+    assertThat(again.out()).containsExactly("job cli-sleepy already ended KILLED; nothing to kill");
   }
 
   @Test
@@ -189,8 +193,8 @@ class SeparateJvmE2eTest {
 
     assertThat(run.exitCode()).as("%s", run).isZero();
     assertThat(run.out().get(0)).startsWith("WORKER");
-    assertThat(run.out()).anyMatch(l -> l.matches("w1\\s+127\\.0\\.0\\.1:\\d+\\s+yes\\s+.*\\{name=w1}"))
-        .anyMatch(l -> l.matches("w2\\s+127\\.0\\.0\\.1:\\d+\\s+yes\\s+.*\\{name=w2}"));
+    assertThat(run.out()).anyMatch(l -> l.matches("w1\\s+127\\.0\\.0\\.1:\\d+\\s+healthy\\s+.*\\{name=w1}"))
+        .anyMatch(l -> l.matches("w2\\s+127\\.0\\.0\\.1:\\d+\\s+healthy\\s+.*\\{name=w2}"));
   }
 
   @Test
