@@ -52,6 +52,9 @@ public final class RpcErrors {
 
   /** The gRPC status of a failure seen by a client, whichever transport produced it. */
   public static GrpcStatus statusOf(Throwable t) {
+    if (t instanceof RpcException r) {
+      return r.status();
+    }
     if (t instanceof InvalidStatusException s) {
       return s.actualStatus();
     }

@@ -27,6 +27,9 @@ final class StubController implements ControllerService {
   final Map<String, byte[]> bundles = new ConcurrentHashMap<>();
   final AtomicInteger reportsToRefuse = new AtomicInteger();
   final AtomicInteger refusedReports = new AtomicInteger();
+  /** How refused reports are refused: UNAVAILABLE (retry) unless a test says otherwise. */
+  final java.util.concurrent.atomic.AtomicReference<GrpcStatus> refusal =
+      new java.util.concurrent.atomic.AtomicReference<>(GrpcStatus.UNAVAILABLE);
   final java.util.concurrent.atomic.AtomicBoolean reregisterNext = new java.util.concurrent.atomic.AtomicBoolean();
   volatile long heartbeatIntervalMs = 100;
 
@@ -65,7 +68,7 @@ final class StubController implements ControllerService {
   public Future<Controller.ReportTaskStateResponse> reportTaskState(Controller.ReportTaskStateRequest request) {
     if (reportsToRefuse.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       refusedReports.incrementAndGet();
-      return Future.failedFuture(new RpcException(GrpcStatus.UNAVAILABLE, "controller unreachable (test)"));
+      return Future.failedFuture(new RpcException(refusal.get(), "report refused (test)"));
     }
     reports.add(request);
     return Future.succeededFuture(Controller.ReportTaskStateResponse.getDefaultInstance());

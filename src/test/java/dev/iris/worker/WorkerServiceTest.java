@@ -287,6 +287,18 @@ class WorkerServiceTest {
   }
 
   @Test
+  void aReportTheControllerRejectsForGoodIsNotRetried() throws Exception {
+    controller.refusal.set(GrpcStatus.NOT_FOUND); // e.g. the job was replaced meanwhile
+    controller.reportsToRefuse.set(1_000);
+    await(worker.runTask(shTask("gone", 0, 0, "true").build()));
+    awaitEnd("gone/task-0");
+    eventually(WAIT, "the final report refused", () -> controller.refusedReports.get() >= 3);
+    int refused = controller.refusedReports.get();
+    Thread.sleep(1_000); // retries would come every 100-400 ms
+    assertThat(controller.refusedReports.get()).isEqualTo(refused);
+  }
+
+  @Test
   void healthCheckCountsRunningTasks() throws Exception {
     await(worker.runTask(shTask("h", 0, 0, "sleep 30").build()));
     awaitState("h/task-0", TaskState.TASK_STATE_RUNNING);
