@@ -48,6 +48,8 @@ final class JobWaiter {
     int attempt = -1;
     long nextLine;
     boolean inFlight;
+    /** The attempt ended: once a fetch comes back short, nothing more will come until a new attempt. */
+    boolean attemptEnded;
     boolean finished;
   }
 
@@ -146,6 +148,7 @@ final class JobWaiter {
           t.attempt = e.getAttemptId();
           t.nextLine = 0;
         }
+        t.attemptEnded = JobStates.isFinished(s);
         t.finished = false;
       }
     }
@@ -159,7 +162,14 @@ final class JobWaiter {
     List<Future<Void>> all = new ArrayList<>();
     tails.forEach((index, t) -> {
       if (!t.inFlight && (drain || !t.finished)) {
-        all.add(drain ? drain(index, t) : tail(index, t).<Void>mapEmpty());
+        boolean endedBeforeFetch = t.attemptEnded; // lines written before the end are all in this fetch
+        int attempt = t.attempt;
+        all.add(drain ? drain(index, t) : tail(index, t).map(n -> {
+          if (n >= 0 && n < PAGE_LINES && endedBeforeFetch && attempt == t.attempt && t.attemptEnded) {
+            t.finished = true; // its whole log is printed: stop polling it
+          }
+          return null;
+        }));
       }
     });
     return Future.join(all).mapEmpty();
@@ -170,7 +180,7 @@ final class JobWaiter {
     return tail(index, t).compose(n -> n >= PAGE_LINES ? drain(index, t) : Future.succeededFuture());
   }
 
-  /** Prints the next page of the task's lines; answers how many there were (0 when the fetch failed). */
+  /** Prints the next page of the task's lines; answers how many there were (-1 when the fetch failed). */
   private Future<Integer> tail(int index, Tail t) {
     t.inFlight = true;
     Controller.FetchTaskLogsRequest.Builder req = Controller.FetchTaskLogsRequest.newBuilder().setJobId(jobId)
@@ -186,7 +196,7 @@ final class JobWaiter {
           }
         })
         .map(r -> r.getLogsCount())
-        .recover(err -> Future.succeededFuture(0))
+        .recover(err -> Future.succeededFuture(-1))
         .onComplete(v -> t.inFlight = false);
   }
 
