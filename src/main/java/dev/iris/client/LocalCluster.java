@@ -33,6 +33,12 @@ public final class LocalCluster implements AutoCloseable {
     this.host = host;
   }
 
+  /**
+   * Every local worker carries {@code cluster=local}, so a job can be coscheduled across them
+   * ({@code coscheduleBy("cluster")}, {@code --coschedule-by cluster}).
+   */
+  public static final String GROUP_ATTRIBUTE = "cluster";
+
   /** Starts a controller on {@code host:port} (0 = any free port) and {@code workers} workers under {@code workDir}. */
   public static Future<LocalCluster> start(Vertx vertx, String host, int port, int workers, Path workDir) {
     return ControllerNode.start(vertx, ControllerNode.Config.defaults(host, port), Clock.systemUTC())
@@ -44,7 +50,8 @@ public final class LocalCluster implements AutoCloseable {
             String id = "local-" + i;
             WorkerConfig config = WorkerConfig.defaults(id, workDir.resolve(id))
                 .withControllerAddress(host + ":" + controller.port())
-                .withAttributes(java.util.Map.of(dev.iris.scheduler.Scheduler.WORKER_INDEX_ATTRIBUTE, Integer.toString(i)))
+                .withAttributes(java.util.Map.of(dev.iris.scheduler.Scheduler.WORKER_INDEX_ATTRIBUTE, Integer.toString(i),
+                    GROUP_ATTRIBUTE, "local"))
                 .withPortRange(portRangeFrom(i, workers), portRangeFrom(i + 1, workers) - 1);
             chain = chain.compose(v -> WorkerNode.start(vertx, config, new EventBusControllerLink(vertx.eventBus(), 10_000))
                 .map(node -> {

@@ -407,6 +407,50 @@ class LocalClusterE2eTest {
     assertThat(iris.listEndpoints(parent.id())).isEmpty();
   }
 
+  // ---------------------------------------------------------------- placement
+
+  @Test
+  void severalJobsAtOnceAllRunAndTheirReplicasSpreadOverTheWorkers() {
+    int wholeWorker = cpusPerWorker(); // one such task fills a worker: two replicas need both workers
+    List<Job> jobs = new ArrayList<>();
+    for (int j = 0; j < 3; j++) {
+      jobs.add(iris.submit(sh("sleep 0.2").name(name("many")).replicas(2).cpu(wholeWorker)));
+    }
+
+    for (Job job : jobs) {
+      assertThat(job.wait(WAIT, false, null, null).getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+      assertThat(iris.listTasks(job.id())).extracting(TaskStatus::getWorkerId)
+          .containsExactlyInAnyOrder("local-0", "local-1");
+    }
+  }
+
+  @Test
+  void anOversizedJobWaitsWithoutHoldingUpASmallOneBehindIt() {
+    Job big = iris.submit(sh("true").name(name("oversized")).cpu(4000));
+    Job small = iris.submit(sh("echo small").name(name("small")));
+
+    assertThat(small.wait(WAIT, false, null, null).getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+    JobStatus waiting = iris.status(big.id(), false);
+    assertThat(waiting.getState()).isEqualTo(JobState.JOB_STATE_PENDING);
+    assertThat(waiting.getPendingReason()).contains("cpu");
+  }
+
+  @Test
+  void aCoscheduledJobLandsWholeOnOneGroupOrWaitsWhole() {
+    Job gang = iris.submit(sh("echo $IRIS_TASK_INDEX on $IRIS_WORKER_ID").name(name("gang")).replicas(2)
+        .coscheduleBy("cluster"));
+
+    assertThat(gang.wait(WAIT, false, null, null).getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+    // task i on the worker whose worker-index is i
+    assertThat(logs(gang.id(), 0)).containsExactly("0 on local-0");
+    assertThat(logs(gang.id(), 1)).containsExactly("1 on local-1");
+
+    Job tooBig = iris.submit(sh("true").name(name("biggang")).replicas(3).coscheduleBy("cluster"));
+    Poll.until(WAIT, "a pending reason", () -> !iris.status(tooBig.id(), false).getPendingReason().isEmpty());
+    assertThat(iris.status(tooBig.id(), false).getPendingReason()).contains("coscheduling", "3 workers", "has 2");
+    assertThat(iris.listTasks(tooBig.id())).extracting(TaskStatus::getState).containsOnly(TaskState.TASK_STATE_PENDING);
+  }
+
   // ---------------------------------------------------------------- refusals
 
   @Test
