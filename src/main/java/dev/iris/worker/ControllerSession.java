@@ -37,7 +37,10 @@ final class ControllerSession {
   private int failures;
   private long timer = -1;
   private long heartbeatTimer = -1;
-  private boolean heartbeatInFlight;
+  private static final long NONE = Long.MIN_VALUE;
+  /** When the unanswered heartbeat was sent (System.nanoTime), or NONE. */
+  private long heartbeatInFlightSince = NONE;
+  private long heartbeatIntervalMs = DEFAULT_HEARTBEAT_MS;
   private boolean registered;
   private boolean closed;
 
@@ -88,6 +91,7 @@ final class ControllerSession {
       backoffMs = FIRST_BACKOFF_MS;
       failures = 0;
       long interval = response.getHeartbeatIntervalMs() > 0 ? response.getHeartbeatIntervalMs() : DEFAULT_HEARTBEAT_MS;
+      heartbeatIntervalMs = interval;
       log.info("worker {} registered as {} (heartbeat every {} ms)", workerId, address, interval);
       if (heartbeatTimer != -1) {
         vertx.cancelTimer(heartbeatTimer);
@@ -111,15 +115,23 @@ final class ControllerSession {
   }
 
   private void heartbeat() {
-    if (closed || !registered || heartbeatInFlight) {
+    if (closed || !registered) {
       return;
     }
-    heartbeatInFlight = true;
+    // one heartbeat at a time; but a busy controller that has not answered within two intervals gets the next
+    // one anyway, so a slow answer never keeps this worker silent until the call times out
+    long now = System.nanoTime();
+    if (heartbeatInFlightSince != NONE && now - heartbeatInFlightSince < 2 * heartbeatIntervalMs * 1_000_000) {
+      return;
+    }
+    heartbeatInFlightSince = now;
     Controller.HeartbeatRequest request = Controller.HeartbeatRequest.newBuilder().setWorkerId(workerId)
         .addAllTasks(tasks.get()).build();
-    long sent = System.nanoTime();
+    long sent = now;
     ops.here(controller.heartbeat(request)).onComplete(response -> {
-      heartbeatInFlight = false;
+      if (heartbeatInFlightSince == sent) {
+        heartbeatInFlightSince = NONE;
+      }
       metrics.heartbeat(true, System.nanoTime() - sent);
       if (response.getReregister() && !closed && registered) {
         log.info("controller asked worker {} to register again", workerId);
@@ -128,7 +140,9 @@ final class ControllerSession {
         register();
       }
     }, err -> {
-      heartbeatInFlight = false;
+      if (heartbeatInFlightSince == sent) {
+        heartbeatInFlightSince = NONE;
+      }
       metrics.heartbeat(false, System.nanoTime() - sent);
       log.debug("heartbeat of {} failed: {}", workerId, RpcErrors.messageOf(err));
     });

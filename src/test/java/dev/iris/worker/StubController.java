@@ -32,6 +32,7 @@ final class StubController implements ControllerService {
       new java.util.concurrent.atomic.AtomicReference<>(GrpcStatus.UNAVAILABLE);
   final java.util.concurrent.atomic.AtomicBoolean reregisterNext = new java.util.concurrent.atomic.AtomicBoolean();
   volatile long heartbeatIntervalMs = 100;
+  volatile boolean heartbeatsUnanswered;
 
   /** The states reported for one attempt, in order. */
   List<TaskState> states(String taskId, int attemptId) {
@@ -60,6 +61,9 @@ final class StubController implements ControllerService {
   @Override
   public Future<Controller.HeartbeatResponse> heartbeat(Controller.HeartbeatRequest request) {
     heartbeats.add(request);
+    if (heartbeatsUnanswered) {
+      return io.vertx.core.Promise.<Controller.HeartbeatResponse>promise().future(); // a controller too busy to answer
+    }
     return Future.succeededFuture(Controller.HeartbeatResponse.newBuilder()
         .setReregister(reregisterNext.getAndSet(false)).build());
   }

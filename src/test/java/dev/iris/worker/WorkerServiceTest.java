@@ -299,6 +299,15 @@ class WorkerServiceTest {
   }
 
   @Test
+  void aControllerThatDoesNotAnswerStillGetsAHeartbeatEveryTwoIntervals() throws Exception {
+    controller.heartbeatsUnanswered = true;
+    int before = controller.heartbeats.size();
+    Thread.sleep(1_500); // 15 intervals of 100 ms: one every 200 ms while unanswered, not one in all
+    int sent = controller.heartbeats.size() - before;
+    assertThat(sent).isBetween(3, 10);
+  }
+
+  @Test
   void healthCheckCountsRunningTasks() throws Exception {
     await(worker.runTask(shTask("h", 0, 0, "sleep 30").build()));
     awaitState("h/task-0", TaskState.TASK_STATE_RUNNING);
