@@ -268,7 +268,7 @@ public final class ClusterState {
       job.setPendingReason("");
     }
     apply(job, r.effects(), now);
-    outbox.commands.add(new RunTask(w.id(), w.address(), task.id(), attempt, job.spec(), job.numTasks()));
+    outbox.send(new RunTask(w.id(), w.address(), task.id(), attempt, job.spec(), job.numTasks()));
     return true;
   }
 
@@ -359,7 +359,7 @@ public final class ClusterState {
         r.address() + " " + r.capacity(), null);
     actions.add(now, "worker registered", r.workerId(), r.address() + ", " + r.capacity());
     reconcile(w, running, now);
-    outbox.wakeScheduler = true;
+    outbox.nudgeScheduler();
   }
 
   /** A heartbeat with the worker's full list of attempts; false when the worker must register again. */
@@ -372,7 +372,7 @@ public final class ClusterState {
     w.heard(now);
     reconcile(w, attempts, now);
     if (wasSuspect) {
-      outbox.wakeScheduler = true;
+      outbox.nudgeScheduler();
     }
     return true;
   }
@@ -390,7 +390,7 @@ public final class ClusterState {
       if (silentMs > config.workerTimeoutMs()) {
         lose(w, "worker " + w.id() + " lost (no heartbeat for " + silentMs + " ms)", now);
       } else if (w.probeDue(now, config.probeAfterMs())) {
-        outbox.probes.add(new WorkerProbe(w.id(), w.address()));
+        outbox.probe(new WorkerProbe(w.id(), w.address()));
       }
     }
   }
@@ -443,7 +443,7 @@ public final class ClusterState {
       if (h != null && h.attemptId() == r.attemptId()) {
         report(w.id(), r, now);
       } else if (!r.state().isTerminal()) {
-        outbox.commands.add(new KillTask(w.id(), w.address(), r.task(), r.attemptId(), config.killGraceMs()));
+        outbox.send(new KillTask(w.id(), w.address(), r.task(), r.attemptId(), config.killGraceMs()));
         actions.add(now, "unexpected attempt killed", r.task().toString(),
             "attempt " + r.attemptId() + " on " + w.id());
       }
@@ -533,7 +533,7 @@ public final class ClusterState {
     }
     if (requeued != null) {
       requeued.forEach((id, idx) -> queue.add(jobs.get(id), idx.stream().mapToInt(Integer::intValue).toArray()));
-      outbox.wakeScheduler = true;
+      outbox.nudgeScheduler();
     }
   }
 
@@ -553,14 +553,14 @@ public final class ClusterState {
     if (w != null) {
       w.release(ended.task(), ended.attemptId());
       if (ended.stopOnWorker() && w.isAlive()) {
-        outbox.commands.add(new KillTask(w.id(), w.address(), ended.task(), ended.attemptId(),
+        outbox.send(new KillTask(w.id(), w.address(), ended.task(), ended.attemptId(),
             config.killGraceMs()));
       }
     }
     for (Endpoint e : endpoints.removeForAttempt(ended.task(), ended.attemptId())) {
       emitEndpointRemoved(e, now);
     }
-    outbox.wakeScheduler = true;
+    outbox.nudgeScheduler();
   }
 
   private void emitEndpointRemoved(Endpoint e, long now) {
@@ -570,7 +570,7 @@ public final class ClusterState {
 
   private void emit(long now, Kind kind, String jobId, String taskId, String workerId, JobState jobState,
       TaskState taskState, int attemptId, String message, String endpointName) {
-    outbox.events.add(events.append(new StoreEvent(0, now, kind, jobId, taskId, workerId, jobState,
+    outbox.publish(events.append(new StoreEvent(0, now, kind, jobId, taskId, workerId, jobState,
         taskState, attemptId, message == null ? "" : message, endpointName)));
   }
 
@@ -587,40 +587,6 @@ public final class ClusterState {
     if (old != null && !old.spec().bundleHash().isEmpty()
         && jobs.values().stream().noneMatch(j -> j.spec().bundleHash().equals(old.spec().bundleHash()))) {
       bundles.remove(old.spec().bundleHash());
-    }
-  }
-
-  /** Events to publish and commands to send, produced by the commands applied since the last drain. */
-  public static final class Outbox {
-    private final List<StoreEvent> events = new ArrayList<>();
-    private final List<WorkerCommand> commands = new ArrayList<>();
-    private final List<WorkerProbe> probes = new ArrayList<>();
-    private boolean wakeScheduler;
-
-    public List<StoreEvent> events() {
-      return events;
-    }
-
-    public List<WorkerCommand> commands() {
-      return commands;
-    }
-
-    public boolean wakeScheduler() {
-      return wakeScheduler;
-    }
-
-    public boolean isEmpty() {
-      return events.isEmpty() && commands.isEmpty() && probes.isEmpty() && !wakeScheduler;
-    }
-
-    /** Hands over what accumulated and empties the outbox. */
-    public Drained drain() {
-      Drained d = new Drained(List.copyOf(events), List.copyOf(commands), List.copyOf(probes), wakeScheduler);
-      events.clear();
-      commands.clear();
-      probes.clear();
-      wakeScheduler = false;
-      return d;
     }
   }
 
