@@ -49,16 +49,17 @@ public final class ClusterState {
   private final ActionLog actions = new ActionLog();
   private final Outbox outbox = new Outbox();
   private long ignoredReports;
-  private StoreObserver observer = StoreObserver.NONE;
+  private final EffectInterpreter effects;
 
   public ClusterState(StoreConfig config) {
     this.config = config;
     this.events = new EventLog(config.eventsRetained());
+    this.effects = new EffectInterpreter(config, jobs, workers, queue, endpoints, events, actions, outbox);
   }
 
   /** Replaces the observer told of each task transition (metrics). */
   public void observe(StoreObserver observer) {
-    this.observer = observer == null ? StoreObserver.NONE : observer;
+    effects.observe(observer == null ? StoreObserver.NONE : observer);
   }
 
   public StoreConfig config() {
@@ -114,18 +115,18 @@ public final class ClusterState {
     if (bundle != null && bundle.length > 0) {
       bundles.put(spec.bundleHash(), bundle);
     }
-    List<Effect> effects = new ArrayList<>();
+    List<Effect> produced = new ArrayList<>();
     Integer firstAttemptId = nextAttemptIds.remove(id);
-    Job job = Job.submit(spec, firstAttemptId == null ? 0 : firstAttemptId, now, effects);
+    Job job = Job.submit(spec, firstAttemptId == null ? 0 : firstAttemptId, now, produced);
     jobs.put(id, job);
     if (parent != null) {
       children.computeIfAbsent(parent, p -> new ArrayList<>()).add(id);
     }
-    emit(now, Kind.JOB_SUBMITTED, id.value(), null, null, JobState.PENDING, null, -1,
+    effects.emit(now, Kind.JOB_SUBMITTED, id.value(), null, null, JobState.PENDING, null, -1,
         spec.replicas() + " task(s): " + String.join(" ", spec.argv()), null);
     submittedSequence.put(id, events.lastSequence());
     actions.add(now, "job submitted", id.value(), spec.replicas() + " replica(s)");
-    apply(job, effects, now);
+    effects.apply(job, produced, now);
     return job;
   }
 
@@ -143,7 +144,7 @@ public final class ClusterState {
     Job.Result r = job.kill(reason, now);
     if (!r.wasIgnored()) {
       actions.add(now, "job killed", id.value(), reason);
-      apply(job, r.effects(), now);
+      effects.apply(job, r.effects(), now);
     }
   }
 
@@ -267,7 +268,7 @@ public final class ClusterState {
     if (job.count(TaskState.PENDING) == 0) {
       job.setPendingReason("");
     }
-    apply(job, r.effects(), now);
+    effects.apply(job, r.effects(), now);
     outbox.send(new RunTask(w.id(), w.address(), task.id(), attempt, job.spec(), job.numTasks()));
     return true;
   }
@@ -281,7 +282,7 @@ public final class ClusterState {
       }
       for (Task t : job.tasks()) {
         if (t.state() == TaskState.PENDING && now - t.queuedAtMs() >= timeout) {
-          apply(job, job.expire(t.index(), now).effects(), now);
+          effects.apply(job, job.expire(t.index(), now).effects(), now);
           if (job.isFinished()) {
             break;
           }
@@ -314,7 +315,7 @@ public final class ClusterState {
       ignoredReports++;
       return false;
     }
-    apply(job, r.effects(), now);
+    effects.apply(job, r.effects(), now);
     return true;
   }
 
@@ -333,7 +334,7 @@ public final class ClusterState {
     if (r.wasIgnored()) {
       return;
     }
-    apply(job, r.effects(), now);
+    effects.apply(job, r.effects(), now);
     WorkerRecord w = workers.get(workerId);
     if (w != null && w.isAlive()) {
       w.markSuspect();
@@ -355,7 +356,7 @@ public final class ClusterState {
       }
       w.reregister(r, now);
     }
-    emit(now, Kind.WORKER_REGISTERED, null, null, r.workerId(), null, null, -1,
+    effects.emit(now, Kind.WORKER_REGISTERED, null, null, r.workerId(), null, null, -1,
         r.address() + " " + r.capacity(), null);
     actions.add(now, "worker registered", r.workerId(), r.address() + ", " + r.capacity());
     reconcile(w, running, now);
@@ -410,8 +411,8 @@ public final class ClusterState {
 
   private void lose(WorkerRecord w, String why, long now) {
     w.markLost();
-    observer.workerLost();
-    emit(now, Kind.WORKER_LOST, null, null, w.id(), null, null, -1, why, null);
+    effects.observer().workerLost();
+    effects.emit(now, Kind.WORKER_LOST, null, null, w.id(), null, null, -1, why, null);
     actions.add(now, "worker lost", w.id(), why);
     loseAttempts(w, why, now);
   }
@@ -428,7 +429,7 @@ public final class ClusterState {
     for (WorkerRecord.Holding h : List.copyOf(w.holdings().values())) {
       Job job = jobs.get(h.task().job());
       if (job != null) {
-        apply(job, job.workerFailed(h.task().index(), h.attemptId(), why, now).effects(), now);
+        effects.apply(job, job.workerFailed(h.task().index(), h.attemptId(), why, now).effects(), now);
       }
       w.release(h.task(), h.attemptId());
     }
@@ -458,7 +459,7 @@ public final class ClusterState {
         continue; // RunTask may still be in flight
       }
       if (job != null) {
-        apply(job, job.workerFailed(h.task().index(), h.attemptId(),
+        effects.apply(job, job.workerFailed(h.task().index(), h.attemptId(),
             "worker " + w.id() + " does not know attempt " + h.attemptId(), now).effects(), now);
       }
       w.release(h.task(), h.attemptId());
@@ -486,14 +487,14 @@ public final class ClusterState {
       }
     }
     Endpoint e = endpoints.register(name, address, jobId, task, attemptId, metadata);
-    emit(now, Kind.ENDPOINT_ADDED, jobId.value(), task == null ? null : task.toString(), null, null, null,
-        attemptId, address, name);
+    effects.emit(now, Kind.ENDPOINT_ADDED, jobId.value(), task == null ? null : task.toString(), null, null,
+        null, attemptId, address, name);
     return e;
   }
 
   public boolean unregisterEndpoint(String endpointId, long now) {
     Optional<Endpoint> e = endpoints.unregister(endpointId);
-    e.ifPresent(x -> emitEndpointRemoved(x, now));
+    e.ifPresent(x -> effects.emitEndpointRemoved(x, now));
     return e.isPresent();
   }
 
@@ -509,69 +510,6 @@ public final class ClusterState {
 
   public ActionLog actions() {
     return actions;
-  }
-
-  // ================================================================== effects
-
-  private void apply(Job job, List<Effect> effects, long now) {
-    Map<JobId, List<Integer>> requeued = null;
-    for (Effect e : effects) {
-      if (e instanceof Effect.TaskChanged c) {
-        observer.taskChanged(c.from(), c.to(), c.attemptId() == job.firstAttemptId(), now - job.submittedAtMs());
-        emit(now, Kind.TASK_STATE_CHANGED, c.task().job().value(), c.task().toString(), c.workerId(), null,
-            c.to(), c.attemptId(), c.message(), null);
-      } else if (e instanceof Effect.JobChanged c) {
-        onJobChanged(job, c, now);
-      } else if (e instanceof Effect.AttemptEnded ended) {
-        onAttemptEnded(ended, now);
-      } else if (e instanceof Effect.Enqueued q) {
-        if (requeued == null) {
-          requeued = new LinkedHashMap<>();
-        }
-        requeued.computeIfAbsent(q.task().job(), j -> new ArrayList<>()).add(q.task().index());
-      }
-    }
-    if (requeued != null) {
-      requeued.forEach((id, idx) -> queue.add(jobs.get(id), idx.stream().mapToInt(Integer::intValue).toArray()));
-      outbox.nudgeScheduler();
-    }
-  }
-
-  private void onJobChanged(Job job, Effect.JobChanged c, long now) {
-    emit(now, Kind.JOB_STATE_CHANGED, c.job().value(), null, null, c.to(), null, -1, c.error(), null);
-    if (c.to().isTerminal()) {
-      actions.add(now, c.to() == JobState.FAILED ? "failure domain triggered" : "job finished",
-          c.job().value(), c.to() + (c.error().isEmpty() ? "" : ": " + c.error()));
-      for (Endpoint e : endpoints.removeForJob(job.id())) {
-        emitEndpointRemoved(e, now);
-      }
-    }
-  }
-
-  private void onAttemptEnded(Effect.AttemptEnded ended, long now) {
-    WorkerRecord w = workers.get(ended.workerId());
-    if (w != null) {
-      w.release(ended.task(), ended.attemptId());
-      if (ended.stopOnWorker() && w.isAlive()) {
-        outbox.send(new KillTask(w.id(), w.address(), ended.task(), ended.attemptId(),
-            config.killGraceMs()));
-      }
-    }
-    for (Endpoint e : endpoints.removeForAttempt(ended.task(), ended.attemptId())) {
-      emitEndpointRemoved(e, now);
-    }
-    outbox.nudgeScheduler();
-  }
-
-  private void emitEndpointRemoved(Endpoint e, long now) {
-    emit(now, Kind.ENDPOINT_REMOVED, e.job().value(), e.task() == null ? null : e.task().toString(), null,
-        null, null, e.attemptId(), e.address(), e.name());
-  }
-
-  private void emit(long now, Kind kind, String jobId, String taskId, String workerId, JobState jobState,
-      TaskState taskState, int attemptId, String message, String endpointName) {
-    outbox.publish(events.append(new StoreEvent(0, now, kind, jobId, taskId, workerId, jobState,
-        taskState, attemptId, message == null ? "" : message, endpointName)));
   }
 
   private void forget(JobId id) {
