@@ -36,12 +36,6 @@ import java.util.Set;
 public final class ClusterState {
   private final StoreConfig config;
   private final Map<JobId, Job> jobs = new LinkedHashMap<>();
-  private final Map<JobId, List<JobId>> children = new HashMap<>();
-  /** For ids of jobs that were replaced or forgotten: where the next job of that id numbers its attempts from. */
-  private final Map<JobId, Integer> nextAttemptIds = new HashMap<>();
-  /** The sequence of each known job's JOB_SUBMITTED event: where the job, as it is now, begins in the log. */
-  private final Map<JobId, Long> submittedSequence = new HashMap<>();
-  private final Map<String, byte[]> bundles = new HashMap<>();
   private final Map<String, WorkerRecord> workers = new LinkedHashMap<>();
   private final PendingQueue queue = new PendingQueue();
   private final EndpointRegistry endpoints = new EndpointRegistry();
@@ -50,11 +44,13 @@ public final class ClusterState {
   private final Outbox outbox = new Outbox();
   private long ignoredReports;
   private final EffectInterpreter effects;
+  private final JobTable jobTable;
 
   public ClusterState(StoreConfig config) {
     this.config = config;
     this.events = new EventLog(config.eventsRetained());
     this.effects = new EffectInterpreter(config, jobs, workers, queue, endpoints, events, actions, outbox);
+    this.jobTable = new JobTable(jobs, effects, events, actions);
   }
 
   /** Replaces the observer told of each task transition (metrics). */
@@ -79,90 +75,34 @@ public final class ClusterState {
    * earlier job of the same id.
    */
   public long sequenceBeforeSubmission(JobId id) {
-    Long seq = submittedSequence.get(id);
-    return seq == null ? 0 : seq - 1;
+    return jobTable.sequenceBeforeSubmission(id);
   }
 
   /** Adds a job; a job of the same id that is still running is an error, a finished one is replaced. */
   public Job submit(JobSpec spec, byte[] bundle, long now) {
-    JobId id = spec.id();
-    Job existing = jobs.get(id);
-    if (existing != null && !existing.isFinished()) {
-      throw StoreException.alreadyExists("job " + id + " is already running (" + existing.state() + ")");
-    }
-    JobId parent = id.parent();
-    if (parent != null) {
-      Job p = jobs.get(parent);
-      if (p == null) {
-        throw StoreException.notFound("parent job " + parent + " not found");
-      }
-      if (p.isFinished()) {
-        throw StoreException.precondition("parent job " + parent + " already finished " + p.state());
-      }
-    }
-    if (existing != null) {
-      // the old job's descendants may still run: stop them (releasing what they hold) before forgetting them
-      for (JobId child : childrenOf(id)) {
-        if (jobs.containsKey(child)) {
-          terminate(child, "killed: parent job " + id + " was resubmitted", now);
-        }
-      }
-      forget(id);
-      if (parent != null) {
-        children.getOrDefault(parent, new ArrayList<>()).remove(id);
-      }
-    }
-    if (bundle != null && bundle.length > 0) {
-      bundles.put(spec.bundleHash(), bundle);
-    }
-    List<Effect> produced = new ArrayList<>();
-    Integer firstAttemptId = nextAttemptIds.remove(id);
-    Job job = Job.submit(spec, firstAttemptId == null ? 0 : firstAttemptId, now, produced);
-    jobs.put(id, job);
-    if (parent != null) {
-      children.computeIfAbsent(parent, p -> new ArrayList<>()).add(id);
-    }
-    effects.emit(now, Kind.JOB_SUBMITTED, id.value(), null, null, JobState.PENDING, null, -1,
-        spec.replicas() + " task(s): " + String.join(" ", spec.argv()), null);
-    submittedSequence.put(id, events.lastSequence());
-    actions.add(now, "job submitted", id.value(), spec.replicas() + " replica(s)");
-    effects.apply(job, produced, now);
-    return job;
+    return jobTable.submit(spec, bundle, now);
   }
 
   /** Kills {@code id} and every descendant job; a no-op for jobs already finished. */
   public void terminate(JobId id, String reason, long now) {
-    Job job = jobs.get(id);
-    if (job == null) {
-      throw StoreException.notFound("job " + id + " not found");
-    }
-    for (JobId child : List.copyOf(children.getOrDefault(id, List.of()))) {
-      if (jobs.containsKey(child)) {
-        terminate(child, "killed: parent job " + id + " was terminated", now);
-      }
-    }
-    Job.Result r = job.kill(reason, now);
-    if (!r.wasIgnored()) {
-      actions.add(now, "job killed", id.value(), reason);
-      effects.apply(job, r.effects(), now);
-    }
+    jobTable.terminate(id, reason, now);
   }
 
   public Optional<Job> job(JobId id) {
-    return Optional.ofNullable(jobs.get(id));
+    return Optional.ofNullable(jobTable.get(id));
   }
 
   /** Every job in submission order (a live view: read it on the store's thread only). */
   public java.util.Collection<Job> jobs() {
-    return java.util.Collections.unmodifiableCollection(jobs.values());
+    return jobTable.all();
   }
 
   public List<JobId> childrenOf(JobId id) {
-    return List.copyOf(children.getOrDefault(id, List.of()));
+    return jobTable.childrenOf(id);
   }
 
   public Optional<byte[]> bundle(String hash) {
-    return Optional.ofNullable(bundles.get(hash));
+    return Optional.ofNullable(jobTable.bundle(hash));
   }
 
   // ================================================================== scheduling
@@ -510,22 +450,6 @@ public final class ClusterState {
 
   public ActionLog actions() {
     return actions;
-  }
-
-  private void forget(JobId id) {
-    for (JobId child : children.getOrDefault(id, List.of())) {
-      forget(child);
-    }
-    children.remove(id);
-    Job old = jobs.remove(id);
-    if (old != null) {
-      nextAttemptIds.put(id, old.nextFirstAttemptId());
-    }
-    submittedSequence.remove(id);
-    if (old != null && !old.spec().bundleHash().isEmpty()
-        && jobs.values().stream().noneMatch(j -> j.spec().bundleHash().equals(old.spec().bundleHash()))) {
-      bundles.remove(old.spec().bundleHash());
-    }
   }
 
   /** A drained outbox. */
