@@ -45,12 +45,14 @@ public final class ClusterState {
   private long ignoredReports;
   private final EffectInterpreter effects;
   private final JobTable jobTable;
+  private final PlanCommitter plans;
 
   public ClusterState(StoreConfig config) {
     this.config = config;
     this.events = new EventLog(config.eventsRetained());
     this.effects = new EffectInterpreter(config, jobs, workers, queue, endpoints, events, actions, outbox);
     this.jobTable = new JobTable(jobs, effects, events, actions);
+    this.plans = new PlanCommitter(jobs, workers, queue, effects, outbox);
   }
 
   /** Replaces the observer told of each task transition (metrics). */
@@ -111,17 +113,11 @@ public final class ClusterState {
   public record SchedulingInput(List<PendingRun> queue, List<WorkerView> workers) {}
 
   public SchedulingInput schedulingInput() {
-    List<WorkerView> views = new ArrayList<>(workers.size());
-    for (WorkerRecord w : workers.values()) {
-      if (w.isAlive()) {
-        views.add(new WorkerView(w.id(), w.free(), w.attributes(), w.isSchedulable()));
-      }
-    }
-    return new SchedulingInput(queue.snapshot(jobs), views);
+    return plans.schedulingInput();
   }
 
   public boolean hasPending() {
-    return !queue.isEmpty();
+    return plans.hasPending();
   }
 
   /**
@@ -129,106 +125,12 @@ public final class ClusterState {
    * coscheduled job are committed all together or, when any of them no longer holds, not at all.
    */
   public int commit(Plan plan, long now) {
-    int committed = 0;
-    Map<JobId, List<Assignment>> gangs = null;
-    for (Assignment a : plan.assignments()) {
-      Job job = jobs.get(a.task().job());
-      if (job != null && job.spec().isGang()) {
-        if (gangs == null) {
-          gangs = new LinkedHashMap<>();
-        }
-        gangs.computeIfAbsent(job.id(), id -> new ArrayList<>()).add(a);
-      }
-    }
-    for (Assignment a : plan.assignments()) {
-      List<Assignment> gang = gangs == null ? null : gangs.remove(a.task().job());
-      if (gang != null) {
-        committed += commitGang(gang, now);
-      } else if (gangs == null || !isGangMember(a)) {
-        committed += commitOne(a, now) ? 1 : 0;
-      }
-    }
-    plan.pendingReasons().forEach((id, reason) -> {
-      Job job = jobs.get(id);
-      if (job != null && !job.isFinished()) {
-        job.setPendingReason(reason);
-      }
-    });
-    return committed;
-  }
-
-  private boolean isGangMember(Assignment a) {
-    Job job = jobs.get(a.task().job());
-    return job != null && job.spec().isGang();
-  }
-
-  private int commitGang(List<Assignment> members, long now) {
-    Set<String> distinctWorkers = new HashSet<>();
-    Set<TaskId> distinctTasks = new HashSet<>();
-    for (Assignment a : members) {
-      if (!distinctWorkers.add(a.workerId()) || !distinctTasks.add(a.task()) || !committable(a)) {
-        return 0;
-      }
-    }
-    // whole means every pending task (a plan for an earlier job of the same id may cover fewer)
-    if (distinctTasks.size() != jobs.get(members.get(0).task().job()).count(TaskState.PENDING)) {
-      return 0;
-    }
-    int committed = 0;
-    for (Assignment a : members) {
-      committed += commitOne(a, now) ? 1 : 0;
-    }
-    return committed;
-  }
-
-  /** The plan's assumptions still hold: task PENDING, worker alive and not suspect, room and constraints. */
-  private boolean committable(Assignment a) {
-    Job job = jobs.get(a.task().job());
-    WorkerRecord w = workers.get(a.workerId());
-    if (job == null || job.isFinished() || w == null || !w.isSchedulable() || a.task().index() >= job.numTasks()) {
-      return false;
-    }
-    return job.task(a.task().index()).state() == TaskState.PENDING && w.free().fits(job.spec().resources())
-        && job.spec().constraints().stream().allMatch(c -> c.matches(w.attributes()));
-  }
-
-  private boolean commitOne(Assignment a, long now) {
-    if (!committable(a)) {
-      return false;
-    }
-    Job job = jobs.get(a.task().job());
-    WorkerRecord w = workers.get(a.workerId());
-    Task task = job.task(a.task().index());
-    Job.Result r = job.assign(task.index(), w.id(), now);
-    if (r.wasIgnored()) {
-      return false;
-    }
-    int attempt = task.currentAttemptId();
-    w.reserve(task.id(), attempt, job.spec().resources());
-    if (job.count(TaskState.PENDING) == 0) {
-      job.setPendingReason("");
-    }
-    effects.apply(job, r.effects(), now);
-    outbox.send(new RunTask(w.id(), w.address(), task.id(), attempt, job.spec(), job.numTasks()));
-    return true;
+    return plans.commit(plan, now);
   }
 
   /** Tasks that waited PENDING longer than their job's scheduling timeout become UNSCHEDULABLE. */
   public void expireSchedulingTimeouts(long now) {
-    for (Job job : List.copyOf(jobs.values())) {
-      long timeout = job.spec().schedulingTimeoutMs();
-      if (timeout <= 0 || job.isFinished() || job.count(TaskState.PENDING) == 0) {
-        continue;
-      }
-      for (Task t : job.tasks()) {
-        if (t.state() == TaskState.PENDING && now - t.queuedAtMs() >= timeout) {
-          effects.apply(job, job.expire(t.index(), now).effects(), now);
-          if (job.isFinished()) {
-            break;
-          }
-        }
-      }
-    }
+    plans.expireSchedulingTimeouts(now);
   }
 
   // ================================================================== worker reports
