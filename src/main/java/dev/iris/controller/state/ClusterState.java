@@ -1,64 +1,59 @@
 package dev.iris.controller.state;
 
 import dev.iris.controller.state.StoreEvent.Kind;
-import dev.iris.controller.state.WorkerCommand.KillTask;
-import dev.iris.controller.state.WorkerCommand.RunTask;
-import dev.iris.core.Effect;
 import dev.iris.core.Endpoint;
 import dev.iris.core.EndpointRegistry;
 import dev.iris.core.Job;
 import dev.iris.core.JobId;
 import dev.iris.core.JobSpec;
-import dev.iris.core.JobState;
-import dev.iris.core.Task;
 import dev.iris.core.TaskAttempt;
 import dev.iris.core.TaskId;
 import dev.iris.core.TaskState;
-import dev.iris.scheduler.Assignment;
 import dev.iris.scheduler.PendingRun;
 import dev.iris.scheduler.Plan;
 import dev.iris.scheduler.WorkerView;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * All controller state and the only code that changes it. Every command applies the domain core, then
  * interprets the effects: capacity released, tasks queued, endpoints dropped, events numbered, worker
  * commands queued in the {@link Outbox}. The owner drains the outbox after each command, so nothing is
  * published or sent before it is committed. Single-threaded by contract (the store verticle's).
+ *
+ * <p>This class is the façade; the work is done by the parts it owns and alone calls: {@link JobTable}
+ * (jobs), {@link PlanCommitter} (scheduling), {@link Membership} (workers and their reports) and
+ * {@link EffectInterpreter} (what the domain's effects mean for the rest of the state).
  */
 public final class ClusterState {
   private final StoreConfig config;
-  private final Map<JobId, Job> jobs = new LinkedHashMap<>();
-  private final Map<JobId, List<JobId>> children = new HashMap<>();
-  /** For ids of jobs that were replaced or forgotten: where the next job of that id numbers its attempts from. */
-  private final Map<JobId, Integer> nextAttemptIds = new HashMap<>();
-  /** The sequence of each known job's JOB_SUBMITTED event: where the job, as it is now, begins in the log. */
-  private final Map<JobId, Long> submittedSequence = new HashMap<>();
-  private final Map<String, byte[]> bundles = new HashMap<>();
-  private final Map<String, WorkerRecord> workers = new LinkedHashMap<>();
   private final PendingQueue queue = new PendingQueue();
   private final EndpointRegistry endpoints = new EndpointRegistry();
   private final EventLog events;
   private final ActionLog actions = new ActionLog();
   private final Outbox outbox = new Outbox();
-  private long ignoredReports;
-  private StoreObserver observer = StoreObserver.NONE;
+  private final EffectInterpreter effects;
+  private final JobTable jobs;
+  private final PlanCommitter plans;
+  private final Membership membership;
 
   public ClusterState(StoreConfig config) {
     this.config = config;
     this.events = new EventLog(config.eventsRetained());
+    Map<JobId, Job> jobMap = new LinkedHashMap<>();
+    Map<String, WorkerRecord> workerMap = new LinkedHashMap<>();
+    this.effects = new EffectInterpreter(config, jobMap, workerMap, queue, endpoints, events, actions, outbox);
+    this.jobs = new JobTable(jobMap, effects, events, actions);
+    this.plans = new PlanCommitter(jobMap, workerMap, queue, effects, outbox);
+    this.membership = new Membership(config, jobMap, workerMap, effects, actions, outbox);
   }
 
   /** Replaces the observer told of each task transition (metrics). */
   public void observe(StoreObserver observer) {
-    this.observer = observer == null ? StoreObserver.NONE : observer;
+    effects.observe(observer == null ? StoreObserver.NONE : observer);
   }
 
   public StoreConfig config() {
@@ -78,73 +73,17 @@ public final class ClusterState {
    * earlier job of the same id.
    */
   public long sequenceBeforeSubmission(JobId id) {
-    Long seq = submittedSequence.get(id);
-    return seq == null ? 0 : seq - 1;
+    return jobs.sequenceBeforeSubmission(id);
   }
 
   /** Adds a job; a job of the same id that is still running is an error, a finished one is replaced. */
   public Job submit(JobSpec spec, byte[] bundle, long now) {
-    JobId id = spec.id();
-    Job existing = jobs.get(id);
-    if (existing != null && !existing.isFinished()) {
-      throw StoreException.alreadyExists("job " + id + " is already running (" + existing.state() + ")");
-    }
-    JobId parent = id.parent();
-    if (parent != null) {
-      Job p = jobs.get(parent);
-      if (p == null) {
-        throw StoreException.notFound("parent job " + parent + " not found");
-      }
-      if (p.isFinished()) {
-        throw StoreException.precondition("parent job " + parent + " already finished " + p.state());
-      }
-    }
-    if (existing != null) {
-      // the old job's descendants may still run: stop them (releasing what they hold) before forgetting them
-      for (JobId child : childrenOf(id)) {
-        if (jobs.containsKey(child)) {
-          terminate(child, "killed: parent job " + id + " was resubmitted", now);
-        }
-      }
-      forget(id);
-      if (parent != null) {
-        children.getOrDefault(parent, new ArrayList<>()).remove(id);
-      }
-    }
-    if (bundle != null && bundle.length > 0) {
-      bundles.put(spec.bundleHash(), bundle);
-    }
-    List<Effect> effects = new ArrayList<>();
-    Integer firstAttemptId = nextAttemptIds.remove(id);
-    Job job = Job.submit(spec, firstAttemptId == null ? 0 : firstAttemptId, now, effects);
-    jobs.put(id, job);
-    if (parent != null) {
-      children.computeIfAbsent(parent, p -> new ArrayList<>()).add(id);
-    }
-    emit(now, Kind.JOB_SUBMITTED, id.value(), null, null, JobState.PENDING, null, -1,
-        spec.replicas() + " task(s): " + String.join(" ", spec.argv()), null);
-    submittedSequence.put(id, events.lastSequence());
-    actions.add(now, "job submitted", id.value(), spec.replicas() + " replica(s)");
-    apply(job, effects, now);
-    return job;
+    return jobs.submit(spec, bundle, now);
   }
 
   /** Kills {@code id} and every descendant job; a no-op for jobs already finished. */
   public void terminate(JobId id, String reason, long now) {
-    Job job = jobs.get(id);
-    if (job == null) {
-      throw StoreException.notFound("job " + id + " not found");
-    }
-    for (JobId child : List.copyOf(children.getOrDefault(id, List.of()))) {
-      if (jobs.containsKey(child)) {
-        terminate(child, "killed: parent job " + id + " was terminated", now);
-      }
-    }
-    Job.Result r = job.kill(reason, now);
-    if (!r.wasIgnored()) {
-      actions.add(now, "job killed", id.value(), reason);
-      apply(job, r.effects(), now);
-    }
+    jobs.terminate(id, reason, now);
   }
 
   public Optional<Job> job(JobId id) {
@@ -152,16 +91,16 @@ public final class ClusterState {
   }
 
   /** Every job in submission order (a live view: read it on the store's thread only). */
-  public java.util.Collection<Job> jobs() {
-    return java.util.Collections.unmodifiableCollection(jobs.values());
+  public Collection<Job> jobs() {
+    return jobs.all();
   }
 
   public List<JobId> childrenOf(JobId id) {
-    return List.copyOf(children.getOrDefault(id, List.of()));
+    return jobs.childrenOf(id);
   }
 
   public Optional<byte[]> bundle(String hash) {
-    return Optional.ofNullable(bundles.get(hash));
+    return Optional.ofNullable(jobs.bundle(hash));
   }
 
   // ================================================================== scheduling
@@ -170,17 +109,11 @@ public final class ClusterState {
   public record SchedulingInput(List<PendingRun> queue, List<WorkerView> workers) {}
 
   public SchedulingInput schedulingInput() {
-    List<WorkerView> views = new ArrayList<>(workers.size());
-    for (WorkerRecord w : workers.values()) {
-      if (w.isAlive()) {
-        views.add(new WorkerView(w.id(), w.free(), w.attributes(), w.isSchedulable()));
-      }
-    }
-    return new SchedulingInput(queue.snapshot(jobs), views);
+    return plans.schedulingInput();
   }
 
   public boolean hasPending() {
-    return !queue.isEmpty();
+    return plans.hasPending();
   }
 
   /**
@@ -188,106 +121,12 @@ public final class ClusterState {
    * coscheduled job are committed all together or, when any of them no longer holds, not at all.
    */
   public int commit(Plan plan, long now) {
-    int committed = 0;
-    Map<JobId, List<Assignment>> gangs = null;
-    for (Assignment a : plan.assignments()) {
-      Job job = jobs.get(a.task().job());
-      if (job != null && job.spec().isGang()) {
-        if (gangs == null) {
-          gangs = new LinkedHashMap<>();
-        }
-        gangs.computeIfAbsent(job.id(), id -> new ArrayList<>()).add(a);
-      }
-    }
-    for (Assignment a : plan.assignments()) {
-      List<Assignment> gang = gangs == null ? null : gangs.remove(a.task().job());
-      if (gang != null) {
-        committed += commitGang(gang, now);
-      } else if (gangs == null || !isGangMember(a)) {
-        committed += commitOne(a, now) ? 1 : 0;
-      }
-    }
-    plan.pendingReasons().forEach((id, reason) -> {
-      Job job = jobs.get(id);
-      if (job != null && !job.isFinished()) {
-        job.setPendingReason(reason);
-      }
-    });
-    return committed;
-  }
-
-  private boolean isGangMember(Assignment a) {
-    Job job = jobs.get(a.task().job());
-    return job != null && job.spec().isGang();
-  }
-
-  private int commitGang(List<Assignment> members, long now) {
-    Set<String> distinctWorkers = new HashSet<>();
-    Set<TaskId> distinctTasks = new HashSet<>();
-    for (Assignment a : members) {
-      if (!distinctWorkers.add(a.workerId()) || !distinctTasks.add(a.task()) || !committable(a)) {
-        return 0;
-      }
-    }
-    // whole means every pending task (a plan for an earlier job of the same id may cover fewer)
-    if (distinctTasks.size() != jobs.get(members.get(0).task().job()).count(TaskState.PENDING)) {
-      return 0;
-    }
-    int committed = 0;
-    for (Assignment a : members) {
-      committed += commitOne(a, now) ? 1 : 0;
-    }
-    return committed;
-  }
-
-  /** The plan's assumptions still hold: task PENDING, worker alive and not suspect, room and constraints. */
-  private boolean committable(Assignment a) {
-    Job job = jobs.get(a.task().job());
-    WorkerRecord w = workers.get(a.workerId());
-    if (job == null || job.isFinished() || w == null || !w.isSchedulable() || a.task().index() >= job.numTasks()) {
-      return false;
-    }
-    return job.task(a.task().index()).state() == TaskState.PENDING && w.free().fits(job.spec().resources())
-        && job.spec().constraints().stream().allMatch(c -> c.matches(w.attributes()));
-  }
-
-  private boolean commitOne(Assignment a, long now) {
-    if (!committable(a)) {
-      return false;
-    }
-    Job job = jobs.get(a.task().job());
-    WorkerRecord w = workers.get(a.workerId());
-    Task task = job.task(a.task().index());
-    Job.Result r = job.assign(task.index(), w.id(), now);
-    if (r.wasIgnored()) {
-      return false;
-    }
-    int attempt = task.currentAttemptId();
-    w.reserve(task.id(), attempt, job.spec().resources());
-    if (job.count(TaskState.PENDING) == 0) {
-      job.setPendingReason("");
-    }
-    apply(job, r.effects(), now);
-    outbox.commands.add(new RunTask(w.id(), w.address(), task.id(), attempt, job.spec(), job.numTasks()));
-    return true;
+    return plans.commit(plan, now);
   }
 
   /** Tasks that waited PENDING longer than their job's scheduling timeout become UNSCHEDULABLE. */
   public void expireSchedulingTimeouts(long now) {
-    for (Job job : List.copyOf(jobs.values())) {
-      long timeout = job.spec().schedulingTimeoutMs();
-      if (timeout <= 0 || job.isFinished() || job.count(TaskState.PENDING) == 0) {
-        continue;
-      }
-      for (Task t : job.tasks()) {
-        if (t.state() == TaskState.PENDING && now - t.queuedAtMs() >= timeout) {
-          apply(job, job.expire(t.index(), now).effects(), now);
-          if (job.isFinished()) {
-            break;
-          }
-        }
-      }
-    }
+    plans.expireSchedulingTimeouts(now);
   }
 
   // ================================================================== worker reports
@@ -298,83 +137,29 @@ public final class ClusterState {
 
   /** A worker's report of an attempt's state; stale, duplicate or foreign reports are ignored. */
   public boolean report(String workerId, AttemptReport report, long now) {
-    Job job = jobs.get(report.task().job());
-    if (job == null || report.task().index() >= job.numTasks()) {
-      ignoredReports++;
-      return false;
-    }
-    TaskAttempt current = job.task(report.task().index()).currentAttempt();
-    if (current == null || current.attemptId() != report.attemptId() || !current.workerId().equals(workerId)) {
-      ignoredReports++;
-      return false;
-    }
-    Job.Result r = job.report(report.task().index(), report.attemptId(), report.state(),
-        report.exitCode(), report.error(), report.observation(), now);
-    if (r.wasIgnored()) {
-      ignoredReports++;
-      return false;
-    }
-    apply(job, r.effects(), now);
-    return true;
+    return membership.report(workerId, report, now);
   }
 
   /** Reports ignored so far (stale attempt, duplicate, backwards); a health signal, not an error. */
   public long ignoredReports() {
-    return ignoredReports;
+    return membership.ignoredReports();
   }
 
   /** RunTask never reached the worker: the task goes back to PENDING for free, the worker is suspect. */
   public void deliveryFailed(TaskId task, int attemptId, String workerId, String reason, long now) {
-    Job job = jobs.get(task.job());
-    if (job == null) {
-      return;
-    }
-    Job.Result r = job.deliveryFailed(task.index(), attemptId, "not delivered to " + workerId + ": " + reason, now);
-    if (r.wasIgnored()) {
-      return;
-    }
-    apply(job, r.effects(), now);
-    WorkerRecord w = workers.get(workerId);
-    if (w != null && w.isAlive()) {
-      w.markSuspect();
-      actions.add(now, "worker suspect", workerId, "RunTask " + task + " failed: " + reason);
-    }
+    membership.deliveryFailed(task, attemptId, workerId, reason, now);
   }
 
   // ================================================================== membership
 
   /** Registers a new worker, or re-registers a known or lost one (which comes back clean). */
   public void registerWorker(WorkerRecord.Registration r, List<AttemptReport> running, long now) {
-    WorkerRecord w = workers.get(r.workerId());
-    if (w == null) {
-      w = new WorkerRecord(r, now);
-      workers.put(r.workerId(), w);
-    } else {
-      if (w.isAlive() && !w.address().equals(r.address())) {
-        loseAttempts(w, "worker " + w.id() + " re-registered from a new address", now);
-      }
-      w.reregister(r, now);
-    }
-    emit(now, Kind.WORKER_REGISTERED, null, null, r.workerId(), null, null, -1,
-        r.address() + " " + r.capacity(), null);
-    actions.add(now, "worker registered", r.workerId(), r.address() + ", " + r.capacity());
-    reconcile(w, running, now);
-    outbox.wakeScheduler = true;
+    membership.register(r, running, now);
   }
 
   /** A heartbeat with the worker's full list of attempts; false when the worker must register again. */
   public boolean heartbeat(String workerId, List<AttemptReport> attempts, long now) {
-    WorkerRecord w = workers.get(workerId);
-    if (w == null || !w.isAlive()) {
-      return false;
-    }
-    boolean wasSuspect = w.isSuspect();
-    w.heard(now);
-    reconcile(w, attempts, now);
-    if (wasSuspect) {
-      outbox.wakeScheduler = true;
-    }
-    return true;
+    return membership.heartbeat(workerId, attempts, now);
   }
 
   /**
@@ -382,17 +167,7 @@ public final class ClusterState {
    * silent for {@link StoreConfig#probeAfterMs} are probed (see {@link #workerUnreachable}).
    */
   public void checkWorkerLiveness(long now) {
-    for (WorkerRecord w : workers.values()) {
-      if (!w.isAlive()) {
-        continue;
-      }
-      long silentMs = now - w.lastHeartbeatMs();
-      if (silentMs > config.workerTimeoutMs()) {
-        lose(w, "worker " + w.id() + " lost (no heartbeat for " + silentMs + " ms)", now);
-      } else if (w.probeDue(now, config.probeAfterMs())) {
-        outbox.probes.add(new WorkerProbe(w.id(), w.address()));
-      }
-    }
+    membership.checkLiveness(now);
   }
 
   /**
@@ -400,69 +175,15 @@ public final class ClusterState {
    * process is gone. The worker is lost now rather than at the heartbeat timeout, unless it spoke since.
    */
   public void workerUnreachable(String workerId, String reason, long now) {
-    WorkerRecord w = workers.get(workerId);
-    if (w == null || !w.isAlive() || now - w.lastHeartbeatMs() < config.probeAfterMs()) {
-      return;
-    }
-    lose(w, "worker " + w.id() + " lost (unreachable after " + (now - w.lastHeartbeatMs())
-        + " ms without heartbeat: " + reason + ")", now);
-  }
-
-  private void lose(WorkerRecord w, String why, long now) {
-    w.markLost();
-    observer.workerLost();
-    emit(now, Kind.WORKER_LOST, null, null, w.id(), null, null, -1, why, null);
-    actions.add(now, "worker lost", w.id(), why);
-    loseAttempts(w, why, now);
+    membership.unreachable(workerId, reason, now);
   }
 
   public Optional<WorkerRecord> worker(String id) {
-    return Optional.ofNullable(workers.get(id));
+    return Optional.ofNullable(membership.get(id));
   }
 
-  public java.util.Collection<WorkerRecord> workers() {
-    return java.util.Collections.unmodifiableCollection(workers.values());
-  }
-
-  private void loseAttempts(WorkerRecord w, String why, long now) {
-    for (WorkerRecord.Holding h : List.copyOf(w.holdings().values())) {
-      Job job = jobs.get(h.task().job());
-      if (job != null) {
-        apply(job, job.workerFailed(h.task().index(), h.attemptId(), why, now).effects(), now);
-      }
-      w.release(h.task(), h.attemptId());
-    }
-  }
-
-  private void reconcile(WorkerRecord w, List<AttemptReport> reported, long now) {
-    // a worker may list several attempts of one task (an ended one next to its retry), in any order
-    Map<TaskId, Set<Integer>> listed = new HashMap<>();
-    for (AttemptReport r : reported) {
-      listed.computeIfAbsent(r.task(), t -> new HashSet<>()).add(r.attemptId());
-      WorkerRecord.Holding h = w.holdings().get(r.task());
-      if (h != null && h.attemptId() == r.attemptId()) {
-        report(w.id(), r, now);
-      } else if (!r.state().isTerminal()) {
-        outbox.commands.add(new KillTask(w.id(), w.address(), r.task(), r.attemptId(), config.killGraceMs()));
-        actions.add(now, "unexpected attempt killed", r.task().toString(),
-            "attempt " + r.attemptId() + " on " + w.id());
-      }
-    }
-    for (WorkerRecord.Holding h : List.copyOf(w.holdings().values())) {
-      if (listed.getOrDefault(h.task(), Set.of()).contains(h.attemptId())) {
-        continue;
-      }
-      Job job = jobs.get(h.task().job());
-      TaskAttempt a = job == null ? null : job.task(h.task().index()).currentAttempt();
-      if (a != null && a.state() == TaskState.ASSIGNED && now - a.assignedAtMs() < config.deliveryGraceMs()) {
-        continue; // RunTask may still be in flight
-      }
-      if (job != null) {
-        apply(job, job.workerFailed(h.task().index(), h.attemptId(),
-            "worker " + w.id() + " does not know attempt " + h.attemptId(), now).effects(), now);
-      }
-      w.release(h.task(), h.attemptId());
-    }
+  public Collection<WorkerRecord> workers() {
+    return membership.all();
   }
 
   // ================================================================== endpoints
@@ -486,14 +207,14 @@ public final class ClusterState {
       }
     }
     Endpoint e = endpoints.register(name, address, jobId, task, attemptId, metadata);
-    emit(now, Kind.ENDPOINT_ADDED, jobId.value(), task == null ? null : task.toString(), null, null, null,
-        attemptId, address, name);
+    effects.emit(now, Kind.ENDPOINT_ADDED, jobId.value(), task == null ? null : task.toString(), null, null,
+        null, attemptId, address, name);
     return e;
   }
 
   public boolean unregisterEndpoint(String endpointId, long now) {
     Optional<Endpoint> e = endpoints.unregister(endpointId);
-    e.ifPresent(x -> emitEndpointRemoved(x, now));
+    e.ifPresent(x -> effects.emitEndpointRemoved(x, now));
     return e.isPresent();
   }
 
@@ -509,119 +230,6 @@ public final class ClusterState {
 
   public ActionLog actions() {
     return actions;
-  }
-
-  // ================================================================== effects
-
-  private void apply(Job job, List<Effect> effects, long now) {
-    Map<JobId, List<Integer>> requeued = null;
-    for (Effect e : effects) {
-      if (e instanceof Effect.TaskChanged c) {
-        observer.taskChanged(c.from(), c.to(), c.attemptId() == job.firstAttemptId(), now - job.submittedAtMs());
-        emit(now, Kind.TASK_STATE_CHANGED, c.task().job().value(), c.task().toString(), c.workerId(), null,
-            c.to(), c.attemptId(), c.message(), null);
-      } else if (e instanceof Effect.JobChanged c) {
-        onJobChanged(job, c, now);
-      } else if (e instanceof Effect.AttemptEnded ended) {
-        onAttemptEnded(ended, now);
-      } else if (e instanceof Effect.Enqueued q) {
-        if (requeued == null) {
-          requeued = new LinkedHashMap<>();
-        }
-        requeued.computeIfAbsent(q.task().job(), j -> new ArrayList<>()).add(q.task().index());
-      }
-    }
-    if (requeued != null) {
-      requeued.forEach((id, idx) -> queue.add(jobs.get(id), idx.stream().mapToInt(Integer::intValue).toArray()));
-      outbox.wakeScheduler = true;
-    }
-  }
-
-  private void onJobChanged(Job job, Effect.JobChanged c, long now) {
-    emit(now, Kind.JOB_STATE_CHANGED, c.job().value(), null, null, c.to(), null, -1, c.error(), null);
-    if (c.to().isTerminal()) {
-      actions.add(now, c.to() == JobState.FAILED ? "failure domain triggered" : "job finished",
-          c.job().value(), c.to() + (c.error().isEmpty() ? "" : ": " + c.error()));
-      for (Endpoint e : endpoints.removeForJob(job.id())) {
-        emitEndpointRemoved(e, now);
-      }
-    }
-  }
-
-  private void onAttemptEnded(Effect.AttemptEnded ended, long now) {
-    WorkerRecord w = workers.get(ended.workerId());
-    if (w != null) {
-      w.release(ended.task(), ended.attemptId());
-      if (ended.stopOnWorker() && w.isAlive()) {
-        outbox.commands.add(new KillTask(w.id(), w.address(), ended.task(), ended.attemptId(),
-            config.killGraceMs()));
-      }
-    }
-    for (Endpoint e : endpoints.removeForAttempt(ended.task(), ended.attemptId())) {
-      emitEndpointRemoved(e, now);
-    }
-    outbox.wakeScheduler = true;
-  }
-
-  private void emitEndpointRemoved(Endpoint e, long now) {
-    emit(now, Kind.ENDPOINT_REMOVED, e.job().value(), e.task() == null ? null : e.task().toString(), null,
-        null, null, e.attemptId(), e.address(), e.name());
-  }
-
-  private void emit(long now, Kind kind, String jobId, String taskId, String workerId, JobState jobState,
-      TaskState taskState, int attemptId, String message, String endpointName) {
-    outbox.events.add(events.append(new StoreEvent(0, now, kind, jobId, taskId, workerId, jobState,
-        taskState, attemptId, message == null ? "" : message, endpointName)));
-  }
-
-  private void forget(JobId id) {
-    for (JobId child : children.getOrDefault(id, List.of())) {
-      forget(child);
-    }
-    children.remove(id);
-    Job old = jobs.remove(id);
-    if (old != null) {
-      nextAttemptIds.put(id, old.nextFirstAttemptId());
-    }
-    submittedSequence.remove(id);
-    if (old != null && !old.spec().bundleHash().isEmpty()
-        && jobs.values().stream().noneMatch(j -> j.spec().bundleHash().equals(old.spec().bundleHash()))) {
-      bundles.remove(old.spec().bundleHash());
-    }
-  }
-
-  /** Events to publish and commands to send, produced by the commands applied since the last drain. */
-  public static final class Outbox {
-    private final List<StoreEvent> events = new ArrayList<>();
-    private final List<WorkerCommand> commands = new ArrayList<>();
-    private final List<WorkerProbe> probes = new ArrayList<>();
-    private boolean wakeScheduler;
-
-    public List<StoreEvent> events() {
-      return events;
-    }
-
-    public List<WorkerCommand> commands() {
-      return commands;
-    }
-
-    public boolean wakeScheduler() {
-      return wakeScheduler;
-    }
-
-    public boolean isEmpty() {
-      return events.isEmpty() && commands.isEmpty() && probes.isEmpty() && !wakeScheduler;
-    }
-
-    /** Hands over what accumulated and empties the outbox. */
-    public Drained drain() {
-      Drained d = new Drained(List.copyOf(events), List.copyOf(commands), List.copyOf(probes), wakeScheduler);
-      events.clear();
-      commands.clear();
-      probes.clear();
-      wakeScheduler = false;
-      return d;
-    }
   }
 
   /** A drained outbox. */

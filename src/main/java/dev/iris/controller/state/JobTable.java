@@ -1,0 +1,146 @@
+package dev.iris.controller.state;
+
+import dev.iris.controller.state.StoreEvent.Kind;
+import dev.iris.core.Effect;
+import dev.iris.core.Job;
+import dev.iris.core.JobId;
+import dev.iris.core.JobSpec;
+import dev.iris.core.JobState;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The jobs and what hangs off them (parent-child links, bundles, where each job begins in the event log,
+ * where a reused id numbers its attempts from), with submission, termination and forgetting.
+ */
+final class JobTable {
+  private final Map<JobId, Job> jobs;
+  private final Map<JobId, List<JobId>> children = new HashMap<>();
+  /** For ids of jobs that were replaced or forgotten: where the next job of that id numbers its attempts from. */
+  private final Map<JobId, Integer> nextAttemptIds = new HashMap<>();
+  /** The sequence of each known job's JOB_SUBMITTED event: where the job, as it is now, begins in the log. */
+  private final Map<JobId, Long> submittedSequence = new HashMap<>();
+  private final Map<String, byte[]> bundles = new HashMap<>();
+  private final EffectInterpreter effects;
+  private final EventLog events;
+  private final ActionLog actions;
+
+  /** {@code jobs} is the table's own map, shared read-only with the other parts of {@link ClusterState}. */
+  JobTable(Map<JobId, Job> jobs, EffectInterpreter effects, EventLog events, ActionLog actions) {
+    this.jobs = jobs;
+    this.effects = effects;
+    this.events = events;
+    this.actions = actions;
+  }
+
+  /** The job of that id, or null. */
+  Job get(JobId id) {
+    return jobs.get(id);
+  }
+
+  /** Every job in submission order, a live read-only view. */
+  Collection<Job> all() {
+    return Collections.unmodifiableCollection(jobs.values());
+  }
+
+  List<JobId> childrenOf(JobId id) {
+    return List.copyOf(children.getOrDefault(id, List.of()));
+  }
+
+  /** The bundle of that hash, or null. */
+  byte[] bundle(String hash) {
+    return bundles.get(hash);
+  }
+
+  /** See {@link ClusterState#sequenceBeforeSubmission}. */
+  long sequenceBeforeSubmission(JobId id) {
+    Long seq = submittedSequence.get(id);
+    return seq == null ? 0 : seq - 1;
+  }
+
+  /** See {@link ClusterState#submit}. */
+  Job submit(JobSpec spec, byte[] bundle, long now) {
+    JobId id = spec.id();
+    Job existing = jobs.get(id);
+    if (existing != null && !existing.isFinished()) {
+      throw StoreException.alreadyExists("job " + id + " is already running (" + existing.state() + ")");
+    }
+    JobId parent = id.parent();
+    if (parent != null) {
+      Job p = jobs.get(parent);
+      if (p == null) {
+        throw StoreException.notFound("parent job " + parent + " not found");
+      }
+      if (p.isFinished()) {
+        throw StoreException.precondition("parent job " + parent + " already finished " + p.state());
+      }
+    }
+    if (existing != null) {
+      // the old job's descendants may still run: stop them (releasing what they hold) before forgetting them
+      for (JobId child : childrenOf(id)) {
+        if (jobs.containsKey(child)) {
+          terminate(child, "killed: parent job " + id + " was resubmitted", now);
+        }
+      }
+      forget(id);
+      if (parent != null) {
+        children.getOrDefault(parent, new ArrayList<>()).remove(id);
+      }
+    }
+    if (bundle != null && bundle.length > 0) {
+      bundles.put(spec.bundleHash(), bundle);
+    }
+    List<Effect> produced = new ArrayList<>();
+    Integer firstAttemptId = nextAttemptIds.remove(id);
+    Job job = Job.submit(spec, firstAttemptId == null ? 0 : firstAttemptId, now, produced);
+    jobs.put(id, job);
+    if (parent != null) {
+      children.computeIfAbsent(parent, p -> new ArrayList<>()).add(id);
+    }
+    effects.emit(now, Kind.JOB_SUBMITTED, id.value(), null, null, JobState.PENDING, null, -1,
+        spec.replicas() + " task(s): " + String.join(" ", spec.argv()), null);
+    submittedSequence.put(id, events.lastSequence());
+    actions.add(now, "job submitted", id.value(), spec.replicas() + " replica(s)");
+    effects.apply(job, produced, now);
+    return job;
+  }
+
+  /** See {@link ClusterState#terminate}. */
+  void terminate(JobId id, String reason, long now) {
+    Job job = jobs.get(id);
+    if (job == null) {
+      throw StoreException.notFound("job " + id + " not found");
+    }
+    for (JobId child : List.copyOf(children.getOrDefault(id, List.of()))) {
+      if (jobs.containsKey(child)) {
+        terminate(child, "killed: parent job " + id + " was terminated", now);
+      }
+    }
+    Job.Result r = job.kill(reason, now);
+    if (!r.wasIgnored()) {
+      actions.add(now, "job killed", id.value(), reason);
+      effects.apply(job, r.effects(), now);
+    }
+  }
+
+  /** Drops a job and its descendants, remembering where their ids number attempts from next time. */
+  private void forget(JobId id) {
+    for (JobId child : children.getOrDefault(id, List.of())) {
+      forget(child);
+    }
+    children.remove(id);
+    Job old = jobs.remove(id);
+    if (old != null) {
+      nextAttemptIds.put(id, old.nextFirstAttemptId());
+    }
+    submittedSequence.remove(id);
+    if (old != null && !old.spec().bundleHash().isEmpty()
+        && jobs.values().stream().noneMatch(j -> j.spec().bundleHash().equals(old.spec().bundleHash()))) {
+      bundles.remove(old.spec().bundleHash());
+    }
+  }
+}
