@@ -69,6 +69,16 @@ final class PidJournal implements AutoCloseable {
     }
   }
 
+  /** Whether some recorded process has not been forgotten yet. */
+  boolean hasLive() {
+    lock.lock();
+    try {
+      return !live.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Closes the file and forgets what was recorded; a later record starts a new file. */
   @Override
   public void close() {

@@ -128,6 +128,11 @@ public final class WorkDirs {
     return true;
   }
 
+  /** Whether a process recorded by this run is not yet forgotten (it may still be running). */
+  public boolean hasRecordedProcesses() {
+    return pids.hasLive();
+  }
+
   /** Forgets the recorded process of an attempt (it has exited and its tree was cleaned up). */
   public void forgetProcess(AttemptKey key) {
     pids.forget(attemptName(key));

@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,10 +35,12 @@ import org.slf4j.LoggerFactory;
  * bus-only, and always on the event bus), registers and heartbeats with the controller, and samples the
  * resource usage of running attempts every second.
  *
- * <p>Start: cleans the leftovers of an earlier run from its work directory and probes the machine (both
- * off the event loop), then serves, then registers (retrying until the controller answers; start does
- * not wait for that). Stop: kills every running attempt with a short grace and waits for the trees to be
- * gone, then stops heartbeats, reports, servers and the runtime.
+ * <p>Start: locks its work directory ({@link WorkDirLock}; a directory in use by another worker fails the
+ * start), spawns its {@link Watchdog} (with the process runtime), cleans the leftovers of an earlier run
+ * and probes the machine (all off the event loop), then serves, then registers (retrying until the
+ * controller answers; start does not wait for that). Stop: kills every running attempt with a short
+ * grace and waits for the trees to be gone, then stops heartbeats, reports, servers and the runtime,
+ * disarms the watchdog (or, if some tree was not confirmed gone, lets it clean up) and unlocks.
  */
 public final class WorkerVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(WorkerVerticle.class);
@@ -49,6 +52,8 @@ public final class WorkerVerticle extends VerticleBase {
   static final Duration STOP_GRACE = Duration.ofSeconds(2);
   static final Duration LEFTOVER_GRACE = Duration.ofSeconds(2);
   private static final long STOP_PATIENCE_MS = 15_000;
+  /** How long a starting worker waits for the cleanup after a dead worker of its work dir to finish. */
+  static final Duration CLEANUP_PATIENCE = Duration.ofSeconds(30);
 
   private final WorkerConfig config;
   private final ControllerService controller;
@@ -61,6 +66,8 @@ public final class WorkerVerticle extends VerticleBase {
   private ControllerSession session;
   private TaskLogStore logs;
   private WorkDirs dirs;
+  private WorkDirLock lock;
+  private Watchdog watchdog;
   private WorkerMetrics metrics;
   private HttpServer server;
   private List<MessageConsumer<?>> consumers = List.of();
@@ -126,7 +133,10 @@ public final class WorkerVerticle extends VerticleBase {
           metadata.getCpuCount(), metadata.getMemoryBytes() >> 20, metadata.getDiskBytes() >> 20,
           metadata.getDevice().hasGpu() ? ", " + metadata.getDevice().getGpu().getCount() + " gpu" : "");
       return null;
-    });
+    }).recover(e -> ops.blocking(() -> {
+      releaseWorkDir(true); // nothing started yet: nothing for the watchdog to clean
+      return null;
+    }).transform(x -> Future.failedFuture(e)));
   }
 
   @Override
@@ -141,9 +151,10 @@ public final class WorkerVerticle extends VerticleBase {
       }
       table.all().forEach(a -> ends.add(a.ended())); // finished ones may still be cleaning up
     }
-    Future<?> killed = Future.join(ends).timeout(STOP_PATIENCE_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
-        .otherwiseEmpty();
-    return killed.transform(x -> {
+    Future<Boolean> killed = Future.join(ends).timeout(STOP_PATIENCE_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .map(true).otherwise(false);
+    return killed.transform(allEnded -> {
+      boolean clean = allEnded.succeeded() && allEnded.result();
       if (session != null) {
         session.close();
       }
@@ -155,18 +166,48 @@ public final class WorkerVerticle extends VerticleBase {
       if (server != null) {
         closing.add(server.close());
       }
-      return Future.join(closing);
-    }).transform(x -> ops.blocking(() -> {
-      runtime.close();
-      if (logs != null) {
-        logs.close();
+      return Future.join(closing).transform(x -> ops.blocking(() -> {
+        runtime.close();
+        if (logs != null) {
+          logs.close();
+        }
+        // an attempt that arrived while stopping is not among those waited for, but it is recorded
+        releaseWorkDir(clean && !dirs.hasRecordedProcesses());
+        return null;
+      }));
+    });
+  }
+
+  /**
+   * Ends the watchdog (disarmed when {@code clean}: every task tree is gone and no process is recorded, so
+   * it exits without a cleanup and the run's files stay; otherwise it cleans up now) and then releases
+   * the work directory's lock. Blocking.
+   */
+  private void releaseWorkDir(boolean clean) {
+    if (watchdog != null) {
+      if (clean) {
+        watchdog.disarm();
+      } else {
+        log.warn("worker {} stopped with task processes it could not confirm gone: its watchdog (pid {}) cleans up",
+            config.workerId(), watchdog.pid());
+        watchdog.close();
       }
-      return null;
-    }));
+      watchdog = null;
+    }
+    if (lock != null) {
+      lock.close();
+      lock = null;
+    }
   }
 
   private WorkerMetadata prepareMachine() throws Exception {
     Files.createDirectories(dirs.root());
+    lock = WorkDirLock.acquire(dirs.root(), WorkDirLock.Role.WORKER, CLEANUP_PATIENCE,
+        EnumSet.of(WorkDirLock.Role.CLEANUP));
+    if (runtime instanceof ProcessTaskRuntime) {
+      // before anything can start: from here on a crash of this process is cleaned up after
+      watchdog = Watchdog.start(dirs.root()).orElse(null);
+    }
     WorkDirs.LeftoverReport leftovers = dirs.cleanLeftovers(runtime, LEFTOVER_GRACE);
     if (leftovers.processTreesKilled() > 0 || leftovers.entriesRemoved() > 0) {
       log.info("worker {} removed leftovers of an earlier run: {} process trees killed, {} entries removed",

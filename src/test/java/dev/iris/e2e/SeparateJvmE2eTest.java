@@ -239,10 +239,13 @@ class SeparateJvmE2eTest {
     assertThat(page.body()).containsIgnoringCase("<html");
 
     ProcessHandle handle = local.process().toHandle();
-    Poll.until(WAIT, "the demo's four tasks to run", () -> handle.children().count() >= 4);
-    List<ProcessHandle> tasks = handle.descendants().toList(); // the task shells and their sleeps
+    Poll.until(WAIT, "the demo's four tasks to run",
+        () -> handle.children().filter(p -> !isWatchdog(p)).count() >= 4);
+    // the task shells and their sleeps, and each worker's watchdog companion: all must be gone at the end
+    List<ProcessHandle> tasks = handle.descendants().toList();
+    ProcessHandle aTask = tasks.stream().filter(p -> !isWatchdog(p)).findFirst().orElseThrow();
     // a task runs under {work dir}/{worker}/; without --work-dir that is a temporary iris-local-* directory
-    Path workDir = Files.readSymbolicLink(Path.of("/proc", Long.toString(tasks.get(0).pid()), "cwd"));
+    Path workDir = Files.readSymbolicLink(Path.of("/proc", Long.toString(aTask.pid()), "cwd"));
     while (workDir != null && !workDir.getFileName().toString().startsWith("iris-local-")) {
       workDir = workDir.getParent();
     }
@@ -291,6 +294,16 @@ class SeparateJvmE2eTest {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** Whether a process is a worker's watchdog companion (its command line names the cleanup it runs). */
+  private static boolean isWatchdog(ProcessHandle p) {
+    try {
+      return Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline"))
+          .contains("dev.iris.worker.LeftoverCleanup");
+    } catch (IOException gone) {
+      return false;
+    }
+  }
 
   private static void awaitLine(Processes.Server server, String prefix) {
     Poll.until(WAIT, "a line starting '" + prefix + "' from " + server.log().getFileName(), () -> {
