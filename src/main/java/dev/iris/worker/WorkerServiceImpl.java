@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
  * verticle's context.
  */
 final class WorkerServiceImpl extends WorkerServiceService {
+  private volatile boolean stopping;
   static final int DEFAULT_TERM_TIMEOUT_MS = 5_000;
   static final Duration SUPERSEDE_GRACE = Duration.ofSeconds(1);
   private static final Pattern PORT_NAME = Pattern.compile("[A-Za-z0-9_]+");
@@ -59,9 +60,17 @@ final class WorkerServiceImpl extends WorkerServiceService {
     this.startedAtMs = clock.millis();
   }
 
+  /** From now on RunTask answers UNAVAILABLE: the worker is stopping, and a task started now would outlive it. */
+  void refuseNewTasks() {
+    stopping = true;
+  }
+
   @Override
   public Future<Worker.RunTaskResponse> runTask(Worker.RunTaskRequest request) {
     return guard("RunTask", () -> {
+      if (stopping) {
+        throw new StatusException(GrpcStatus.UNAVAILABLE, "worker " + config.workerId() + " is stopping");
+      }
       TaskId task = TaskId.parse(request.getTaskId());
       List<String> argv = validate(request, task);
       Worker.RunTaskRequest normalized = request.getJobId().isEmpty()

@@ -69,6 +69,7 @@ public final class WorkerVerticle extends VerticleBase {
   private WorkDirLock lock;
   private Watchdog watchdog;
   private WorkerMetrics metrics;
+  private WorkerServiceImpl service;
   private HttpServer server;
   private List<MessageConsumer<?>> consumers = List.of();
   private long usageTimer = -1;
@@ -116,7 +117,7 @@ public final class WorkerVerticle extends VerticleBase {
       runner = new AttemptRunner(config, clock, vertx, ops, runtime, dirs, logs, bundles, ports, reporter,
           new OrphanSweeper(vertx, ops, runtime instanceof ProcessTaskRuntime p && p.startsNewSessions()),
           this::finished, metrics);
-      WorkerServiceImpl service = new WorkerServiceImpl(config, clock, ops, table, runner, logs, () -> address,
+      service = new WorkerServiceImpl(config, clock, ops, table, runner, logs, () -> address,
           metrics);
       consumers = new ArrayList<>(WorkerServiceBinding.bind(vertx.eventBus(), config.workerId(), service));
       consumers.add(vertx.eventBus().localConsumer(WorkerServiceBinding.metricsAddress(config.workerId()),
@@ -141,6 +142,9 @@ public final class WorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (service != null) {
+      service.refuseNewTasks(); // the controller's retries of the attempts killed below go elsewhere
+    }
     if (usageTimer != -1) {
       vertx.cancelTimer(usageTimer);
     }

@@ -308,6 +308,34 @@ class WorkerServiceTest {
   }
 
   @Test
+  void aStoppingWorkerRefusesNewTasksSoNoneOutlivesIt() throws Exception {
+    // a task that ignores SIGTERM keeps the stop busy for its grace
+    await(worker.runTask(shTask("stubborn", 0, 0, "trap '' TERM; while :; do sleep 0.1; done").build()));
+    eventually(WAIT, "stubborn running", () -> controller.states("stubborn/task-0", 0)
+        .contains(TaskState.TASK_STATE_RUNNING));
+
+    Future<Void> stopping = node.stop();
+
+    java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
+    List<RpcException> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
+    eventually(WAIT, "RunTask refused while stopping", () -> {
+      String late = "late" + tries.incrementAndGet();
+      try {
+        await(worker.runTask(shTask(late, 0, 0, "sleep 1000").build())); // accepted before the stop began
+        return false;
+      } catch (RpcException e) {
+        refusals.add(e);
+        return true;
+      }
+    });
+    assertThat(refusals.get(0).status()).isEqualTo(GrpcStatus.UNAVAILABLE);
+    assertThat(refusals.get(0).getMessage()).contains("w1 is stopping");
+    await(stopping);
+    String refused = "late" + tries.get() + "/task-0";
+    assertThat(controller.states(refused, 0)).isEmpty();
+  }
+
+  @Test
   void healthCheckCountsRunningTasks() throws Exception {
     await(worker.runTask(shTask("h", 0, 0, "sleep 30").build()));
     awaitState("h/task-0", TaskState.TASK_STATE_RUNNING);
