@@ -55,6 +55,10 @@ final class Membership {
 
   /** See {@link ClusterState#report}. */
   boolean report(String workerId, AttemptReport report, long now) {
+    WorkerRecord from = workers.get(workerId);
+    if (from != null && from.isAlive()) {
+      from.spoke(now); // a worker busy reporting is alive even if its heartbeat waits behind the reports
+    }
     Job job = jobs.get(report.task().job());
     if (job == null || report.task().index() >= job.numTasks()) {
       ignoredReports++;

@@ -122,6 +122,11 @@ public final class WorkerRecord {
     consecutiveFailures = 0;
   }
 
+  /** Any message from the worker proves it alive; only a heartbeat also clears suspicion. */
+  void spoke(long now) {
+    lastHeartbeatMs = Math.max(lastHeartbeatMs, now);
+  }
+
   void heard(long now) {
     lastHeartbeatMs = now;
     suspect = false;

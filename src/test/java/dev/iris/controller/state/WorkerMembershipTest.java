@@ -93,6 +93,24 @@ class WorkerMembershipTest {
   }
 
   @Test
+  void aWorkerThatReportsIsAliveEvenWhileItsHeartbeatsAreLate() {
+    s.worker("w1", 2);
+    s.submit(spec("j").cpu(1).replicas(2));
+    s.schedule();
+    s.drain();
+
+    s.at(5_500);
+    s.report("j/task-0", RUNNING);
+    s.at(7_000); // 6 s since the last heartbeat, 1.5 s since the last report
+    s.state.checkWorkerLiveness(s.now);
+
+    assertThat(s.w("w1").isAlive()).isTrue();
+    s.at(10_600);
+    s.state.checkWorkerLiveness(s.now);
+    assertThat(s.w("w1").isAlive()).isFalse();
+  }
+
+  @Test
   void aSilentWorkerIsProbedAfterOneAndAHalfSecondsAndAgainWhileItStaysSilent() {
     s.worker("w1", 2).worker("w2", 2);
     s.drain();
