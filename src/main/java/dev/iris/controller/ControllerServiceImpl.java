@@ -12,27 +12,19 @@ import dev.iris.core.JobId;
 import dev.iris.core.JobSpec;
 import dev.iris.core.TaskAttempt;
 import dev.iris.core.TaskId;
-import dev.iris.core.ValidationException;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.ControllerServiceService;
 import dev.iris.rpc.Empty;
-import dev.iris.rpc.JobState;
-import dev.iris.rpc.TaskState;
-import dev.iris.rpc.WorkerMetadata;
-import dev.iris.rpc.WorkerTaskEntry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * The ControllerService handlers, written once and bound to gRPC and to the event bus. Each validates its
  * request, turns it into a {@link StoreOp}, and maps the answer to protobuf on the store's thread.
  */
 public final class ControllerServiceImpl extends ControllerServiceService {
-  private static final Pattern WORKER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
   public static final int DEFAULT_PAGE_SIZE = 100;
   public static final int MAX_PAGE_SIZE = 1000;
   private final StoreClient store;
@@ -65,7 +57,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   @Override
   public Future<Controller.GetJobStatusResponse> getJobStatus(Controller.GetJobStatusRequest request) {
     return guard("GetJobStatus", () -> {
-      JobId id = jobId(request.getJobId());
+      JobId id = RequestChecks.jobId(request.getJobId());
       return store.call((s, now) -> Controller.GetJobStatusResponse.newBuilder()
           .setJob(ProtoMapper.jobStatus(job(s, id), request.getIncludeTasks(), addresses(s))).build());
     });
@@ -74,7 +66,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   @Override
   public Future<Empty> terminateJob(Controller.TerminateJobRequest request) {
     return guard("TerminateJob", () -> {
-      JobId id = jobId(request.getJobId());
+      JobId id = RequestChecks.jobId(request.getJobId());
       return store.call((s, now) -> {
         s.terminate(id, "killed by user", now);
         return Empty.getDefaultInstance();
@@ -85,25 +77,15 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   @Override
   public Future<Controller.ListJobsResponse> listJobs(Controller.ListJobsRequest request) {
     return guard("ListJobs", () -> {
-      if (request.getState() == JobState.UNRECOGNIZED || request.getState() == JobState.JOB_STATE_BUILDING) {
-        throw new ValidationException("state " + request.getState() + " is not a job state to filter by");
-      }
-      if (request.getPageSize() < 0) {
-        throw new ValidationException("page_size must not be negative");
-      }
-      int pageSize = request.getPageSize() == 0 ? DEFAULT_PAGE_SIZE : Math.min(request.getPageSize(), MAX_PAGE_SIZE);
-      int offset = pageOffset(request.getPageToken());
-      dev.iris.core.JobState state = request.getState() == JobState.JOB_STATE_UNSPECIFIED ? null
-          : dev.iris.core.JobState.valueOf(request.getState().name().substring("JOB_STATE_".length()));
-      String prefix = request.getNamePrefix();
-      return store.call((s, now) -> JobListing.page(s, state, prefix, offset, pageSize));
+      RequestChecks.JobsQuery q = RequestChecks.jobsQuery(request);
+      return store.call((s, now) -> JobListing.page(s, q.state(), q.prefix(), q.offset(), q.pageSize()));
     });
   }
 
   @Override
   public Future<Controller.GetTaskStatusResponse> getTaskStatus(Controller.GetTaskStatusRequest request) {
     return guard("GetTaskStatus", () -> {
-      JobId id = jobId(request.getJobId());
+      JobId id = RequestChecks.jobId(request.getJobId());
       int index = request.getTaskIndex();
       return store.call((s, now) -> {
         Job job = job(s, id);
@@ -119,7 +101,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   @Override
   public Future<Controller.ListTasksResponse> listTasks(Controller.ListTasksRequest request) {
     return guard("ListTasks", () -> {
-      JobId id = jobId(request.getJobId());
+      JobId id = RequestChecks.jobId(request.getJobId());
       return store.call((s, now) -> {
         Job job = job(s, id);
         Controller.ListTasksResponse.Builder b = Controller.ListTasksResponse.newBuilder();
@@ -135,8 +117,8 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   @Override
   public Future<Controller.RegisterWorkerResponse> registerWorker(Controller.RegisterWorkerRequest request) {
     return guard("RegisterWorker", () -> {
-      WorkerRecord.Registration reg = registration(request);
-      List<AttemptReport> running = reports(request.getTasksList());
+      WorkerRecord.Registration reg = RequestChecks.registration(request);
+      List<AttemptReport> running = RequestChecks.reports(request.getTasksList());
       return store.call((s, now) -> {
         s.registerWorker(reg, running, now);
         return Controller.RegisterWorkerResponse.newBuilder().setAccepted(true)
@@ -148,8 +130,8 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   @Override
   public Future<Controller.HeartbeatResponse> heartbeat(Controller.HeartbeatRequest request) {
     return guard("Heartbeat", () -> {
-      String workerId = workerId(request.getWorkerId());
-      List<AttemptReport> attempts = reports(request.getTasksList());
+      String workerId = RequestChecks.workerId(request.getWorkerId());
+      List<AttemptReport> attempts = RequestChecks.reports(request.getTasksList());
       return store.call((s, now) -> Controller.HeartbeatResponse.newBuilder()
           .setReregister(!s.heartbeat(workerId, attempts, now)).build());
     });
@@ -167,11 +149,8 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   @Override
   public Future<Controller.ReportTaskStateResponse> reportTaskState(Controller.ReportTaskStateRequest r) {
     return guard("ReportTaskState", () -> {
-      String workerId = workerId(r.getWorkerId());
-      AttemptReport report = report(WorkerTaskEntry.newBuilder().setTaskId(r.getTaskId())
-          .setAttemptId(r.getAttemptId()).setState(r.getState()).setExitCode(r.getExitCode()).setError(r.getError())
-          .setStartedAtMs(r.getStartedAtMs()).setFinishedAtMs(r.getFinishedAtMs()).putAllPorts(r.getPortsMap())
-          .setResourceUsage(r.getResourceUsage()).build(), r.getBuildMetrics());
+      String workerId = RequestChecks.workerId(r.getWorkerId());
+      AttemptReport report = RequestChecks.report(r);
       return store.call((s, now) -> {
         s.report(workerId, report, now);
         return Controller.ReportTaskStateResponse.getDefaultInstance();
@@ -199,7 +178,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   @Override
   public Future<dev.iris.rpc.Worker.FetchTaskLogsResponse> fetchTaskLogs(Controller.FetchTaskLogsRequest request) {
     return guard("FetchTaskLogs", () -> {
-      JobId id = jobId(request.getJobId());
+      JobId id = RequestChecks.jobId(request.getJobId());
       int index = request.getTaskIndex();
       Integer wanted = request.hasAttemptId() ? request.getAttemptId() : null;
       return store.call((s, now) -> {
@@ -246,7 +225,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   public Future<Controller.RegisterEndpointResponse> registerEndpoint(Controller.RegisterEndpointRequest r) {
     return guard("RegisterEndpoint", () -> {
       EndpointRegistry.validateName(r.getName());
-      JobId job = jobId(r.getJobId());
+      JobId job = RequestChecks.jobId(r.getJobId());
       TaskId task = r.getTaskId().isEmpty() ? null : TaskId.parse(r.getTaskId());
       return store.call((s, now) -> Controller.RegisterEndpointResponse.newBuilder()
           .setEndpointId(s.registerEndpoint(r.getName(), r.getAddress(), job, task, r.getAttemptId(),
@@ -324,76 +303,5 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   private static Function<String, String> addresses(ClusterState s) {
     return id -> s.worker(id).map(WorkerRecord::address).orElse("");
-  }
-
-  private static JobId jobId(String value) {
-    if (value.isEmpty()) {
-      throw new ValidationException("job_id must not be empty");
-    }
-    return JobId.of(value);
-  }
-
-  private static int pageOffset(String token) {
-    if (token.isEmpty()) {
-      return 0;
-    }
-    try {
-      int offset = Integer.parseInt(token);
-      if (offset >= 0) {
-        return offset;
-      }
-    } catch (NumberFormatException e) {
-      // fall through
-    }
-    throw new ValidationException("page_token '" + token + "' is not one this server issued");
-  }
-
-  private static String workerId(String id) {
-    if (!WORKER_ID.matcher(id).matches()) {
-      throw new ValidationException("worker_id '" + id + "' must be 1-128 letters, digits or . _ : -");
-    }
-    return id;
-  }
-
-  private static WorkerRecord.Registration registration(Controller.RegisterWorkerRequest r) {
-    String id = workerId(r.getWorkerId());
-    if (r.getAddress().isBlank()) {
-      throw new ValidationException("worker " + id + " needs an address");
-    }
-    WorkerMetadata m = r.getMetadata();
-    if (m.getCpuCount() < 0 || m.getMemoryBytes() < 0 || m.getDiskBytes() < 0) {
-      throw new ValidationException("worker " + id + " reports negative capacity");
-    }
-    int gpus = m.getDevice().hasGpu() ? m.getDevice().getGpu().getCount() : 0;
-    String variant = m.getDevice().hasGpu() ? m.getDevice().getGpu().getVariant() : "";
-    return new WorkerRecord.Registration(id, r.getAddress(),
-        new dev.iris.core.Resources(m.getCpuCount(), m.getMemoryBytes(), m.getDiskBytes(), Math.max(0, gpus), variant),
-        m.getAttributesMap(), m.getHostname(), m.getIpAddress());
-  }
-
-  private static List<AttemptReport> reports(List<WorkerTaskEntry> entries) {
-    List<AttemptReport> out = new ArrayList<>(entries.size());
-    for (WorkerTaskEntry e : entries) {
-      out.add(report(e, null));
-    }
-    return out;
-  }
-
-  private static AttemptReport report(WorkerTaskEntry e, dev.iris.rpc.BuildMetrics build) {
-    TaskId task = TaskId.parse(e.getTaskId());
-    if (e.getState() == TaskState.UNRECOGNIZED || e.getState() == TaskState.TASK_STATE_UNSPECIFIED) {
-      throw new ValidationException("report for " + task + " has no state");
-    }
-    if (e.getAttemptId() < 0) {
-      throw new ValidationException("attempt_id must not be negative");
-    }
-    dev.iris.core.TaskState state = dev.iris.core.TaskState.valueOf(e.getState().name().substring("TASK_STATE_".length()));
-    var u = e.getResourceUsage();
-    TaskAttempt.Observation obs = new TaskAttempt.Observation(e.getPortsMap(),
-        e.hasResourceUsage() ? new TaskAttempt.Usage(u.getMemoryMb(), u.getMemoryPeakMb(), u.getCpuPercent(),
-            u.getCpuMillicores(), u.getProcessCount(), u.getDiskMb()) : TaskAttempt.Usage.NONE,
-        build == null ? 0 : build.getBuildStartedMs(), build == null ? 0 : build.getBuildFinishedMs(),
-        build != null && build.getFromCache());
-    return new AttemptReport(task, e.getAttemptId(), state, e.getExitCode(), e.getError(), obs);
   }
 }

@@ -1,0 +1,123 @@
+package dev.iris.controller;
+
+import dev.iris.controller.state.ClusterState.AttemptReport;
+import dev.iris.controller.state.WorkerRecord;
+import dev.iris.core.JobId;
+import dev.iris.core.TaskAttempt;
+import dev.iris.core.TaskId;
+import dev.iris.core.ValidationException;
+import dev.iris.rpc.Controller;
+import dev.iris.rpc.JobState;
+import dev.iris.rpc.TaskState;
+import dev.iris.rpc.WorkerMetadata;
+import dev.iris.rpc.WorkerTaskEntry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Checks ControllerService request fields and turns them into domain values, or throws a
+ * {@link ValidationException} saying why not.
+ */
+final class RequestChecks {
+  private static final Pattern WORKER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+
+  private RequestChecks() {}
+
+  /** What a ListJobs request asks for: {@code state} null means any state. */
+  record JobsQuery(dev.iris.core.JobState state, String prefix, int offset, int pageSize) {}
+
+  static JobsQuery jobsQuery(Controller.ListJobsRequest request) {
+    if (request.getState() == JobState.UNRECOGNIZED || request.getState() == JobState.JOB_STATE_BUILDING) {
+      throw new ValidationException("state " + request.getState() + " is not a job state to filter by");
+    }
+    if (request.getPageSize() < 0) {
+      throw new ValidationException("page_size must not be negative");
+    }
+    int pageSize = request.getPageSize() == 0 ? ControllerServiceImpl.DEFAULT_PAGE_SIZE
+        : Math.min(request.getPageSize(), ControllerServiceImpl.MAX_PAGE_SIZE);
+    int offset = pageOffset(request.getPageToken());
+    dev.iris.core.JobState state = request.getState() == JobState.JOB_STATE_UNSPECIFIED ? null
+        : dev.iris.core.JobState.valueOf(request.getState().name().substring("JOB_STATE_".length()));
+    return new JobsQuery(state, request.getNamePrefix(), offset, pageSize);
+  }
+
+  static JobId jobId(String value) {
+    if (value.isEmpty()) {
+      throw new ValidationException("job_id must not be empty");
+    }
+    return JobId.of(value);
+  }
+
+  private static int pageOffset(String token) {
+    if (token.isEmpty()) {
+      return 0;
+    }
+    try {
+      int offset = Integer.parseInt(token);
+      if (offset >= 0) {
+        return offset;
+      }
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw new ValidationException("page_token '" + token + "' is not one this server issued");
+  }
+
+  static String workerId(String id) {
+    if (!WORKER_ID.matcher(id).matches()) {
+      throw new ValidationException("worker_id '" + id + "' must be 1-128 letters, digits or . _ : -");
+    }
+    return id;
+  }
+
+  static WorkerRecord.Registration registration(Controller.RegisterWorkerRequest r) {
+    String id = workerId(r.getWorkerId());
+    if (r.getAddress().isBlank()) {
+      throw new ValidationException("worker " + id + " needs an address");
+    }
+    WorkerMetadata m = r.getMetadata();
+    if (m.getCpuCount() < 0 || m.getMemoryBytes() < 0 || m.getDiskBytes() < 0) {
+      throw new ValidationException("worker " + id + " reports negative capacity");
+    }
+    int gpus = m.getDevice().hasGpu() ? m.getDevice().getGpu().getCount() : 0;
+    String variant = m.getDevice().hasGpu() ? m.getDevice().getGpu().getVariant() : "";
+    return new WorkerRecord.Registration(id, r.getAddress(),
+        new dev.iris.core.Resources(m.getCpuCount(), m.getMemoryBytes(), m.getDiskBytes(), Math.max(0, gpus), variant),
+        m.getAttributesMap(), m.getHostname(), m.getIpAddress());
+  }
+
+  static List<AttemptReport> reports(List<WorkerTaskEntry> entries) {
+    List<AttemptReport> out = new ArrayList<>(entries.size());
+    for (WorkerTaskEntry e : entries) {
+      out.add(report(e, null));
+    }
+    return out;
+  }
+
+  /** The attempt a ReportTaskState request reports on (its worker id is checked separately). */
+  static AttemptReport report(Controller.ReportTaskStateRequest r) {
+    return report(WorkerTaskEntry.newBuilder().setTaskId(r.getTaskId())
+        .setAttemptId(r.getAttemptId()).setState(r.getState()).setExitCode(r.getExitCode()).setError(r.getError())
+        .setStartedAtMs(r.getStartedAtMs()).setFinishedAtMs(r.getFinishedAtMs()).putAllPorts(r.getPortsMap())
+        .setResourceUsage(r.getResourceUsage()).build(), r.getBuildMetrics());
+  }
+
+  private static AttemptReport report(WorkerTaskEntry e, dev.iris.rpc.BuildMetrics build) {
+    TaskId task = TaskId.parse(e.getTaskId());
+    if (e.getState() == TaskState.UNRECOGNIZED || e.getState() == TaskState.TASK_STATE_UNSPECIFIED) {
+      throw new ValidationException("report for " + task + " has no state");
+    }
+    if (e.getAttemptId() < 0) {
+      throw new ValidationException("attempt_id must not be negative");
+    }
+    dev.iris.core.TaskState state = dev.iris.core.TaskState.valueOf(e.getState().name().substring("TASK_STATE_".length()));
+    var u = e.getResourceUsage();
+    TaskAttempt.Observation obs = new TaskAttempt.Observation(e.getPortsMap(),
+        e.hasResourceUsage() ? new TaskAttempt.Usage(u.getMemoryMb(), u.getMemoryPeakMb(), u.getCpuPercent(),
+            u.getCpuMillicores(), u.getProcessCount(), u.getDiskMb()) : TaskAttempt.Usage.NONE,
+        build == null ? 0 : build.getBuildStartedMs(), build == null ? 0 : build.getBuildFinishedMs(),
+        build != null && build.getFromCache());
+    return new AttemptReport(task, e.getAttemptId(), state, e.getExitCode(), e.getError(), obs);
+  }
+}
