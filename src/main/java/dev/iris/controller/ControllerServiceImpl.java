@@ -2,7 +2,6 @@ package dev.iris.controller;
 
 import com.google.protobuf.ByteString;
 import dev.iris.common.RpcErrors;
-import dev.iris.controller.state.ClusterState;
 import dev.iris.controller.state.ClusterState.AttemptReport;
 import dev.iris.controller.state.StoreException;
 import dev.iris.controller.state.WorkerRecord;
@@ -10,6 +9,7 @@ import dev.iris.core.EndpointRegistry;
 import dev.iris.core.Job;
 import dev.iris.core.JobId;
 import dev.iris.core.JobSpec;
+import dev.iris.core.Task;
 import dev.iris.core.TaskAttempt;
 import dev.iris.core.TaskId;
 import dev.iris.rpc.Controller;
@@ -59,7 +59,8 @@ public final class ControllerServiceImpl extends ControllerServiceService {
     return guard("GetJobStatus", () -> {
       JobId id = RequestChecks.jobId(request.getJobId());
       return store.call((s, now) -> Controller.GetJobStatusResponse.newBuilder()
-          .setJob(ProtoMapper.jobStatus(job(s, id), request.getIncludeTasks(), addresses(s))).build());
+          .setJob(ProtoMapper.jobStatus(StateLookups.job(s, id), request.getIncludeTasks(), StateLookups.addresses(s)))
+          .build());
     });
   }
 
@@ -88,12 +89,10 @@ public final class ControllerServiceImpl extends ControllerServiceService {
       JobId id = RequestChecks.jobId(request.getJobId());
       int index = request.getTaskIndex();
       return store.call((s, now) -> {
-        Job job = job(s, id);
-        if (index < 0 || index >= job.numTasks()) {
-          throw StoreException.notFound("task " + index + " not found: job " + id + " has " + job.numTasks() + " task(s)");
-        }
+        Job job = StateLookups.job(s, id);
         return Controller.GetTaskStatusResponse.newBuilder()
-            .setTask(ProtoMapper.taskStatus(job, job.task(index), addresses(s))).build();
+            .setTask(ProtoMapper.taskStatus(job, StateLookups.task(job, id, index), StateLookups.addresses(s)))
+            .build();
       });
     });
   }
@@ -103,9 +102,9 @@ public final class ControllerServiceImpl extends ControllerServiceService {
     return guard("ListTasks", () -> {
       JobId id = RequestChecks.jobId(request.getJobId());
       return store.call((s, now) -> {
-        Job job = job(s, id);
+        Job job = StateLookups.job(s, id);
         Controller.ListTasksResponse.Builder b = Controller.ListTasksResponse.newBuilder();
-        Function<String, String> addr = addresses(s);
+        Function<String, String> addr = StateLookups.addresses(s);
         job.tasks().forEach(t -> b.addTasks(ProtoMapper.taskStatus(job, t, addr)));
         return b.build();
       });
@@ -182,11 +181,8 @@ public final class ControllerServiceImpl extends ControllerServiceService {
       int index = request.getTaskIndex();
       Integer wanted = request.hasAttemptId() ? request.getAttemptId() : null;
       return store.call((s, now) -> {
-        Job job = job(s, id);
-        if (index < 0 || index >= job.numTasks()) {
-          throw StoreException.notFound("task " + index + " not found: job " + id + " has " + job.numTasks() + " task(s)");
-        }
-        var task = job.task(index);
+        Job job = StateLookups.job(s, id);
+        Task task = StateLookups.task(job, id, index);
         TaskAttempt attempt = wanted == null ? task.currentAttempt()
             : task.attempts().stream().filter(a -> a.attemptId() == wanted).findFirst()
                 .orElseThrow(() -> StoreException.notFound("attempt " + wanted + " of " + task.id() + " not found"));
@@ -295,13 +291,5 @@ public final class ControllerServiceImpl extends ControllerServiceService {
     }
     return answer.andThen(ar -> metrics.rpc(method, ar.succeeded() ? "OK"
         : RpcErrors.toStatus(ar.cause()).status().name(), System.nanoTime() - started));
-  }
-
-  private static Job job(ClusterState s, JobId id) {
-    return s.job(id).orElseThrow(() -> StoreException.notFound("job " + id + " not found"));
-  }
-
-  private static Function<String, String> addresses(ClusterState s) {
-    return id -> s.worker(id).map(WorkerRecord::address).orElse("");
   }
 }
