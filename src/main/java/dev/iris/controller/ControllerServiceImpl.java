@@ -9,8 +9,6 @@ import dev.iris.core.EndpointRegistry;
 import dev.iris.core.Job;
 import dev.iris.core.JobId;
 import dev.iris.core.JobSpec;
-import dev.iris.core.Task;
-import dev.iris.core.TaskAttempt;
 import dev.iris.core.TaskId;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.ControllerServiceService;
@@ -22,7 +20,8 @@ import java.util.function.Function;
 
 /**
  * The ControllerService handlers, written once and bound to gRPC and to the event bus. Each validates its
- * request, turns it into a {@link StoreOp}, and maps the answer to protobuf on the store's thread.
+ * request ({@link RequestChecks}), turns it into a {@link StoreOp}, and maps the answer to protobuf on the
+ * store's thread; FetchTaskLogs is answered by the task's worker through {@link WorkerLogProxy}.
  */
 public final class ControllerServiceImpl extends ControllerServiceService {
   public static final int DEFAULT_PAGE_SIZE = 100;
@@ -30,7 +29,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   private final StoreClient store;
   private final long heartbeatIntervalMs;
   private final EventWatch watch;
-  private final dev.iris.link.WorkerLinks workerLinks;
+  private final WorkerLogProxy logs;
 
   private final ControllerMetrics metrics;
 
@@ -39,7 +38,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
     this.store = new StoreClient(vertx);
     this.heartbeatIntervalMs = heartbeatIntervalMs;
     this.watch = new EventWatch(vertx, store);
-    this.workerLinks = new dev.iris.link.WorkerLinks(vertx, 10_000);
+    this.logs = new WorkerLogProxy(store, new dev.iris.link.WorkerLinks(vertx, 10_000));
   }
 
   // ---------------------------------------------------------------- jobs
@@ -168,51 +167,9 @@ public final class ControllerServiceImpl extends ControllerServiceService {
     });
   }
 
-  /**
-   * Where a task's logs live: the worker and attempt to ask. {@code assigned}: the attempt may not have
-   * reached its worker yet, which then does not know it.
-   */
-  private record LogSource(String workerAddress, String taskId, int attemptId, boolean assigned) {}
-
   @Override
   public Future<dev.iris.rpc.Worker.FetchTaskLogsResponse> fetchTaskLogs(Controller.FetchTaskLogsRequest request) {
-    return guard("FetchTaskLogs", () -> {
-      JobId id = RequestChecks.jobId(request.getJobId());
-      int index = request.getTaskIndex();
-      Integer wanted = request.hasAttemptId() ? request.getAttemptId() : null;
-      return store.call((s, now) -> {
-        Job job = StateLookups.job(s, id);
-        Task task = StateLookups.task(job, id, index);
-        TaskAttempt attempt = wanted == null ? task.currentAttempt()
-            : task.attempts().stream().filter(a -> a.attemptId() == wanted).findFirst()
-                .orElseThrow(() -> StoreException.notFound("attempt " + wanted + " of " + task.id() + " not found"));
-        if (attempt == null) {
-          return new LogSource(null, task.id().toString(), -1, false);
-        }
-        String address = s.worker(attempt.workerId()).map(WorkerRecord::address).orElse(null);
-        return new LogSource(address, task.id().toString(), attempt.attemptId(),
-            attempt.state() == dev.iris.core.TaskState.ASSIGNED);
-      }).compose(src -> {
-        if (src.attemptId() < 0) {
-          return Future.succeededFuture(dev.iris.rpc.Worker.FetchTaskLogsResponse.getDefaultInstance());
-        }
-        if (src.workerAddress() == null) {
-          return Future.failedFuture(new io.vertx.grpc.server.StatusException(io.vertx.grpc.common.GrpcStatus.UNAVAILABLE,
-              "the worker of " + src.taskId() + " is gone; its logs went with it"));
-        }
-        return workerLinks.forAddress(src.workerAddress()).fetchTaskLogs(dev.iris.rpc.Worker.FetchTaskLogsRequest
-            .newBuilder().setTaskId(src.taskId()).setAttemptId(src.attemptId()).setFilter(request.getFilter()).build())
-            .recover(t -> src.assigned() && notFound(t)
-                ? Future.succeededFuture(dev.iris.rpc.Worker.FetchTaskLogsResponse.getDefaultInstance()) // no lines yet
-                : Future.failedFuture(t));
-      });
-    });
-  }
-
-  /** Whether a worker link's failure says NOT_FOUND (links fail with {@link RpcException}). */
-  private static boolean notFound(Throwable t) {
-    io.vertx.grpc.common.GrpcStatus status = t instanceof dev.iris.common.RpcException r ? r.status() : RpcErrors.statusOf(t);
-    return status == io.vertx.grpc.common.GrpcStatus.NOT_FOUND;
+    return guard("FetchTaskLogs", () -> logs.fetch(request));
   }
 
   // ---------------------------------------------------------------- endpoints
