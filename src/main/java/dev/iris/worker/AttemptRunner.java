@@ -37,12 +37,10 @@ import org.slf4j.LoggerFactory;
  */
 final class AttemptRunner {
   private static final Logger log = LoggerFactory.getLogger(AttemptRunner.class);
-  static final Duration TIMEOUT_GRACE = Duration.ofSeconds(5);
   static final String BUILD_SOURCE = "build";
 
   private final WorkerConfig config;
   private final Clock clock;
-  private final Vertx vertx;
   private final ContextOps ops;
   private final TaskRuntime runtime;
   private final WorkDirs dirs;
@@ -53,13 +51,13 @@ final class AttemptRunner {
   private final OrphanSweeper sweeper;
   private final Consumer<Attempt> onFinished;
   private final WorkerMetrics metrics;
+  private final AttemptKiller killer;
 
   AttemptRunner(WorkerConfig config, Clock clock, Vertx vertx, ContextOps ops, TaskRuntime runtime, WorkDirs dirs,
       TaskLogStore logs, BundleInstaller bundles, PortAllocator ports, StateReporter reporter,
       OrphanSweeper sweeper, Consumer<Attempt> onFinished, WorkerMetrics metrics) {
     this.config = config;
     this.clock = clock;
-    this.vertx = vertx;
     this.ops = ops;
     this.runtime = runtime;
     this.dirs = dirs;
@@ -70,6 +68,7 @@ final class AttemptRunner {
     this.sweeper = sweeper;
     this.onFinished = onFinished;
     this.metrics = metrics;
+    this.killer = new AttemptKiller(vertx, ops);
   }
 
   /** A failure before the command ran whose message is meant for the user. */
@@ -103,15 +102,7 @@ final class AttemptRunner {
 
   /** Asks the attempt to die: SIGTERM to its tree now, SIGKILL after {@code grace}. Idempotent. */
   void kill(Attempt a, Duration grace, String reason) {
-    if (a.isFinished() || a.killRequested) {
-      return;
-    }
-    a.killRequested = true;
-    a.killGrace = grace;
-    a.killReason = reason;
-    if (a.process != null) {
-      sendKill(a, grace);
-    }
+    killer.kill(a, grace, reason);
   }
 
   /** Samples the usage of every running attempt off the loop, then records it on the context. */
@@ -209,11 +200,11 @@ final class AttemptRunner {
         .compose(process -> {
           a.process = process;
           if (a.killRequested) {
-            sendKill(a, a.killGrace);
+            killer.sendKill(a, a.killGrace);
           }
           return ops.here(process.exitFuture());
         })
-        .compose(code -> afterKill(a, code))
+        .compose(code -> killer.afterKill(a, code))
         .compose(code -> {
           a.process = null;
           a.build = a.build.toBuilder().setBuildFinishedMs(clock.millis()).build();
@@ -270,39 +261,16 @@ final class AttemptRunner {
     a.state = TaskState.TASK_STATE_RUNNING;
     a.startedAtMs = clock.millis();
     if (a.killRequested) {
-      sendKill(a, a.killGrace);
+      killer.sendKill(a, a.killGrace);
     } else {
       report(a);
-      int timeout = a.request.getTimeoutSeconds();
-      if (timeout > 0) {
-        a.timeoutTimer = vertx.setTimer(timeout * 1000L, t -> {
-          a.timeoutTimer = -1;
-          if (!a.isFinished() && !a.killRequested) {
-            a.timedOut = true;
-            sendKill(a, TIMEOUT_GRACE);
-          }
-        });
-      }
+      killer.armTimeout(a);
     }
     return process;
   }
 
   private Future<Integer> awaitExit(Attempt a, RunningTask process) {
-    return ops.here(process.exitFuture()).compose(code -> afterKill(a, code));
-  }
-
-  /** When a kill was sent, waits until the whole tree is gone. */
-  private Future<Integer> afterKill(Attempt a, int code) {
-    if (a.killing == null) {
-      return Future.succeededFuture(code);
-    }
-    return ops.here(a.killing).transform(x -> Future.succeededFuture(code));
-  }
-
-  private void sendKill(Attempt a, Duration grace) {
-    if (a.killing == null && a.process != null) {
-      a.killing = a.process.kill(grace);
-    }
+    return ops.here(process.exitFuture()).compose(code -> killer.afterKill(a, code));
   }
 
   // ---------------------------------------------------------------- outcomes
@@ -337,10 +305,7 @@ final class AttemptRunner {
     if (a.isFinished()) {
       return;
     }
-    if (a.timeoutTimer != -1) {
-      vertx.cancelTimer(a.timeoutTimer);
-      a.timeoutTimer = -1;
-    }
+    killer.disarmTimeout(a);
     a.state = state;
     a.exitCode = exitCode;
     a.error = error == null ? "" : error;
