@@ -37,7 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 final class AttemptRunner {
   private static final Logger log = LoggerFactory.getLogger(AttemptRunner.class);
-  static final String BUILD_SOURCE = "build";
 
   private final WorkerConfig config;
   private final Clock clock;
@@ -52,6 +51,7 @@ final class AttemptRunner {
   private final Consumer<Attempt> onFinished;
   private final WorkerMetrics metrics;
   private final AttemptKiller killer;
+  private final SetupPhase setup;
 
   AttemptRunner(WorkerConfig config, Clock clock, Vertx vertx, ContextOps ops, TaskRuntime runtime, WorkDirs dirs,
       TaskLogStore logs, BundleInstaller bundles, PortAllocator ports, StateReporter reporter,
@@ -69,6 +69,7 @@ final class AttemptRunner {
     this.onFinished = onFinished;
     this.metrics = metrics;
     this.killer = new AttemptKiller(vertx, ops);
+    this.setup = new SetupPhase(clock, ops, runtime, logs, metrics, killer);
   }
 
   /** A failure before the command ran whose message is meant for the user. */
@@ -164,7 +165,7 @@ final class AttemptRunner {
         a.build = a.build.toBuilder().setBuildFinishedMs(clock.millis()).build();
         return Future.succeededFuture(running(a, p.process()));
       }
-      return fetchBundle(a).compose(v -> setup(a)).compose(v -> startCommand(a));
+      return fetchBundle(a).compose(v -> setup.run(a)).compose(v -> startCommand(a));
     });
   }
 
@@ -177,47 +178,6 @@ final class AttemptRunner {
         .map(fromCache -> {
           a.build = a.build.toBuilder().setFromCache(fromCache).build();
           return null;
-        });
-  }
-
-  private Future<Void> setup(Attempt a) {
-    List<String> argv = a.request.getEnvironment().getSetupCommandList();
-    if (argv.isEmpty()) {
-      a.build = a.build.toBuilder().setBuildFinishedMs(clock.millis()).build();
-      return Future.succeededFuture();
-    }
-    if (a.killRequested) {
-      return Future.failedFuture(new Killed());
-    }
-    LaunchSpec spec = new LaunchSpec(argv, a.workDir, a.environment);
-    LineSink sink = (source, line) -> {
-      metrics.logLine(logs.append(a.key, BUILD_SOURCE, line));
-      a.lastStderr = line;
-    };
-    return ops.blocking(() -> runtime.start(spec, sink))
-        .recover(err -> Future.failedFuture(err instanceof TaskStartException
-            ? new BuildFailure("setup command " + err.getMessage()) : err))
-        .compose(process -> {
-          a.process = process;
-          if (a.killRequested) {
-            killer.sendKill(a, a.killGrace);
-          }
-          return ops.here(process.exitFuture());
-        })
-        .compose(code -> killer.afterKill(a, code))
-        .compose(code -> {
-          a.process = null;
-          a.build = a.build.toBuilder().setBuildFinishedMs(clock.millis()).build();
-          if (a.killRequested) {
-            return Future.failedFuture(new Killed());
-          }
-          if (code != 0) {
-            String last = a.lastStderr;
-            return Future.failedFuture(new BuildFailure("setup command failed with exit code " + code
-                + (last == null || last.isBlank() ? "" : ": " + last)));
-          }
-          a.lastStderr = null;
-          return Future.succeededFuture();
         });
   }
 
