@@ -3,9 +3,7 @@ package dev.iris.worker;
 import dev.iris.rpc.BuildMetrics;
 import dev.iris.rpc.ResourceUsage;
 import dev.iris.rpc.TaskState;
-import dev.iris.worker.bundle.BundleException;
 import dev.iris.worker.logs.TaskLogStore;
-import dev.iris.worker.ports.PortAllocationException;
 import dev.iris.worker.ports.PortAllocator;
 import dev.iris.worker.proc.ProcFs;
 import dev.iris.worker.proc.ProcStat;
@@ -13,7 +11,6 @@ import dev.iris.worker.runtime.LaunchSpec;
 import dev.iris.worker.runtime.LineSink;
 import dev.iris.worker.runtime.RunningTask;
 import dev.iris.worker.runtime.TaskRuntime;
-import dev.iris.worker.runtime.TaskStartException;
 import dev.iris.worker.usage.ProcessTreeUsageSampler;
 import dev.iris.worker.usage.TreeUsage;
 import dev.iris.worker.usage.UsageSample;
@@ -33,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * controller, cached and unpacked, optional setup command with log source {@code build}), RUNNING (the
  * command as a process, with the task's timeout), and the terminal state from its exit. Every state
  * change is reported. Blocking steps (process start, unpacking, file work) run on worker threads; state
- * changes happen on the worker verticle's context only.
+ * changes happen on the worker verticle's context only. The setup command is {@link SetupPhase}'s, kills and
+ * the timeout {@link AttemptKiller}'s, and the terminal state and cleanup {@link AttemptFinisher}'s.
  */
 final class AttemptRunner {
   private static final Logger log = LoggerFactory.getLogger(AttemptRunner.class);
@@ -47,11 +45,10 @@ final class AttemptRunner {
   private final BundleInstaller bundles;
   private final PortAllocator ports;
   private final StateReporter reporter;
-  private final OrphanSweeper sweeper;
-  private final Consumer<Attempt> onFinished;
   private final WorkerMetrics metrics;
   private final AttemptKiller killer;
   private final SetupPhase setup;
+  private final AttemptFinisher finisher;
 
   AttemptRunner(WorkerConfig config, Clock clock, Vertx vertx, ContextOps ops, TaskRuntime runtime, WorkDirs dirs,
       TaskLogStore logs, BundleInstaller bundles, PortAllocator ports, StateReporter reporter,
@@ -65,11 +62,11 @@ final class AttemptRunner {
     this.bundles = bundles;
     this.ports = ports;
     this.reporter = reporter;
-    this.sweeper = sweeper;
-    this.onFinished = onFinished;
     this.metrics = metrics;
     this.killer = new AttemptKiller(vertx, ops);
     this.setup = new SetupPhase(clock, ops, runtime, logs, metrics, killer);
+    this.finisher = new AttemptFinisher(clock, ops, dirs, logs, ports, reporter, config.workerId(), sweeper,
+        onFinished, metrics, killer);
   }
 
   /** A failure before the command ran whose message is meant for the user. */
@@ -98,7 +95,7 @@ final class AttemptRunner {
   void launch(Attempt a, Future<?> predecessorGone) {
     predecessorGone.transform(ignored -> build(a))
         .compose(process -> awaitExit(a, process))
-        .onComplete(code -> finishWithExit(a, code), err -> finishWithFailure(a, err));
+        .onComplete(code -> finisher.finishWithExit(a, code), err -> finisher.finishWithFailure(a, err));
   }
 
   /** Asks the attempt to die: SIGTERM to its tree now, SIGKILL after {@code grace}. Idempotent. */
@@ -154,7 +151,7 @@ final class AttemptRunner {
         && a.request.getEnvironment().getSetupCommandList().isEmpty();
     return ops.blocking(() -> {
       Path dir = dirs.createAttemptDir(a.key);
-      Map<String, Integer> allocated = portNames.isEmpty() ? Map.of() : ports.allocate(owner(a), portNames);
+      Map<String, Integer> allocated = portNames.isEmpty() ? Map.of() : ports.allocate(a.portOwner(), portNames);
       Map<String, String> environment = TaskEnvironment.of(a.request, a.task, config, allocated);
       return new Prepared(dir, allocated, environment, startNow ? startProcess(a, dir, environment) : null);
     }).compose(p -> {
@@ -233,73 +230,8 @@ final class AttemptRunner {
     return ops.here(process.exitFuture()).compose(code -> killer.afterKill(a, code));
   }
 
-  // ---------------------------------------------------------------- outcomes
-
-  private void finishWithExit(Attempt a, int code) {
-    if (a.killRequested) {
-      finish(a, TaskState.TASK_STATE_KILLED, code, a.killReason);
-    } else if (a.timedOut) {
-      finish(a, TaskState.TASK_STATE_FAILED, -1, "Timeout exceeded");
-    } else if (code == 0) {
-      finish(a, TaskState.TASK_STATE_SUCCEEDED, 0, "");
-    } else {
-      String last = a.lastStderr;
-      finish(a, TaskState.TASK_STATE_FAILED, code,
-          "Exit code: " + code + (last == null || last.isBlank() ? "" : ": " + last));
-    }
-  }
-
-  private void finishWithFailure(Attempt a, Throwable err) {
-    if (err instanceof Killed || a.killRequested) {
-      finish(a, TaskState.TASK_STATE_KILLED, 0, a.killReason);
-    } else if (err instanceof BuildFailure || err instanceof TaskStartException || err instanceof BundleException
-        || err instanceof PortAllocationException) {
-      finish(a, TaskState.TASK_STATE_FAILED, -1, err.getMessage());
-    } else {
-      log.warn("attempt {} failed in the worker", a.key, err);
-      finish(a, TaskState.TASK_STATE_FAILED, -1, "worker error: " + err);
-    }
-  }
-
-  private void finish(Attempt a, TaskState state, int exitCode, String error) {
-    if (a.isFinished()) {
-      return;
-    }
-    killer.disarmTimeout(a);
-    a.state = state;
-    a.exitCode = exitCode;
-    a.error = error == null ? "" : error;
-    a.finishedAtMs = clock.millis();
-    if (a.build.getBuildStartedMs() > 0 && a.build.getBuildFinishedMs() == 0) {
-      a.build = a.build.toBuilder().setBuildFinishedMs(a.finishedAtMs).build();
-    }
-    a.process = null;
-    ports.release(owner(a));
-    metrics.attemptEnded(state);
-    report(a);
-    log.debug("attempt {} ended {} ({})", a.key, state, a.error);
-    RunningTask main = a.mainProcess;
-    // a tree whose root exited may leave descendants behind: sweep them before forgetting the pid record
-    Future<?> swept = main == null || a.killing != null ? Future.succeededFuture() : sweeper.sweep(main);
-    swept.transform(x -> ops.blocking(() -> {
-      logs.finish(a.key);
-      dirs.forgetProcess(a.key);
-      return null;
-    })).onComplete(x -> {
-      if (x.failed()) {
-        log.warn("cleaning up after {} failed: {}", a.key, x.cause().toString());
-      }
-      a.markEnded();
-    });
-    onFinished.accept(a);
-  }
-
   private void report(Attempt a) {
     reporter.report(a.key, AttemptProtos.report(a, config.workerId()));
-  }
-
-  private static String owner(Attempt a) {
-    return a.key.toString();
   }
 
   private static ResourceUsage usage(UsageSample s) {
