@@ -69,6 +69,11 @@ final class Attempt {
     return key.attemptId();
   }
 
+  /** The owner the attempt's ports are allocated under. */
+  String portOwner() {
+    return key.toString();
+  }
+
   boolean isFinished() {
     return isTerminal(state);
   }

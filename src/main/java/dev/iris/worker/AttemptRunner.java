@@ -3,9 +3,7 @@ package dev.iris.worker;
 import dev.iris.rpc.BuildMetrics;
 import dev.iris.rpc.ResourceUsage;
 import dev.iris.rpc.TaskState;
-import dev.iris.worker.bundle.BundleException;
 import dev.iris.worker.logs.TaskLogStore;
-import dev.iris.worker.ports.PortAllocationException;
 import dev.iris.worker.ports.PortAllocator;
 import dev.iris.worker.proc.ProcFs;
 import dev.iris.worker.proc.ProcStat;
@@ -13,7 +11,6 @@ import dev.iris.worker.runtime.LaunchSpec;
 import dev.iris.worker.runtime.LineSink;
 import dev.iris.worker.runtime.RunningTask;
 import dev.iris.worker.runtime.TaskRuntime;
-import dev.iris.worker.runtime.TaskStartException;
 import dev.iris.worker.usage.ProcessTreeUsageSampler;
 import dev.iris.worker.usage.TreeUsage;
 import dev.iris.worker.usage.UsageSample;
@@ -33,16 +30,14 @@ import org.slf4j.LoggerFactory;
  * controller, cached and unpacked, optional setup command with log source {@code build}), RUNNING (the
  * command as a process, with the task's timeout), and the terminal state from its exit. Every state
  * change is reported. Blocking steps (process start, unpacking, file work) run on worker threads; state
- * changes happen on the worker verticle's context only.
+ * changes happen on the worker verticle's context only. The setup command is {@link SetupPhase}'s, kills and
+ * the timeout {@link AttemptKiller}'s, and the terminal state and cleanup {@link AttemptFinisher}'s.
  */
 final class AttemptRunner {
   private static final Logger log = LoggerFactory.getLogger(AttemptRunner.class);
-  static final Duration TIMEOUT_GRACE = Duration.ofSeconds(5);
-  static final String BUILD_SOURCE = "build";
 
   private final WorkerConfig config;
   private final Clock clock;
-  private final Vertx vertx;
   private final ContextOps ops;
   private final TaskRuntime runtime;
   private final WorkDirs dirs;
@@ -50,16 +45,16 @@ final class AttemptRunner {
   private final BundleInstaller bundles;
   private final PortAllocator ports;
   private final StateReporter reporter;
-  private final OrphanSweeper sweeper;
-  private final Consumer<Attempt> onFinished;
   private final WorkerMetrics metrics;
+  private final AttemptKiller killer;
+  private final SetupPhase setup;
+  private final AttemptFinisher finisher;
 
   AttemptRunner(WorkerConfig config, Clock clock, Vertx vertx, ContextOps ops, TaskRuntime runtime, WorkDirs dirs,
       TaskLogStore logs, BundleInstaller bundles, PortAllocator ports, StateReporter reporter,
       OrphanSweeper sweeper, Consumer<Attempt> onFinished, WorkerMetrics metrics) {
     this.config = config;
     this.clock = clock;
-    this.vertx = vertx;
     this.ops = ops;
     this.runtime = runtime;
     this.dirs = dirs;
@@ -67,9 +62,11 @@ final class AttemptRunner {
     this.bundles = bundles;
     this.ports = ports;
     this.reporter = reporter;
-    this.sweeper = sweeper;
-    this.onFinished = onFinished;
     this.metrics = metrics;
+    this.killer = new AttemptKiller(vertx, ops);
+    this.setup = new SetupPhase(clock, ops, runtime, logs, metrics, killer);
+    this.finisher = new AttemptFinisher(clock, ops, dirs, logs, ports, reporter, config.workerId(), sweeper,
+        onFinished, metrics, killer);
   }
 
   /** A failure before the command ran whose message is meant for the user. */
@@ -98,20 +95,12 @@ final class AttemptRunner {
   void launch(Attempt a, Future<?> predecessorGone) {
     predecessorGone.transform(ignored -> build(a))
         .compose(process -> awaitExit(a, process))
-        .onComplete(code -> finishWithExit(a, code), err -> finishWithFailure(a, err));
+        .onComplete(code -> finisher.finishWithExit(a, code), err -> finisher.finishWithFailure(a, err));
   }
 
   /** Asks the attempt to die: SIGTERM to its tree now, SIGKILL after {@code grace}. Idempotent. */
   void kill(Attempt a, Duration grace, String reason) {
-    if (a.isFinished() || a.killRequested) {
-      return;
-    }
-    a.killRequested = true;
-    a.killGrace = grace;
-    a.killReason = reason;
-    if (a.process != null) {
-      sendKill(a, grace);
-    }
+    killer.kill(a, grace, reason);
   }
 
   /** Samples the usage of every running attempt off the loop, then records it on the context. */
@@ -162,7 +151,7 @@ final class AttemptRunner {
         && a.request.getEnvironment().getSetupCommandList().isEmpty();
     return ops.blocking(() -> {
       Path dir = dirs.createAttemptDir(a.key);
-      Map<String, Integer> allocated = portNames.isEmpty() ? Map.of() : ports.allocate(owner(a), portNames);
+      Map<String, Integer> allocated = portNames.isEmpty() ? Map.of() : ports.allocate(a.portOwner(), portNames);
       Map<String, String> environment = TaskEnvironment.of(a.request, a.task, config, allocated);
       return new Prepared(dir, allocated, environment, startNow ? startProcess(a, dir, environment) : null);
     }).compose(p -> {
@@ -173,7 +162,7 @@ final class AttemptRunner {
         a.build = a.build.toBuilder().setBuildFinishedMs(clock.millis()).build();
         return Future.succeededFuture(running(a, p.process()));
       }
-      return fetchBundle(a).compose(v -> setup(a)).compose(v -> startCommand(a));
+      return fetchBundle(a).compose(v -> setup.run(a)).compose(v -> startCommand(a));
     });
   }
 
@@ -186,47 +175,6 @@ final class AttemptRunner {
         .map(fromCache -> {
           a.build = a.build.toBuilder().setFromCache(fromCache).build();
           return null;
-        });
-  }
-
-  private Future<Void> setup(Attempt a) {
-    List<String> argv = a.request.getEnvironment().getSetupCommandList();
-    if (argv.isEmpty()) {
-      a.build = a.build.toBuilder().setBuildFinishedMs(clock.millis()).build();
-      return Future.succeededFuture();
-    }
-    if (a.killRequested) {
-      return Future.failedFuture(new Killed());
-    }
-    LaunchSpec spec = new LaunchSpec(argv, a.workDir, a.environment);
-    LineSink sink = (source, line) -> {
-      metrics.logLine(logs.append(a.key, BUILD_SOURCE, line));
-      a.lastStderr = line;
-    };
-    return ops.blocking(() -> runtime.start(spec, sink))
-        .recover(err -> Future.failedFuture(err instanceof TaskStartException
-            ? new BuildFailure("setup command " + err.getMessage()) : err))
-        .compose(process -> {
-          a.process = process;
-          if (a.killRequested) {
-            sendKill(a, a.killGrace);
-          }
-          return ops.here(process.exitFuture());
-        })
-        .compose(code -> afterKill(a, code))
-        .compose(code -> {
-          a.process = null;
-          a.build = a.build.toBuilder().setBuildFinishedMs(clock.millis()).build();
-          if (a.killRequested) {
-            return Future.failedFuture(new Killed());
-          }
-          if (code != 0) {
-            String last = a.lastStderr;
-            return Future.failedFuture(new BuildFailure("setup command failed with exit code " + code
-                + (last == null || last.isBlank() ? "" : ": " + last)));
-          }
-          a.lastStderr = null;
-          return Future.succeededFuture();
         });
   }
 
@@ -270,111 +218,20 @@ final class AttemptRunner {
     a.state = TaskState.TASK_STATE_RUNNING;
     a.startedAtMs = clock.millis();
     if (a.killRequested) {
-      sendKill(a, a.killGrace);
+      killer.sendKill(a, a.killGrace);
     } else {
       report(a);
-      int timeout = a.request.getTimeoutSeconds();
-      if (timeout > 0) {
-        a.timeoutTimer = vertx.setTimer(timeout * 1000L, t -> {
-          a.timeoutTimer = -1;
-          if (!a.isFinished() && !a.killRequested) {
-            a.timedOut = true;
-            sendKill(a, TIMEOUT_GRACE);
-          }
-        });
-      }
+      killer.armTimeout(a);
     }
     return process;
   }
 
   private Future<Integer> awaitExit(Attempt a, RunningTask process) {
-    return ops.here(process.exitFuture()).compose(code -> afterKill(a, code));
-  }
-
-  /** When a kill was sent, waits until the whole tree is gone. */
-  private Future<Integer> afterKill(Attempt a, int code) {
-    if (a.killing == null) {
-      return Future.succeededFuture(code);
-    }
-    return ops.here(a.killing).transform(x -> Future.succeededFuture(code));
-  }
-
-  private void sendKill(Attempt a, Duration grace) {
-    if (a.killing == null && a.process != null) {
-      a.killing = a.process.kill(grace);
-    }
-  }
-
-  // ---------------------------------------------------------------- outcomes
-
-  private void finishWithExit(Attempt a, int code) {
-    if (a.killRequested) {
-      finish(a, TaskState.TASK_STATE_KILLED, code, a.killReason);
-    } else if (a.timedOut) {
-      finish(a, TaskState.TASK_STATE_FAILED, -1, "Timeout exceeded");
-    } else if (code == 0) {
-      finish(a, TaskState.TASK_STATE_SUCCEEDED, 0, "");
-    } else {
-      String last = a.lastStderr;
-      finish(a, TaskState.TASK_STATE_FAILED, code,
-          "Exit code: " + code + (last == null || last.isBlank() ? "" : ": " + last));
-    }
-  }
-
-  private void finishWithFailure(Attempt a, Throwable err) {
-    if (err instanceof Killed || a.killRequested) {
-      finish(a, TaskState.TASK_STATE_KILLED, 0, a.killReason);
-    } else if (err instanceof BuildFailure || err instanceof TaskStartException || err instanceof BundleException
-        || err instanceof PortAllocationException) {
-      finish(a, TaskState.TASK_STATE_FAILED, -1, err.getMessage());
-    } else {
-      log.warn("attempt {} failed in the worker", a.key, err);
-      finish(a, TaskState.TASK_STATE_FAILED, -1, "worker error: " + err);
-    }
-  }
-
-  private void finish(Attempt a, TaskState state, int exitCode, String error) {
-    if (a.isFinished()) {
-      return;
-    }
-    if (a.timeoutTimer != -1) {
-      vertx.cancelTimer(a.timeoutTimer);
-      a.timeoutTimer = -1;
-    }
-    a.state = state;
-    a.exitCode = exitCode;
-    a.error = error == null ? "" : error;
-    a.finishedAtMs = clock.millis();
-    if (a.build.getBuildStartedMs() > 0 && a.build.getBuildFinishedMs() == 0) {
-      a.build = a.build.toBuilder().setBuildFinishedMs(a.finishedAtMs).build();
-    }
-    a.process = null;
-    ports.release(owner(a));
-    metrics.attemptEnded(state);
-    report(a);
-    log.debug("attempt {} ended {} ({})", a.key, state, a.error);
-    RunningTask main = a.mainProcess;
-    // a tree whose root exited may leave descendants behind: sweep them before forgetting the pid record
-    Future<?> swept = main == null || a.killing != null ? Future.succeededFuture() : sweeper.sweep(main);
-    swept.transform(x -> ops.blocking(() -> {
-      logs.finish(a.key);
-      dirs.forgetProcess(a.key);
-      return null;
-    })).onComplete(x -> {
-      if (x.failed()) {
-        log.warn("cleaning up after {} failed: {}", a.key, x.cause().toString());
-      }
-      a.markEnded();
-    });
-    onFinished.accept(a);
+    return ops.here(process.exitFuture()).compose(code -> killer.afterKill(a, code));
   }
 
   private void report(Attempt a) {
     reporter.report(a.key, AttemptProtos.report(a, config.workerId()));
-  }
-
-  private static String owner(Attempt a) {
-    return a.key.toString();
   }
 
   private static ResourceUsage usage(UsageSample s) {
