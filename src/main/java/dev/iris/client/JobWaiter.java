@@ -40,6 +40,7 @@ final class JobWaiter {
   private ReadStream<ClusterEvent> stream;
   private long lastSequence;
   private long timer = -1;
+  private long reconnectTimer = -1;
   private boolean finishing;
   private boolean stopped;
 
@@ -85,6 +86,12 @@ final class JobWaiter {
     client.controller().watchEvents(Controller.WatchEventsRequest.newBuilder().setJobId(jobId)
             .setFromSequence(lastSequence).build())
         .onSuccess(s -> {
+          if (stopped) { // the wait ended while the watch was opening
+            if (s instanceof dev.iris.link.WatchStream w) {
+              w.cancel();
+            }
+            return;
+          }
           stream = s;
           s.handler(this::onEvent);
           s.exceptionHandler(t -> reconnect());
@@ -108,8 +115,13 @@ final class JobWaiter {
   }
 
   private void reconnect() {
-    if (!stopped && !finishing) {
-      client.vertx().setTimer(500, id -> watch());
+    if (!stopped && !finishing && reconnectTimer < 0) {
+      reconnectTimer = client.vertx().setTimer(500, id -> {
+        reconnectTimer = -1;
+        if (!stopped && !finishing) { // the job may have finished, or the caller stopped waiting, meanwhile
+          watch();
+        }
+      });
     }
   }
 
@@ -232,6 +244,9 @@ final class JobWaiter {
 
   private void close() {
     stopped = true;
+    if (reconnectTimer >= 0) {
+      client.vertx().cancelTimer(reconnectTimer);
+    }
     if (timer >= 0) {
       client.vertx().cancelTimer(timer);
     }
