@@ -51,8 +51,16 @@ final class ClientCommands {
       }
       o.err().println("iris: submitted job " + job.id() + " (" + r.job().replicas() + " task(s)); following its logs"
           + (o.interactive() ? " (Ctrl+C detaches, the job keeps running)" : ""));
+      Progress bar = new Progress(o);
+      // Ctrl+C ends this JVM, not the job: say so, and how to get back to it
+      Thread detached = new Thread(() -> {
+        bar.clear();
+        o.err().println("iris: detached; job " + job.id() + " keeps running (iris job logs " + job.id()
+            + " --follow, iris job kill " + job.id() + ")");
+        o.err().flush();
+      }, "iris-detach");
+      Runtime.getRuntime().addShutdownHook(detached);
       try {
-        Progress bar = new Progress(o);
         JobStatus end = iris.wait(job.id(), null, true, null, bar::line, o.interactive() ? bar::update : null);
         bar.clear();
         o.err().println("iris: job " + job.id() + " SUCCEEDED (" + end.getTasksSucceeded() + "/" + end.getNumTasks()
@@ -61,6 +69,12 @@ final class ClientCommands {
       } catch (JobFailedException e) {
         o.err().println("iris: " + e.getMessage());
         return ExitCodes.FAILURE;
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(detached);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running or ran: Ctrl+C came as the wait ended
+        }
       }
     }
   }

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -110,6 +111,21 @@ class SeparateJvmE2eTest {
     assertThat(run.exitCode()).as("%s", run).isEqualTo(1);
     assertThat(run.out()).containsExactly("[task-0] boom");
     assertThat(run.err()).last().asString().isEqualTo("iris: job cli-fail ended FAILED: task-0: Exit code: 3");
+  }
+
+  @Test
+  void interruptingJobRunDetachesAndLeavesTheJobRunning() throws Exception {
+    Processes.Server run = processes.start("job", "run", "--name", "cli-detach", "--cpu", "0", "--",
+        "/bin/sh", "-c", "echo started; exec sleep 600");
+    Poll.until(WAIT, "the task's first line streamed", () -> run.lines().contains("[task-0] started"));
+
+    run.process().destroy(); // SIGTERM: the same shutdown path as Ctrl+C's SIGINT
+    assertThat(run.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(run.lines()).contains(
+        "iris: detached; job cli-detach keeps running (iris job logs cli-detach --follow, iris job kill cli-detach)");
+    assertThat(iris.status("cli-detach", false).getState()).isEqualTo(JobState.JOB_STATE_RUNNING);
+    iris.terminate("cli-detach");
   }
 
   @Test
