@@ -15,18 +15,21 @@ import java.util.function.Function;
 
 /**
  * Protobuf request/reply over the event bus: the same service code that answers gRPC answers here, for
- * in-process (and clustered) peers. Failures travel as the gRPC status code and message.
+ * in-process peers. Failures travel as the gRPC status code and message.
  */
 public final class EventBusRpc {
   private EventBusRpc() {}
 
-  public static <Req extends Message, Resp extends Message> MessageConsumer<Buffer> bind(EventBus bus,
+  public static <Req extends Message, Resp extends Message> MessageConsumer<Object> bind(EventBus bus,
       String address, Parser<Req> parser, Function<Req, Future<Resp>> handler) {
-    return bus.<Buffer>consumer(address, msg -> {
+    LocalCodec.register(bus);
+    return bus.<Object>consumer(address, msg -> {
+      Object body = msg.body();
+      boolean wire = body instanceof Buffer;
       Req req;
       try {
-        req = parser.parseFrom(msg.body().getBytes());
-      } catch (InvalidProtocolBufferException e) {
+        req = wire ? parser.parseFrom(((Buffer) body).getBytes()) : cast(body);
+      } catch (InvalidProtocolBufferException | ClassCastException e) {
         msg.fail(GrpcStatus.INVALID_ARGUMENT.code, "malformed request: " + e.getMessage());
         return;
       }
@@ -37,7 +40,13 @@ public final class EventBusRpc {
         answer = Future.failedFuture(e);
       }
       answer.onComplete(
-          resp -> msg.reply(Buffer.buffer(resp.toByteArray())),
+          resp -> {
+            if (wire) {
+              msg.reply(Buffer.buffer(resp.toByteArray()));
+            } else {
+              msg.reply(resp, LocalCodec.OPTIONS); // immutable: handed over as is
+            }
+          },
           err -> {
             StatusException s = RpcErrors.toStatus(err);
             msg.fail(s.status().code, s.message());
@@ -45,15 +54,27 @@ public final class EventBusRpc {
     });
   }
 
+  @SuppressWarnings("unchecked")
+  private static <T extends Message> T cast(Object body) {
+    if (!(body instanceof Message)) {
+      throw new ClassCastException("not a protobuf message: " + (body == null ? "null" : body.getClass().getName()));
+    }
+    return (T) body;
+  }
+
+  /**
+   * Calls {@code address}. Protobuf messages are immutable, so request and reply travel by reference (no
+   * serialization) on this JVM's bus; a consumer still accepts and answers serialized bytes.
+   */
   public static <Resp extends Message> Future<Resp> call(EventBus bus, String address, Message request,
       Parser<Resp> parser, long timeoutMs) {
-    return bus.<Buffer>request(address, Buffer.buffer(request.toByteArray()),
-            new DeliveryOptions().setSendTimeout(timeoutMs))
+    return bus.request(address, request, LocalCodec.options().setSendTimeout(timeoutMs))
         .recover(t -> Future.failedFuture(toRpc(t, address)))
         .compose(reply -> {
+          Object body = reply.body();
           try {
-            return Future.succeededFuture(parser.parseFrom(reply.body().getBytes()));
-          } catch (InvalidProtocolBufferException e) {
+            return Future.succeededFuture(body instanceof Buffer b ? parser.parseFrom(b.getBytes()) : cast(body));
+          } catch (InvalidProtocolBufferException | ClassCastException e) {
             return Future.failedFuture(new RpcException(GrpcStatus.INTERNAL, "malformed reply: " + e.getMessage()));
           }
         });

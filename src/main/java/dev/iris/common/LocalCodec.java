@@ -18,8 +18,13 @@ public final class LocalCodec implements MessageCodec<Object, Object> {
 
   /** Registers the codec once per Vert.x instance (idempotent). */
   public static void register(Vertx vertx) {
+    register(vertx.eventBus());
+  }
+
+  /** Registers the codec on {@code bus} (idempotent). */
+  public static void register(io.vertx.core.eventbus.EventBus bus) {
     try {
-      vertx.eventBus().registerCodec(new LocalCodec());
+      bus.registerCodec(new LocalCodec());
     } catch (IllegalStateException alreadyRegistered) {
       // registered by another verticle of this Vert.x
     }

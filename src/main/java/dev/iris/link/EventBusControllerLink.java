@@ -22,7 +22,7 @@ public final class EventBusControllerLink implements ControllerService {
 
   public EventBusControllerLink(EventBus bus, long timeoutMs) {
     this.bus = bus;
-    this.timeoutMs = timeoutMs;
+    this.timeoutMs = timeoutMs;    dev.iris.common.LocalCodec.register(bus); // requests and replies travel by reference
   }
 
   @Override
