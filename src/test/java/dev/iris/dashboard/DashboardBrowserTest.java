@@ -44,7 +44,7 @@ class DashboardBrowserTest {
     b.driver.get(c.baseUrl() + "/#/jobs");
     waitLive();
     b.js("window.__marker = 'same page';");
-    assertThat(b.driver.findElement(By.cssSelector(".message")).getText()).contains("No jobs yet");
+    b.waitFor("the empty-jobs message", d -> d.findElement(By.cssSelector(".message")).getText().contains("No jobs yet"));
 
     // submitted through the gRPC API while no worker can take it: it shows up PENDING
     b.js("""

@@ -13,9 +13,10 @@ import java.nio.file.Path;
 /** A real worker (processes, logs, its own port and page) registered with a {@link DashboardCluster}. */
 final class RealWorker implements AutoCloseable {
   final WorkerNode node;
+  private final Path dir;
 
   RealWorker(DashboardCluster c, String id) throws Exception {
-    Path dir = Files.createTempDirectory("iris-dash-worker-");
+    dir = Files.createTempDirectory("iris-dash-worker-");
     WorkerConfig config = WorkerConfig.defaults(id, dir).withServer("127.0.0.1", 0, "127.0.0.1")
         .withCapacity(4, 8L << 30, 10L << 30);
     node = await(WorkerNode.start(c.vertx, config, c.bus));
@@ -37,6 +38,12 @@ final class RealWorker implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    await(node.stop());
+    try {
+      await(node.stop());
+    } finally {
+      try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+        all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
   }
 }
