@@ -21,7 +21,7 @@ import dev.iris.cli.request.WorkerListRequest;
  * {@code controller}, {@code worker}, {@code job run}, {@code job logs --follow}) return when they are
  * done or interrupted.
  *
- * <p>{@link NotAvailableBackend} is the stand-in until the controller, worker and client land.
+ * <p>{@link IrisBackend} is the real one; tests parse and check usage against their own backends.
  */
 public interface CliBackend {
 

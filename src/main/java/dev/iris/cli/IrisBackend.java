@@ -33,10 +33,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The backend of the real {@code iris} command: runs the controller in this process. Commands whose
- * machinery has not landed yet still answer from {@link NotAvailableBackend}.
+ * The backend of the real {@code iris} command: client commands talk to a controller over gRPC; server
+ * commands run a controller, a worker or a local cluster in this process.
  */
-public class IrisBackend extends NotAvailableBackend {
+public class IrisBackend implements CliBackend {
   private final ClientCommands client = new ClientCommands(c -> IrisClient.remote(c.host() + ":" + c.port()));
 
   /** Runs a client command, turning the client's refusals into one-line CLI failures. */

@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
       "  IRIS_CONTROLLER_ADDRESS  controller of client commands (else localhost:10000)",
       "  IRIS_DEBUG=1             show the stack traces of errors",
       "",
-      "Exit codes: 0 ok, 1 failure, 2 bad usage, 3 command not available yet."
+      "Exit codes: 0 ok, 1 failure (the job failed, the controller refused or is unreachable), 2 bad usage."
     })
 public final class IrisCommand implements Callable<Integer> {
   private final CliBackend backend;
@@ -49,9 +49,9 @@ public final class IrisCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  /** The command as {@code java -jar iris.jar} runs it: no machinery yet, the real environment. */
+  /** The command as {@code java -jar iris.jar} runs it: the real backend and environment. */
   public IrisCommand() {
-    this(new NotAvailableBackend(), System.getenv(), System.console() != null);
+    this(new IrisBackend(), System.getenv(), System.console() != null);
   }
 
   /**

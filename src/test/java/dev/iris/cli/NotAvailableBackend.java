@@ -14,9 +14,9 @@ import dev.iris.cli.request.TaskStatusRequest;
 import dev.iris.cli.request.WorkerListRequest;
 
 /**
- * The backend until the machinery lands: every action fails with
- * {@link CliException#notAvailable(String, String)} (exit code {@value ExitCodes#NOT_AVAILABLE}), naming
- * the issue it lands with. Replace methods one by one as the controller, worker and client arrive.
+ * A backend for tests of parsing and usage: every action fails with
+ * {@link CliException#notAvailable(String, String)} (exit code {@value ExitCodes#NOT_AVAILABLE}), so a
+ * test sees which command a command line reached without running anything.
  */
 public class NotAvailableBackend implements CliBackend {
   private static final String CONTROLLER_ISSUE = "the controller issue";
