@@ -1,5 +1,6 @@
 package dev.iris.controller;
 
+import dev.iris.common.HistogramBuckets;
 import dev.iris.controller.state.ClusterState;
 import dev.iris.controller.state.StoreObserver;
 import dev.iris.core.Job;
@@ -17,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * The controller's metrics in Prometheus format: jobs and tasks by state, task transitions, scheduling
@@ -26,13 +26,9 @@ import java.util.stream.Stream;
  * store query per scrape rather than on every change.
  */
 public final class ControllerMetrics implements StoreObserver {
-  /** Bucket bounds of the per-method call histograms: a dozen, not Micrometer's hundred. */
-  private static final Duration[] RPC_BUCKETS = Stream.of(0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 25.0, 50.0, 100.0,
-      250.0, 1_000.0, 5_000.0).map(ms -> Duration.ofNanos(Math.round(ms * 1_000_000))).toArray(Duration[]::new);
   /** Bucket bounds of the latency histograms (submit to ASSIGNED/RUNNING, scheduling pass, dispatch). */
-  private static final Duration[] LATENCY_BUCKETS = Stream.of(0.5, 1.0, 2.5, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0,
-      500.0, 1_000.0, 2_500.0, 5_000.0, 10_000.0, 30_000.0, 60_000.0, 300_000.0)
-      .map(ms -> Duration.ofNanos(Math.round(ms * 1_000_000))).toArray(Duration[]::new);
+  private static final Duration[] LATENCY_BUCKETS = HistogramBuckets.millis(0.5, 1, 2.5, 5, 10, 25, 50, 100, 250,
+      500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 300_000);
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Counter[][] transitions;
   private final Timer submitToAssigned;
@@ -124,7 +120,7 @@ public final class ControllerMetrics implements StoreObserver {
   void rpc(String method, String status, long nanos) {
     rpc.computeIfAbsent(method + "/" + status, k -> Timer.builder("iris_rpc").tag("method", method)
             .tag("status", status).description("ControllerService calls, as answered")
-            .serviceLevelObjectives(RPC_BUCKETS).register(registry))
+            .serviceLevelObjectives(HistogramBuckets.RPC).register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 

@@ -67,7 +67,7 @@ final class WorkerLogProxy {
 
   /** Whether a worker link's failure says NOT_FOUND (links fail with {@link RpcException}). */
   private static boolean notFound(Throwable t) {
-    GrpcStatus status = t instanceof RpcException r ? r.status() : RpcErrors.statusOf(t);
+    GrpcStatus status = RpcErrors.statusOf(t);
     return status == GrpcStatus.NOT_FOUND;
   }
 }

@@ -1,5 +1,6 @@
 package dev.iris.worker;
 
+import dev.iris.common.HistogramBuckets;
 import dev.iris.rpc.TaskState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -29,10 +30,8 @@ import java.util.function.IntSupplier;
 public final class WorkerMetrics {
   private static final String PREFIX = "TASK_STATE_";
   /** Bucket bounds of the launch and heartbeat histograms (a dozen, not Micrometer's hundred). */
-  private static final Duration[] LATENCY_BUCKETS = millis(1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000,
+  private static final Duration[] LATENCY_BUCKETS = HistogramBuckets.millis(1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000,
       10_000, 30_000, 60_000);
-  /** Bucket bounds of the WorkerService call histograms. */
-  private static final Duration[] RPC_BUCKETS = millis(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 1_000, 5_000);
   private static final TaskState[] GAUGED = {TaskState.TASK_STATE_ASSIGNED, TaskState.TASK_STATE_BUILDING,
       TaskState.TASK_STATE_RUNNING};
 
@@ -116,7 +115,7 @@ public final class WorkerMetrics {
     Timer t = byStatus.get(status);
     if (t == null) {
       t = byStatus.computeIfAbsent(status, s -> Timer.builder("iris_worker_rpc").tag("method", method)
-          .tag("status", s).description("WorkerService calls, as answered").serviceLevelObjectives(RPC_BUCKETS)
+          .tag("status", s).description("WorkerService calls, as answered").serviceLevelObjectives(HistogramBuckets.RPC)
           .register(registry));
     }
     t.record(nanos, TimeUnit.NANOSECONDS);
@@ -179,13 +178,6 @@ public final class WorkerMetrics {
     return Timer.builder(name).description(description).serviceLevelObjectives(LATENCY_BUCKETS);
   }
 
-  private static Duration[] millis(double... bounds) {
-    Duration[] d = new Duration[bounds.length];
-    for (int i = 0; i < bounds.length; i++) {
-      d[i] = Duration.ofNanos(Math.round(bounds[i] * 1_000_000));
-    }
-    return d;
-  }
 
   private static String name(TaskState s) {
     String n = s.name();

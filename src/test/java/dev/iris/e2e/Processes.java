@@ -134,4 +134,39 @@ final class Processes implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
   }
+
+  // ---------------------------------------------------------------- helpers shared by the e2e tests
+
+  /** A port nothing listens on right now. */
+  static int freePort() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Waits for {@code server} to print a line starting with {@code prefix}; fails at once if it exits. */
+  static void awaitLine(Server server, String prefix, Duration wait) {
+    dev.iris.worker.Poll.until(wait, "a line starting '" + prefix + "' from " + server.log().getFileName(), () -> {
+      if (!server.process().isAlive()) {
+        throw new AssertionError(server.log().getFileName() + " exited: " + server.lines());
+      }
+      return server.lines().stream().anyMatch(l -> l.startsWith(prefix));
+    });
+  }
+
+  /** A process's arguments, NUL-separated ({@code ProcessHandle.Info} may leave out a long command line). */
+  static String commandLine(long pid) {
+    try {
+      return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"));
+    } catch (IOException gone) {
+      return "";
+    }
+  }
+
+  /** Whether a process is a worker's watchdog companion (its command line names the cleanup it runs). */
+  static boolean isWatchdog(ProcessHandle p) {
+    return commandLine(p.pid()).contains("dev.iris.worker.LeftoverCleanup");
+  }
 }

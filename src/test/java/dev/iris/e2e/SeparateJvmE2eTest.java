@@ -14,8 +14,6 @@ import dev.iris.rpc.TaskStatus;
 import dev.iris.rpc.Worker;
 import dev.iris.rpc.WorkerHealthStatus;
 import dev.iris.worker.Poll;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,11 +57,11 @@ class SeparateJvmE2eTest {
   @BeforeAll
   void startClusterProcesses(@TempDir Path tempDir) {
     dir = tempDir;
-    int port = freePort();
+    int port = Processes.freePort();
     controller = "127.0.0.1:" + port;
     processes = new Processes(dir, Map.of("IRIS_CONTROLLER_ADDRESS", controller));
     Processes.Server ctl = processes.start("controller", "--host", "127.0.0.1", "--port", Integer.toString(port));
-    awaitLine(ctl, "iris controller listening on " + controller);
+    Processes.awaitLine(ctl, "iris controller listening on " + controller, WAIT);
     // two workers on one machine: disjoint task port ranges, as WorkerConfig asks
     Map<String, String> taskPorts = Map.of("w1", "30000-34999", "w2", "35000-39999");
     for (String id : List.of("w1", "w2")) {
@@ -215,7 +213,7 @@ class SeparateJvmE2eTest {
 
   @Test
   void anUnreachableControllerIsOneLineOfError() {
-    String nowhere = "127.0.0.1:" + freePort();
+    String nowhere = "127.0.0.1:" + Processes.freePort();
     for (String[] args : List.of(
         new String[] {"job", "run", "--controller", nowhere, "--", "true"},
         new String[] {"worker", "list", "--controller", nowhere})) {
@@ -243,11 +241,11 @@ class SeparateJvmE2eTest {
 
   @Test
   void localDemoServesTheDashboardAndLeavesNoProcessBehind() throws Exception {
-    int port = freePort();
+    int port = Processes.freePort();
     Processes.Server local = processes.start("local", "--demo", "--port", Integer.toString(port));
     String url = "http://127.0.0.1:" + port + "/";
-    awaitLine(local, "  dashboard:  " + url);
-    awaitLine(local, "  demo job:   demo (4 tasks)");
+    Processes.awaitLine(local, "  dashboard:  " + url, WAIT);
+    Processes.awaitLine(local, "  demo job:   demo (4 tasks)", WAIT);
 
     HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
@@ -256,10 +254,10 @@ class SeparateJvmE2eTest {
 
     ProcessHandle handle = local.process().toHandle();
     Poll.until(WAIT, "the demo's four tasks to run",
-        () -> handle.children().filter(p -> !isWatchdog(p)).count() >= 4);
+        () -> handle.children().filter(p -> !Processes.isWatchdog(p)).count() >= 4);
     // the task shells and their sleeps, and each worker's watchdog companion: all must be gone at the end
     List<ProcessHandle> tasks = handle.descendants().toList();
-    ProcessHandle aTask = tasks.stream().filter(p -> !isWatchdog(p)).findFirst().orElseThrow();
+    ProcessHandle aTask = tasks.stream().filter(p -> !Processes.isWatchdog(p)).findFirst().orElseThrow();
     // a task runs under {work dir}/{worker}/; without --work-dir that is a temporary iris-local-* directory
     Path workDir = Files.readSymbolicLink(Path.of("/proc", Long.toString(aTask.pid()), "cwd"));
     while (workDir != null && !workDir.getFileName().toString().startsWith("iris-local-")) {
@@ -310,31 +308,4 @@ class SeparateJvmE2eTest {
   }
 
   // ---------------------------------------------------------------- helpers
-
-  /** Whether a process is a worker's watchdog companion (its command line names the cleanup it runs). */
-  private static boolean isWatchdog(ProcessHandle p) {
-    try {
-      return Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline"))
-          .contains("dev.iris.worker.LeftoverCleanup");
-    } catch (IOException gone) {
-      return false;
-    }
-  }
-
-  private static void awaitLine(Processes.Server server, String prefix) {
-    Poll.until(WAIT, "a line starting '" + prefix + "' from " + server.log().getFileName(), () -> {
-      if (!server.process().isAlive()) {
-        throw new AssertionError(server.log().getFileName() + " exited: " + server.lines());
-      }
-      return server.lines().stream().anyMatch(l -> l.startsWith(prefix));
-    });
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
 }

@@ -7,7 +7,6 @@ import dev.iris.client.JobRequest;
 import dev.iris.rpc.TaskState;
 import dev.iris.worker.Poll;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,11 +36,11 @@ class WorkerWatchdogE2eTest {
   @BeforeAll
   void startController(@TempDir Path tempDir) {
     dir = tempDir;
-    int port = freePort();
+    int port = Processes.freePort();
     controller = "127.0.0.1:" + port;
     processes = new Processes(dir, Map.of("IRIS_CONTROLLER_ADDRESS", controller));
     Processes.Server ctl = processes.start("controller", "--host", "127.0.0.1", "--port", Integer.toString(port));
-    awaitLine(ctl, "iris controller listening on " + controller);
+    Processes.awaitLine(ctl, "iris controller listening on " + controller, WAIT);
   }
 
   @AfterAll
@@ -78,7 +77,7 @@ class WorkerWatchdogE2eTest {
       Poll.until(Duration.ofSeconds(10), "the orphaned task to be stopped", () -> !alive(taskPid));
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "; cleanup.log: " + lines(workDir.resolve("cleanup.log"))
-          + "; task " + commandLine(taskPid) + "; companion " + commandLine(companion.pid()), e);
+          + "; task " + Processes.commandLine(taskPid) + "; companion " + Processes.commandLine(companion.pid()), e);
     }
     long goneMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
     Poll.until(Duration.ofSeconds(20), "the companion to exit", () -> !alive(companion.pid()));
@@ -116,26 +115,17 @@ class WorkerWatchdogE2eTest {
     Processes.Server worker = processes.start("worker", "--controller", controller, "--host", "127.0.0.1",
         "--port", "0", "--work-dir", workDir.toString(), "--worker-id", id, "--cpu", "1",
         "--task-ports", "35000-35999");
-    awaitLine(worker, "iris worker " + id + " serving");
+    Processes.awaitLine(worker, "iris worker " + id + " serving", WAIT);
     return worker;
   }
 
   /** The worker's companion: its child running the watchdog script (found before the worker dies). */
   private static ProcessHandle companionOf(Processes.Server worker) {
     List<ProcessHandle> found = worker.process().children()
-        .filter(p -> commandLine(p.pid()).contains("dev.iris.worker.LeftoverCleanup"))
+        .filter(Processes::isWatchdog)
         .toList();
     assertThat(found).as("the watchdog companions of the worker").hasSize(1);
     return found.get(0);
-  }
-
-  /** A process's arguments, NUL-separated ({@code ProcessHandle.Info} may leave out a long command line). */
-  private static String commandLine(long pid) {
-    try {
-      return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"));
-    } catch (IOException gone) {
-      return "";
-    }
   }
 
   /** Alive and not a zombie (an orphan's zombie waits for a reaper we do not control). */
@@ -153,22 +143,5 @@ class WorkerWatchdogE2eTest {
 
   private static List<String> lines(Path file) {
     return Processes.readLines(file);
-  }
-
-  private static void awaitLine(Processes.Server server, String prefix) {
-    Poll.until(WAIT, "a line starting '" + prefix + "' from " + server.log().getFileName(), () -> {
-      if (!server.process().isAlive()) {
-        throw new AssertionError(server.log().getFileName() + " exited: " + server.lines());
-      }
-      return server.lines().stream().anyMatch(l -> l.startsWith(prefix));
-    });
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }
