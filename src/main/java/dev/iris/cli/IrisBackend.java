@@ -198,11 +198,14 @@ public class IrisBackend implements CliBackend {
     }
   }
 
-  /** The job {@code iris local --demo} submits: four tasks that count for a minute. */
+  /**
+   * The job {@code iris local --demo} submits: four tasks that count for a minute. They ask for no whole
+   * core (only a little memory), so the jobs a user tries next run at once beside them.
+   */
   static final JobRequest DEMO = JobRequest.command("sh", "-c",
           "echo \"task $IRIS_TASK_INDEX of $IRIS_NUM_TASKS on $IRIS_WORKER_ID\"; "
               + "for i in $(seq 1 60); do echo \"task $IRIS_TASK_INDEX: step $i\"; sleep 1; done")
-      .name("demo").replicas(4).cpu(1);
+      .name("demo").replicas(4).cpu(0).memoryBytes(64L << 20);
 
   /** Blocks the calling (main) thread until the JVM shuts down, then runs {@code stop}. */
   private static int runUntilShutdown(String what, Vertx vertx, java.util.function.Supplier<Future<?>> stop) {
