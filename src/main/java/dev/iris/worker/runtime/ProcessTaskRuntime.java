@@ -3,14 +3,13 @@ package dev.iris.worker.runtime;
 import dev.iris.worker.proc.ProcFs;
 import dev.iris.worker.proc.ProcId;
 import dev.iris.worker.proc.ProcStat;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,18 +21,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Runs tasks as local operating-system processes.
  *
- * <p>Each command starts in a session (and process group) of its own through {@code setsid} when
- * {@code /usr/bin/setsid} exists, so its whole tree, re-parented orphans included, can be found and
- * signalled; otherwise the tree is found by walking parent pids. Standard input is {@code /dev/null}.
+ * <p>Each command starts in a session (and process group) of its own, so its whole tree, re-parented
+ * orphans included, can be found and signalled: through {@code posix_spawn} where {@link PosixSpawner} works
+ * (Linux, glibc 2.34+), else through {@code /usr/bin/setsid} when it exists; otherwise the tree is found by
+ * walking parent pids. Standard input is {@code /dev/null}.
  * Output is pumped by daemon threads from a shared, growing pool (one busy thread per open stream);
  * grace timers run on one daemon timer thread owned by the runtime. Nothing blocks the caller.
  */
 public final class ProcessTaskRuntime implements TaskRuntime {
-  private static final Path SETSID = Path.of("/usr/bin/setsid");
-  private static final File DEV_NULL = new File("/dev/null");
-
   private final Settings settings;
-  private final boolean newSession;
+  private final Spawner spawner;
   private final ExecutorService pumps;
   private final ScheduledExecutorService timers;
   private final ProcessTreeKiller killer;
@@ -41,11 +38,12 @@ public final class ProcessTaskRuntime implements TaskRuntime {
   /**
    * Tunables.
    *
-   * @param useSetsid start each command as the leader of a new session when {@code setsid} exists
+   * @param useSetsid start each command as the leader of a new session when the platform allows it
    * @param drainTimeout how long after the root's exit to wait for its output pipes to close
    * @param maxLineBytes longest line delivered in one piece; longer lines are split
+   * @param posixSpawn start processes with {@code posix_spawn} where possible (else {@link ProcessBuilder})
    */
-  public record Settings(boolean useSetsid, Duration drainTimeout, int maxLineBytes) {
+  public record Settings(boolean useSetsid, Duration drainTimeout, int maxLineBytes, boolean posixSpawn) {
     /** Validates the settings. */
     public Settings {
       if (drainTimeout.isNegative() || maxLineBytes < 16) {
@@ -53,9 +51,19 @@ public final class ProcessTaskRuntime implements TaskRuntime {
       }
     }
 
-    /** New sessions on, 2 s drain timeout, 64 KiB lines. */
+    /** Settings that use {@code posix_spawn} where possible. */
+    public Settings(boolean useSetsid, Duration drainTimeout, int maxLineBytes) {
+      this(useSetsid, drainTimeout, maxLineBytes, true);
+    }
+
+    /** New sessions on, 2 s drain timeout, 64 KiB lines, {@code posix_spawn} where possible. */
     public static Settings defaults() {
       return new Settings(true, Duration.ofSeconds(2), 64 * 1024);
+    }
+
+    /** The same settings with {@code posix_spawn} on or off. */
+    public Settings withPosixSpawn(boolean on) {
+      return new Settings(useSetsid, drainTimeout, maxLineBytes, on);
     }
   }
 
@@ -67,7 +75,7 @@ public final class ProcessTaskRuntime implements TaskRuntime {
   /** A runtime with the given settings. */
   public ProcessTaskRuntime(Settings settings) {
     this.settings = settings;
-    this.newSession = settings.useSetsid() && Files.isExecutable(SETSID) && ProcFs.available();
+    this.spawner = chooseSpawner(settings);
     this.pumps = Executors.newCachedThreadPool(daemonThreads("iris-task-output"));
     ScheduledThreadPoolExecutor timerPool = new ScheduledThreadPoolExecutor(1, daemonThreads("iris-task-timer"));
     timerPool.setRemoveOnCancelPolicy(true); // drain timeouts are usually cancelled: do not keep them
@@ -75,9 +83,31 @@ public final class ProcessTaskRuntime implements TaskRuntime {
     this.killer = new ProcessTreeKiller(timers);
   }
 
-  /** Whether commands start in sessions of their own (setsid available and enabled). */
+  private static Spawner chooseSpawner(Settings settings) {
+    if (!settings.useSetsid() || !ProcFs.available()) {
+      return new JdkSpawner(false);
+    }
+    if (settings.posixSpawn()) {
+      try {
+        Optional<Spawner> posix = PosixSpawner.load();
+        if (posix.isPresent()) {
+          return posix.get();
+        }
+      } catch (LinkageError noJna) {
+        // JNA is not on the class path (an embedding program left it out): start through setsid
+      }
+    }
+    return new JdkSpawner(Files.isExecutable(JdkSpawner.SETSID));
+  }
+
+  /** Whether commands start in sessions of their own (enabled, and possible here). */
   public boolean startsNewSessions() {
-    return newSession;
+    return spawner.newSession();
+  }
+
+  /** How processes start here: {@code posix_spawn}, {@code setsid} or plain. */
+  public String launchMethod() {
+    return spawner instanceof PosixSpawner ? "posix_spawn" : spawner.newSession() ? "setsid" : "plain";
   }
 
   @Override
@@ -90,15 +120,12 @@ public final class ProcessTaskRuntime implements TaskRuntime {
     if (!Files.isDirectory(directory)) {
       throw ExecutableResolver.failure(program, "working directory '" + directory + "' does not exist");
     }
-    ProcessBuilder builder = new ProcessBuilder().directory(directory.toFile());
-    builder.redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
-    Map<String, String> environment = builder.environment();
+    Map<String, String> environment = new HashMap<>(System.getenv());
     environment.putAll(spec.environment());
     Path executable = ExecutableResolver.resolve(program, environment, directory);
-    builder.command(commandLine(executable, spec.argv()));
     Process process;
     try {
-      process = builder.start();
+      process = spawner.spawn(executable, spec.argv(), environment, directory);
     } catch (IOException e) {
       throw ExecutableResolver.failure(program, reason(e));
     }
@@ -110,7 +137,7 @@ public final class ProcessTaskRuntime implements TaskRuntime {
     return new ProcessRunningTask(
         process,
         new ProcId(process.pid(), startTicks),
-        newSession,
+        spawner.newSession(),
         killer,
         timers,
         settings.drainTimeout(),
@@ -129,17 +156,7 @@ public final class ProcessTaskRuntime implements TaskRuntime {
   public void close() {
     timers.shutdown();
     pumps.shutdown();
-  }
-
-  private List<String> commandLine(Path executable, List<String> argv) {
-    List<String> command = new ArrayList<>(argv.size() + 2);
-    if (newSession) {
-      command.add(SETSID.toString());
-      command.add("--wait"); // only matters if setsid had to fork: then keep the exit code
-    }
-    command.add(executable.toString());
-    command.addAll(argv.subList(1, argv.size()));
-    return command;
+    spawner.close();
   }
 
   /** The OS reason from "Cannot run program "x": error=2, No such file or directory". */

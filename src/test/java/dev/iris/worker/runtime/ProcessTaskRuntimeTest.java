@@ -3,9 +3,11 @@ package dev.iris.worker.runtime;
 import static dev.iris.worker.runtime.TaskProcesses.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.iris.worker.Poll;
 import dev.iris.worker.proc.ProcFs;
+import dev.iris.worker.proc.ProcStat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,12 +21,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** Runs every test with {@code posix_spawn}; {@link JdkSpawnRuntimeTest} runs them again with ProcessBuilder. */
 class ProcessTaskRuntimeTest {
   @TempDir Path dir;
   private TaskProcesses tasks;
 
+  /** Whether the runtime under test may start processes with {@code posix_spawn}. */
+  boolean posixSpawn() {
+    return true;
+  }
+
   private TaskProcesses tasks(ProcessTaskRuntime.Settings settings) {
-    tasks = new TaskProcesses(new ProcessTaskRuntime(settings), dir);
+    tasks = new TaskProcesses(new ProcessTaskRuntime(settings.withPosixSpawn(posixSpawn())), dir);
     return tasks;
   }
 
@@ -162,5 +170,40 @@ class ProcessTaskRuntimeTest {
     Instant reportedByJdk = ProcessHandle.of(task.pid()).orElseThrow().info().startInstant().orElseThrow();
     assertThat(task.startInstant()).hasValueSatisfying(started ->
         assertThat(Duration.between(started, reportedByJdk).abs()).isLessThan(Duration.ofSeconds(1)));
+  }
+
+  @Test
+  void onLinuxProcessesStartThroughPosixSpawnUnlessTurnedOff() {
+    assumeTrue(ProcFs.available(), "Linux only");
+    assertThat(tasks().runtime.launchMethod()).isEqualTo(posixSpawn() ? "posix_spawn" : "setsid");
+  }
+
+  @Test
+  void theProcessLeadsASessionOfItsOwnAndInheritsNoDescriptors() throws Exception {
+    assumeTrue(ProcFs.available(), "Linux only");
+    TaskProcesses t = tasks();
+    RunningTask task = t.sh("ls /proc/$$/fd; sleep 1000");
+    Poll.until(Duration.ofSeconds(5), "the listing", () -> !t.sink.of(LineSink.STDOUT).isEmpty());
+    ProcStat stat = ProcFs.stat(task.pid()).orElseThrow();
+    assertThat(stat.session()).isEqualTo(task.pid());
+    assertThat(stat.pid()).isEqualTo(task.pid());
+    Poll.until(Duration.ofSeconds(5), "fds 0 1 2", () -> t.sink.of(LineSink.STDOUT).size() >= 3);
+    assertThat(t.sink.of(LineSink.STDOUT)).containsExactly("0", "1", "2");
+  }
+
+  @Test
+  void aProcessKilledByASignalExitsWith128PlusTheSignal() throws Exception {
+    TaskProcesses t = tasks();
+    assertThat(await(t.sh("kill -TERM $$; sleep 5").exitFuture())).isEqualTo(143);
+    assertThat(await(t.sh("kill -KILL $$; sleep 5").exitFuture())).isEqualTo(137);
+  }
+
+  @Test
+  void theTaskStartsWithNoSignalBlocked() throws Exception {
+    assumeTrue(posixSpawn(), "ProcessBuilder's children inherit the JVM thread's blocked SIGQUIT");
+    TaskProcesses t = tasks();
+    // exec: the task's own process reads its own mask (a shell waiting for a child blocks signals meanwhile)
+    await(t.sh("exec grep -E '^SigBlk' /proc/self/status").exitFuture());
+    assertThat(t.sink.of(LineSink.STDOUT)).containsExactly("SigBlk:\t0000000000000000");
   }
 }

@@ -26,8 +26,14 @@ class ProcessTreeKillTest {
   private TaskProcesses tasks;
 
   private TaskProcesses tasks(boolean newSession) {
-    tasks = new TaskProcesses(
-        new ProcessTaskRuntime(new ProcessTaskRuntime.Settings(newSession, Duration.ofSeconds(2), 1024)), dir);
+    return tasks(newSession ? "posix_spawn" : "plain");
+  }
+
+  /** A runtime that starts processes the given way: {@code posix_spawn}, {@code setsid} or {@code plain}. */
+  private TaskProcesses tasks(String launchMethod) {
+    ProcessTaskRuntime.Settings settings = new ProcessTaskRuntime.Settings(
+        !launchMethod.equals("plain"), Duration.ofSeconds(2), 1024, launchMethod.equals("posix_spawn"));
+    tasks = new TaskProcesses(new ProcessTaskRuntime(settings), dir);
     return tasks;
   }
 
@@ -38,10 +44,10 @@ class ProcessTreeKillTest {
     }
   }
 
-  @ParameterizedTest(name = "new session: {0}")
-  @ValueSource(booleans = {true, false})
-  void aTreeThatIgnoresSigtermIsKilledAfterTheGrace(boolean newSession) throws Exception {
-    RunningTask task = tasks(newSession).sh(IGNORES_TERM);
+  @ParameterizedTest(name = "started by {0}")
+  @ValueSource(strings = {"posix_spawn", "setsid", "plain"})
+  void aTreeThatIgnoresSigtermIsKilledAfterTheGrace(String launchMethod) throws Exception {
+    RunningTask task = tasks(launchMethod).sh(IGNORES_TERM);
     Poll.until(Duration.ofSeconds(5), "both sleeps to start", () -> TaskProcesses.liveTree(task).size() == 3);
     List<ProcId> tree = TaskProcesses.liveTree(task);
 
@@ -62,9 +68,10 @@ class ProcessTreeKillTest {
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
   }
 
-  @Test
-  void aReparentedOrphanInTheTaskSessionIsKilledToo() throws Exception {
-    TaskProcesses t = tasks(true);
+  @ParameterizedTest(name = "started by {0}")
+  @ValueSource(strings = {"posix_spawn", "setsid"})
+  void aReparentedOrphanInTheTaskSessionIsKilledToo(String launchMethod) throws Exception {
+    TaskProcesses t = tasks(launchMethod);
     assumeTrue(t.runtime.startsNewSessions(), "setsid is not available");
     RunningTask task = t.sh("sh -c 'sleep 1000 & echo $!'; sleep 1000");
     Poll.until(Duration.ofSeconds(5), "the orphan's pid", () -> !t.sink.of(LineSink.STDOUT).isEmpty());
