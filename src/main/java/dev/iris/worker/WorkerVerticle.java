@@ -130,9 +130,11 @@ public final class WorkerVerticle extends VerticleBase {
       session = new ControllerSession(vertx, ops, controller, config.workerId(), address, metadata, this::entries,
           metrics);
       registered = session.start();
-      log.info("worker {} serving at {} ({} cpu, {} MiB memory, {} MiB disk{})", config.workerId(), address,
+      log.info("worker {} serving at {} ({} cpu, {} MiB memory, {} MiB disk{}; tasks start through {})",
+          config.workerId(), address,
           metadata.getCpuCount(), metadata.getMemoryBytes() >> 20, metadata.getDiskBytes() >> 20,
-          metadata.getDevice().hasGpu() ? ", " + metadata.getDevice().getGpu().getCount() + " gpu" : "");
+          metadata.getDevice().hasGpu() ? ", " + metadata.getDevice().getGpu().getCount() + " gpu" : "",
+          runtime instanceof ProcessTaskRuntime p ? p.launchMethod() : runtime.getClass().getSimpleName());
       return null;
     }).recover(e -> ops.blocking(() -> {
       releaseWorkDir(true); // nothing started yet: nothing for the watchdog to clean
