@@ -2,9 +2,6 @@ package dev.iris.worker.runtime;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
-import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import com.sun.jna.StringArray;
 import java.io.FileInputStream;
@@ -59,16 +56,12 @@ final class PosixSpawner implements Spawner {
 
   /** A spawner when this platform has what it needs (Linux, glibc 2.34+, JNA loads); otherwise empty. */
   static Optional<Spawner> load() {
-    if (!Platform.isLinux()) {
+    Optional<String> problem = LibC.problem();
+    if (problem.isPresent()) {
+      LOG.info("posix_spawn is not available ({}); task processes start through setsid", problem.get());
       return Optional.empty();
     }
-    try {
-      LibC.ensureLoaded();
-      return Optional.of(new PosixSpawner());
-    } catch (Throwable unavailable) { // UnsatisfiedLinkError, NoClassDefFoundError, ...: fall back
-      LOG.info("posix_spawn is not available ({}); task processes start through setsid", unavailable.toString());
-      return Optional.empty();
-    }
+    return Optional.of(new PosixSpawner());
   }
 
   @Override
@@ -197,55 +190,5 @@ final class PosixSpawner implements Spawner {
     if (error != 0) {
       throw new IOException(call + " failed: error=" + error + ", " + LibC.strerror(error));
     }
-  }
-
-  /** The C library functions used, bound directly (JNA direct mapping: no proxy, no reflection per call). */
-  private static final class LibC {
-    static {
-      Native.register(LibC.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
-    }
-
-    private LibC() {}
-
-    static void ensureLoaded() {
-      // Loading the class registered every function below, or threw: nothing else to do.
-    }
-
-    static native int posix_spawn(int[] pid, String path, Pointer actions, Pointer attributes, Pointer argv,
-        Pointer envp);
-
-    static native int posix_spawn_file_actions_init(Pointer actions);
-
-    static native int posix_spawn_file_actions_destroy(Pointer actions);
-
-    static native int posix_spawn_file_actions_addopen(Pointer actions, int fd, String path, int flags, int mode);
-
-    static native int posix_spawn_file_actions_adddup2(Pointer actions, int fd, int newFd);
-
-    static native int posix_spawn_file_actions_addchdir_np(Pointer actions, String path);
-
-    static native int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
-
-    static native int posix_spawnattr_init(Pointer attributes);
-
-    static native int posix_spawnattr_destroy(Pointer attributes);
-
-    static native int posix_spawnattr_setflags(Pointer attributes, short flags);
-
-    static native int posix_spawnattr_setsigmask(Pointer attributes, Pointer set);
-
-    static native int posix_spawnattr_setsigdefault(Pointer attributes, Pointer set);
-
-    static native int sigemptyset(Pointer set);
-
-    static native int sigfillset(Pointer set);
-
-    static native int pipe2(int[] fds, int flags) throws LastErrorException;
-
-    static native int close(int fd);
-
-    static native int waitpid(int pid, int[] status, int options) throws LastErrorException;
-
-    static native String strerror(int error);
   }
 }

@@ -4,6 +4,7 @@ import dev.iris.worker.proc.ProcFs;
 import dev.iris.worker.proc.ProcId;
 import dev.iris.worker.proc.ProcStat;
 import dev.iris.worker.proc.ProcessTree;
+import com.sun.jna.LastErrorException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,12 +36,17 @@ final class ProcessTreeKiller {
   private static final long OWN_PID = ProcessHandle.current().pid();
   private static final long OWN_PGRP = ProcFs.stat(OWN_PID).map(ProcStat::pgrp).orElse(-1L);
 
+  private static final int SIGKILL = 9;
+  private static final int SIGTERM = 15;
+
   private final ScheduledExecutorService timers;
+  private final boolean nativeKill;
   private final String killProgram;
 
   ProcessTreeKiller(ScheduledExecutorService timers) {
     this.timers = timers;
-    this.killProgram = findKillProgram();
+    this.nativeKill = LibC.problem().isEmpty();
+    this.killProgram = nativeKill ? null : findKillProgram();
   }
 
   /**
@@ -93,7 +99,7 @@ final class ProcessTreeKiller {
           done.complete(null);
           return;
         }
-        signalGroups("TERM");
+        signalGroups(SIGTERM);
         schedulePoll();
       });
     }
@@ -104,7 +110,7 @@ final class ProcessTreeKiller {
         if (!forced && elapsedMs >= graceMs) {
           forced = true;
           signalled.clear();
-          signalGroups("KILL");
+          signalGroups(SIGKILL);
           sweep();
         }
         boolean knownAlive = members.values().stream().anyMatch(ProcFs::isLive);
@@ -162,19 +168,24 @@ final class ProcessTreeKiller {
       });
     }
 
-    private void signalGroups(String signal) {
-      if (killProgram == null) {
-        return; // no kill(1): the per-process signals must do
-      }
+    private void signalGroups(int signal) {
       for (long group : groups) {
-        try {
-          new ProcessBuilder(killProgram, "-s", signal, "--", "-" + group)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .redirectError(ProcessBuilder.Redirect.DISCARD)
-              .start();
-        } catch (IOException e) {
-          log.warn("cannot run {} to signal process group {}: {}", killProgram, group, e.getMessage());
-        }
+        if (nativeKill) {
+          try {
+            LibC.kill((int) -group, signal); // kill(2) with a negative pid: the whole process group
+          } catch (LastErrorException gone) {
+            log.debug("could not signal process group {}: errno {}", group, gone.getErrorCode());
+          }
+        } else if (killProgram != null) {
+          try {
+            new ProcessBuilder(killProgram, "-s", signal == SIGKILL ? "KILL" : "TERM", "--", "-" + group)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+          } catch (IOException e) {
+            log.warn("cannot run {} to signal process group {}: {}", killProgram, group, e.getMessage());
+          }
+        } // else neither kill(2) nor kill(1): the per-process signals must do
       }
     }
 
