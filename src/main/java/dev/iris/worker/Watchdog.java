@@ -110,12 +110,8 @@ final class Watchdog implements AutoCloseable {
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
   }
 
-  /**
-   * This JVM's class path: the fat jar for {@code iris worker}. Under Surefire {@code java.class.path} is a
-   * booter jar deleted when the test JVM exits, so its real class path is preferred when present.
-   */
+  /** This JVM's class path: the fat jar for {@code iris worker}, the application's jars when embedded. */
   private static String classPath() {
-    String surefire = System.getProperty("surefire.test.class.path");
-    return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+    return System.getProperty("java.class.path");
   }
 }
