@@ -12,8 +12,8 @@ import java.util.EnumSet;
  * The cleanup a worker's {@link Watchdog} runs once the worker died: takes the work directory's lock
  * (waiting up to {@link #LOCK_PATIENCE} for the dead worker's lock to be released), then does what a
  * worker does at start-up, {@link WorkDirs#cleanLeftovers}: kills the recorded process trees that still
- * run with their recorded start time (SIGTERM, SIGKILL after a short grace; never by name, never anything
- * unrecorded) and removes the run's task, log and pid directories. When another live process holds the
+ * run with their recorded start time, and the task processes the dead worker had not recorded yet (SIGTERM,
+ * SIGKILL after a short grace; never by name), and removes the run's task, log and pid directories. When another live process holds the
  * lock it does nothing: that is a new worker, which cleaned the leftovers at its own start.
  *
  * <p>Run as {@code java -cp ... dev.iris.worker.LeftoverCleanup <work dir> [<dead worker's pid>]}; what it

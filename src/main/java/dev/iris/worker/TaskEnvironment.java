@@ -11,6 +11,9 @@ import java.util.Map;
  * {@code IRIS_*} variables, which win over a job variable of the same name.
  */
 final class TaskEnvironment {
+  /** Set for every task; a worker's cleanup also uses it to recognise a task process it has no record of. */
+  static final String ATTEMPT_ID = "IRIS_ATTEMPT_ID";
+
   private TaskEnvironment() {}
 
   static Map<String, String> of(Worker.RunTaskRequest request, TaskId task, WorkerConfig config,
@@ -20,7 +23,7 @@ final class TaskEnvironment {
     env.put("IRIS_TASK_ID", task.toString());
     env.put("IRIS_TASK_INDEX", Integer.toString(task.index()));
     env.put("IRIS_NUM_TASKS", Integer.toString(Math.max(1, request.getNumTasks())));
-    env.put("IRIS_ATTEMPT_ID", Integer.toString(request.getAttemptId()));
+    env.put(ATTEMPT_ID, Integer.toString(request.getAttemptId()));
     env.put("IRIS_WORKER_ID", config.workerId());
     if (!config.controllerAddress().isEmpty()) {
       env.put("IRIS_CONTROLLER_ADDRESS", config.controllerAddress());

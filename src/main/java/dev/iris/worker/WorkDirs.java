@@ -1,6 +1,7 @@
 package dev.iris.worker;
 
 import dev.iris.worker.proc.ProcFs;
+import dev.iris.worker.proc.ProcStat;
 import dev.iris.worker.runtime.RunningTask;
 import dev.iris.worker.runtime.TaskRuntime;
 import java.io.IOException;
@@ -17,9 +18,11 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +39,10 @@ import org.slf4j.LoggerFactory;
  * &lt;root&gt;/pids/journal                               pid and start time of each started process ({@link PidJournal})
  * </pre>
  * The pid journal lives outside the attempt directories so that a task cannot clobber it by accident.
- * At start-up {@link #cleanLeftovers} kills the process trees of an earlier run that are still alive,
- * but only a recorded pid whose start time still matches (never by name, never anything unrecorded), and
- * removes that run's task, log and pid directories. Thread-safe.
+ * At start-up {@link #cleanLeftovers} kills the process trees of an earlier run that are still alive: a
+ * recorded pid whose start time still matches, or a task process not yet recorded (a session leader working
+ * in an attempt directory that started with {@code IRIS_ATTEMPT_ID}); never by name. It then removes that
+ * run's task, log and pid directories. Thread-safe.
  */
 public final class WorkDirs {
   private static final Logger log = LoggerFactory.getLogger(WorkDirs.class);
@@ -146,11 +150,18 @@ public final class WorkDirs {
   public LeftoverReport cleanLeftovers(TaskRuntime runtime, Duration grace) {
     pids.close(); // its file is about to be removed: the next record starts a new one
     List<CompletableFuture<Void>> kills = new ArrayList<>();
+    Set<Long> killed = new HashSet<>();
     for (Path pidFile : listFiles(pidsDir())) {
       recorded(pidFile).forEach((name, entry) -> leftoverProcess(entry).ifPresent(handle -> {
         log.info("killing leftover process tree {} recorded as {}", handle.pid(), name);
+        killed.add(handle.pid());
         kills.add(runtime.killTree(handle, grace));
       }));
+    }
+    for (ProcStat task : unrecordedTasks(killed)) {
+      log.info("killing leftover process tree {} (unrecorded: started in {})", task.pid(),
+          ProcFs.workingDirectory(task.pid()).map(Path::toString).orElse("?"));
+      ProcessHandle.of(task.pid()).ifPresent(handle -> kills.add(runtime.killTree(handle, grace)));
     }
     awaitAll(kills, grace.plus(KILL_PATIENCE));
     int removed = 0;
@@ -165,6 +176,30 @@ public final class WorkDirs {
       }
     }
     return new LeftoverReport(kills.size(), removed);
+  }
+
+  /**
+   * Task processes of an earlier run that its pid journal does not name: a worker that died in the moment
+   * between a task's start and its record leaves one. Such a process leads its own session (every task does),
+   * still works in an attempt directory under {@code tasks/} and started with the {@code IRIS_ATTEMPT_ID}
+   * every task gets; anything else (an operator's shell in that directory, say) is left alone.
+   */
+  private List<ProcStat> unrecordedTasks(Set<Long> recorded) {
+    Path tasks;
+    try {
+      tasks = tasksDir().toRealPath(); // /proc names working directories by their real paths
+    } catch (IOException noTasksDir) {
+      return List.of(); // no attempt directory, so no task can work in one
+    }
+    List<ProcStat> found = new ArrayList<>();
+    for (ProcStat stat : ProcFs.all()) {
+      if (stat.isLive() && stat.session() == stat.pid() && !recorded.contains(stat.pid())
+          && ProcFs.workingDirectory(stat.pid()).filter(cwd -> cwd.startsWith(tasks) && !cwd.equals(tasks)).isPresent()
+          && ProcFs.startedWithVariable(stat.pid(), TaskEnvironment.ATTEMPT_ID)) {
+        found.add(stat);
+      }
+    }
+    return found;
   }
 
   /** {@code <task directory name>.attempt-<n>}: unique per attempt, since task directory names are. */

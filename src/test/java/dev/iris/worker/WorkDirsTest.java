@@ -37,7 +37,11 @@ class WorkDirsTest {
   }
 
   private RunningTask startIn(Path dir, String script) {
-    RunningTask task = runtime.start(LaunchSpec.shell(script, dir, Map.of()), LineSink.discard());
+    return startIn(dir, Map.of(), script);
+  }
+
+  private RunningTask startIn(Path dir, Map<String, String> environment, String script) {
+    RunningTask task = runtime.start(LaunchSpec.shell(script, dir, environment), LineSink.discard());
     started.add(task);
     return task;
   }
@@ -114,5 +118,30 @@ class WorkDirsTest {
 
     assertThat(dirs.cleanLeftovers(runtime, Duration.ofSeconds(1)).processTreesKilled()).isZero();
     assertThat(ProcessHandle.of(task.pid()).map(ProcessHandle::isAlive)).contains(true);
+  }
+
+  @Test
+  void aTaskProcessTheJournalDoesNotNameIsKilledToo() throws Exception {
+    WorkDirs earlierRun = new WorkDirs(root);
+    // started like a task (own session, IRIS_ATTEMPT_ID, in its attempt dir) but never recorded: the worker
+    // died between the start and the record
+    RunningTask unrecorded = startIn(earlierRun.createAttemptDir(KEY), Map.of("IRIS_ATTEMPT_ID", "2"),
+        "sleep 1000 & sleep 1000; wait");
+    Poll.until(Duration.ofSeconds(5), "the tree to start",
+        () -> ProcessTree.membersOf(unrecorded.pid()).size() == 3);
+    List<ProcId> tree = ProcessTree.membersOf(unrecorded.pid()).stream().map(s -> s.id()).toList();
+    // not tasks: no IRIS_ATTEMPT_ID, or working elsewhere
+    RunningTask shellInTheDir = startIn(root.resolve("tasks/job-7_2Ftask-0.attempt-2"), Map.of(), "sleep 1000");
+    RunningTask elsewhere = startIn(root, Map.of("IRIS_ATTEMPT_ID", "0"), "sleep 1000");
+
+    WorkDirs.LeftoverReport report;
+    try (ProcessTaskRuntime restarted = new ProcessTaskRuntime()) {
+      report = new WorkDirs(root).cleanLeftovers(restarted, Duration.ofSeconds(5));
+    }
+
+    assertThat(report.processTreesKilled()).isEqualTo(1);
+    assertThat(tree).noneMatch(ProcFs::isLive);
+    assertThat(ProcessHandle.of(shellInTheDir.pid()).map(ProcessHandle::isAlive)).contains(true);
+    assertThat(ProcessHandle.of(elsewhere.pid()).map(ProcessHandle::isAlive)).contains(true);
   }
 }

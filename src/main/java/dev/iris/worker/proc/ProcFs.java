@@ -44,6 +44,43 @@ public final class ProcFs {
     return stat(id.pid()).filter(s -> s.startTicks() == id.startTicks() && s.isLive()).isPresent();
   }
 
+  /**
+   * The working directory of a process, as the kernel names it (a removed directory ends in
+   * {@code " (deleted)"}); empty when the process is gone or not ours to inspect.
+   */
+  public static Optional<Path> workingDirectory(long pid) {
+    try {
+      return Optional.of(Files.readSymbolicLink(PROC.resolve(Long.toString(pid)).resolve("cwd")));
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Whether the environment a process started with has a variable {@code name} (whatever its value);
+   * false when the process is gone or not ours to inspect.
+   */
+  public static boolean startedWithVariable(long pid, String name) {
+    byte[] wanted = (name + "=").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] environ;
+    try {
+      environ = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ"));
+    } catch (IOException | SecurityException e) {
+      return false;
+    }
+    for (int start = 0; start < environ.length; ) { // NUL-separated NAME=value entries
+      if (java.util.Arrays.equals(environ, start, Math.min(environ.length, start + wanted.length),
+          wanted, 0, wanted.length)) {
+        return true;
+      }
+      while (start < environ.length && environ[start] != 0) {
+        start++;
+      }
+      start++;
+    }
+    return false;
+  }
+
   /** The stats of every process visible in {@code /proc}, including zombies. */
   public static List<ProcStat> all() {
     List<ProcStat> result = new ArrayList<>();
