@@ -26,9 +26,7 @@ final class JdkSpawner implements Spawner {
       throws IOException {
     ProcessBuilder builder = new ProcessBuilder().directory(directory.toFile());
     builder.redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
-    Map<String, String> childEnvironment = builder.environment();
-    childEnvironment.clear();
-    childEnvironment.putAll(environment);
+    builder.environment().putAll(environment);
     List<String> command = new ArrayList<>(argv.size() + 2);
     if (setsid) {
       command.add(SETSID.toString());

@@ -3,10 +3,10 @@ package dev.iris.worker.runtime;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
-import com.sun.jna.StringArray;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +43,7 @@ final class PosixSpawner implements Spawner {
   private static final int SIGSET_BYTES = 256;
 
   private final ExecutorService reapers;
+  private final List<byte[]> inherited = CStrings.ownEnvironment();
 
   private PosixSpawner() {
     AtomicInteger counter = new AtomicInteger();
@@ -77,40 +78,36 @@ final class PosixSpawner implements Spawner {
   @Override
   public Process spawn(Path executable, List<String> argv, Map<String, String> environment, Path directory)
       throws IOException {
-    int[] out = pipe();
-    int[] err;
-    try {
-      err = pipe();
-    } catch (IOException e) {
-      closeAll(out);
-      throw e;
-    }
     int pid;
     InputStream stdout;
     InputStream stderr;
-    try {
-      pid = start(executable, argv, environment, directory, out[1], err[1]);
-      // Opened while this process still holds the write ends, so opening the pipe never waits for a writer.
-      stdout = new FileInputStream("/proc/self/fd/" + out[0]);
-      stderr = new FileInputStream("/proc/self/fd/" + err[0]);
-    } finally {
-      closeAll(out);
-      closeAll(err);
+    try (Memory args = CStrings.of(argv.size(), i -> utf8(i == 0 ? executable.toString() : argv.get(i)));
+        Memory env = CStrings.environment(inherited, environment)) {
+      int[] out = pipe();
+      int[] err;
+      try {
+        err = pipe();
+      } catch (IOException e) {
+        closeAll(out);
+        throw e;
+      }
+      try {
+        pid = start(executable, args, env, directory, out[1], err[1]);
+        // Opened while this process still holds the write ends, so opening the pipe never waits for a writer.
+        stdout = new FileInputStream("/proc/self/fd/" + out[0]);
+        stderr = new FileInputStream("/proc/self/fd/" + err[0]);
+      } finally {
+        closeAll(out);
+        closeAll(err);
+      }
     }
     SpawnedProcess process = new SpawnedProcess(pid, stdout, stderr);
     reapers.execute(() -> process.exited(reap(pid)));
     return process;
   }
 
-  private static int start(Path executable, List<String> argv, Map<String, String> environment, Path directory,
-      int stdout, int stderr) throws IOException {
-    String[] env = new String[environment.size()];
-    int i = 0;
-    for (Map.Entry<String, String> entry : environment.entrySet()) {
-      env[i++] = entry.getKey() + "=" + entry.getValue();
-    }
-    String[] args = argv.toArray(String[]::new);
-    args[0] = executable.toString(); // as JdkSpawner passes it
+  private static int start(Path executable, Pointer args, Pointer env, Path directory, int stdout, int stderr)
+      throws IOException {
     try (Memory actions = new Memory(FILE_ACTIONS_BYTES);
         Memory attributes = new Memory(ATTRIBUTES_BYTES);
         Memory noSignals = new Memory(SIGSET_BYTES);
@@ -131,8 +128,7 @@ final class PosixSpawner implements Spawner {
           check(LibC.posix_spawnattr_setflags(attributes,
               (short) (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)), "setflags");
           int[] pid = new int[1];
-          int error = LibC.posix_spawn(pid, executable.toString(), actions, attributes,
-              new StringArray(args), new StringArray(env));
+          int error = LibC.posix_spawn(pid, executable.toString(), actions, attributes, args, env);
           if (error != 0) {
             throw new IOException("Cannot run program \"" + executable + "\": error=" + error + ", "
                 + LibC.strerror(error));
@@ -162,6 +158,14 @@ final class PosixSpawner implements Spawner {
         }
       }
     }
+  }
+
+  /** UTF-8, the encoding of every string in our protocol, whatever this JVM's locale says. */
+  private static byte[] utf8(String value) throws IOException {
+    if (value.indexOf('\0') >= 0) {
+      throw new IOException("invalid argument: it contains a NUL character");
+    }
+    return value.getBytes(StandardCharsets.UTF_8);
   }
 
   /** The exit code of a {@code wait} status: the program's own code, or 128 + the signal that killed it. */

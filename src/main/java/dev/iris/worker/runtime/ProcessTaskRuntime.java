@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -120,12 +119,20 @@ public final class ProcessTaskRuntime implements TaskRuntime {
     if (!Files.isDirectory(directory)) {
       throw ExecutableResolver.failure(program, "working directory '" + directory + "' does not exist");
     }
-    Map<String, String> environment = new HashMap<>(System.getenv());
-    environment.putAll(spec.environment());
-    Path executable = ExecutableResolver.resolve(program, environment, directory);
+    Map<String, String> overrides = spec.environment();
+    if (spec.argv().stream().anyMatch(ProcessTaskRuntime::hasNul)) {
+      throw ExecutableResolver.failure(program, "an argument contains a NUL character");
+    }
+    overrides.forEach((name, value) -> { // names are checked by LaunchSpec
+      if (hasNul(value)) {
+        throw ExecutableResolver.failure(program, "the value of " + name + " contains a NUL character");
+      }
+    });
+    Path executable = ExecutableResolver.resolve(program, overrides.containsKey("PATH") ? overrides : System.getenv(),
+        directory);
     Process process;
     try {
-      process = spawner.spawn(executable, spec.argv(), environment, directory);
+      process = spawner.spawn(executable, spec.argv(), overrides, directory);
     } catch (IOException e) {
       throw ExecutableResolver.failure(program, reason(e));
     }
@@ -157,6 +164,10 @@ public final class ProcessTaskRuntime implements TaskRuntime {
     timers.shutdown();
     pumps.shutdown();
     spawner.close();
+  }
+
+  private static boolean hasNul(String s) {
+    return s.indexOf('\0') >= 0;
   }
 
   /** The OS reason from "Cannot run program "x": error=2, No such file or directory". */

@@ -9,7 +9,8 @@ import java.util.Map;
 interface Spawner {
   /**
    * Starts {@code executable} with {@code argv} (whose first element is the program as the user named it),
-   * exactly {@code environment}, standard input from {@code /dev/null} and both outputs on pipes.
+   * this JVM's environment with {@code environment} on top, standard input from {@code /dev/null} and both
+   * outputs on pipes.
    *
    * @throws IOException when the process cannot start; its message ends with the OS reason
    */

@@ -206,4 +206,23 @@ class ProcessTaskRuntimeTest {
     await(t.sh("exec grep -E '^SigBlk' /proc/self/status").exitFuture());
     assertThat(t.sink.of(LineSink.STDOUT)).containsExactly("SigBlk:\t0000000000000000");
   }
+
+  @Test
+  void argumentsAndEnvironmentReachTheTaskAsUtf8() throws Exception {
+    TaskProcesses t = tasks();
+    await(t.start(new LaunchSpec(List.of("sh", "-c", "printf '%s|%s\\n' \"$1\" \"$GREETING\"", "sh", "héllo wörld ✓"),
+        dir, Map.of("GREETING", "grüße 👋"))).exitFuture());
+    assertThat(t.sink.of(LineSink.STDOUT)).containsExactly("héllo wörld ✓|grüße 👋");
+  }
+
+  @Test
+  void aNulCharacterInAnArgumentOrVariableFailsTheStartWithAClearMessage() {
+    TaskProcesses t = tasks();
+    assertThatThrownBy(() -> t.start(new LaunchSpec(List.of("echo", "a\0b"), dir, Map.of())))
+        .isInstanceOf(TaskStartException.class)
+        .hasMessage("cannot start 'echo': an argument contains a NUL character");
+    assertThatThrownBy(() -> t.start(new LaunchSpec(List.of("echo"), dir, Map.of("X", "a\0b"))))
+        .isInstanceOf(TaskStartException.class)
+        .hasMessage("cannot start 'echo': the value of X contains a NUL character");
+  }
 }
