@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * the child is the leader of a new session from its first instruction, without the {@code setsid} exec
  * {@link JdkSpawner} needs (measured: ~0.8 ms less CPU per task, about a fifth of a task's whole cost; see
  * BENCHMARKS.md, scenario 7). Signal mask and dispositions are reset, every descriptor above 2 is closed,
- * standard input is {@code /dev/null}.
+ * standard input is {@code /dev/null}. Arguments and the job's variables are passed in UTF-8 and the JVM's
+ * own environment byte for byte ({@link CStrings}), so the worker's locale cannot mangle them.
  *
  * <p>Available on Linux with glibc 2.34 or newer ({@code posix_spawn_file_actions_addclosefrom_np}); elsewhere
  * {@link #load()} is empty and the runtime falls back to {@link JdkSpawner}. Each started process is
