@@ -1,7 +1,5 @@
 package dev.iris.cli;
 
-import com.google.protobuf.MessageOrBuilder;
-import com.google.protobuf.util.JsonFormat;
 import dev.iris.cli.output.HumanFormat;
 import dev.iris.cli.output.Table;
 import dev.iris.cli.parse.ConstraintExpr;
@@ -18,7 +16,6 @@ import dev.iris.cli.request.TaskStatusRequest;
 import dev.iris.cli.request.WorkerListRequest;
 import dev.iris.cli.parse.HostPort;
 import dev.iris.client.IrisClient;
-import dev.iris.client.IrisException;
 import dev.iris.client.Job;
 import dev.iris.client.JobFailedException;
 import dev.iris.client.JobRequest;
@@ -51,7 +48,7 @@ final class ClientCommands {
       }
       o.err().println("iris: submitted job " + job.id() + " (" + r.job().replicas() + " task(s)); following its logs"
           + (o.interactive() ? " (Ctrl+C detaches, the job keeps running)" : ""));
-      Progress bar = new Progress(o);
+      RunProgress bar = new RunProgress(o);
       // Ctrl+C ends this JVM, not the job: say so, and how to get back to it
       Thread detached = new Thread(() -> {
         bar.clear();
@@ -79,52 +76,17 @@ final class ClientCommands {
     }
   }
 
-  /** Log lines to stdout, and on a terminal one live line of task counts on stderr, redrawn in place. */
-  private static final class Progress {
-    private final CliOutput o;
-    private String shown = "";
-
-    Progress(CliOutput o) {
-      this.o = o;
-    }
-
-    synchronized void line(String text) {
-      clear();
-      o.out().println(text);
-      o.out().flush();
-      if (!shown.isEmpty()) {
-        o.err().print(shown);
-        o.err().flush();
-      }
-    }
-
-    synchronized void update(JobStatus s) {
-      String text = "\r[" + s.getJobId() + " " + JobStates.name(s.getState()) + ": " + counts(s) + "]";
-      clear();
-      shown = text;
-      o.err().print(text);
-      o.err().flush();
-    }
-
-    synchronized void clear() {
-      if (!shown.isEmpty()) {
-        o.err().print("\r" + " ".repeat(shown.length()) + "\r");
-        o.err().flush();
-      }
-    }
-  }
-
   int jobStatus(JobStatusRequest r, CliOutput o) {
     try (IrisClient iris = connect.apply(r.controller())) {
       JobStatus s = iris.status(r.jobId(), r.includeTasks());
       if (r.format() == OutputFormat.JSON) {
-        o.out().println(json(s));
+        o.out().println(ClientFormat.json(s));
         return ExitCodes.OK;
       }
       Instant now = Instant.now();
       o.out().println("job:       " + s.getJobId());
       o.out().println("state:     " + JobStates.name(s.getState()));
-      o.out().println("tasks:     " + counts(s));
+      o.out().println("tasks:     " + ClientFormat.counts(s));
       o.out().println("submitted: " + HumanFormat.ago(Instant.ofEpochMilli(s.getSubmittedAtMs()), now));
       if (!s.getPendingReason().isEmpty()) {
         o.out().println("waiting:   " + s.getPendingReason());
@@ -134,7 +96,7 @@ final class ClientCommands {
       }
       if (r.includeTasks()) {
         o.out().println();
-        o.out().print(taskTable(s.getTasksList()).render());
+        o.out().print(ClientFormat.taskTable(s.getTasksList()).render());
       }
       return ExitCodes.OK;
     }
@@ -144,14 +106,14 @@ final class ClientCommands {
     try (IrisClient iris = connect.apply(r.controller())) {
       List<JobStatus> jobs = iris.listJobs(r.state().orElse(null), r.prefix().orElse(""));
       if (r.format() == OutputFormat.JSON) {
-        jobs.forEach(j -> o.out().println(jsonLine(j)));
+        jobs.forEach(j -> o.out().println(ClientFormat.jsonLine(j)));
         return ExitCodes.OK;
       }
       Instant now = Instant.now();
       Table t = Table.withColumns("JOB", "STATE", "TASKS", "SUBMITTED", "DURATION", "ERROR / WAITING");
       for (JobStatus j : jobs) {
         long end = j.getFinishedAtMs() > 0 ? j.getFinishedAtMs() : now.toEpochMilli();
-        t.row(j.getJobId(), JobStates.name(j.getState()), counts(j),
+        t.row(j.getJobId(), JobStates.name(j.getState()), ClientFormat.counts(j),
             HumanFormat.ago(Instant.ofEpochMilli(j.getSubmittedAtMs()), now),
             HumanFormat.duration(Duration.ofMillis(Math.max(0, end - j.getSubmittedAtMs()))),
             j.getError().isEmpty() ? j.getPendingReason() : j.getError());
@@ -205,9 +167,9 @@ final class ClientCommands {
     try (IrisClient iris = connect.apply(r.controller())) {
       List<TaskStatus> tasks = iris.listTasks(r.jobId());
       if (r.format() == OutputFormat.JSON) {
-        tasks.forEach(t -> o.out().println(jsonLine(t)));
+        tasks.forEach(t -> o.out().println(ClientFormat.jsonLine(t)));
       } else {
-        o.out().print(taskTable(tasks).render());
+        o.out().print(ClientFormat.taskTable(tasks).render());
       }
       return ExitCodes.OK;
     }
@@ -217,10 +179,10 @@ final class ClientCommands {
     try (IrisClient iris = connect.apply(r.controller())) {
       TaskStatus t = iris.taskStatus(r.jobId(), r.taskIndex());
       if (r.format() == OutputFormat.JSON) {
-        o.out().println(json(t));
+        o.out().println(ClientFormat.json(t));
         return ExitCodes.OK;
       }
-      o.out().print(taskTable(List.of(t)).render());
+      o.out().print(ClientFormat.taskTable(List.of(t)).render());
       if (t.getAttemptsCount() > 1) {
         Table a = Table.withColumns("ATTEMPT", "WORKER", "STATE", "EXIT", "ERROR");
         t.getAttemptsList().forEach(x -> a.row(x.getAttemptId(), x.getWorkerId(), JobStates.name(x.getState())
@@ -232,21 +194,17 @@ final class ClientCommands {
     }
   }
 
-  private static String health(WorkerHealthStatus w) {
-    return w.getLost() ? "lost" : w.getSuspect() ? "suspect" : w.getHealthy() ? "healthy" : "unhealthy";
-  }
-
   int listWorkers(WorkerListRequest r, CliOutput o) {
     try (IrisClient iris = connect.apply(r.controller())) {
       List<WorkerHealthStatus> workers = iris.listWorkers();
       if (r.format() == OutputFormat.JSON) {
-        workers.forEach(w -> o.out().println(jsonLine(w)));
+        workers.forEach(w -> o.out().println(ClientFormat.jsonLine(w)));
         return ExitCodes.OK;
       }
       Instant now = Instant.now();
       Table t = Table.withColumns("WORKER", "ADDRESS", "HEALTH", "CPU", "MEMORY", "TASKS", "HEARTBEAT", "ATTRIBUTES");
       for (WorkerHealthStatus w : workers) {
-        t.row(w.getWorkerId(), w.getAddress(), health(w),
+        t.row(w.getWorkerId(), w.getAddress(), ClientFormat.health(w),
             w.getCommittedCpu() + "/" + w.getMetadata().getCpuCount(),
             HumanFormat.bytes(w.getCommittedMemoryBytes()) + "/" + HumanFormat.bytes(w.getMetadata().getMemoryBytes()),
             w.getRunningTaskIdsCount(), HumanFormat.ago(Instant.ofEpochMilli(w.getLastHeartbeatMs()), now),
@@ -261,7 +219,7 @@ final class ClientCommands {
     try (IrisClient iris = connect.apply(r.controller())) {
       List<Controller.Endpoint> eps = iris.listEndpoints(r.prefix().orElse(""));
       if (r.format() == OutputFormat.JSON) {
-        eps.forEach(e -> o.out().println(jsonLine(e)));
+        eps.forEach(e -> o.out().println(ClientFormat.jsonLine(e)));
         return ExitCodes.OK;
       }
       Table t = Table.withColumns("NAME", "ADDRESS", "JOB", "TASK");
@@ -292,50 +250,5 @@ final class ClientCommands {
     s.workspace().ifPresent(r::workspace);
     s.setup().ifPresent(cmd -> r.setup(List.of("sh", "-c", cmd)));
     return r;
-  }
-
-  private static String counts(JobStatus s) {
-    StringBuilder b = new StringBuilder().append(s.getTasksSucceeded()).append('/').append(s.getNumTasks()).append(" succeeded");
-    append(b, s.getTasksPending(), "pending");
-    append(b, s.getTasksAssigned(), "assigned");
-    append(b, s.getTasksBuilding(), "building");
-    append(b, s.getTasksRunning(), "running");
-    append(b, s.getTasksFailed(), "failed");
-    append(b, s.getTasksKilled(), "killed");
-    append(b, s.getTasksWorkerFailed(), "worker failed");
-    append(b, s.getTasksUnschedulable(), "unschedulable");
-    return b.toString();
-  }
-
-  private static void append(StringBuilder b, int n, String what) {
-    if (n > 0) {
-      b.append(", ").append(n).append(' ').append(what);
-    }
-  }
-
-  private static Table taskTable(List<TaskStatus> tasks) {
-    Table t = Table.withColumns("TASK", "STATE", "WORKER", "ATTEMPTS", "EXIT", "ERROR / WAITING");
-    for (TaskStatus s : tasks) {
-      t.row(s.getTaskId(), JobStates.name(s.getState()), s.getWorkerId(), s.getAttemptsCount(),
-          JobStates.isFinished(s.getState()) ? String.valueOf(s.getExitCode()) : "",
-          s.getError().isEmpty() ? s.getPendingReason() : s.getError());
-    }
-    return t;
-  }
-
-  private static String json(MessageOrBuilder m) {
-    try {
-      return JsonFormat.printer().print(m);
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      throw new IrisException("INTERNAL", e.getMessage());
-    }
-  }
-
-  private static String jsonLine(MessageOrBuilder m) {
-    try {
-      return JsonFormat.printer().omittingInsignificantWhitespace().print(m);
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      throw new IrisException("INTERNAL", e.getMessage());
-    }
   }
 }
