@@ -45,7 +45,7 @@ final class ProcessTreeKiller {
 
   ProcessTreeKiller(ScheduledExecutorService timers) {
     this.timers = timers;
-    this.nativeKill = LibC.problem().isEmpty();
+    this.nativeKill = libcUsable();
     this.killProgram = nativeKill ? null : findKillProgram();
   }
 
@@ -63,6 +63,14 @@ final class ProcessTreeKiller {
       kill.done.completeExceptionally(new IllegalStateException("the task runtime is closed", closed));
     }
     return kill.done;
+  }
+
+  private static boolean libcUsable() {
+    try {
+      return LibC.problem().isEmpty();
+    } catch (LinkageError noJna) { // JNA left off the class path by an embedding program
+      return false;
+    }
   }
 
   private static String findKillProgram() {
