@@ -72,4 +72,19 @@ final class LibC {
   static native String strerror(int error);
 
   static native int kill(int pid, int signal) throws LastErrorException;
+
+  /**
+   * Sends {@code signal} to every process of group {@code group} (kill(2) with a negative pid). Kept here,
+   * with JNA's types, so that callers load no JNA class when JNA is missing.
+   *
+   * @return false when it could not be sent (the group is gone, or not ours)
+   */
+  static boolean signalGroup(long group, int signal) {
+    try {
+      kill((int) -group, signal);
+      return true;
+    } catch (LastErrorException e) {
+      return false;
+    }
+  }
 }

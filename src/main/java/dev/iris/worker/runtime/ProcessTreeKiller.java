@@ -4,7 +4,6 @@ import dev.iris.worker.proc.ProcFs;
 import dev.iris.worker.proc.ProcId;
 import dev.iris.worker.proc.ProcStat;
 import dev.iris.worker.proc.ProcessTree;
-import com.sun.jna.LastErrorException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -179,10 +178,8 @@ final class ProcessTreeKiller {
     private void signalGroups(int signal) {
       for (long group : groups) {
         if (nativeKill) {
-          try {
-            LibC.kill((int) -group, signal); // kill(2) with a negative pid: the whole process group
-          } catch (LastErrorException gone) {
-            log.debug("could not signal process group {}: errno {}", group, gone.getErrorCode());
+          if (!LibC.signalGroup(group, signal)) {
+            log.debug("could not signal process group {} (gone?)", group);
           }
         } else if (killProgram != null) {
           try {
