@@ -1,13 +1,16 @@
 package dev.iris.worker;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,8 +113,20 @@ final class Watchdog implements AutoCloseable {
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
   }
 
-  /** This JVM's class path: the fat jar for {@code iris worker}, the application's jars when embedded. */
+  /**
+   * This JVM's class path (the fat jar for {@code iris worker}, the application's jars when embedded), every
+   * entry made absolute: the companion runs in {@code /}, and {@code java -jar target/iris.jar} gives a
+   * relative one.
+   */
   private static String classPath() {
-    return System.getProperty("java.class.path");
+    return absolute(System.getProperty("java.class.path"));
+  }
+
+  /** {@code classPath} with every entry resolved against this process's working directory. */
+  static String absolute(String classPath) {
+    return Arrays.stream(classPath.split(File.pathSeparator))
+        .filter(entry -> !entry.isEmpty())
+        .map(entry -> Path.of(entry).toAbsolutePath().normalize().toString())
+        .collect(Collectors.joining(File.pathSeparator));
   }
 }

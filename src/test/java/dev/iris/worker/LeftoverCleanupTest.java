@@ -148,4 +148,13 @@ class LeftoverCleanupTest {
     assertThat(Files.readString(root.resolve(Watchdog.LOG_FILE))).contains("killed 1 process tree(s)");
     assertThat(root.resolve("tasks")).isEmptyDirectory();
   }
+
+  @Test
+  void theCompanionGetsAnAbsoluteClassPathSinceItRunsInTheRootDirectory() {
+    // `java -jar target/iris.jar worker` has the relative class path "target/iris.jar"
+    Path cwd = Path.of("").toAbsolutePath();
+    assertThat(Watchdog.absolute("target/iris.jar")).isEqualTo(cwd.resolve("target/iris.jar").toString());
+    assertThat(Watchdog.absolute("lib/a.jar:/opt/b.jar::./c")).isEqualTo(
+        cwd.resolve("lib/a.jar") + ":/opt/b.jar:" + cwd.resolve("c"));
+  }
 }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Without JNA on the class path (an embedding program may leave it out) tasks still start and die: via setsid. */
 class NoJnaFallbackTest {
   @TempDir Path dir;
+  private String output = "";
 
   /** Run in the child JVM: one task that prints, one that is killed; prints what happened. */
   public static void main(String[] args) throws Exception {
@@ -25,6 +26,8 @@ class NoJnaFallbackTest {
       int code = runtime.start(LaunchSpec.shell("echo started; exit 4", Path.of(args[0]), Map.of()), sink)
           .exitFuture().get(20, TimeUnit.SECONDS);
       RunningTask sleeper = runtime.start(LaunchSpec.shell("sleep 1000", Path.of(args[0]), Map.of()), sink);
+      System.out.println("sleeper=" + sleeper.pid()); // killed by the test should this JVM fail before it does
+      System.out.flush();
       int killed = sleeper.kill(Duration.ofSeconds(5)).get(20, TimeUnit.SECONDS);
       System.out.println("method=" + runtime.launchMethod() + " code=" + code + " out=" + sink.of(LineSink.STDOUT)
           + " killed=" + killed);
@@ -42,13 +45,24 @@ class NoJnaFallbackTest {
     builder.environment().put("IRIS_LOG_LEVEL", "WARN");
     Process child = builder.start();
     try {
-      String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(output.lines().filter(l -> l.startsWith("method="))).containsExactly(
+      assertThat(output.lines().filter(l -> l.startsWith("method="))).as(output).containsExactly(
           "method=setsid code=4 out=[started] killed=143");
       assertThat(child.exitValue()).as(output).isZero();
     } finally {
       child.destroyForcibly();
+      killSleeperOf(child);
     }
+  }
+
+  /** The sleeping task the child started, and its children, by pid: it outlives a child JVM that crashed. */
+  private void killSleeperOf(Process child) {
+    output.lines().filter(l -> l.startsWith("sleeper=")).map(l -> Long.parseLong(l.substring(8))).findFirst()
+        .flatMap(ProcessHandle::of)
+        .ifPresent(sleeper -> {
+          sleeper.descendants().forEach(ProcessHandle::destroyForcibly);
+          sleeper.destroyForcibly();
+        });
   }
 }
