@@ -2,6 +2,7 @@ package dev.iris.cli;
 
 import dev.iris.cli.request.StartControllerRequest;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code iris controller}: a standalone controller process. */
@@ -12,7 +13,8 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Run a standalone controller.",
-      "Workers started with 'iris worker --controller HOST:PORT' join it over gRPC. gRPC, the "
+      "Workers started with 'iris worker --controller HOST:PORT' join it over gRPC; with --cluster, "
+          + "workers started with 'iris worker --cluster' join it over a clustered event bus. gRPC, the "
           + "dashboard, its JSON API, /metrics and /health share one port."
     })
 final class ControllerCommand extends BackendCommand {
@@ -25,6 +27,8 @@ final class ControllerCommand extends BackendCommand {
       description = "Port for gRPC and the dashboard; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
+  @Mixin ClusterOptions cluster;
+
   @Override
   protected int execute(CliBackend backend, CliOutput output) throws Exception {
     return backend.startController(request(), output);
@@ -32,6 +36,7 @@ final class ControllerCommand extends BackendCommand {
 
   StartControllerRequest request() {
     FlagChecks check = check();
-    return new StartControllerRequest(check.host("--host", host), check.listenPort("--port", port));
+    String bindHost = check.host("--host", host);
+    return new StartControllerRequest(bindHost, check.listenPort("--port", port), cluster.spec(check, bindHost));
   }
 }

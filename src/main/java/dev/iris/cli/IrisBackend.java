@@ -6,6 +6,8 @@ import dev.iris.cli.request.JobListRequest;
 import dev.iris.cli.request.JobLogsRequest;
 import dev.iris.cli.request.JobRunRequest;
 import dev.iris.cli.request.JobStatusRequest;
+import dev.iris.cli.parse.HostPort;
+import dev.iris.cli.request.ClusterSpec;
 import dev.iris.cli.request.StartControllerRequest;
 import dev.iris.cli.request.TaskListRequest;
 import dev.iris.cli.request.TaskStatusRequest;
@@ -18,6 +20,9 @@ import dev.iris.client.IrisException;
 import dev.iris.cli.parse.PortRange;
 import dev.iris.cli.request.StartWorkerRequest;
 import dev.iris.controller.ControllerNode;
+import dev.iris.common.ClusteredVertx;
+import dev.iris.rpc.ControllerService;
+import dev.iris.link.EventBusControllerLink;
 import dev.iris.link.GrpcControllerLink;
 import dev.iris.worker.WorkerConfig;
 import dev.iris.worker.WorkerNode;
@@ -25,9 +30,9 @@ import dev.iris.worker.ports.PortAllocator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
-import io.vertx.grpc.client.GrpcClient;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -95,7 +100,7 @@ public class IrisBackend implements CliBackend {
 
   @Override
   public int startController(StartControllerRequest request, CliOutput output) {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = startVertx(request.cluster(), "controller");
     ControllerNode node;
     try {
       node = await(ControllerNode.start(vertx, ControllerNode.Config.defaults(request.host(), request.port()),
@@ -107,7 +112,8 @@ public class IrisBackend implements CliBackend {
           + ": " + cause.getMessage());
     }
     output.out().println("iris controller listening on " + request.host() + ":" + node.port()
-        + " (gRPC and HTTP); Ctrl+C stops it");
+        + " (gRPC and HTTP)" + request.cluster().map(c -> "; cluster member " + c.host() + ":" + c.port()).orElse("")
+        + "; Ctrl+C stops it");
     return runUntilShutdown("controller", vertx, node::stop);
   }
 
@@ -116,7 +122,8 @@ public class IrisBackend implements CliBackend {
     String workerId = request.workerId().orElseGet(() -> WorkerConfig.defaultWorkerId(request.port()));
     Path workDir = request.workDir()
         .orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir"), "iris-worker-" + workerId));
-    WorkerConfig config = new WorkerConfig(workerId, request.host(), request.port(),
+    boolean clustered = request.cluster().isPresent();
+    WorkerConfig config = new WorkerConfig(workerId, request.host(), clustered ? WorkerConfig.BUS_ONLY : request.port(),
         WorkerConfig.advertiseHostFor(request.host()), workDir,
         request.cpu().isPresent() ? request.cpu().getAsInt() : null,
         request.memoryBytes().isPresent() ? request.memoryBytes().getAsLong() : null,
@@ -124,10 +131,11 @@ public class IrisBackend implements CliBackend {
         request.attributes(), request.controller().toString(),
         request.taskPorts().map(PortRange::from).orElse(PortAllocator.DEFAULT_FROM),
         request.taskPorts().map(PortRange::to).orElse(PortAllocator.DEFAULT_TO));
-    Vertx vertx = Vertx.vertx();
-    GrpcClient client = dev.iris.common.GrpcClients.create(vertx);
-    GrpcControllerLink controller = new GrpcControllerLink(client,
-        SocketAddress.inetSocketAddress(request.controller().port(), request.controller().host()), 10_000);
+    Vertx vertx = startVertx(request.cluster(), "worker " + workerId);
+    ControllerService controller = clustered
+        ? new EventBusControllerLink(vertx.eventBus(), 10_000)
+        : new GrpcControllerLink(dev.iris.common.GrpcClients.create(vertx),
+            SocketAddress.inetSocketAddress(request.controller().port(), request.controller().host()), 10_000);
     WorkerNode node;
     try {
       node = await(WorkerNode.start(vertx, config, controller));
@@ -137,8 +145,11 @@ public class IrisBackend implements CliBackend {
       throw CliException.failure("cannot start worker " + workerId + " on " + request.host() + ":" + request.port()
           + ": " + cause.getMessage());
     }
-    output.out().println("iris worker " + workerId + " serving on " + request.host() + ":" + node.port()
-        + ", controller " + request.controller());
+    output.out().println(clustered
+        ? "iris worker " + workerId + " joined the cluster as " + request.cluster().get().host() + ":"
+            + request.cluster().get().port() + "; it talks to the controller over the clustered event bus"
+        : "iris worker " + workerId + " serving on " + request.host() + ":" + node.port()
+            + ", controller " + request.controller());
     output.out().flush();
     return runUntilShutdown("worker", vertx, node::stop);
   }
@@ -185,6 +196,22 @@ public class IrisBackend implements CliBackend {
           deleteQuietly(ownDir);
           return null;
         })));
+  }
+
+  /** A plain Vert.x, or one that joined the cluster; a failed join is a one-line error (and exits the JVM). */
+  private static Vertx startVertx(Optional<ClusterSpec> cluster, String what) {
+    if (cluster.isEmpty()) {
+      return Vertx.vertx();
+    }
+    ClusterSpec c = cluster.get();
+    try {
+      return await(new ClusteredVertx(c.host(), c.port(),
+          c.members().stream().map(HostPort::toString).toList()).start());
+    } catch (ExecutionException | InterruptedException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw CliException.failure("cannot join the cluster as " + c.host() + ":" + c.port() + " for the " + what
+          + ": " + cause.getMessage());
+    }
   }
 
   private static void deleteQuietly(Path dir) {

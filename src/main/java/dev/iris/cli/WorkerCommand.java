@@ -25,7 +25,9 @@ import picocli.CommandLine.Option;
     description = {
       "Run a worker (or, with 'list', list the workers).",
       "Without a subcommand, runs a worker: registers with the controller and runs the tasks it is "
-          + "given as processes. Resources not given are detected from this machine.",
+          + "given as processes. Resources not given are detected from this machine. With --cluster it "
+          + "joins the controller's clustered event bus instead of gRPC (--port is then not used; "
+          + "--controller only tells tasks where the controller's gRPC port is).",
       "'iris worker list' lists the controller's workers instead of running one."
     })
 final class WorkerCommand extends BackendCommand {
@@ -68,6 +70,8 @@ final class WorkerCommand extends BackendCommand {
           + "machine need disjoint ranges.")
   PortRange taskPorts;
 
+  @Mixin ClusterOptions cluster;
+
   @Override
   protected int execute(CliBackend backend, CliOutput output) throws Exception {
     return backend.startWorker(request(), output);
@@ -76,9 +80,10 @@ final class WorkerCommand extends BackendCommand {
   StartWorkerRequest request() {
     FlagChecks check = check();
     attributes.forEach(pair -> check.attributeKey("--attribute", pair.key()));
+    String bindHost = check.host("--host", host);
     return new StartWorkerRequest(
         controller.address(),
-        check.host("--host", host),
+        bindHost,
         check.listenPort("--port", port),
         Optional.ofNullable(workDir).map(dir -> check.directoryOrAbsent("--work-dir", dir)),
         cpu == null ? OptionalInt.empty() : OptionalInt.of(check.atLeast("--cpu", cpu, 1)),
@@ -86,6 +91,7 @@ final class WorkerCommand extends BackendCommand {
         disk == null ? OptionalLong.empty() : OptionalLong.of(check.positive("--disk", disk)),
         check.distinctPairs("--attribute", attributes),
         Optional.ofNullable(workerId).map(id -> check.identifier("--worker-id", id)),
-        Optional.ofNullable(taskPorts));
+        Optional.ofNullable(taskPorts),
+        cluster.spec(check, bindHost));
   }
 }

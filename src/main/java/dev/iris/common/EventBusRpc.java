@@ -3,12 +3,15 @@ package dev.iris.common;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.StatusException;
 import java.util.function.Function;
@@ -64,11 +67,17 @@ public final class EventBusRpc {
 
   /**
    * Calls {@code address}. Protobuf messages are immutable, so request and reply travel by reference (no
-   * serialization) on this JVM's bus; a consumer still accepts and answers serialized bytes.
+   * serialization) on this JVM's bus. On a clustered bus (called from a context of a clustered Vert.x) the
+   * consumer may live in another JVM: the request goes as serialized bytes and the reply comes back so.
    */
   public static <Resp extends Message> Future<Resp> call(EventBus bus, String address, Message request,
       Parser<Resp> parser, long timeoutMs) {
-    return bus.request(address, request, LocalCodec.options().setSendTimeout(timeoutMs))
+    Context context = Vertx.currentContext();
+    boolean clustered = context != null && context.owner().isClustered();
+    Future<io.vertx.core.eventbus.Message<Object>> answer = clustered
+        ? bus.request(address, Buffer.buffer(request.toByteArray()), new DeliveryOptions().setSendTimeout(timeoutMs))
+        : bus.request(address, request, LocalCodec.options().setSendTimeout(timeoutMs));
+    return answer
         .recover(t -> Future.failedFuture(toRpc(t, address)))
         .compose(reply -> {
           Object body = reply.body();
@@ -81,6 +90,10 @@ public final class EventBusRpc {
   }
 
   private static RpcException toRpc(Throwable t, String address) {
+    if (t instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS) {
+      // like a refused connection: nothing serves the address (a stopped worker, or its node left the cluster)
+      return RpcException.unreachable("nobody serves " + address);
+    }
     if (t instanceof ReplyException r) {
       StatusException s = RpcErrors.toStatus(r);
       String msg = switch (r.failureType()) {

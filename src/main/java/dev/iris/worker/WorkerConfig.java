@@ -119,8 +119,11 @@ public record WorkerConfig(String workerId, String host, int port, String advert
     }
   }
 
+  /** The port of a worker that serves no network port, reachable only over the event bus. */
+  public static final int BUS_ONLY = -1;
+
   /** Whether the worker serves no network port (event bus only). */
   public boolean busOnly() {
-    return port == -1;
+    return port == BUS_ONLY;
   }
 }

@@ -120,9 +120,12 @@ public final class WorkerVerticle extends VerticleBase {
       service = new WorkerServiceImpl(config, clock, ops, table, runner, logs, () -> address,
           metrics);
       consumers = new ArrayList<>(WorkerServiceBinding.bind(vertx.eventBus(), config.workerId(), service));
-      consumers.add(vertx.eventBus().localConsumer(WorkerServiceBinding.metricsAddress(config.workerId()),
+      // cluster-wide: a controller in another JVM of a clustered bus reaches a bus-only worker's metrics too
+      consumers.add(vertx.eventBus().consumer(WorkerServiceBinding.metricsAddress(config.workerId()),
           m -> m.reply(metrics.scrape(table.unfinished()))));
-      return serve(service).map(metadata);
+      // on a clustered bus a subscription takes a moment to reach the other members: register after it did
+      Future<Void> subscribed = Future.all(consumers.stream().map(c -> c.completion()).toList()).mapEmpty();
+      return subscribed.compose(v -> serve(service)).map(metadata);
     }).map(metadata -> {
       address = config.busOnly() ? WorkerLinks.BUS_SCHEME + config.workerId()
           : config.advertiseHost() + ":" + server.actualPort();

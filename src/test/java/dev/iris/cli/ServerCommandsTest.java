@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iris.cli.parse.HostPort;
 import dev.iris.cli.parse.PortRange;
+import dev.iris.cli.request.ClusterSpec;
 import dev.iris.cli.request.StartControllerRequest;
 import dev.iris.cli.request.StartLocalClusterRequest;
 import dev.iris.cli.request.StartWorkerRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -67,6 +69,25 @@ class ServerCommandsTest {
   }
 
   @Test
+  void clusterFlagsOnControllerAndWorker() {
+    run("controller", "--host", "10.0.0.1", "--cluster", "--cluster-members", "10.0.0.1:5701,10.0.0.2:5701");
+    run("worker", "--host", "10.0.0.2", "--cluster", "--cluster-host", "10.0.0.9", "--cluster-port", "5801",
+        "--cluster-members", "10.0.0.1:5701");
+    List<HostPort> both = List.of(new HostPort("10.0.0.1", 5701), new HostPort("10.0.0.2", 5701));
+    assertThat(backend.requests).hasSize(2);
+    assertThat(((StartControllerRequest) backend.requests.get(0)).cluster())
+        .contains(new ClusterSpec("10.0.0.1", 5701, both));
+    assertThat(((StartWorkerRequest) backend.requests.get(1)).cluster())
+        .contains(new ClusterSpec("10.0.0.9", 5801, List.of(new HostPort("10.0.0.1", 5701))));
+  }
+
+  @Test
+  void withoutClusterNoClusterIsJoined() {
+    run("controller");
+    assertThat(backend.single(StartControllerRequest.class).cluster()).isEmpty();
+  }
+
+  @Test
   void workerListDoesNotStartAWorker() {
     run("worker", "list");
     assertThat(backend.requests).singleElement().isNotInstanceOf(StartWorkerRequest.class);
@@ -91,6 +112,11 @@ class ServerCommandsTest {
         "worker --worker-id -w          | iris worker     | --worker-id '-w' must be letters, digits",
         "worker --port 65536            | iris worker     | --port must be 0..65535, got 65536",
         "worker --task-ports 40000-30000 | iris worker    | '40000-30000' starts above its end",
+        "controller --cluster-port 5701 | iris controller | --cluster-host, --cluster-port and --cluster-members need --cluster",
+        "worker --cluster-members a:1   | iris worker     | --cluster-host, --cluster-port and --cluster-members need --cluster",
+        "worker --cluster --cluster-port 0 | iris worker  | --cluster-port must be 1..65535, got 0",
+        "worker --cluster --cluster-members nope | iris worker | 'nope' has no port",
+        "controller --cluster --cluster-host '' | iris controller | --cluster-host '' is not a host name or address",
       })
   void badFlagsAreOneLineUsageErrors(String args, String command, String fragment) {
     String[] argv = args.replace("''", "\u0000").split(" ");

@@ -1,16 +1,25 @@
 package dev.iris.cli.request;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * {@code iris controller}: run a standalone controller that workers join over gRPC.
+ * {@code iris controller}: run a standalone controller that workers join over gRPC (or over a clustered
+ * event bus, with {@code --cluster}).
  *
  * @param host the address to bind gRPC, the dashboard and its API to
  * @param port the one port for all of them; 0 picks a free one
+ * @param cluster also join a clustered event bus that workers started with {@code --cluster} join
  */
-public record StartControllerRequest(String host, int port) {
+public record StartControllerRequest(String host, int port, Optional<ClusterSpec> cluster) {
 
   public StartControllerRequest {
+    Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(host, "host");
+  }
+
+  /** The same without {@code --cluster}. */
+  public StartControllerRequest(String host, int port) {
+    this(host, port, Optional.empty());
   }
 }

@@ -10,7 +10,8 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
- * {@code iris worker}: run a worker process that registers with a controller. Resources left empty are
+ * {@code iris worker}: run a worker process that registers with a controller (over gRPC, or over a clustered
+ * event bus with {@code --cluster}). Resources left empty are
  * detected from the machine.
  *
  * @param controller the controller to register with
@@ -23,6 +24,7 @@ import java.util.OptionalLong;
  * @param attributes placement attributes ({@code --attribute k=v}), in the order given
  * @param workerId a fixed worker id; empty lets the worker derive one
  * @param taskPorts the ports handed to tasks; empty means the default range, 30000-40000
+ * @param cluster join a clustered event bus instead of registering over gRPC; empty means gRPC
  */
 public record StartWorkerRequest(
     HostPort controller,
@@ -34,9 +36,11 @@ public record StartWorkerRequest(
     OptionalLong diskBytes,
     Map<String, String> attributes,
     Optional<String> workerId,
-    Optional<PortRange> taskPorts) {
+    Optional<PortRange> taskPorts,
+    Optional<ClusterSpec> cluster) {
 
   public StartWorkerRequest {
+    Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(controller, "controller");
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(workDir, "workDir");
@@ -46,5 +50,13 @@ public record StartWorkerRequest(
     attributes = OrderedMaps.copyOf(attributes);
     Objects.requireNonNull(workerId, "workerId");
     Objects.requireNonNull(taskPorts, "taskPorts");
+  }
+
+  /** The same without {@code --cluster}. */
+  public StartWorkerRequest(HostPort controller, String host, int port, Optional<Path> workDir, OptionalInt cpu,
+      OptionalLong memoryBytes, OptionalLong diskBytes, Map<String, String> attributes, Optional<String> workerId,
+      Optional<PortRange> taskPorts) {
+    this(controller, host, port, workDir, cpu, memoryBytes, diskBytes, attributes, workerId, taskPorts,
+        Optional.empty());
   }
 }
