@@ -209,8 +209,11 @@ public class IrisBackend implements CliBackend {
           c.members().stream().map(HostPort::toString).toList()).start());
     } catch (ExecutionException | InterruptedException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
+      String reason = String.valueOf(cause.getMessage());
+      String hint = reason.contains("network interface") ? " (give --cluster-host an address of this machine)"
+          : reason.contains("already in use") ? " (give --cluster-port a free port)" : "";
       throw CliException.failure("cannot join the cluster as " + c.host() + ":" + c.port() + " for the " + what
-          + ": " + cause.getMessage());
+          + ": " + reason + hint);
     }
   }
 
