@@ -19,13 +19,16 @@ import java.util.Map;
 final class CStrings {
   /** One string's bytes, for index {@code i}. */
   interface Source {
-    byte[] bytes(int i) throws IOException;
+    byte[] bytes(int i);
   }
+
+  /** A {@code NAME=value} entry of an environment, as bytes, with its name decoded once. */
+  record Variable(String name, byte[] entry) {}
 
   private CStrings() {}
 
   /** A block holding {@code count} strings and the array of pointers to them, NULL-terminated. */
-  static Memory of(int count, Source source) throws IOException {
+  static Memory of(int count, Source source) {
     byte[][] strings = new byte[count][];
     long total = 0;
     for (int i = 0; i < count; i++) {
@@ -46,53 +49,47 @@ final class CStrings {
   }
 
   /**
-   * The environment of a child: {@code inherited} entries ({@code NAME=value} bytes) not named in
-   * {@code overrides}, then every override in UTF-8.
+   * The environment of a child: {@code inherited} entries not named in {@code overrides}, then every override
+   * in UTF-8.
    */
-  static Memory environment(List<byte[]> inherited, Map<String, String> overrides) throws IOException {
+  static Memory environment(List<Variable> inherited, Map<String, String> overrides) {
     List<byte[]> entries = new ArrayList<>(inherited.size() + overrides.size());
-    for (byte[] entry : inherited) {
-      if (!overrides.containsKey(name(entry))) {
-        entries.add(entry);
+    for (Variable variable : inherited) {
+      if (!overrides.containsKey(variable.name())) {
+        entries.add(variable.entry());
       }
     }
-    for (Map.Entry<String, String> override : overrides.entrySet()) {
-      String entry = override.getKey() + "=" + override.getValue();
-      if (entry.indexOf('\0') >= 0) {
-        throw new IOException("invalid environment variable " + override.getKey() + ": it contains a NUL character");
-      }
-      entries.add(entry.getBytes(StandardCharsets.UTF_8));
-    }
+    overrides.forEach((name, value) -> entries.add((name + "=" + value).getBytes(StandardCharsets.UTF_8)));
     return of(entries.size(), entries::get);
   }
 
   /** This process's environment as the kernel holds it; from {@link System#getenv()} where /proc is not. */
-  static List<byte[]> ownEnvironment() {
-    List<byte[]> entries = new ArrayList<>();
+  static List<Variable> ownEnvironment() {
+    List<Variable> entries = new ArrayList<>();
     try {
       byte[] all = Files.readAllBytes(Path.of("/proc/self/environ"));
       int start = 0;
       for (int i = 0; i <= all.length; i++) {
         if (i == all.length || all[i] == 0) {
           if (i > start) {
-            entries.add(Arrays.copyOfRange(all, start, i));
+            entries.add(variable(Arrays.copyOfRange(all, start, i)));
           }
           start = i + 1;
         }
       }
     } catch (IOException | SecurityException unreadable) {
       entries.clear();
-      System.getenv().forEach((k, v) -> entries.add((k + "=" + v).getBytes(StandardCharsets.UTF_8)));
+      System.getenv().forEach((k, v) -> entries.add(new Variable(k, (k + "=" + v).getBytes(StandardCharsets.UTF_8))));
     }
     return List.copyOf(entries);
   }
 
-  /** The name of a {@code NAME=value} entry (names are ASCII in practice; Latin-1 keeps any byte as is). */
-  private static String name(byte[] entry) {
+  /** A {@code NAME=value} entry (names are ASCII in practice; Latin-1 keeps any byte as is). */
+  private static Variable variable(byte[] entry) {
     int eq = 0;
     while (eq < entry.length && entry[eq] != '=') {
       eq++;
     }
-    return new String(entry, 0, eq, StandardCharsets.ISO_8859_1);
+    return new Variable(new String(entry, 0, eq, StandardCharsets.ISO_8859_1), entry);
   }
 }

@@ -44,9 +44,13 @@ final class PosixSpawner implements Spawner {
   private static final int SIGSET_BYTES = 256;
 
   private final ExecutorService reapers;
-  private final List<byte[]> inherited = CStrings.ownEnvironment();
+  private final List<CStrings.Variable> inherited = CStrings.ownEnvironment();
+  private final Memory noSignals = new Memory(SIGSET_BYTES); // the same two sets for every spawn
+  private final Memory allSignals = new Memory(SIGSET_BYTES);
 
   private PosixSpawner() {
+    LibC.sigemptyset(noSignals);
+    LibC.sigfillset(allSignals);
     AtomicInteger counter = new AtomicInteger();
     ThreadFactory threads = runnable -> {
       Thread thread = new Thread(null, runnable, "iris-task-reaper-" + counter.incrementAndGet(), 64 * 1024);
@@ -82,7 +86,9 @@ final class PosixSpawner implements Spawner {
     int pid;
     InputStream stdout;
     InputStream stderr;
-    try (Memory args = CStrings.of(argv.size(), i -> utf8(i == 0 ? executable.toString() : argv.get(i)));
+    // NUL characters were refused by ProcessTaskRuntime; argv[0] is the resolved path, as JdkSpawner passes it
+    try (Memory args = CStrings.of(argv.size(),
+            i -> (i == 0 ? executable.toString() : argv.get(i)).getBytes(StandardCharsets.UTF_8));
         Memory env = CStrings.environment(inherited, environment)) {
       int[] out = pipe();
       int[] err;
@@ -107,12 +113,10 @@ final class PosixSpawner implements Spawner {
     return process;
   }
 
-  private static int start(Path executable, Pointer args, Pointer env, Path directory, int stdout, int stderr)
+  private int start(Path executable, Pointer args, Pointer env, Path directory, int stdout, int stderr)
       throws IOException {
     try (Memory actions = new Memory(FILE_ACTIONS_BYTES);
-        Memory attributes = new Memory(ATTRIBUTES_BYTES);
-        Memory noSignals = new Memory(SIGSET_BYTES);
-        Memory allSignals = new Memory(SIGSET_BYTES)) {
+        Memory attributes = new Memory(ATTRIBUTES_BYTES)) {
       check(LibC.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
       try {
         check(LibC.posix_spawnattr_init(attributes), "posix_spawnattr_init");
@@ -122,8 +126,6 @@ final class PosixSpawner implements Spawner {
           check(LibC.posix_spawn_file_actions_adddup2(actions, stderr, 2), "adddup2");
           check(LibC.posix_spawn_file_actions_addchdir_np(actions, directory.toString()), "addchdir");
           check(LibC.posix_spawn_file_actions_addclosefrom_np(actions, 3), "addclosefrom");
-          LibC.sigemptyset(noSignals);
-          LibC.sigfillset(allSignals);
           check(LibC.posix_spawnattr_setsigmask(attributes, noSignals), "setsigmask");
           check(LibC.posix_spawnattr_setsigdefault(attributes, allSignals), "setsigdefault");
           check(LibC.posix_spawnattr_setflags(attributes,
@@ -159,14 +161,6 @@ final class PosixSpawner implements Spawner {
         }
       }
     }
-  }
-
-  /** UTF-8, the encoding of every string in our protocol, whatever this JVM's locale says. */
-  private static byte[] utf8(String value) throws IOException {
-    if (value.indexOf('\0') >= 0) {
-      throw new IOException("invalid argument: it contains a NUL character");
-    }
-    return value.getBytes(StandardCharsets.UTF_8);
   }
 
   /** The exit code of a {@code wait} status: the program's own code, or 128 + the signal that killed it. */
