@@ -2,6 +2,7 @@ package dev.iris.controller;
 
 import com.google.protobuf.ByteString;
 import dev.iris.common.RpcErrors;
+import dev.iris.controller.state.AcceptMark;
 import dev.iris.controller.state.ClusterState.AttemptReport;
 import dev.iris.controller.state.StoreException;
 import dev.iris.controller.state.WorkerRecord;
@@ -116,9 +117,10 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   public Future<Controller.RegisterWorkerResponse> registerWorker(Controller.RegisterWorkerRequest request) {
     return guard("RegisterWorker", () -> {
       WorkerRecord.Registration reg = RequestChecks.registration(request);
+      AcceptMark mark = RequestChecks.mark(request.getIncarnation(), request.getAcceptedSeq());
       List<AttemptReport> running = RequestChecks.reports(request.getTasksList());
       return store.call((s, now) -> {
-        s.registerWorker(reg, running, now);
+        s.registerWorker(reg, mark, running, now);
         return Controller.RegisterWorkerResponse.newBuilder().setAccepted(true)
             .setHeartbeatIntervalMs(heartbeatIntervalMs).build();
       });
@@ -129,9 +131,10 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   public Future<Controller.HeartbeatResponse> heartbeat(Controller.HeartbeatRequest request) {
     return guard("Heartbeat", () -> {
       String workerId = RequestChecks.workerId(request.getWorkerId());
+      AcceptMark mark = RequestChecks.mark(request.getIncarnation(), request.getAcceptedSeq());
       List<AttemptReport> attempts = RequestChecks.reports(request.getTasksList());
       return store.call((s, now) -> Controller.HeartbeatResponse.newBuilder()
-          .setReregister(!s.heartbeat(workerId, attempts, now)).build());
+          .setReregister(!s.heartbeat(workerId, mark, attempts, now)).build());
     });
   }
 

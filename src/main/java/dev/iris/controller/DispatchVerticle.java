@@ -2,6 +2,7 @@ package dev.iris.controller;
 
 import dev.iris.common.LocalCodec;
 import dev.iris.common.RpcException;
+import dev.iris.controller.state.AcceptMark;
 import dev.iris.controller.state.ClusterState;
 import dev.iris.controller.state.WorkerCommand;
 import dev.iris.link.WorkerLinks;
@@ -16,8 +17,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Delivers worker commands the store committed. RunTask is sent with a timeout and bounded retries with
- * backoff; a final failure is reported to the store as a delivery failure (the task goes back to PENDING
- * without using a retry budget, the worker becomes suspect). Kills are retried the same way; a worker
+ * backoff (a worker answers a repeated RunTask of an attempt it has as it answered the first); the
+ * worker's acceptance mark goes back to the store, and a final failure is reported to the store as a
+ * delivery failure (the task goes back to PENDING without using a retry budget, the worker becomes
+ * suspect). How many RunTasks are outstanding per worker is bounded by the store: it assigns a worker no
+ * more than its start slots. Kills are retried the same way; a worker
  * that no longer knows the task has nothing left to kill. Silent workers the store wants probed get a
  * health check.
  */
@@ -59,14 +63,22 @@ public final class DispatchVerticle extends VerticleBase {
     if (cmd instanceof WorkerCommand.RunTask run) {
       var request = ProtoMapper.runTask(run);
       long started = System.nanoTime();
-      withRetries(() -> links.forAddress(run.address()).runTask(request).<Void>mapEmpty()
-              .recover(t -> isStatus(t, GrpcStatus.ALREADY_EXISTS) ? Future.succeededFuture() : Future.failedFuture(t)),
-          config.attempts())
+      withRetries(() -> links.forAddress(run.address()).runTask(request), config.attempts())
           .onComplete(ar -> metrics.dispatch(System.nanoTime() - started, ar.succeeded()))
+          .onSuccess(answer -> {
+            AcceptMark mark = new AcceptMark(answer.getIncarnation(), answer.getAcceptedSeq());
+            store.call((s, now) -> {
+              s.delivered(run.task(), run.attemptId(), run.workerId(), mark);
+              return null;
+            });
+          })
           .onFailure(t -> {
+            // a refused connection proves the RunTask never arrived; a timeout or an error answer does not
+            boolean mayHaveArrived = !(t instanceof RpcException r && r.unreachable());
             LOG.warn("RunTask {} attempt {} to {} failed: {}", run.task(), run.attemptId(), run.workerId(), t.getMessage());
             store.call((s, now) -> {
-              s.deliveryFailed(run.task(), run.attemptId(), run.workerId(), String.valueOf(t.getMessage()), now);
+              s.deliveryFailed(run.task(), run.attemptId(), run.workerId(), String.valueOf(t.getMessage()),
+                  mayHaveArrived, now);
               return null;
             });
           });
@@ -75,8 +87,24 @@ public final class DispatchVerticle extends VerticleBase {
       withRetries(() -> links.forAddress(kill.address()).killTask(request).<Void>mapEmpty()
               .recover(t -> isStatus(t, GrpcStatus.NOT_FOUND) ? Future.succeededFuture() : Future.failedFuture(t)),
           config.attempts() + 2)
-          .onFailure(t -> LOG.warn("KillTask {} attempt {} on {} failed: {}", kill.task(), kill.attemptId(),
-              kill.workerId(), t.getMessage()));
+          .onComplete(ar -> {
+            // a fence holds once the worker confirmed it, or when nothing listens there any more
+            if (kill.fence() && (ar.succeeded() || (ar.cause() instanceof RpcException r && r.unreachable()))) {
+              store.call((s, now) -> {
+                s.fenced(kill.task(), kill.attemptId(), kill.workerId(), now);
+                return null;
+              });
+            }
+          })
+          .onFailure(t -> {
+            if (t instanceof RpcException r && r.unreachable()) {
+              // the worker's process is gone, and its attempts with it
+              LOG.debug("KillTask {} attempt {} on {}: worker unreachable", kill.task(), kill.attemptId(), kill.workerId());
+            } else {
+              LOG.warn("KillTask {} attempt {} on {} failed: {}", kill.task(), kill.attemptId(), kill.workerId(),
+                  t.getMessage());
+            }
+          });
     }
   }
 
@@ -96,16 +124,17 @@ public final class DispatchVerticle extends VerticleBase {
         });
   }
 
-  private Future<Void> withRetries(Supplier<Future<Void>> call, int attemptsLeft) {
+  private <T> Future<T> withRetries(Supplier<Future<T>> call, int attemptsLeft) {
     return retry(call, attemptsLeft, config.firstBackoffMs());
   }
 
-  private Future<Void> retry(Supplier<Future<Void>> call, int attemptsLeft, long backoffMs) {
+  /** Retries failures a retry can fix; a refusal (invalid, or fenced on the worker) is final. */
+  private <T> Future<T> retry(Supplier<Future<T>> call, int attemptsLeft, long backoffMs) {
     return call.get().recover(t -> {
-      if (attemptsLeft <= 1 || isStatus(t, GrpcStatus.INVALID_ARGUMENT)) {
+      if (attemptsLeft <= 1 || isStatus(t, GrpcStatus.INVALID_ARGUMENT) || isStatus(t, GrpcStatus.FAILED_PRECONDITION)) {
         return Future.failedFuture(t);
       }
-      Promise<Void> later = Promise.promise();
+      Promise<T> later = Promise.promise();
       vertx.setTimer(backoffMs, id -> retry(call, attemptsLeft - 1, backoffMs * 2).onComplete(later));
       return later.future();
     });

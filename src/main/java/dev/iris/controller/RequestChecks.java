@@ -1,5 +1,6 @@
 package dev.iris.controller;
 
+import dev.iris.controller.state.AcceptMark;
 import dev.iris.controller.state.ClusterState.AttemptReport;
 import dev.iris.controller.state.WorkerRecord;
 import dev.iris.core.JobId;
@@ -80,11 +81,30 @@ final class RequestChecks {
     if (m.getCpuCount() < 0 || m.getMemoryBytes() < 0 || m.getDiskBytes() < 0) {
       throw new ValidationException("worker " + id + " reports negative capacity");
     }
+    if (m.getStartCapacity() < 0) {
+      throw new ValidationException("worker " + id + " reports a negative start capacity");
+    }
+    checkMark(r.getIncarnation(), r.getAcceptedSeq());
     int gpus = m.getDevice().hasGpu() ? m.getDevice().getGpu().getCount() : 0;
     String variant = m.getDevice().hasGpu() ? m.getDevice().getGpu().getVariant() : "";
     return new WorkerRecord.Registration(id, r.getAddress(),
         new dev.iris.core.Resources(m.getCpuCount(), m.getMemoryBytes(), m.getDiskBytes(), Math.max(0, gpus), variant),
-        m.getAttributesMap(), m.getHostname(), m.getIpAddress());
+        m.getAttributesMap(), m.getHostname(), m.getIpAddress(), m.getStartCapacity(), r.getIncarnation());
+  }
+
+  /** Where a worker's list of attempts was taken (see {@link AcceptMark}). */
+  static AcceptMark mark(String incarnation, long acceptedSeq) {
+    checkMark(incarnation, acceptedSeq);
+    return new AcceptMark(incarnation, acceptedSeq);
+  }
+
+  private static void checkMark(String incarnation, long acceptedSeq) {
+    if (acceptedSeq < 0) {
+      throw new ValidationException("accepted_seq must not be negative, got " + acceptedSeq);
+    }
+    if (incarnation.length() > 128) {
+      throw new ValidationException("incarnation is longer than 128 characters");
+    }
   }
 
   static List<AttemptReport> reports(List<WorkerTaskEntry> entries) {
@@ -100,7 +120,7 @@ final class RequestChecks {
     return report(WorkerTaskEntry.newBuilder().setTaskId(r.getTaskId())
         .setAttemptId(r.getAttemptId()).setState(r.getState()).setExitCode(r.getExitCode()).setError(r.getError())
         .setStartedAtMs(r.getStartedAtMs()).setFinishedAtMs(r.getFinishedAtMs()).putAllPorts(r.getPortsMap())
-        .setResourceUsage(r.getResourceUsage()).build(), r.getBuildMetrics());
+        .setResourceUsage(r.getResourceUsage()).setAcceptedSeq(r.getAcceptedSeq()).build(), r.getBuildMetrics());
   }
 
   private static AttemptReport report(WorkerTaskEntry e, dev.iris.rpc.BuildMetrics build) {
@@ -118,6 +138,9 @@ final class RequestChecks {
             u.getCpuMillicores(), u.getProcessCount(), u.getDiskMb()) : TaskAttempt.Usage.NONE,
         build == null ? 0 : build.getBuildStartedMs(), build == null ? 0 : build.getBuildFinishedMs(),
         build != null && build.getFromCache());
-    return new AttemptReport(task, e.getAttemptId(), state, e.getExitCode(), e.getError(), obs);
+    if (e.getAcceptedSeq() < 0) {
+      throw new ValidationException("accepted_seq must not be negative");
+    }
+    return new AttemptReport(task, e.getAttemptId(), state, e.getExitCode(), e.getError(), obs, e.getAcceptedSeq());
   }
 }

@@ -24,6 +24,7 @@ final class Ledger {
   private final long[] disk;
   private final int[] gpus;
   private final String[] variant;
+  private final int[] slots;
   private int maxCpu;
   private long maxMemory;
   private long maxDisk;
@@ -45,6 +46,7 @@ final class Ledger {
     disk = new long[size];
     gpus = new int[size];
     variant = new String[size];
+    slots = new int[size];
     for (int w = 0; w < size; w++) {
       WorkerView view = usable.get(w);
       ids[w] = view.workerId();
@@ -54,6 +56,7 @@ final class Ledger {
       disk[w] = view.free().diskBytes();
       gpus[w] = view.free().gpus();
       variant[w] = view.free().gpuVariant();
+      slots[w] = view.startSlots();
       maxCpu = Math.max(maxCpu, cpu[w]);
       maxMemory = Math.max(maxMemory, memory[w]);
       maxDisk = Math.max(maxDisk, disk[w]);
@@ -74,18 +77,26 @@ final class Ledger {
     return s.cpu <= maxCpu && s.memory <= maxMemory && s.disk <= maxDisk && s.gpus <= maxGpus;
   }
 
-  /** True when one more task of {@code s} fits on {@code w} now (the rule of {@code Resources.fits}). */
+  /**
+   * True when one more task of {@code s} fits on {@code w} now: a start slot is free and the resources
+   * fit (the rule of {@code Resources.fits}).
+   */
   boolean fits(int w, Shape s) {
+    return slots[w] > 0 && fitsResources(w, s);
+  }
+
+  /** True when the resources of one more task of {@code s} fit on {@code w}, start slots aside. */
+  boolean fitsResources(int w, Shape s) {
     return cpu[w] >= s.cpu && memory[w] >= s.memory && disk[w] >= s.disk && gpus[w] >= s.gpus
         && (s.variant.isEmpty() || s.variant.equalsIgnoreCase(variant[w]));
   }
 
-  /** How many tasks of {@code s} fit on {@code w} now; {@link Integer#MAX_VALUE} for an empty request. */
+  /** How many tasks of {@code s} fit on {@code w} now: at most its free start slots. */
   int room(int w, Shape s) {
     if (!s.variant.isEmpty() && !s.variant.equalsIgnoreCase(variant[w])) {
       return 0;
     }
-    long k = Integer.MAX_VALUE;
+    long k = slots[w];
     if (s.cpu > 0) {
       k = Math.min(k, cpu[w] / s.cpu);
     }
@@ -107,9 +118,13 @@ final class Ledger {
     memory[w] -= s.memory * count;
     disk[w] -= s.disk * count;
     gpus[w] -= s.gpus * count;
+    slots[w] -= count;
   }
 
-  /** The dimensions ({@link #CPU}, {@link #MEMORY}, {@link #DISK}, {@link #GPU}) in which {@code s} does not fit on {@code w}. */
+  /**
+   * The dimensions ({@link #CPU}, {@link #MEMORY}, {@link #DISK}, {@link #GPU}) in which {@code s} does not
+   * fit on {@code w}; start slots are not a dimension (see {@link #fitsResources}).
+   */
   int shortfall(int w, Shape s) {
     int mask = 0;
     if (cpu[w] < s.cpu) {

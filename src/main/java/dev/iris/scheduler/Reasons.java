@@ -10,6 +10,7 @@ import java.util.List;
 final class Reasons {
   static final String NO_WORKERS = "no workers registered";
   static final String NO_SCHEDULABLE_WORKERS = "no schedulable workers";
+  static final String BUSY_STARTING = "workers with room are busy starting earlier tasks";
 
   private Reasons() {}
 
@@ -21,9 +22,11 @@ final class Reasons {
     int matching = 0;
     int everywhere = ~0;
     int anywhere = 0;
+    boolean busy = false;
     for (int w = 0; w < ledger.size; w++) {
       if (shape.eligible(w)) {
         matching++;
+        busy |= ledger.fitsResources(w, shape);
         int shortfall = ledger.shortfall(w, shape);
         everywhere &= shortfall;
         anywhere |= shortfall;
@@ -31,6 +34,9 @@ final class Reasons {
     }
     if (matching == 0) {
       return "no worker matches constraints " + shape.filter;
+    }
+    if (busy) {
+      return BUSY_STARTING;
     }
     if (everywhere != 0) {
       return "no worker has " + phrase(shape.perTask, Integer.lowestOneBit(everywhere)) + " free";
@@ -95,6 +101,9 @@ final class Reasons {
         everywhere = all;
         anywhere = any;
       }
+    }
+    if (mostFitting >= size) {
+      return BUSY_STARTING; // the resources are there; start slots are what is missing
     }
     String room = everywhere != 0 && everywhere != ~0
         ? phrase(shape.perTask, Integer.lowestOneBit(everywhere))

@@ -7,8 +7,8 @@ import java.util.List;
  * a {@link Plan}. Same inputs, same plan: no clock, no randomness, inputs are never modified.
  *
  * <p>Rules. Tasks are considered in queue order; each goes to the first worker, in snapshot order, that is
- * schedulable, satisfies every constraint of its job, and has room for it in every dimension after what
- * this pass has already planned on it. A task that fits nowhere does not stop later tasks. A gang run
+ * schedulable, satisfies every constraint of its job, has a start slot left ({@link WorkerView#startSlots})
+ * and has room for it in every dimension after what this pass has already planned on it. A task that fits nowhere does not stop later tasks. A gang run
  * (non-empty {@code coscheduleBy}) is placed whole onto distinct workers of one group sharing the value of
  * that attribute, or not at all: groups are tried in order of their first worker in the snapshot, the
  * first that has enough eligible workers wins, and within it the k-th task (by index) gets the k-th

@@ -28,6 +28,8 @@ final class Attempt {
   private final Promise<Void> ended = Promise.promise();
   /** When the RunTask arrived ({@link System#nanoTime()}), for the launch latency metric. */
   final long receivedAtNanos = System.nanoTime();
+  /** Where this worker process accepted the RunTask ({@link Admissions#accept}). */
+  final long acceptedSeq;
 
   TaskState state = TaskState.TASK_STATE_ASSIGNED;
   int exitCode;
@@ -57,8 +59,10 @@ final class Attempt {
   /** The last line the task wrote to stderr (written by output threads). */
   volatile String lastStderr;
 
-  Attempt(AttemptKey key, TaskId task, Worker.RunTaskRequest request, List<String> argv, UsageTracker usageTracker) {
+  Attempt(AttemptKey key, TaskId task, Worker.RunTaskRequest request, List<String> argv, UsageTracker usageTracker,
+      long acceptedSeq) {
     this.key = key;
+    this.acceptedSeq = acceptedSeq;
     this.task = task;
     this.request = request;
     this.argv = List.copyOf(argv);

@@ -47,6 +47,7 @@ final class AttemptProtos {
         .setFinishedAtMs(a.finishedAtMs)
         .putAllPorts(a.ports)
         .setResourceUsage(a.usage)
+        .setAcceptedSeq(a.acceptedSeq)
         .build();
   }
 
@@ -66,6 +67,7 @@ final class AttemptProtos {
         .putAllPorts(a.ports)
         .setResourceUsage(a.usage)
         .setBuildMetrics(a.build)
+        .setAcceptedSeq(a.acceptedSeq)
         .build();
   }
 }

@@ -30,6 +30,7 @@ final class ControllerSession {
   private final String workerId;
   private final String address;
   private final WorkerMetadata metadata;
+  private final Admissions admissions;
   private final Supplier<List<WorkerTaskEntry>> tasks;
   private final WorkerMetrics metrics;
   private final Promise<Void> firstRegistration = Promise.promise();
@@ -45,7 +46,8 @@ final class ControllerSession {
   private boolean closed;
 
   ControllerSession(Vertx vertx, ContextOps ops, ControllerService controller, String workerId, String address,
-      WorkerMetadata metadata, Supplier<List<WorkerTaskEntry>> tasks, WorkerMetrics metrics) {
+      WorkerMetadata metadata, Admissions admissions, Supplier<List<WorkerTaskEntry>> tasks, WorkerMetrics metrics) {
+    this.admissions = admissions;
     this.vertx = vertx;
     this.ops = ops;
     this.controller = controller;
@@ -81,8 +83,10 @@ final class ControllerSession {
       return;
     }
     registered = false;
+    // the mark and the list are taken together, on this context: the list names every attempt accepted by then
     Controller.RegisterWorkerRequest request = Controller.RegisterWorkerRequest.newBuilder().setWorkerId(workerId)
-        .setAddress(address).setMetadata(metadata).addAllTasks(tasks.get()).build();
+        .setAddress(address).setMetadata(metadata).setIncarnation(admissions.incarnation())
+        .setAcceptedSeq(admissions.acceptedSeq()).addAllTasks(tasks.get()).build();
     ops.here(controller.registerWorker(request)).onComplete(response -> {
       if (closed) {
         return;
@@ -126,6 +130,7 @@ final class ControllerSession {
     }
     heartbeatInFlightSince = now;
     Controller.HeartbeatRequest request = Controller.HeartbeatRequest.newBuilder().setWorkerId(workerId)
+        .setIncarnation(admissions.incarnation()).setAcceptedSeq(admissions.acceptedSeq())
         .addAllTasks(tasks.get()).build();
     long sent = now;
     ops.here(controller.heartbeat(request)).onComplete(response -> {

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The attempts this worker knows: the current attempt of each task (by task id), attempts a newer one
@@ -95,12 +96,17 @@ final class TaskTable {
 
   /**
    * Records that {@code a} finished; returns the attempts forgotten to stay within the bound (their logs
-   * and directories can be removed).
+   * and directories can be removed). The oldest finished attempt is kept, and the table left above its
+   * bound for now, while it is {@code held} (its end not yet acknowledged by the controller).
    */
-  List<Attempt> finished(Attempt a) {
+  List<Attempt> finished(Attempt a, Predicate<Attempt> held) {
     finishedOrder.addLast(a.key);
     List<Attempt> evicted = new ArrayList<>();
     while (finishedOrder.size() > maxFinished) {
+      Optional<Attempt> oldest = find(finishedOrder.peekFirst().taskId(), finishedOrder.peekFirst().attemptId());
+      if (oldest.isPresent() && held.test(oldest.get())) {
+        break;
+      }
       AttemptKey key = finishedOrder.pollFirst();
       Attempt old = superseded.remove(key);
       if (old == null) {

@@ -45,11 +45,13 @@ final class WorkerServiceImpl extends WorkerServiceService {
   private final TaskLogStore logs;
   private final Supplier<String> address;
   private final WorkerMetrics metrics;
+  private final Admissions admissions;
   private final long startedAtMs;
 
   WorkerServiceImpl(WorkerConfig config, Clock clock, ContextOps ops, TaskTable table, AttemptRunner runner,
-      TaskLogStore logs, Supplier<String> address, WorkerMetrics metrics) {
+      TaskLogStore logs, Supplier<String> address, WorkerMetrics metrics, Admissions admissions) {
     this.config = config;
+    this.admissions = admissions;
     this.clock = clock;
     this.ops = ops;
     this.table = table;
@@ -76,28 +78,34 @@ final class WorkerServiceImpl extends WorkerServiceService {
       Worker.RunTaskRequest normalized = request.getJobId().isEmpty()
           ? request.toBuilder().setJobId(task.job().value()).build() : request;
       Attempt previous = table.current(request.getTaskId());
-      if (previous != null) {
-        if (previous.attemptId() == request.getAttemptId()) {
-          throw new StatusException(GrpcStatus.ALREADY_EXISTS, "attempt " + request.getAttemptId() + " of task "
-              + task + " already exists on worker " + config.workerId() + " (" + previous.state + ")");
+      int current = previous == null ? -1 : previous.attemptId();
+      switch (admissions.judge(task.toString(), request.getAttemptId(), current)) {
+        case REPEAT -> {
+          return Future.succeededFuture(accepted(previous)); // a retried delivery: answered as the first was
         }
-        if (previous.attemptId() > request.getAttemptId()) {
-          throw new StatusException(GrpcStatus.FAILED_PRECONDITION, "attempt " + request.getAttemptId()
-              + " of task " + task + " is older than attempt " + previous.attemptId() + " this worker runs");
-        }
+        case REFUSE -> throw new StatusException(GrpcStatus.FAILED_PRECONDITION, "attempt "
+            + request.getAttemptId() + " of task " + task + " was superseded or cancelled on worker "
+            + config.workerId() + " (newest attempt " + admissions.newest(task.toString(), current) + ")");
+        case ACCEPT -> { }
       }
+      long seq = admissions.accept(task.toString(), request.getAttemptId());
       Attempt attempt = new Attempt(new AttemptKey(task.toString(), request.getAttemptId()), task, normalized, argv,
-          new UsageTracker(clock));
+          new UsageTracker(clock), seq);
       table.put(attempt);
       Future<?> predecessorGone = Future.succeededFuture();
       if (previous != null && !previous.isFinished()) {
         runner.kill(previous, SUPERSEDE_GRACE, "Superseded by attempt " + request.getAttemptId());
         predecessorGone = previous.ended();
       }
+      Worker.RunTaskResponse answer = accepted(attempt); // ASSIGNED: taken before the launch moves it on
       runner.launch(attempt, predecessorGone);
-      return Future.succeededFuture(Worker.RunTaskResponse.newBuilder().setTaskId(task.toString())
-          .setState(TaskState.TASK_STATE_ASSIGNED).build());
+      return Future.succeededFuture(answer);
     });
+  }
+
+  private Worker.RunTaskResponse accepted(Attempt a) {
+    return Worker.RunTaskResponse.newBuilder().setTaskId(a.task.toString()).setState(a.state)
+        .setAcceptedSeq(a.acceptedSeq).setIncarnation(admissions.incarnation()).build();
   }
 
   @Override
@@ -149,16 +157,20 @@ final class WorkerServiceImpl extends WorkerServiceService {
   @Override
   public Future<Empty> killTask(Worker.KillTaskRequest request) {
     return guard("KillTask", () -> {
-      Attempt current = known(request.getTaskId());
+      if (request.getTaskId().isEmpty()) {
+        throw RpcErrors.invalid("task_id must not be empty");
+      }
+      TaskId.parse(request.getTaskId());
       if (request.getTermTimeoutMs() < 0) {
         throw RpcErrors.invalid("term_timeout_ms must not be negative, got " + request.getTermTimeoutMs());
       }
-      if (request.getAttemptId() > current.attemptId()) {
-        throw RpcErrors.notFound("attempt " + request.getAttemptId() + " of task " + request.getTaskId()
-            + " not found on worker " + config.workerId() + " (current attempt " + current.attemptId() + ")");
+      if (request.getAttemptId() < 0) {
+        throw RpcErrors.invalid("attempt_id must not be negative, got " + request.getAttemptId());
       }
-      // an older attempt is already finished or being killed by its successor: nothing to do
-      if (request.getAttemptId() == current.attemptId()) {
+      Attempt current = table.current(request.getTaskId());
+      // a newer attempt than the current one is fenced (its RunTask may still be on the way); an older one is
+      // already finished or being killed by its successor: nothing to do
+      if (admissions.kill(request.getTaskId(), request.getAttemptId(), current == null ? -1 : current.attemptId())) {
         int graceMs = request.getTermTimeoutMs() == 0 ? DEFAULT_TERM_TIMEOUT_MS : request.getTermTimeoutMs();
         runner.kill(current, Duration.ofMillis(graceMs), "Killed by request");
       }

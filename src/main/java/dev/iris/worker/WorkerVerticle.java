@@ -47,6 +47,14 @@ public final class WorkerVerticle extends VerticleBase {
   /** Finished attempts kept (status, logs, directory) before the oldest are forgotten. */
   public static final int MAX_FINISHED_RETAINED = 2_000;
   static final long USAGE_INTERVAL_MS = 1_000;
+  /**
+   * How many tasks may be starting here at once (told to the controller, which assigns no more until some
+   * run): enough to keep the process starts busy across the round trips, few enough that a burst queues
+   * in the controller, where it can still go to other workers, and not here.
+   */
+  static final int START_CAPACITY = Math.min(256, Math.max(32, 8 * Runtime.getRuntime().availableProcessors()));
+  /** Fences of cancelled or superseded attempts kept ({@link Admissions}). */
+  static final int MAX_FENCES = 100_000;
   /** Finished attempts stay in heartbeats this long after they ended (and until their report is acknowledged). */
   static final long FINISHED_IN_HEARTBEAT_MS = 30_000;
   static final Duration STOP_GRACE = Duration.ofSeconds(2);
@@ -63,6 +71,7 @@ public final class WorkerVerticle extends VerticleBase {
   private TaskTable table;
   private AttemptRunner runner;
   private StateReporter reporter;
+  private Admissions admissions;
   private ControllerSession session;
   private TaskLogStore logs;
   private WorkDirs dirs;
@@ -108,6 +117,7 @@ public final class WorkerVerticle extends VerticleBase {
     ops = new ContextOps(context);
     dirs = new WorkDirs(config.workDir());
     table = new TaskTable(MAX_FINISHED_RETAINED);
+    admissions = new Admissions(MAX_FENCES);
     PortAllocator ports = new PortAllocator(config.portRangeFrom(), config.portRangeTo());
     metrics = new WorkerMetrics(ports::heldCount);
     reporter = new StateReporter(vertx, ops, controller, metrics);
@@ -118,7 +128,7 @@ public final class WorkerVerticle extends VerticleBase {
           new OrphanSweeper(vertx, ops, runtime instanceof ProcessTaskRuntime p && p.startsNewSessions()),
           this::finished, metrics);
       service = new WorkerServiceImpl(config, clock, ops, table, runner, logs, () -> address,
-          metrics);
+          metrics, admissions);
       consumers = new ArrayList<>(WorkerServiceBinding.bind(vertx.eventBus(), config.workerId(), service));
       // cluster-wide: a controller in another JVM of a clustered bus reaches a bus-only worker's metrics too
       consumers.add(vertx.eventBus().consumer(WorkerServiceBinding.metricsAddress(config.workerId()),
@@ -130,8 +140,8 @@ public final class WorkerVerticle extends VerticleBase {
       address = config.busOnly() ? WorkerLinks.BUS_SCHEME + config.workerId()
           : config.advertiseHost() + ":" + server.actualPort();
       usageTimer = vertx.setPeriodic(USAGE_INTERVAL_MS, t -> sampleUsage());
-      session = new ControllerSession(vertx, ops, controller, config.workerId(), address, metadata, this::entries,
-          metrics);
+      session = new ControllerSession(vertx, ops, controller, config.workerId(), address,
+          metadata.toBuilder().setStartCapacity(START_CAPACITY).build(), admissions, this::entries, metrics);
       registered = session.start();
       log.info("worker {} serving at {} ({} cpu, {} MiB memory, {} MiB disk{}; tasks start through {})",
           config.workerId(), address,
@@ -267,7 +277,8 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void finished(Attempt a) {
-    List<Attempt> evicted = table.finished(a);
+    // an attempt whose end the controller has not acknowledged stays: heartbeats must still list it
+    List<Attempt> evicted = table.finished(a, x -> reporter.isPending(x.key));
     if (!evicted.isEmpty()) {
       List<AttemptKey> keys = evicted.stream().map(e -> e.key).toList();
       ops.blocking(() -> {

@@ -514,7 +514,7 @@ public final class Bench {
     ControllerNode.Config config = ControllerNode.Config.defaults("127.0.0.1", 0);
     if (tiny()) {
       // keep CI quick: a 2.5 s worker timeout instead of the default 5 s (heartbeats stay at 1 s)
-      config = config.withStore(new StoreConfig(2_500, StoreConfig.DEFAULT.deliveryGraceMs(),
+      config = config.withStore(new StoreConfig(2_500, StoreConfig.DEFAULT.startCapacity(),
           StoreConfig.DEFAULT.killGraceMs(), StoreConfig.DEFAULT.eventsRetained()));
     }
     long timeoutMs = config.store().workerTimeoutMs();

@@ -42,7 +42,7 @@ class ControllerGrpcTest {
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    var config = ControllerNode.Config.defaults("127.0.0.1", 0).withStore(new StoreConfig(600, 5_000, 1_000, 10_000));
+    var config = ControllerNode.Config.defaults("127.0.0.1", 0).withStore(new StoreConfig(600, StoreConfig.DEFAULT_START_CAPACITY, 1_000, 10_000));
     node = await(ControllerNode.start(vertx, config, Clock.systemUTC()));
     grpc = GrpcClient.client(vertx);
     api = new GrpcControllerLink(grpc, SocketAddress.inetSocketAddress(node.port(), "127.0.0.1"), 5_000);

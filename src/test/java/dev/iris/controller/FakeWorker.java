@@ -75,7 +75,7 @@ final class FakeWorker {
     return controller.registerWorker(Controller.RegisterWorkerRequest.newBuilder().setWorkerId(id)
         .setAddress("bus://" + id)
         .setMetadata(WorkerMetadata.newBuilder().setCpuCount(cpu).setMemoryBytes(64L << 30)
-            .setDiskBytes(1L << 40).putAllAttributes(attributes))
+            .setDiskBytes(1L << 40).putAllAttributes(attributes).setStartCapacity(Math.max(1, cpu))) // starts are instant
         .build());
   }
 

@@ -36,7 +36,7 @@ class WorkerProbeTest {
   void start() throws Exception {
     vertx = Vertx.vertx();
     // a heartbeat timeout far beyond the test: only a probe can declare a worker lost here
-    var store = new StoreConfig(60_000, 5_000, 1_000, 10_000, 300);
+    var store = new StoreConfig(60_000, StoreConfig.DEFAULT_START_CAPACITY, 1_000, 10_000, 300);
     node = await(ControllerNode.start(vertx, ControllerNode.Config.defaults("127.0.0.1", 0).withStore(store),
         Clock.systemUTC()));
     api = new GrpcControllerLink(GrpcClient.client(vertx), SocketAddress.inetSocketAddress(node.port(), "127.0.0.1"), 5_000);

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * The scheduling rules written as plainly as possible, one task and one worker at a time, with
- * {@link Resources#fits} and {@link Constraint#matches}. Slow and obviously right: the fast scheduler
+ * {@link Resources#fits} and {@link Constraint#matches}. Every task placed takes one of its
+ * worker's start slots. Slow and obviously right: the fast scheduler
  * must produce exactly its assignments.
  */
 final class ReferenceScheduler {
@@ -19,16 +20,18 @@ final class ReferenceScheduler {
 
   static List<Assignment> schedule(List<PendingRun> queue, List<WorkerView> workers) {
     Resources[] free = workers.stream().map(WorkerView::free).toArray(Resources[]::new);
+    int[] slots = workers.stream().mapToInt(WorkerView::startSlots).toArray();
     List<Assignment> out = new ArrayList<>();
     for (PendingRun run : queue) {
       if (run.isGang()) {
-        placeGang(run, workers, free, out);
+        placeGang(run, workers, free, slots, out);
         continue;
       }
       for (int index : run.taskIndices()) {
         for (int w = 0; w < workers.size(); w++) {
-          if (eligible(run, workers.get(w)) && free[w].fits(run.perTask())) {
+          if (eligible(run, workers.get(w)) && slots[w] > 0 && free[w].fits(run.perTask())) {
             free[w] = free[w].minus(run.perTask());
+            slots[w]--;
             out.add(new Assignment(new TaskId(run.job(), index), workers.get(w).workerId()));
             break;
           }
@@ -38,7 +41,8 @@ final class ReferenceScheduler {
     return out;
   }
 
-  private static void placeGang(PendingRun run, List<WorkerView> workers, Resources[] free, List<Assignment> out) {
+  private static void placeGang(PendingRun run, List<WorkerView> workers, Resources[] free, int[] slots,
+      List<Assignment> out) {
     Map<String, List<Integer>> groups = new LinkedHashMap<>();
     for (int w = 0; w < workers.size(); w++) {
       String value = workers.get(w).attributes().get(run.coscheduleBy());
@@ -52,12 +56,13 @@ final class ReferenceScheduler {
     for (List<Integer> group : groups.values()) {
       group.sort(order);
       List<Integer> eligible = group.stream()
-          .filter(w -> eligible(run, workers.get(w)) && free[w].fits(run.perTask()))
+          .filter(w -> eligible(run, workers.get(w)) && slots[w] > 0 && free[w].fits(run.perTask()))
           .toList();
       if (eligible.size() >= indices.length) {
         for (int k = 0; k < indices.length; k++) {
           int w = eligible.get(k);
           free[w] = free[w].minus(run.perTask());
+          slots[w]--;
           out.add(new Assignment(new TaskId(run.job(), indices[k]), workers.get(w).workerId()));
         }
         return;

@@ -51,7 +51,7 @@ final class Snapshots {
       List<WorkerView> numbered = new ArrayList<>();
       for (int i = 0; i < list.size(); i++) {
         WorkerView w = list.get(i);
-        numbered.add(new WorkerView("w" + i, w.free(), w.attributes(), w.schedulable()));
+        numbered.add(new WorkerView("w" + i, w.free(), w.attributes(), w.schedulable(), w.startSlots()));
       }
       return numbered;
     });
@@ -94,8 +94,9 @@ final class Snapshots {
           }
           return map;
         });
-    return Combinators.combine(resources(10, 10, 5, 4), attributes, Arbitraries.of(true, true, true, false))
-        .as((free, attrs, schedulable) -> new WorkerView("w", free, attrs, schedulable));
+    Arbitrary<Integer> slots = Arbitraries.of(WorkerView.UNLIMITED, WorkerView.UNLIMITED, 0, 1, 2, 3, 5);
+    return Combinators.combine(resources(10, 10, 5, 4), attributes, Arbitraries.of(true, true, true, false), slots)
+        .as((free, attrs, schedulable, startSlots) -> new WorkerView("w", free, attrs, schedulable, startSlots));
   }
 
   private static Arbitrary<Constraint> constraint() {

@@ -36,7 +36,7 @@ final class ClusterFixture implements AutoCloseable {
 
   ClusterFixture(Vertx vertx) throws Exception {
     this.vertx = vertx;
-    var config = ControllerNode.Config.defaults("127.0.0.1", 0).withStore(new StoreConfig(5_000, 10_000, 300, 100_000));
+    var config = ControllerNode.Config.defaults("127.0.0.1", 0).withStore(new StoreConfig(5_000, StoreConfig.DEFAULT_START_CAPACITY, 300, 100_000));
     controller = await(ControllerNode.start(vertx, config, Clock.systemUTC()));
     grpc = GrpcClient.client(vertx);
     api = new GrpcControllerLink(grpc, SocketAddress.inetSocketAddress(controller.port(), "127.0.0.1"), 10_000);

@@ -131,11 +131,15 @@ class WorkerServiceTest {
   }
 
   @Test
-  void duplicateAttemptIsRefusedAndANewerAttemptKillsTheOlderOne() throws Exception {
-    await(worker.runTask(shTask("re", 0, 0, "echo root $$; exec sleep 60").build()));
+  void aRepeatedRunTaskIsAnsweredAsTheFirstAndANewerAttemptKillsTheOlderOne() throws Exception {
+    Worker.RunTaskResponse first = await(worker.runTask(shTask("re", 0, 0, "echo root $$; exec sleep 60").build()));
     awaitState("re/task-0", TaskState.TASK_STATE_RUNNING);
-    expect(() -> worker.runTask(shTask("re", 0, 0, "true").build()), GrpcStatus.ALREADY_EXISTS, "already exists");
     long pid = rootPid("re/task-0");
+    // a retried delivery of the same attempt starts nothing and answers with the same acceptance
+    Worker.RunTaskResponse again = await(worker.runTask(shTask("re", 0, 0, "true").build()));
+    assertThat(again.getAcceptedSeq()).isEqualTo(first.getAcceptedSeq()).isPositive();
+    assertThat(again.getIncarnation()).isEqualTo(first.getIncarnation()).isNotEmpty();
+    assertThat(rootPid("re/task-0")).isEqualTo(pid);
     await(worker.runTask(shTask("re", 0, 1, "echo second").build()));
     TaskStatus done = awaitEnd("re/task-0");
     assertThat(done.getCurrentAttemptId()).isEqualTo(1);
@@ -145,7 +149,7 @@ class WorkerServiceTest {
     assertThat(alive(pid)).isFalse();
     eventually(WAIT, "the older attempt reported KILLED",
         () -> controller.states("re/task-0", 0).contains(TaskState.TASK_STATE_KILLED));
-    expect(() -> worker.runTask(shTask("re", 0, 0, "true").build()), GrpcStatus.FAILED_PRECONDITION, "older");
+    expect(() -> worker.runTask(shTask("re", 0, 0, "true").build()), GrpcStatus.FAILED_PRECONDITION, "superseded");
   }
 
   @Test
@@ -168,11 +172,16 @@ class WorkerServiceTest {
     assertThat(done.getError()).isEqualTo("Killed by request");
     assertThat(alive(root)).isFalse();
     assertThat(alive(child)).isFalse();
-    // killing a finished task is a no-op; an unknown task is not found
+    // killing a finished task is a no-op; killing one not here yet fences it: its RunTask is refused
     await(worker.killTask(Worker.KillTaskRequest.newBuilder().setTaskId("stubborn/task-0").build()));
     assertThat(status("stubborn/task-0").getState()).isEqualTo(TaskState.TASK_STATE_KILLED);
-    expect(() -> worker.killTask(Worker.KillTaskRequest.newBuilder().setTaskId("ghost/task-0").build()),
-        GrpcStatus.NOT_FOUND, "ghost/task-0");
+    await(worker.killTask(Worker.KillTaskRequest.newBuilder().setTaskId("ghost/task-0").setAttemptId(3).build()));
+    expect(() -> worker.runTask(shTask("ghost", 0, 3, "true").build()), GrpcStatus.FAILED_PRECONDITION,
+        "superseded or cancelled");
+    expect(() -> worker.runTask(shTask("ghost", 0, 2, "true").build()), GrpcStatus.FAILED_PRECONDITION,
+        "superseded or cancelled");
+    await(worker.runTask(shTask("ghost", 0, 4, "true").build()));
+    assertThat(awaitEnd("ghost/task-0").getState()).isEqualTo(TaskState.TASK_STATE_SUCCEEDED);
   }
 
   @Test

@@ -47,7 +47,7 @@ public final class ClusterState {
     Map<String, WorkerRecord> workerMap = new LinkedHashMap<>();
     this.effects = new EffectInterpreter(config, jobMap, workerMap, queue, endpoints, events, actions, outbox);
     this.jobs = new JobTable(jobMap, effects, events, actions);
-    this.plans = new PlanCommitter(jobMap, workerMap, queue, effects, outbox);
+    this.plans = new PlanCommitter(jobMap, workerMap, queue, effects, outbox, config.startCapacity());
     this.membership = new Membership(config, jobMap, workerMap, effects, actions, outbox);
   }
 
@@ -131,9 +131,18 @@ public final class ClusterState {
 
   // ================================================================== worker reports
 
-  /** What a worker says about one of its attempts. */
+  /**
+   * What a worker says about one of its attempts.
+   *
+   * @param acceptedSeq where the worker accepted the attempt's RunTask ({@link AcceptMark#seq}; 0 unknown)
+   */
   public record AttemptReport(TaskId task, int attemptId, TaskState state, int exitCode, String error,
-      TaskAttempt.Observation observation) {}
+      TaskAttempt.Observation observation, long acceptedSeq) {
+    public AttemptReport(TaskId task, int attemptId, TaskState state, int exitCode, String error,
+        TaskAttempt.Observation observation) {
+      this(task, attemptId, state, exitCode, error, observation, 0);
+    }
+  }
 
   /** A worker's report of an attempt's state; stale, duplicate or foreign reports are ignored. */
   public boolean report(String workerId, AttemptReport report, long now) {
@@ -145,21 +154,61 @@ public final class ClusterState {
     return membership.ignoredReports();
   }
 
-  /** RunTask never reached the worker: the task goes back to PENDING for free, the worker is suspect. */
+  /** The worker accepted the RunTask of the attempt at {@code mark} (see {@link AcceptMark}). */
+  public void delivered(TaskId task, int attemptId, String workerId, AcceptMark mark) {
+    membership.delivered(task, attemptId, workerId, mark);
+  }
+
+  /**
+   * RunTask did not reach the worker: the task goes back to PENDING for free, the worker is suspect. When
+   * the RunTask {@code mayHaveArrived} (a timeout, an error answer: not a refused connection), the task is
+   * not retried yet: a fencing kill goes to the worker first, and the task is retried when the kill is
+   * confirmed ({@link #fenced}), or when the worker is lost; so an attempt never starts next to its retry.
+   */
+  public void deliveryFailed(TaskId task, int attemptId, String workerId, String reason, boolean mayHaveArrived,
+      long now) {
+    membership.deliveryFailed(task, attemptId, workerId, reason, mayHaveArrived, now);
+  }
+
+  /**
+   * The worker confirmed a fencing kill of the attempt (or is unreachable): it will never start it. If the
+   * attempt is still ASSIGNED, its task goes back to PENDING for free.
+   */
+  public void fenced(TaskId task, int attemptId, String workerId, long now) {
+    membership.fenced(task, attemptId, workerId, now);
+  }
+
+  /** {@link #deliveryFailed(TaskId, int, String, String, boolean, long)} of a RunTask that surely did not arrive. */
   public void deliveryFailed(TaskId task, int attemptId, String workerId, String reason, long now) {
-    membership.deliveryFailed(task, attemptId, workerId, reason, now);
+    deliveryFailed(task, attemptId, workerId, reason, false, now);
   }
 
   // ================================================================== membership
 
-  /** Registers a new worker, or re-registers a known or lost one (which comes back clean). */
-  public void registerWorker(WorkerRecord.Registration r, List<AttemptReport> running, long now) {
-    membership.register(r, running, now);
+  /**
+   * Registers a new worker, or re-registers a known or lost one (which comes back clean), with the list of
+   * attempts it runs, taken at {@code mark}.
+   */
+  public void registerWorker(WorkerRecord.Registration r, AcceptMark mark, List<AttemptReport> running, long now) {
+    membership.register(r, mark, running, now);
   }
 
-  /** A heartbeat with the worker's full list of attempts; false when the worker must register again. */
+  /** {@link #registerWorker(WorkerRecord.Registration, AcceptMark, List, long)} of a worker that sends no marks. */
+  public void registerWorker(WorkerRecord.Registration r, List<AttemptReport> running, long now) {
+    registerWorker(r, new AcceptMark(r.incarnation(), 0), running, now);
+  }
+
+  /**
+   * A heartbeat with the worker's full list of attempts, taken at {@code mark}; false when the worker must
+   * register again.
+   */
+  public boolean heartbeat(String workerId, AcceptMark mark, List<AttemptReport> attempts, long now) {
+    return membership.heartbeat(workerId, mark, attempts, now);
+  }
+
+  /** {@link #heartbeat(String, AcceptMark, List, long)} of a worker that sends no marks. */
   public boolean heartbeat(String workerId, List<AttemptReport> attempts, long now) {
-    return membership.heartbeat(workerId, attempts, now);
+    return heartbeat(workerId, AcceptMark.NONE, attempts, now);
   }
 
   /**

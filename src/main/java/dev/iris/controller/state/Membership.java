@@ -69,14 +69,43 @@ final class Membership {
       ignoredReports++;
       return false;
     }
+    // a report proves the worker accepted the attempt's RunTask, whatever became of the RunTask's answer
+    if (from != null) {
+      from.accepted(report.task(), report.attemptId(), new AcceptMark(from.incarnation(), report.acceptedSeq()));
+    }
     Job.Result r = job.report(report.task().index(), report.attemptId(), report.state(),
         report.exitCode(), report.error(), report.observation(), now);
     if (r.wasIgnored()) {
       ignoredReports++;
       return false;
     }
+    if (report.state() == TaskState.RUNNING && from != null) {
+      from.started(report.task(), report.attemptId());
+    }
     effects.apply(job, r.effects(), now);
     return true;
+  }
+
+  /** See {@link ClusterState#fenced}. */
+  void fenced(TaskId task, int attemptId, String workerId, long now) {
+    Job job = jobs.get(task.job());
+    if (job == null) {
+      return;
+    }
+    // still ASSIGNED: the worker never started it and now never will; it is retried for free
+    Job.Result r = job.deliveryFailed(task.index(), attemptId, "RunTask to " + workerId
+        + " failed and the attempt was fenced there", now);
+    if (!r.wasIgnored()) {
+      effects.apply(job, r.effects(), now);
+    }
+  }
+
+  /** See {@link ClusterState#delivered}. */
+  void delivered(TaskId task, int attemptId, String workerId, AcceptMark mark) {
+    WorkerRecord w = workers.get(workerId);
+    if (w != null) {
+      w.accepted(task, attemptId, mark);
+    }
   }
 
   long ignoredReports() {
@@ -84,17 +113,27 @@ final class Membership {
   }
 
   /** See {@link ClusterState#deliveryFailed}. */
-  void deliveryFailed(TaskId task, int attemptId, String workerId, String reason, long now) {
+  void deliveryFailed(TaskId task, int attemptId, String workerId, String reason, boolean mayHaveArrived, long now) {
     Job job = jobs.get(task.job());
     if (job == null) {
       return;
     }
-    Job.Result r = job.deliveryFailed(task.index(), attemptId, "not delivered to " + workerId + ": " + reason, now);
-    if (r.wasIgnored()) {
-      return;
-    }
-    effects.apply(job, r.effects(), now);
     WorkerRecord w = workers.get(workerId);
+    if (mayHaveArrived && w != null && w.isAlive() && w.holds(task, attemptId)) {
+      // the RunTask may yet reach the worker, or may have started there: the attempt is retried only once
+      // the worker confirmed a kill of it (it then refuses that RunTask), see fenced()
+      TaskAttempt current = job.task(task.index()).currentAttempt();
+      if (current == null || current.attemptId() != attemptId || current.state() != TaskState.ASSIGNED) {
+        return;
+      }
+      outbox.send(new KillTask(w.id(), w.address(), task, attemptId, config.killGraceMs(), true));
+    } else {
+      Job.Result r = job.deliveryFailed(task.index(), attemptId, "not delivered to " + workerId + ": " + reason, now);
+      if (r.wasIgnored()) {
+        return;
+      }
+      effects.apply(job, r.effects(), now);
+    }
     if (w != null && w.isAlive()) {
       w.markSuspect();
       actions.add(now, "worker suspect", workerId, "RunTask " + task + " failed: " + reason);
@@ -104,7 +143,7 @@ final class Membership {
   // ------------------------------------------------------------------ registration and heartbeats
 
   /** See {@link ClusterState#registerWorker}. */
-  void register(WorkerRecord.Registration r, List<AttemptReport> running, long now) {
+  void register(WorkerRecord.Registration r, AcceptMark mark, List<AttemptReport> running, long now) {
     WorkerRecord w = workers.get(r.workerId());
     if (w == null) {
       w = new WorkerRecord(r, now);
@@ -118,26 +157,38 @@ final class Membership {
     effects.emit(now, Kind.WORKER_REGISTERED, null, null, r.workerId(), null, null, -1,
         r.address() + " " + r.capacity(), null);
     actions.add(now, "worker registered", r.workerId(), r.address() + ", " + r.capacity());
-    reconcile(w, running, now);
+    reconcile(w, mark, running, now);
     outbox.nudgeScheduler();
   }
 
   /** See {@link ClusterState#heartbeat}. */
-  boolean heartbeat(String workerId, List<AttemptReport> attempts, long now) {
+  boolean heartbeat(String workerId, AcceptMark mark, List<AttemptReport> attempts, long now) {
     WorkerRecord w = workers.get(workerId);
     if (w == null || !w.isAlive()) {
       return false;
     }
+    if (!mark.incarnation().equals(w.incarnation())) {
+      // a late heartbeat of the worker's previous process (the new one registered since): stale
+      ignoredReports++;
+      return true;
+    }
     boolean wasSuspect = w.isSuspect();
     w.heard(now);
-    reconcile(w, attempts, now);
+    reconcile(w, mark, attempts, now);
     if (wasSuspect) {
       outbox.nudgeScheduler();
     }
     return true;
   }
 
-  private void reconcile(WorkerRecord w, List<AttemptReport> reported, long now) {
+  /**
+   * Brings the controller's view of {@code w} in line with the list the worker sent, taken at {@code mark}:
+   * listed attempts are applied as reports, unexpected live ones are killed, and an attempt the worker does
+   * not list is failed over only when the list {@link AcceptMark#covers covers} its acceptance. An attempt
+   * whose RunTask is in flight, or was accepted after the list was taken, is left alone: the RunTask's
+   * outcome or a later list settles it.
+   */
+  private void reconcile(WorkerRecord w, AcceptMark mark, List<AttemptReport> reported, long now) {
     // a worker may list several attempts of one task (an ended one next to its retry), in any order
     Map<TaskId, Set<Integer>> listed = new HashMap<>();
     for (AttemptReport r : reported) {
@@ -155,11 +206,10 @@ final class Membership {
       if (listed.getOrDefault(h.task(), Set.of()).contains(h.attemptId())) {
         continue;
       }
-      Job job = jobs.get(h.task().job());
-      TaskAttempt a = job == null ? null : job.task(h.task().index()).currentAttempt();
-      if (a != null && a.state() == TaskState.ASSIGNED && now - a.assignedAtMs() < config.deliveryGraceMs()) {
-        continue; // RunTask may still be in flight
+      if (h.accepted() == null || !mark.covers(h.accepted())) {
+        continue; // RunTask in flight, or accepted after the list was taken
       }
+      Job job = jobs.get(h.task().job());
       if (job != null) {
         effects.apply(job, job.workerFailed(h.task().index(), h.attemptId(),
             "worker " + w.id() + " does not know attempt " + h.attemptId(), now).effects(), now);
@@ -210,6 +260,10 @@ final class Membership {
         effects.apply(job, job.workerFailed(h.task().index(), h.attemptId(), why, now).effects(), now);
       }
       w.release(h.task(), h.attemptId());
+      if (h.accepted() == null) {
+        // its RunTask may still be on the way to a worker that lives (slow, not dead): the kill fences it
+        outbox.send(new KillTask(w.id(), w.address(), h.task(), h.attemptId(), config.killGraceMs()));
+      }
     }
   }
 }

@@ -11,6 +11,7 @@ import dev.iris.scheduler.Assignment;
 import dev.iris.scheduler.Plan;
 import dev.iris.scheduler.WorkerView;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,9 +28,11 @@ final class PlanCommitter {
   private final PendingQueue queue;
   private final EffectInterpreter effects;
   private final Outbox outbox;
+  private final int startCapacity;
 
   PlanCommitter(Map<JobId, Job> jobs, Map<String, WorkerRecord> workers, PendingQueue queue,
-      EffectInterpreter effects, Outbox outbox) {
+      EffectInterpreter effects, Outbox outbox, int startCapacity) {
+    this.startCapacity = startCapacity;
     this.jobs = jobs;
     this.workers = workers;
     this.queue = queue;
@@ -37,12 +40,22 @@ final class PlanCommitter {
     this.outbox = outbox;
   }
 
+  /**
+   * The pending queue and the live workers, least loaded first (fewest attempts held, then registration
+   * order): the scheduler's first fit then spreads work over equal workers instead of filling one, and
+   * each worker offers only its free start slots, so no worker is given more than it can start.
+   */
   SchedulingInput schedulingInput() {
-    List<WorkerView> views = new ArrayList<>(workers.size());
+    List<WorkerRecord> live = new ArrayList<>(workers.size());
     for (WorkerRecord w : workers.values()) {
       if (w.isAlive()) {
-        views.add(new WorkerView(w.id(), w.free(), w.attributes(), w.isSchedulable()));
+        live.add(w);
       }
+    }
+    live.sort(Comparator.comparingInt(w -> w.holdings().size())); // stable: ties keep registration order
+    List<WorkerView> views = new ArrayList<>(live.size());
+    for (WorkerRecord w : live) {
+      views.add(new WorkerView(w.id(), w.free(), w.attributes(), w.isSchedulable(), w.startSlots(startCapacity)));
     }
     return new SchedulingInput(queue.snapshot(jobs), views);
   }
@@ -105,14 +118,18 @@ final class PlanCommitter {
     return committed;
   }
 
-  /** The plan's assumptions still hold: task PENDING, worker alive and not suspect, room and constraints. */
+  /**
+   * The plan's assumptions still hold: task PENDING, worker alive and not suspect, a start slot free, room
+   * and constraints.
+   */
   private boolean committable(Assignment a) {
     Job job = jobs.get(a.task().job());
     WorkerRecord w = workers.get(a.workerId());
     if (job == null || job.isFinished() || w == null || !w.isSchedulable() || a.task().index() >= job.numTasks()) {
       return false;
     }
-    return job.task(a.task().index()).state() == TaskState.PENDING && w.free().fits(job.spec().resources())
+    return job.task(a.task().index()).state() == TaskState.PENDING && w.startSlots(startCapacity) > 0
+        && w.free().fits(job.spec().resources())
         && job.spec().constraints().stream().allMatch(c -> c.matches(w.attributes()));
   }
 

@@ -4,25 +4,31 @@ package dev.iris.controller.state;
  * Tunables of the state store.
  *
  * @param workerTimeoutMs a worker silent this long is lost (default 5 s)
- * @param deliveryGraceMs an ASSIGNED attempt a worker does not list yet is left alone this long
+ * @param startCapacity how many tasks may be starting (ASSIGNED or BUILDING) on a worker that does not state
+ *     its own start capacity
  * @param killGraceMs SIGTERM-to-SIGKILL grace sent with kills (default 5 s)
  * @param eventsRetained committed events kept for watchers that resume
  * @param probeAfterMs a worker silent this long is probed (and probed again every as long while silent);
  *     a probe that cannot connect at all means the worker's process is gone, and the worker is lost at
  *     once instead of at {@code workerTimeoutMs} (default 1.5 s: one missed heartbeat and some slack)
  */
-public record StoreConfig(long workerTimeoutMs, long deliveryGraceMs, int killGraceMs, int eventsRetained,
+public record StoreConfig(long workerTimeoutMs, int startCapacity, int killGraceMs, int eventsRetained,
     long probeAfterMs) {
-  public static final StoreConfig DEFAULT = new StoreConfig(5_000, 10_000, 5_000, 100_000, 1_500);
+  /** The start capacity of a worker that states none. */
+  public static final int DEFAULT_START_CAPACITY = 32;
+  public static final StoreConfig DEFAULT = new StoreConfig(5_000, DEFAULT_START_CAPACITY, 5_000, 100_000, 1_500);
 
   public StoreConfig {
     if (probeAfterMs <= 0) {
       throw new IllegalArgumentException("probeAfterMs must be positive, was " + probeAfterMs);
     }
+    if (startCapacity <= 0) {
+      throw new IllegalArgumentException("startCapacity must be positive, was " + startCapacity);
+    }
   }
 
   /** Probes after {@code min(1.5 s, workerTimeoutMs / 2)}. */
-  public StoreConfig(long workerTimeoutMs, long deliveryGraceMs, int killGraceMs, int eventsRetained) {
-    this(workerTimeoutMs, deliveryGraceMs, killGraceMs, eventsRetained, Math.max(1, Math.min(1_500, workerTimeoutMs / 2)));
+  public StoreConfig(long workerTimeoutMs, int startCapacity, int killGraceMs, int eventsRetained) {
+    this(workerTimeoutMs, startCapacity, killGraceMs, eventsRetained, Math.max(1, Math.min(1_500, workerTimeoutMs / 2)));
   }
 }

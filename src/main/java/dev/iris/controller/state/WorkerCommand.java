@@ -17,7 +17,15 @@ public sealed interface WorkerCommand {
   record RunTask(String workerId, String address, TaskId task, int attemptId, JobSpec spec, int numTasks)
       implements WorkerCommand {}
 
-  /** Stop attempt {@code attemptId} of {@code task}: SIGTERM, then SIGKILL after {@code graceMs}. */
-  record KillTask(String workerId, String address, TaskId task, int attemptId, int graceMs)
-      implements WorkerCommand {}
+  /**
+   * Stop attempt {@code attemptId} of {@code task}: SIGTERM, then SIGKILL after {@code graceMs}. A worker
+   * that does not run the attempt (yet) fences it: it will refuse its RunTask. When {@code fence} is set,
+   * the store waits for the outcome ({@link ClusterState#fenced}) before it retries the attempt's task.
+   */
+  record KillTask(String workerId, String address, TaskId task, int attemptId, int graceMs, boolean fence)
+      implements WorkerCommand {
+    public KillTask(String workerId, String address, TaskId task, int attemptId, int graceMs) {
+      this(workerId, address, task, attemptId, graceMs, false);
+    }
+  }
 }

@@ -10,18 +10,38 @@ import java.util.Map;
  * Mutated only by {@link ClusterState}.
  */
 public final class WorkerRecord {
-  /** What a worker tells about itself when it registers. */
+  /**
+   * What a worker tells about itself when it registers.
+   *
+   * @param startCapacity how many tasks may be starting on it at once (0: the store's default)
+   * @param incarnation names the worker's process; a new one after every restart (see {@link AcceptMark})
+   */
   public record Registration(String workerId, String address, Resources capacity,
-      Map<String, String> attributes, String hostname, String ipAddress) {
+      Map<String, String> attributes, String hostname, String ipAddress, int startCapacity, String incarnation) {
     public Registration {
       attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
       hostname = hostname == null ? "" : hostname;
       ipAddress = ipAddress == null ? "" : ipAddress;
+      incarnation = incarnation == null ? "" : incarnation;
+      if (startCapacity < 0) {
+        throw new IllegalArgumentException("startCapacity must not be negative, was " + startCapacity);
+      }
+    }
+
+    /** A worker that states no start capacity and no incarnation. */
+    public Registration(String workerId, String address, Resources capacity, Map<String, String> attributes,
+        String hostname, String ipAddress) {
+      this(workerId, address, capacity, attributes, hostname, ipAddress, 0, "");
     }
   }
 
-  /** An attempt holding resources here. */
-  public record Holding(TaskId task, int attemptId, Resources resources) {}
+  /**
+   * An attempt holding resources here.
+   *
+   * @param starting true until the worker reports it RUNNING: it occupies one of the worker's start slots
+   * @param accepted where the worker accepted its RunTask, or null while that is not known (in flight)
+   */
+  public record Holding(TaskId task, int attemptId, Resources resources, boolean starting, AcceptMark accepted) {}
 
   private Registration registration;
   private final long firstRegisteredAtMs;
@@ -32,6 +52,7 @@ public final class WorkerRecord {
   private boolean suspect;
   private int consecutiveFailures;
   private Resources committed = Resources.NONE;
+  private int starting;
   private final Map<TaskId, Holding> holdings = new LinkedHashMap<>();
 
   WorkerRecord(Registration registration, long now) {
@@ -107,6 +128,22 @@ public final class WorkerRecord {
         Math.max(0, cap.gpus() - committed.gpus()), cap.gpuVariant());
   }
 
+  /** The worker's process as of its last registration (see {@link AcceptMark}). */
+  public String incarnation() {
+    return registration.incarnation();
+  }
+
+  /** How many of its attempts are still starting (ASSIGNED or BUILDING). */
+  public int starting() {
+    return starting;
+  }
+
+  /** How many more tasks may start here now: its start capacity ({@code defaultCapacity} if it stated none) minus those starting. */
+  public int startSlots(int defaultCapacity) {
+    int capacity = registration.startCapacity() > 0 ? registration.startCapacity() : defaultCapacity;
+    return Math.max(0, capacity - starting);
+  }
+
   public Map<TaskId, Holding> holdings() {
     return java.util.Collections.unmodifiableMap(holdings);
   }
@@ -152,11 +189,35 @@ public final class WorkerRecord {
   }
 
   void reserve(TaskId task, int attemptId, Resources r) {
-    Holding previous = holdings.put(task, new Holding(task, attemptId, r));
+    Holding previous = holdings.put(task, new Holding(task, attemptId, r, true, null));
     if (previous != null) {
-      committed = committed.minus(previous.resources());
+      forget(previous);
     }
     committed = committed.plus(r);
+    starting++;
+  }
+
+  /** True when attempt {@code attemptId} of {@code task} holds resources here. */
+  public boolean holds(TaskId task, int attemptId) {
+    Holding h = holdings.get(task);
+    return h != null && h.attemptId() == attemptId;
+  }
+
+  /** The worker accepted the RunTask of the attempt at {@code mark}; the first mark learned stands. */
+  void accepted(TaskId task, int attemptId, AcceptMark mark) {
+    Holding h = holdings.get(task);
+    if (h != null && h.attemptId() == attemptId && h.accepted() == null) {
+      holdings.put(task, new Holding(task, attemptId, h.resources(), h.starting(), mark));
+    }
+  }
+
+  /** The attempt runs: its start slot is free again. */
+  void started(TaskId task, int attemptId) {
+    Holding h = holdings.get(task);
+    if (h != null && h.attemptId() == attemptId && h.starting()) {
+      holdings.put(task, new Holding(task, attemptId, h.resources(), false, h.accepted()));
+      starting--;
+    }
   }
 
   /** Releases what attempt {@code attemptId} of {@code task} holds; false when it holds nothing. */
@@ -166,7 +227,14 @@ public final class WorkerRecord {
       return false;
     }
     holdings.remove(task);
-    committed = committed.minus(h.resources());
+    forget(h);
     return true;
+  }
+
+  private void forget(Holding h) {
+    committed = committed.minus(h.resources());
+    if (h.starting()) {
+      starting--;
+    }
   }
 }

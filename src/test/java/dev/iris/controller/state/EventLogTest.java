@@ -74,7 +74,7 @@ class EventLogTest {
 
   @Test
   void onlyTheNewestEventsAreRetained() {
-    Store s = new Store(new StoreConfig(5_000, 2_000, 5_000, 8));
+    Store s = new Store(new StoreConfig(5_000, StoreConfig.DEFAULT_START_CAPACITY, 5_000, 8));
     List<StoreEvent> events = busyDay(s);
     EventLog log = s.state.events();
     int n = events.size();

@@ -32,7 +32,7 @@ import java.util.Map;
  */
 final class Store {
   static final long GIB = 1L << 30;
-  static final StoreConfig CONFIG = new StoreConfig(5_000, 2_000, 5_000, 100_000);
+  static final StoreConfig CONFIG = new StoreConfig(5_000, StoreConfig.DEFAULT_START_CAPACITY, 5_000, 100_000);
 
   final ClusterState state;
   final Scheduler scheduler = new Scheduler();

@@ -5,6 +5,7 @@ import static dev.iris.controller.state.Store.events;
 import static dev.iris.controller.state.Store.spec;
 import static dev.iris.controller.state.Store.taskEvents;
 import static dev.iris.core.TaskState.ASSIGNED;
+import static dev.iris.core.TaskState.BUILDING;
 import static dev.iris.core.TaskState.FAILED;
 import static dev.iris.core.TaskState.PENDING;
 import static dev.iris.core.TaskState.RUNNING;
@@ -255,21 +256,123 @@ class WorkerMembershipTest {
   }
 
   @Test
-  void aYoungAssignedAttemptTheWorkerDoesNotListYetIsLeftAlone() {
+  void anAttemptWhoseRunTaskIsInFlightIsLeftAloneHoweverLongTheWorkerOmitsIt() {
     s.worker("w1", 4);
-    s.submit("j", 1, 1); // assigned at 1 000; delivery grace 2 000 ms
+    s.submit("j", 1, 1);
     s.schedule();
 
-    s.at(2_999);
+    s.at(60_000); // a minute of heartbeats without it: its RunTask may still be queued or on the wire
     s.heartbeat("w1");
     assertThat(s.taskState("j/task-0")).isEqualTo(ASSIGNED);
     assertThat(s.holdings("w1")).containsExactly("j/task-0#0");
+  }
 
-    s.at(3_000);
-    s.heartbeat("w1");
+  @Test
+  void anAcceptedAttemptIsUnknownOnlyToAListTakenAfterItsAcceptance() {
+    s.worker("w1", 4);
+    s.submit("j", 1, 1);
+    s.schedule();
+    s.state.delivered(TaskId.parse("j/task-0"), 0, "w1", new AcceptMark("", 7));
+
+    // taken before the worker accepted the RunTask (the 7th it accepted): proves nothing
+    assertThat(s.state.heartbeat("w1", new AcceptMark("", 6), List.of(), s.now)).isTrue();
+    assertThat(s.taskState("j/task-0")).isEqualTo(ASSIGNED);
+
+    // taken after: the worker does not know the attempt
+    assertThat(s.state.heartbeat("w1", new AcceptMark("", 7), List.of(), s.now)).isTrue();
     assertThat(s.taskState("j/task-0")).isEqualTo(PENDING);
     assertThat(s.task("j/task-0").attempts().get(0).state()).isEqualTo(WORKER_FAILED);
     assertThat(s.holdings("w1")).isEmpty();
+  }
+
+  @Test
+  void aRestartedWorkerKnowsNoneOfItsPredecessorsAttemptsButTheInFlightOnesWait() {
+    s.worker(new WorkerRecord.Registration("w1", "host-w1:10001", dev.iris.core.Resources.of(4, 64 * Store.GIB),
+        Map.of(), "", "", 0, "first"));
+    s.submit("j", 2, 1);
+    s.schedule();
+    s.state.delivered(TaskId.parse("j/task-0"), 0, "w1", new AcceptMark("first", 1));
+
+    // a late heartbeat of the old process after the new one registered is stale; the new one knows nothing
+    s.state.registerWorker(new WorkerRecord.Registration("w1", "host-w1:10001",
+        dev.iris.core.Resources.of(4, 64 * Store.GIB), Map.of(), "", "", 0, "second"),
+        new AcceptMark("second", 0), List.of(), s.now);
+    assertThat(s.taskState("j/task-0")).isEqualTo(PENDING); // accepted by the old process: gone with it
+    assertThat(s.taskState("j/task-1")).isEqualTo(ASSIGNED); // its RunTask may yet reach the new process
+    assertThat(s.state.heartbeat("w1", new AcceptMark("first", 5), List.of(), s.now)).isTrue();
+    assertThat(s.taskState("j/task-1")).isEqualTo(ASSIGNED);
+  }
+
+  @Test
+  void aRunTaskThatMayHaveArrivedIsFencedBeforeItsTaskIsRetried() {
+    s.worker("w1", 4).worker("w2", 4);
+    s.submit(spec("j").retries(0, 0));
+    s.schedule();
+    String worker = s.placements().get("j/task-0");
+    s.drain();
+
+    s.state.deliveryFailed(TaskId.parse("j/task-0"), 0, worker, "deadline exceeded", true, s.now);
+
+    // not retried yet: the worker is told to kill (fence) the attempt first
+    assertThat(s.taskState("j/task-0")).isEqualTo(ASSIGNED);
+    assertThat(commands(s.drain())).containsExactly("Kill j/task-0#0@" + worker);
+    assertThat(s.w(worker).isSuspect()).isTrue();
+    assertThat(s.schedule()).isZero();
+
+    s.state.fenced(TaskId.parse("j/task-0"), 0, worker, s.now);
+    assertThat(s.taskState("j/task-0")).isEqualTo(PENDING);
+    assertThat(s.task("j/task-0").preemptionCount()).isZero();
+    assertThat(s.schedule()).isEqualTo(1);
+    assertThat(s.placements().get("j/task-0")).isNotEqualTo(worker);
+    s.assertConsistent();
+  }
+
+  @Test
+  void aLostWorkersInFlightAttemptsAreFencedThere() {
+    s.worker("w1", 4);
+    s.submit("j", 2, 1);
+    s.schedule();
+    s.report("j/task-0", RUNNING); // accepted and running; j/task-1's RunTask is still in flight
+    s.drain();
+
+    s.at(10_000);
+    s.state.checkWorkerLiveness(s.now);
+
+    assertThat(s.w("w1").isAlive()).isFalse();
+    assertThat(commands(s.drain())).containsExactly("Kill j/task-1#0@w1");
+  }
+
+  @Test
+  void aWorkerGetsNoMoreThanItsStartCapacityUntilItsTasksRun() {
+    s.worker(new WorkerRecord.Registration("w1", "host-w1:10001", dev.iris.core.Resources.of(64, 64 * Store.GIB),
+        Map.of(), "", "", 2, ""));
+    s.submit(spec("j").replicas(5).cpu(0));
+
+    assertThat(s.schedule()).isEqualTo(2);
+    assertThat(s.job("j").pendingReason()).contains("busy starting");
+    assertThat(s.schedule()).isZero();
+    s.report("j/task-0", BUILDING); // still starting
+    assertThat(s.schedule()).isZero();
+    s.report("j/task-0", RUNNING);
+    assertThat(s.schedule()).isEqualTo(1);
+    s.report("j/task-1", SUCCEEDED);
+    assertThat(s.schedule()).isEqualTo(1);
+    assertThat(s.counts("j")).isEqualTo(Map.of(PENDING, 1, ASSIGNED, 2, RUNNING, 1, SUCCEEDED, 1));
+    s.assertConsistent();
+  }
+
+  @Test
+  void smallTasksSpreadOverEqualWorkers() {
+    s.worker("w1", 4).worker("w2", 4);
+    s.submit(spec("a").replicas(40).cpu(0));
+    s.schedule();
+    s.submit(spec("b").replicas(40).cpu(0));
+    s.schedule();
+
+    Map<String, Long> perWorker = s.placements().values().stream()
+        .collect(java.util.stream.Collectors.groupingBy(w -> w, java.util.stream.Collectors.counting()));
+    assertThat(perWorker).containsOnlyKeys("w1", "w2");
+    assertThat(perWorker.get("w1") + perWorker.get("w2")).isEqualTo(2L * StoreConfig.DEFAULT_START_CAPACITY);
   }
 
   @Test
