@@ -30,7 +30,7 @@ final class Browser implements AutoCloseable {
   Browser() throws IOException {
     if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
       throw new AssertionError("browser tests need Debian's Chromium: " + CHROMIUM + " and " + CHROMEDRIVER
-          + " must exist (install with: apt-get install -y chromium chromium-driver; .ci/run does this)");
+          + " must exist (install with: apt-get install -y chromium chromium-driver; ./test does this)");
     }
     profile = Files.createTempDirectory("iris-chromium-");
     ChromeOptions options = new ChromeOptions();
