@@ -102,6 +102,7 @@ public final class ControllerServerVerticle extends VerticleBase {
     EventBusRpc.bind(bus, p + "Heartbeat", Controller.HeartbeatRequest.parser(), s::heartbeat);
     EventBusRpc.bind(bus, p + "ListWorkers", Controller.ListWorkersRequest.parser(), s::listWorkers);
     EventBusRpc.bind(bus, p + "ReportTaskState", Controller.ReportTaskStateRequest.parser(), s::reportTaskState);
+    EventBusRpc.bind(bus, p + "ReportTaskStates", Controller.ReportTaskStatesRequest.parser(), s::reportTaskStates);
     EventBusRpc.bind(bus, p + "GetBundle", Controller.GetBundleRequest.parser(), s::getBundle);
     EventBusRpc.bind(bus, p + "FetchTaskLogs", Controller.FetchTaskLogsRequest.parser(), s::fetchTaskLogs);
     EventBusRpc.bind(bus, p + "RegisterEndpoint", Controller.RegisterEndpointRequest.parser(), s::registerEndpoint);

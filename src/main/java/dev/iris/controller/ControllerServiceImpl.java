@@ -11,11 +11,13 @@ import dev.iris.core.Job;
 import dev.iris.core.JobId;
 import dev.iris.core.JobSpec;
 import dev.iris.core.TaskId;
+import dev.iris.core.ValidationException;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.ControllerServiceService;
 import dev.iris.rpc.Empty;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -155,6 +157,35 @@ public final class ControllerServiceImpl extends ControllerServiceService {
       return store.call((s, now) -> {
         s.report(workerId, report, now);
         return Controller.ReportTaskStateResponse.getDefaultInstance();
+      });
+    });
+  }
+
+  /**
+   * Many reports in one call and one store hop. A bad batch (worker id, size) is refused whole; a bad
+   * report is refused alone, its reason in its slot of the answer, and the others are applied.
+   */
+  @Override
+  public Future<Controller.ReportTaskStatesResponse> reportTaskStates(Controller.ReportTaskStatesRequest r) {
+    return guard("ReportTaskStates", () -> {
+      String workerId = RequestChecks.reportBatch(r);
+      List<AttemptReport> valid = new ArrayList<>(r.getReportsCount());
+      Controller.ReportTaskStatesResponse.Builder answer = Controller.ReportTaskStatesResponse.newBuilder();
+      for (Controller.ReportTaskStateRequest report : r.getReportsList()) {
+        try {
+          valid.add(RequestChecks.batchedReport(workerId, report));
+          answer.addErrors("");
+        } catch (ValidationException e) {
+          answer.addErrors(e.getMessage());
+        }
+      }
+      Controller.ReportTaskStatesResponse response = answer.build();
+      if (valid.isEmpty()) {
+        return Future.succeededFuture(response);
+      }
+      return store.call((s, now) -> {
+        valid.forEach(report -> s.report(workerId, report, now));
+        return response;
       });
     });
   }

@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  */
 final class RequestChecks {
   private static final Pattern WORKER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+  /** The most reports one ReportTaskStates call may carry. */
+  static final int MAX_REPORTS_PER_BATCH = 10_000;
 
   private RequestChecks() {}
 
@@ -121,6 +123,25 @@ final class RequestChecks {
         .setAttemptId(r.getAttemptId()).setState(r.getState()).setExitCode(r.getExitCode()).setError(r.getError())
         .setStartedAtMs(r.getStartedAtMs()).setFinishedAtMs(r.getFinishedAtMs()).putAllPorts(r.getPortsMap())
         .setResourceUsage(r.getResourceUsage()).setAcceptedSeq(r.getAcceptedSeq()).build(), r.getBuildMetrics());
+  }
+
+  /** The worker a ReportTaskStates batch comes from; the batch is refused whole if it or its size is wrong. */
+  static String reportBatch(Controller.ReportTaskStatesRequest r) {
+    String id = workerId(r.getWorkerId());
+    if (r.getReportsCount() > MAX_REPORTS_PER_BATCH) {
+      throw new ValidationException("a ReportTaskStates batch holds at most " + MAX_REPORTS_PER_BATCH
+          + " reports, this one has " + r.getReportsCount());
+    }
+    return id;
+  }
+
+  /** One report of a batch from {@code workerId}: its own worker_id, when set, must be the batch's. */
+  static AttemptReport batchedReport(String workerId, Controller.ReportTaskStateRequest r) {
+    if (!r.getWorkerId().isEmpty() && !r.getWorkerId().equals(workerId)) {
+      throw new ValidationException("report of " + r.getTaskId() + " names worker '" + r.getWorkerId()
+          + "' in a batch from worker '" + workerId + "'");
+    }
+    return report(r);
   }
 
   private static AttemptReport report(WorkerTaskEntry e, dev.iris.rpc.BuildMetrics build) {

@@ -76,6 +76,12 @@ public final class EventBusControllerLink implements ControllerService {
   }
 
   @Override
+  public Future<Controller.ReportTaskStatesResponse> reportTaskStates(Controller.ReportTaskStatesRequest request) {
+    return EventBusRpc.call(bus, PREFIX + "ReportTaskStates", request, Controller.ReportTaskStatesResponse.parser(),
+        timeoutMs);
+  }
+
+  @Override
   public Future<Controller.GetBundleResponse> getBundle(Controller.GetBundleRequest request) {
     return EventBusRpc.call(bus, PREFIX + "GetBundle", request, Controller.GetBundleResponse.parser(), timeoutMs);
   }

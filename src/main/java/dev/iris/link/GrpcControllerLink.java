@@ -76,6 +76,11 @@ public final class GrpcControllerLink implements ControllerService {
   }
 
   @Override
+  public Future<Controller.ReportTaskStatesResponse> reportTaskStates(Controller.ReportTaskStatesRequest request) {
+    return GrpcUnary.call(client, server, ControllerServiceGrpcClient.ReportTaskStates, request, timeoutMs);
+  }
+
+  @Override
   public Future<Controller.GetBundleResponse> getBundle(Controller.GetBundleRequest request) {
     return GrpcUnary.call(client, server, ControllerServiceGrpcClient.GetBundle, request, timeoutMs);
   }

@@ -121,7 +121,7 @@ public final class WorkerMetrics {
     t.record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  /** A ReportTaskState call ended: acknowledged, failed and retried later, or refused for good. */
+  /** A state report (alone or in a batch) was acknowledged, failed and will be retried, or was refused for good. */
   void reportDelivered() {
     reportDelivered.increment();
   }
@@ -171,7 +171,8 @@ public final class WorkerMetrics {
 
   private Counter reports(String outcome) {
     return Counter.builder("iris_worker_state_reports").tag("outcome", outcome)
-        .description("ReportTaskState calls: delivered, failed and retried, or refused").register(registry);
+        .description("State reports sent to the controller: delivered, failed and retried, or refused")
+        .register(registry);
   }
 
   private static Timer.Builder latency(String name, String description) {

@@ -156,6 +156,46 @@ class ControllerGrpcTest {
   }
 
   @Test
+  void aBatchOfReportsIsAppliedAndABadReportInItIsRefusedAlone() throws Exception {
+    FakeWorker w = await(new FakeWorker(vertx, bus, "w1", 4, Map.of()).outcome(r -> null).start());
+    String id = await(api.launchJob(launch("batched", 2, 1))).getJobId();
+    eventually(() -> status(id).getTasksRunning() == 2);
+    var batch = Controller.ReportTaskStatesRequest.newBuilder().setWorkerId("w1");
+    for (var run : w.runs) {
+      w.attempts.computeIfPresent(run.getTaskId(), // its heartbeats agree
+          (k, e) -> e.toBuilder().setState(TaskState.TASK_STATE_SUCCEEDED).build());
+      batch.addReports(Controller.ReportTaskStateRequest.newBuilder().setTaskId(run.getTaskId())
+          .setAttemptId(run.getAttemptId()).setState(TaskState.TASK_STATE_SUCCEEDED));
+    }
+    var first = w.runs.get(0);
+    // applied as w1's, this FAILED report would fail the job: it must be refused, not applied
+    batch.addReports(0, Controller.ReportTaskStateRequest.newBuilder().setWorkerId("w2").setTaskId(first.getTaskId())
+        .setAttemptId(first.getAttemptId()).setState(TaskState.TASK_STATE_FAILED).setExitCode(1));
+    batch.addReports(2, Controller.ReportTaskStateRequest.newBuilder().setTaskId("garbage")
+        .setState(TaskState.TASK_STATE_RUNNING));
+
+    List<String> errors = await(api.reportTaskStates(batch.build())).getErrorsList();
+    assertThat(errors).hasSize(4);
+    assertThat(errors.get(0)).contains("names worker 'w2' in a batch from worker 'w1'");
+    assertThat(errors.get(1)).isEmpty();
+    assertThat(errors.get(2)).contains("task id 'garbage'");
+    assertThat(errors.get(3)).isEmpty();
+    JobStatus done = waitForJob(id, JobState.JOB_STATE_SUCCEEDED);
+    assertThat(done.getTasksSucceeded()).isEqualTo(2);
+
+    // a batch with no worker, or too many reports, is refused whole
+    expectStatus(() -> api.reportTaskStates(batch.clone().setWorkerId("").build()), GrpcStatus.INVALID_ARGUMENT,
+        "worker_id");
+    var tooMany = Controller.ReportTaskStatesRequest.newBuilder().setWorkerId("w1")
+        .addAllReports(java.util.Collections.nCopies(10_001, batch.getReports(1)));
+    expectStatus(() -> api.reportTaskStates(tooMany.build()), GrpcStatus.INVALID_ARGUMENT,
+        "at most 10000 reports, this one has 10001");
+    // the same handler answers on the event bus
+    assertThat(await(bus.reportTaskStates(Controller.ReportTaskStatesRequest.newBuilder().setWorkerId("w1")
+        .addReports(batch.getReports(1)).build())).getErrorsList()).containsExactly("");
+  }
+
+  @Test
   void watchStreamsCommittedEventsFromASequence() throws Exception {
     await(new FakeWorker(vertx, bus, "w1", 4, Map.of()).start());
     List<ClusterEvent> seen = new CopyOnWriteArrayList<>();

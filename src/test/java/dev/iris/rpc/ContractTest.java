@@ -49,6 +49,8 @@ class ContractTest {
         Arguments.of(Controller.ReportTaskStateRequest.getDescriptor(), fields("worker_id", "1", "task_id", "2",
             "job_id", "3", "task_index", "4", "state", "5", "exit_code", "6", "error", "7", "finished_at_ms", "8",
             "attempt_id", "9")),
+        Arguments.of(Controller.ReportTaskStatesRequest.getDescriptor(), fields("worker_id", "1", "reports", "2")),
+        Arguments.of(Controller.ReportTaskStatesResponse.getDescriptor(), fields("errors", "1")),
         Arguments.of(Controller.Endpoint.getDescriptor(), fields("endpoint_id", "1", "name", "2", "address", "3",
             "job_id", "4", "metadata", "5")),
         Arguments.of(Controller.RegisterWorkerRequest.getDescriptor(),
@@ -107,7 +109,8 @@ class ContractTest {
         "RunTask", "GetTaskStatus", "ListTasks", "FetchTaskLogs", "KillTask", "HealthCheck");
     assertThat(methods(ControllerServiceGrpcService.SERVICE_DESCRIPTOR)).contains("LaunchJob", "GetJobStatus",
         "TerminateJob", "ListJobs", "GetTaskStatus", "ListTasks", "RegisterWorker", "Heartbeat", "ListWorkers",
-        "ReportTaskState", "RegisterEndpoint", "UnregisterEndpoint", "LookupEndpoint", "ListEndpoints", "WatchEvents");
+        "ReportTaskState", "ReportTaskStates", "RegisterEndpoint", "UnregisterEndpoint", "LookupEndpoint",
+        "ListEndpoints", "WatchEvents");
     MethodDescriptor watch = ControllerServiceGrpcService.SERVICE_DESCRIPTOR.findMethodByName("WatchEvents");
     assertThat(watch.isServerStreaming()).isTrue();
     assertThat(ControllerServiceGrpcService.SERVICE_DESCRIPTOR.getFile().getPackage()).isEqualTo("iris.cluster");

@@ -21,6 +21,11 @@ class ForwardingController implements ControllerService {
   }
 
   @Override
+  public Future<Controller.ReportTaskStatesResponse> reportTaskStates(Controller.ReportTaskStatesRequest request) {
+    return delegate.reportTaskStates(request);
+  }
+
+  @Override
   public Future<Controller.RegisterWorkerResponse> registerWorker(Controller.RegisterWorkerRequest request) {
     return delegate.registerWorker(request);
   }

@@ -17,8 +17,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A controller for worker tests: accepts registrations, heartbeats and reports and records them; serves
- * bundles put into {@link #bundles}; can refuse the first reports as if it were unreachable.
+ * A controller for worker tests: accepts registrations, heartbeats and reports (single or batched) and
+ * records them; serves bundles put into {@link #bundles}; can refuse the first report calls as if it were
+ * unreachable: {@link #reportsToRefuse} counts calls, {@link #refusedReports} the reports they carried.
  */
 final class StubController implements ControllerService {
   final List<Controller.RegisterWorkerRequest> registrations = new CopyOnWriteArrayList<>();
@@ -76,6 +77,20 @@ final class StubController implements ControllerService {
     }
     reports.add(request);
     return Future.succeededFuture(Controller.ReportTaskStateResponse.getDefaultInstance());
+  }
+
+  @Override
+  public Future<Controller.ReportTaskStatesResponse> reportTaskStates(Controller.ReportTaskStatesRequest request) {
+    if (reportsToRefuse.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      refusedReports.addAndGet(request.getReportsCount());
+      return Future.failedFuture(new RpcException(refusal.get(), "reports refused (test)"));
+    }
+    Controller.ReportTaskStatesResponse.Builder answer = Controller.ReportTaskStatesResponse.newBuilder();
+    for (Controller.ReportTaskStateRequest r : request.getReportsList()) {
+      reports.add(r.getWorkerId().isEmpty() ? r.toBuilder().setWorkerId(request.getWorkerId()).build() : r);
+      answer.addErrors("");
+    }
+    return Future.succeededFuture(answer.build());
   }
 
   @Override

@@ -112,20 +112,21 @@ class WorkerMetricsTest {
     byte[] zip = zip("run.sh", "echo bundled\n");
     String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(zip));
     controller.bundles.put(hash, zip);
-    controller.reportsToRefuse.set(2);
+    controller.reportsToRefuse.set(2); // two calls; a call may carry the reports of both jobs
     for (String job : List.of("first", "second")) {
       await(worker.runTask(task(job, "sh", "run.sh").setBundleHash(hash).build()));
       assertThat(awaitEnd(job + "/task-0").getState()).isEqualTo(TaskState.TASK_STATE_SUCCEEDED);
     }
     await(worker.runTask(task("nobundle", "/bin/true").setBundleHash("a".repeat(64)).build()));
     assertThat(awaitEnd("nobundle/task-0").getState()).isEqualTo(TaskState.TASK_STATE_FAILED);
-    eventually(WAIT, "the refused reports retried", () -> controller.refusedReports.get() == 2);
+    eventually(WAIT, "the refused reports retried", () -> controller.refusedReports.get() >= 2);
 
     String body = scrape(node);
     assertThat(value(body, "iris_worker_bundle_installs_total{outcome=\"fetched\"}")).isEqualTo(1);
     assertThat(value(body, "iris_worker_bundle_installs_total{outcome=\"cache_hit\"}")).isEqualTo(1);
     assertThat(value(body, "iris_worker_bundle_installs_total{outcome=\"failed\"}")).isEqualTo(1);
-    assertThat(value(body, "iris_worker_state_reports_total{outcome=\"retried\"}")).isEqualTo(2);
+    assertThat(value(body, "iris_worker_state_reports_total{outcome=\"retried\"}"))
+        .isEqualTo(controller.refusedReports.get());
     assertThat(value(body, "iris_worker_log_lines_total")).isEqualTo(2);
   }
 
