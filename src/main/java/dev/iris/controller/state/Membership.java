@@ -79,8 +79,8 @@ final class Membership {
       ignoredReports++;
       return false;
     }
-    if (report.state() == TaskState.RUNNING && from != null) {
-      from.started(report.task(), report.attemptId());
+    if (report.state() == TaskState.RUNNING && from != null && from.started(report.task(), report.attemptId())) {
+      outbox.nudgeScheduler(); // a start slot came free
     }
     effects.apply(job, r.effects(), now);
     return true;

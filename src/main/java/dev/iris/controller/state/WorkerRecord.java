@@ -211,13 +211,15 @@ public final class WorkerRecord {
     }
   }
 
-  /** The attempt runs: its start slot is free again. */
-  void started(TaskId task, int attemptId) {
+  /** The attempt runs: its start slot is free again; false when it was not starting. */
+  boolean started(TaskId task, int attemptId) {
     Holding h = holdings.get(task);
     if (h != null && h.attemptId() == attemptId && h.starting()) {
       holdings.put(task, new Holding(task, attemptId, h.resources(), false, h.accepted()));
       starting--;
+      return true;
     }
+    return false;
   }
 
   /** Releases what attempt {@code attemptId} of {@code task} holds; false when it holds nothing. */
