@@ -108,10 +108,18 @@ public final class WorkDirs {
     }
   }
 
-  /** Removes the attempt's working directory and forgets its process. */
+  /** Removes the attempt's working directory (if it is still there) and forgets its process. */
   public void deleteAttempt(AttemptKey key) {
+    pids.forget(attemptName(key));
+    deleteAttemptDir(key);
+  }
+
+  /**
+   * Removes the attempt's working directory; one already gone (or going: another thread removing it) is
+   * fine. Call it only once no process of the attempt is left.
+   */
+  public void deleteAttemptDir(AttemptKey key) {
     try {
-      pids.forget(attemptName(key));
       deleteRecursively(attemptDir(key));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete the directory of " + key, e);
@@ -253,7 +261,10 @@ public final class WorkDirs {
     return files;
   }
 
-  /** Deletes a file or directory tree without following symbolic links. */
+  /**
+   * Deletes a file or directory tree without following symbolic links. What is already gone, or vanishes
+   * meanwhile (another thread deleting the same tree), is not an error.
+   */
   public static void deleteRecursively(Path path) throws IOException {
     if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
       return;
@@ -261,16 +272,24 @@ public final class WorkDirs {
     Files.walkFileTree(path, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-        Files.delete(file);
+        Files.deleteIfExists(file);
         return FileVisitResult.CONTINUE;
       }
 
       @Override
+      public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+          return FileVisitResult.CONTINUE;
+        }
+        throw e;
+      }
+
+      @Override
       public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-        if (e != null) {
+        if (e != null && !(e instanceof NoSuchFileException)) {
           throw e;
         }
-        Files.delete(dir);
+        Files.deleteIfExists(dir);
         return FileVisitResult.CONTINUE;
       }
     });
