@@ -38,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * &lt;root&gt;/bundles/&lt;sha256&gt;.zip                       bundle cache, kept across runs
  * &lt;root&gt;/pids/journal                               pid and start time of each started process ({@link PidJournal})
  * </pre>
- * The pid journal lives outside the attempt directories so that a task cannot clobber it by accident.
+ * The pid journal lives outside the attempt directories so that a task cannot clobber it by accident, and
+ * logs live outside them so that they can outlive them: a finished attempt's directory is removed once no
+ * process of the attempt is left ({@link #deleteAttemptDir}, see {@link TaskDirRetention}), its logs and
+ * pid record when the worker forgets the attempt ({@link #deleteAttempt}).
  * At start-up {@link #cleanLeftovers} kills the process trees of an earlier run that are still alive: a
  * recorded pid whose start time still matches, or a task process not yet recorded (a session leader working
  * in an attempt directory that started with {@code IRIS_ATTEMPT_ID}); never by name. It then removes that
