@@ -5,11 +5,11 @@ import dev.iris.worker.bundle.BundleException;
 import dev.iris.worker.logs.TaskLogStore;
 import dev.iris.worker.ports.PortAllocationException;
 import dev.iris.worker.ports.PortAllocator;
-import dev.iris.worker.runtime.RunningTask;
 import dev.iris.worker.runtime.TaskStartException;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,10 +96,11 @@ final class AttemptFinisher {
     metrics.attemptEnded(state);
     reporter.report(a.key, AttemptProtos.report(a, workerId));
     log.debug("attempt {} ended {} ({})", a.key, state, a.error);
-    RunningTask main = a.mainProcess;
-    // a tree whose root exited may leave descendants behind: sweep them before forgetting the pid record
-    // and before the working directory goes (a killed tree is gone already: the kill waited for that)
-    Future<?> swept = main == null || a.killing != null ? Future.succeededFuture() : sweeper.sweep(main);
+    // a tree whose root exited may leave descendants behind, a setup command's too: sweep them before
+    // forgetting the pid record and before the working directory goes (a killed tree is gone already: the
+    // kill waited for that)
+    Future<?> swept = Future.all(Stream.of(a.setupProcess, a.mainProcess)
+        .filter(tree -> tree != null && tree != a.killedProcess).map(sweeper::sweep).toList());
     swept.transform(sweep -> ops.blocking(() -> {
       logs.finish(a.key);
       dirs.forgetProcess(a.key);

@@ -7,6 +7,7 @@ import static dev.iris.worker.WorkerTesting.shTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iris.link.EventBusWorkerLink;
+import dev.iris.rpc.EnvironmentConfig;
 import dev.iris.rpc.TaskState;
 import dev.iris.rpc.TaskStatus;
 import dev.iris.rpc.Worker;
@@ -93,6 +94,25 @@ class TaskDirRetentionTest {
     Poll.until(WAIT, "both attempts' directories to go", () -> !Files.exists(first) && !Files.exists(second));
     assertThat(logs("again/task-0", 1)).containsExactly(first.toString());
     assertThat(logs("again/task-0", 2)).containsExactly(second.toString(), "second");
+  }
+
+  @Test
+  void whatASetupCommandLeftRunningIsKilledBeforeTheDirectoryGoes() throws Exception {
+    startWorker(Duration.ZERO);
+    String leaveAHelper = "pwd; sleep 1000 > /dev/null 2>&1 & echo helper $!";
+    await(worker.runTask(shTask("setup", 0, 1, "echo main").setEnvironment(EnvironmentConfig.newBuilder()
+        .addAllSetupCommand(List.of("sh", "-c", leaveAHelper))).build()));
+    await(worker.runTask(shTask("setup", 1, 1, "echo never").setEnvironment(EnvironmentConfig.newBuilder()
+        .addAllSetupCommand(List.of("sh", "-c", leaveAHelper + "; exit 4"))).build()));
+    assertThat(awaitEnd("setup/task-0").getState()).isEqualTo(TaskState.TASK_STATE_SUCCEEDED);
+    assertThat(awaitEnd("setup/task-1").getState()).isEqualTo(TaskState.TASK_STATE_FAILED);
+    for (String task : List.of("setup/task-0", "setup/task-1")) {
+      List<String> lines = logs(task, 1);
+      Path dir = Path.of(lines.get(0));
+      long helper = Long.parseLong(lines.get(1).substring("helper ".length()));
+      Poll.until(WAIT, "the directory of " + task + " to go", () -> !Files.exists(dir));
+      assertThat(alive(helper)).as("the setup command's helper of %s", task).isFalse();
+    }
   }
 
   @Test
