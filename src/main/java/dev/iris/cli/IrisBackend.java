@@ -130,7 +130,7 @@ public class IrisBackend implements CliBackend {
         request.diskBytes().isPresent() ? request.diskBytes().getAsLong() : null,
         request.attributes(), request.controller().toString(),
         request.taskPorts().map(PortRange::from).orElse(PortAllocator.DEFAULT_FROM),
-        request.taskPorts().map(PortRange::to).orElse(PortAllocator.DEFAULT_TO));
+        request.taskPorts().map(PortRange::to).orElse(PortAllocator.DEFAULT_TO), request.keepTaskDirs());
     Vertx vertx = startVertx(request.cluster(), "worker " + workerId);
     ControllerService controller = clustered
         ? new EventBusControllerLink(vertx.eventBus(), 10_000)

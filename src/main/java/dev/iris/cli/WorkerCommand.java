@@ -4,6 +4,7 @@ import dev.iris.cli.parse.KeyValue;
 import dev.iris.cli.parse.PortRange;
 import dev.iris.cli.request.StartWorkerRequest;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -70,6 +71,12 @@ final class WorkerCommand extends BackendCommand {
           + "machine need disjoint ranges.")
   PortRange taskPorts;
 
+  @Option(names = "--keep-task-dirs", paramLabel = "DUR", defaultValue = "0",
+      converter = ValueConverters.DurationValue.class,
+      description = "Keep a finished task's directory DUR after it ended, e.g. 10m, to look into it "
+          + "(default: ${DEFAULT-VALUE}: removed once its processes are gone). Its logs are not affected.")
+  Duration keepTaskDirs;
+
   @Mixin ClusterOptions cluster;
 
   @Override
@@ -92,6 +99,7 @@ final class WorkerCommand extends BackendCommand {
         check.distinctPairs("--attribute", attributes),
         Optional.ofNullable(workerId).map(id -> check.identifier("--worker-id", id)),
         Optional.ofNullable(taskPorts),
-        cluster.spec(check, bindHost));
+        cluster.spec(check, bindHost),
+        keepTaskDirs);
   }
 }

@@ -46,6 +46,8 @@ final class Attempt {
   RunningTask process;
   /** The main command (not the setup command) once it started. */
   RunningTask mainProcess;
+  /** The setup command once it started: what it leaves running is swept when the attempt ends. */
+  RunningTask setupProcess;
   /** Set when a kill was asked for (KillTask, a newer attempt, worker stop). */
   boolean killRequested;
   Duration killGrace = Duration.ofSeconds(5);
@@ -53,6 +55,8 @@ final class Attempt {
   String killReason = "";
   /** The future of the kill sent to {@link #process}, if any. */
   CompletableFuture<Integer> killing;
+  /** The process {@link #killing} was sent to: its whole tree is gone once that completes. */
+  RunningTask killedProcess;
   boolean timedOut;
   long timeoutTimer = -1;
 

@@ -5,17 +5,18 @@ import dev.iris.worker.bundle.BundleException;
 import dev.iris.worker.logs.TaskLogStore;
 import dev.iris.worker.ports.PortAllocationException;
 import dev.iris.worker.ports.PortAllocator;
-import dev.iris.worker.runtime.RunningTask;
 import dev.iris.worker.runtime.TaskStartException;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Ends an attempt: picks its terminal state, exit code and error, releases its ports, reports it, then
- * sweeps orphaned descendants and cleans up its log and pid record off the event loop.
+ * sweeps orphaned descendants and, off the event loop, finishes its log, forgets its pid record and hands
+ * its working directory to {@link TaskDirRetention} (removed at once, or later when directories are kept).
  */
 final class AttemptFinisher {
   private static final Logger log = LoggerFactory.getLogger(AttemptFinisher.class);
@@ -23,6 +24,7 @@ final class AttemptFinisher {
   private final Clock clock;
   private final ContextOps ops;
   private final WorkDirs dirs;
+  private final TaskDirRetention taskDirs;
   private final TaskLogStore logs;
   private final PortAllocator ports;
   private final StateReporter reporter;
@@ -32,12 +34,13 @@ final class AttemptFinisher {
   private final WorkerMetrics metrics;
   private final AttemptKiller killer;
 
-  AttemptFinisher(Clock clock, ContextOps ops, WorkDirs dirs, TaskLogStore logs, PortAllocator ports,
-      StateReporter reporter, String workerId, OrphanSweeper sweeper, Consumer<Attempt> onFinished,
-      WorkerMetrics metrics, AttemptKiller killer) {
+  AttemptFinisher(Clock clock, ContextOps ops, WorkDirs dirs, TaskDirRetention taskDirs, TaskLogStore logs,
+      PortAllocator ports, StateReporter reporter, String workerId, OrphanSweeper sweeper,
+      Consumer<Attempt> onFinished, WorkerMetrics metrics, AttemptKiller killer) {
     this.clock = clock;
     this.ops = ops;
     this.dirs = dirs;
+    this.taskDirs = taskDirs;
     this.logs = logs;
     this.ports = ports;
     this.reporter = reporter;
@@ -93,17 +96,26 @@ final class AttemptFinisher {
     metrics.attemptEnded(state);
     reporter.report(a.key, AttemptProtos.report(a, workerId));
     log.debug("attempt {} ended {} ({})", a.key, state, a.error);
-    RunningTask main = a.mainProcess;
-    // a tree whose root exited may leave descendants behind: sweep them before forgetting the pid record
-    Future<?> swept = main == null || a.killing != null ? Future.succeededFuture() : sweeper.sweep(main);
-    swept.transform(x -> ops.blocking(() -> {
+    // a tree whose root exited may leave descendants behind, a setup command's too: sweep them before
+    // forgetting the pid record and before the working directory goes (a killed tree is gone already: the
+    // kill waited for that)
+    Future<?> swept = Future.all(Stream.of(a.setupProcess, a.mainProcess)
+        .filter(tree -> tree != null && tree != a.killedProcess).map(sweeper::sweep).toList());
+    swept.transform(sweep -> ops.blocking(() -> {
       logs.finish(a.key);
       dirs.forgetProcess(a.key);
-      return null;
-    })).onComplete(x -> {
-      if (x.failed()) {
-        log.warn("cleaning up after {} failed: {}", a.key, x.cause().toString());
+      if (sweep.failed()) {
+        return false; // survivors may still work in the directory: it stays until the attempt is forgotten
       }
+      taskDirs.removeAtEnd(a.key);
+      return true;
+    })).onComplete(treeGone -> {
+      if (treeGone) {
+        taskDirs.removeLater(a.key);
+      }
+      a.markEnded();
+    }, err -> {
+      log.warn("cleaning up after {} failed: {}", a.key, err.toString());
       a.markEnded();
     });
     onFinished.accept(a);

@@ -35,6 +35,7 @@ final class AttemptKiller {
   /** Sends the kill to the attempt's current process, once. */
   void sendKill(Attempt a, Duration grace) {
     if (a.killing == null && a.process != null) {
+      a.killedProcess = a.process;
       a.killing = a.process.kill(grace);
     }
   }

@@ -51,8 +51,8 @@ final class AttemptRunner {
   private final AttemptFinisher finisher;
 
   AttemptRunner(WorkerConfig config, Clock clock, Vertx vertx, ContextOps ops, TaskRuntime runtime, WorkDirs dirs,
-      TaskLogStore logs, BundleInstaller bundles, PortAllocator ports, StateReporter reporter,
-      OrphanSweeper sweeper, Consumer<Attempt> onFinished, WorkerMetrics metrics) {
+      TaskDirRetention taskDirs, TaskLogStore logs, BundleInstaller bundles, PortAllocator ports,
+      StateReporter reporter, OrphanSweeper sweeper, Consumer<Attempt> onFinished, WorkerMetrics metrics) {
     this.config = config;
     this.clock = clock;
     this.ops = ops;
@@ -65,8 +65,8 @@ final class AttemptRunner {
     this.metrics = metrics;
     this.killer = new AttemptKiller(vertx, ops);
     this.setup = new SetupPhase(clock, ops, runtime, logs, metrics, killer);
-    this.finisher = new AttemptFinisher(clock, ops, dirs, logs, ports, reporter, config.workerId(), sweeper,
-        onFinished, metrics, killer);
+    this.finisher = new AttemptFinisher(clock, ops, dirs, taskDirs, logs, ports, reporter, config.workerId(),
+        sweeper, onFinished, metrics, killer);
   }
 
   /** A failure before the command ran whose message is meant for the user. */

@@ -56,6 +56,7 @@ final class SetupPhase {
             ? new AttemptRunner.BuildFailure("setup command " + err.getMessage()) : err))
         .compose(process -> {
           a.process = process;
+          a.setupProcess = process;
           if (a.killRequested) {
             killer.sendKill(a, a.killGrace);
           }

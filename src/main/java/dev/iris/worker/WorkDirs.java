@@ -38,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * &lt;root&gt;/bundles/&lt;sha256&gt;.zip                       bundle cache, kept across runs
  * &lt;root&gt;/pids/journal                               pid and start time of each started process ({@link PidJournal})
  * </pre>
- * The pid journal lives outside the attempt directories so that a task cannot clobber it by accident.
+ * The pid journal lives outside the attempt directories so that a task cannot clobber it by accident, and
+ * logs live outside them so that they can outlive them: a finished attempt's directory is removed once no
+ * process of the attempt is left ({@link #deleteAttemptDir}, see {@link TaskDirRetention}), its logs and
+ * pid record when the worker forgets the attempt ({@link #deleteAttempt}).
  * At start-up {@link #cleanLeftovers} kills the process trees of an earlier run that are still alive: a
  * recorded pid whose start time still matches, or a task process not yet recorded (a session leader working
  * in an attempt directory that started with {@code IRIS_ATTEMPT_ID}); never by name. It then removes that
@@ -108,10 +111,18 @@ public final class WorkDirs {
     }
   }
 
-  /** Removes the attempt's working directory and forgets its process. */
+  /** Removes the attempt's working directory (if it is still there) and forgets its process. */
   public void deleteAttempt(AttemptKey key) {
+    pids.forget(attemptName(key));
+    deleteAttemptDir(key);
+  }
+
+  /**
+   * Removes the attempt's working directory; one already gone (or going: another thread removing it) is
+   * fine. Call it only once no process of the attempt is left.
+   */
+  public void deleteAttemptDir(AttemptKey key) {
     try {
-      pids.forget(attemptName(key));
       deleteRecursively(attemptDir(key));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete the directory of " + key, e);
@@ -253,7 +264,10 @@ public final class WorkDirs {
     return files;
   }
 
-  /** Deletes a file or directory tree without following symbolic links. */
+  /**
+   * Deletes a file or directory tree without following symbolic links. What is already gone, or vanishes
+   * meanwhile (another thread deleting the same tree), is not an error.
+   */
   public static void deleteRecursively(Path path) throws IOException {
     if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
       return;
@@ -261,16 +275,24 @@ public final class WorkDirs {
     Files.walkFileTree(path, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-        Files.delete(file);
+        Files.deleteIfExists(file);
         return FileVisitResult.CONTINUE;
       }
 
       @Override
+      public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+          return FileVisitResult.CONTINUE;
+        }
+        throw e;
+      }
+
+      @Override
       public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-        if (e != null) {
+        if (e != null && !(e instanceof NoSuchFileException)) {
           throw e;
         }
-        Files.delete(dir);
+        Files.deleteIfExists(dir);
         return FileVisitResult.CONTINUE;
       }
     });

@@ -2,6 +2,7 @@ package dev.iris.worker;
 
 import dev.iris.worker.ports.PortAllocator;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
@@ -23,10 +24,14 @@ import java.util.Objects;
  *     need disjoint ranges: each worker's allocator knows only its own ports, and its bind probe cannot
  *     see a port another worker handed out that the task has not bound yet
  * @param portRangeTo last port handed to tasks (inclusive)
+ * @param keepTaskDirs how long a finished attempt's working directory stays once no process of the attempt is
+ *     left: zero (the default; null means zero) removes it at once, a positive duration that long after; the
+ *     attempt's eviction from the worker's history (which also drops its logs) removes it earlier if that
+ *     comes first. See {@link TaskDirRetention}
  */
 public record WorkerConfig(String workerId, String host, int port, String advertiseHost, Path workDir,
     Integer cpu, Long memoryBytes, Long diskBytes, Map<String, String> attributes, String controllerAddress,
-    int portRangeFrom, int portRangeTo) {
+    int portRangeFrom, int portRangeTo, Duration keepTaskDirs) {
 
   /** Validates and copies. */
   public WorkerConfig {
@@ -46,47 +51,57 @@ public record WorkerConfig(String workerId, String host, int port, String advert
     if (portRangeFrom < 1 || portRangeTo > 65535 || portRangeFrom > portRangeTo) {
       throw new IllegalArgumentException("invalid task port range " + portRangeFrom + "-" + portRangeTo);
     }
+    if (keepTaskDirs != null && keepTaskDirs.isNegative()) {
+      throw new IllegalArgumentException("keepTaskDirs must not be negative, got " + keepTaskDirs);
+    }
     attributes = Map.copyOf(attributes == null ? Map.of() : attributes);
     controllerAddress = controllerAddress == null ? "" : controllerAddress;
+    keepTaskDirs = keepTaskDirs == null ? Duration.ZERO : keepTaskDirs;
   }
 
   /**
    * An in-process worker reachable only over the event bus, on loopback, capacity probed, no attributes,
-   * task ports from 30000-40000.
+   * task ports from 30000-40000, finished attempts' directories removed at once.
    */
   public static WorkerConfig defaults(String workerId, Path workDir) {
     return new WorkerConfig(workerId, "127.0.0.1", -1, "127.0.0.1", workDir, null, null, null, Map.of(), "",
-        PortAllocator.DEFAULT_FROM, PortAllocator.DEFAULT_TO);
+        PortAllocator.DEFAULT_FROM, PortAllocator.DEFAULT_TO, Duration.ZERO);
   }
 
   /** The same worker serving gRPC on {@code host:port} (port 0 = any), advertised as {@code advertiseHost}. */
   public WorkerConfig withServer(String host, int port, String advertiseHost) {
     return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
-        controllerAddress, portRangeFrom, portRangeTo);
+        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs);
   }
 
   /** The same worker with fixed capacity (null entries are probed). */
   public WorkerConfig withCapacity(Integer cpu, Long memoryBytes, Long diskBytes) {
     return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
-        controllerAddress, portRangeFrom, portRangeTo);
+        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs);
   }
 
   /** The same worker with placement attributes. */
   public WorkerConfig withAttributes(Map<String, String> attributes) {
     return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
-        controllerAddress, portRangeFrom, portRangeTo);
+        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs);
   }
 
   /** The same worker telling its tasks where the controller is. */
   public WorkerConfig withControllerAddress(String controllerAddress) {
     return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
-        controllerAddress, portRangeFrom, portRangeTo);
+        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs);
   }
 
   /** The same worker handing its tasks ports from {@code from} to {@code to}. */
   public WorkerConfig withPortRange(int from, int to) {
     return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
-        controllerAddress, from, to);
+        controllerAddress, from, to, keepTaskDirs);
+  }
+
+  /** The same worker keeping a finished attempt's working directory for {@code keep} (zero: not at all). */
+  public WorkerConfig withKeepTaskDirs(Duration keep) {
+    return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
+        controllerAddress, portRangeFrom, portRangeTo, keep);
   }
 
   /**

@@ -44,7 +44,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(WorkerVerticle.class);
-  /** Finished attempts kept (status, logs, directory) before the oldest are forgotten. */
+  /**
+   * Finished attempts kept (status, logs) before the oldest are forgotten; their directories go earlier
+   * ({@link TaskDirRetention}).
+   */
   public static final int MAX_FINISHED_RETAINED = 2_000;
   static final long USAGE_INTERVAL_MS = 1_000;
   /**
@@ -75,6 +78,7 @@ public final class WorkerVerticle extends VerticleBase {
   private ControllerSession session;
   private TaskLogStore logs;
   private WorkDirs dirs;
+  private TaskDirRetention taskDirs;
   private WorkDirLock lock;
   private Watchdog watchdog;
   private WorkerMetrics metrics;
@@ -116,6 +120,7 @@ public final class WorkerVerticle extends VerticleBase {
   public Future<?> start() {
     ops = new ContextOps(context);
     dirs = new WorkDirs(config.workDir());
+    taskDirs = new TaskDirRetention(vertx, ops, dirs, config.keepTaskDirs());
     table = new TaskTable(MAX_FINISHED_RETAINED);
     admissions = new Admissions(MAX_FENCES);
     PortAllocator ports = new PortAllocator(config.portRangeFrom(), config.portRangeTo());
@@ -124,7 +129,7 @@ public final class WorkerVerticle extends VerticleBase {
     return ops.blocking(this::prepareMachine).compose(metadata -> {
       logs = new TaskLogStore(dirs.logsDir(), clock);
       BundleInstaller bundles = new BundleInstaller(ops, new BundleCache(dirs.bundlesDir()), controller, metrics);
-      runner = new AttemptRunner(config, clock, vertx, ops, runtime, dirs, logs, bundles, ports, reporter,
+      runner = new AttemptRunner(config, clock, vertx, ops, runtime, dirs, taskDirs, logs, bundles, ports, reporter,
           new OrphanSweeper(vertx, ops, runtime instanceof ProcessTaskRuntime p && p.startsNewSessions()),
           this::finished, metrics);
       service = new WorkerServiceImpl(config, clock, ops, table, runner, logs, () -> address,
@@ -174,6 +179,9 @@ public final class WorkerVerticle extends VerticleBase {
         .map(true).otherwise(false);
     return killed.transform(allEnded -> {
       boolean clean = allEnded.succeeded() && allEnded.result();
+      if (taskDirs != null) {
+        taskDirs.close(); // kept directories stay: the next start's leftover cleanup removes them
+      }
       if (session != null) {
         session.close();
       }
@@ -276,17 +284,24 @@ public final class WorkerVerticle extends VerticleBase {
     return list;
   }
 
+  /**
+   * Records a finished attempt; the attempts this makes the table forget lose their logs, pid records and
+   * (if still kept) directories, once they ended: one may still be sweeping its orphans after a burst.
+   */
   private void finished(Attempt a) {
     // an attempt whose end the controller has not acknowledged stays: heartbeats must still list it
     List<Attempt> evicted = table.finished(a, x -> reporter.isPending(x.key));
     if (!evicted.isEmpty()) {
       List<AttemptKey> keys = evicted.stream().map(e -> e.key).toList();
-      ops.blocking(() -> {
-        for (AttemptKey key : keys) {
-          logs.delete(key);
-          dirs.deleteAttempt(key);
-        }
-        return null;
+      Future.join(evicted.stream().map(Attempt::ended).toList()).transform(x -> {
+        keys.forEach(taskDirs::forget); // after ended: a kept directory's timer is armed by then
+        return ops.blocking(() -> {
+          for (AttemptKey key : keys) {
+            logs.delete(key);
+            dirs.deleteAttempt(key);
+          }
+          return null;
+        });
       }).onFailure(e -> log.warn("cannot remove forgotten attempts: {}", e.toString()));
     }
   }

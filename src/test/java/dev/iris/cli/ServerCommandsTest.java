@@ -10,6 +10,7 @@ import dev.iris.cli.request.StartLocalClusterRequest;
 import dev.iris.cli.request.StartWorkerRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,6 +70,14 @@ class ServerCommandsTest {
   }
 
   @Test
+  void workerKeepsTaskDirsOnlyWhenAsked() {
+    run("worker");
+    run("worker", "--keep-task-dirs", "10m");
+    assertThat(backend.requests).extracting(r -> ((StartWorkerRequest) r).keepTaskDirs())
+        .containsExactly(Duration.ZERO, Duration.ofMinutes(10));
+  }
+
+  @Test
   void clusterFlagsOnControllerAndWorker() {
     run("controller", "--host", "10.0.0.1", "--cluster", "--cluster-members", "10.0.0.1:5701,10.0.0.2:5701");
     run("worker", "--host", "10.0.0.2", "--cluster", "--cluster-host", "10.0.0.9", "--cluster-port", "5801",
@@ -112,6 +121,8 @@ class ServerCommandsTest {
         "worker --worker-id -w          | iris worker     | --worker-id '-w' must be letters, digits",
         "worker --port 65536            | iris worker     | --port must be 0..65535, got 65536",
         "worker --task-ports 40000-30000 | iris worker    | '40000-30000' starts above its end",
+        "worker --keep-task-dirs -5s    | iris worker     | '-5s' is negative; a duration must be 0 or more",
+        "worker --keep-task-dirs soon   | iris worker     | 'soon' is not a duration",
         "controller --cluster-port 5701 | iris controller | --cluster-host, --cluster-port and --cluster-members need --cluster",
         "worker --cluster-members a:1   | iris worker     | --cluster-host, --cluster-port and --cluster-members need --cluster",
         "worker --cluster --cluster-port 0 | iris worker  | --cluster-port must be 1..65535, got 0",

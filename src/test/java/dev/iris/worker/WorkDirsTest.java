@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,24 @@ class WorkDirsTest {
     assertThat(dirs.bundlesDir()).isEqualTo(root.resolve("bundles"));
 
     dirs.deleteAttempt(KEY);
+    assertThat(attempt).doesNotExist();
+    assertThat(dirs.tasksDir()).isEmptyDirectory();
+  }
+
+  @Test
+  void removingAnAttemptDirThatIsGoneOrGoingIsFine() throws Exception {
+    WorkDirs dirs = new WorkDirs(root);
+    dirs.deleteAttemptDir(new AttemptKey("never/task-0", 0)); // never made
+    Path attempt = dirs.createAttemptDir(KEY);
+    for (int i = 0; i < 200; i++) {
+      Files.writeString(Files.createDirectories(attempt.resolve("d" + i % 10)).resolve("f" + i), "x");
+    }
+    // the timer of a kept directory and the attempt's eviction may remove it at the same time
+    CompletableFuture<Void> other = CompletableFuture.runAsync(() -> dirs.deleteAttemptDir(KEY));
+    dirs.deleteAttemptDir(KEY);
+    other.get(10, TimeUnit.SECONDS);
+    dirs.deleteAttemptDir(KEY); // already gone
+
     assertThat(attempt).doesNotExist();
     assertThat(dirs.tasksDir()).isEmptyDirectory();
   }

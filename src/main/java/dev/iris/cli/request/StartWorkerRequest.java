@@ -3,6 +3,7 @@ package dev.iris.cli.request;
 import dev.iris.cli.parse.HostPort;
 import dev.iris.cli.parse.PortRange;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,6 +26,7 @@ import java.util.OptionalLong;
  * @param workerId a fixed worker id; empty lets the worker derive one
  * @param taskPorts the ports handed to tasks; empty means the default range, 30000-40000
  * @param cluster join a clustered event bus instead of registering over gRPC; empty means gRPC
+ * @param keepTaskDirs how long a finished task's directory is kept; zero removes it at once
  */
 public record StartWorkerRequest(
     HostPort controller,
@@ -37,7 +39,8 @@ public record StartWorkerRequest(
     Map<String, String> attributes,
     Optional<String> workerId,
     Optional<PortRange> taskPorts,
-    Optional<ClusterSpec> cluster) {
+    Optional<ClusterSpec> cluster,
+    Duration keepTaskDirs) {
 
   public StartWorkerRequest {
     Objects.requireNonNull(cluster, "cluster");
@@ -50,13 +53,14 @@ public record StartWorkerRequest(
     attributes = OrderedMaps.copyOf(attributes);
     Objects.requireNonNull(workerId, "workerId");
     Objects.requireNonNull(taskPorts, "taskPorts");
+    Objects.requireNonNull(keepTaskDirs, "keepTaskDirs");
   }
 
-  /** The same without {@code --cluster}. */
+  /** The same without {@code --cluster}, keeping no task directory. */
   public StartWorkerRequest(HostPort controller, String host, int port, Optional<Path> workDir, OptionalInt cpu,
       OptionalLong memoryBytes, OptionalLong diskBytes, Map<String, String> attributes, Optional<String> workerId,
       Optional<PortRange> taskPorts) {
     this(controller, host, port, workDir, cpu, memoryBytes, diskBytes, attributes, workerId, taskPorts,
-        Optional.empty());
+        Optional.empty(), Duration.ZERO);
   }
 }
