@@ -47,14 +47,15 @@ import java.util.function.Consumer;
 /**
  * The benchmark suite: {@code ./iris bench [SCENARIO...] [--size tiny|full] [--out DIR]}. Each scenario
  * writes {@code <out>/<scenario>.json}; a short table goes to stdout. Scenarios (names or numbers):
- * 1 throughput, 2 grpc, 3 latency, 4 gang, 5 scale, 6 deadworker, 7 launch; default all.
+ * 1 throughput, 2 grpc, 3 latency, 4 gang, 5 scale, 6 deadworker, 7 launch, 8 burst ({@link BurstBench});
+ * default all.
  */
 public final class Bench {
   /** How big: tiny keeps the harness working in CI; full is the real measurement. */
   public enum Size { TINY, FULL }
 
   public static final List<String> SCENARIOS =
-      List.of("throughput", "grpc", "latency", "gang", "scale", "deadworker", "launch");
+      List.of("throughput", "grpc", "latency", "gang", "scale", "deadworker", "launch", "burst");
   private static final long MB = 1L << 20;
 
   /** One scenario's outcome: its headline figure, the target, and everything measured. */
@@ -78,7 +79,7 @@ public final class Bench {
     Size size = Size.FULL;
     Path out = Path.of("target", "bench");
     String usage = "usage: iris bench [SCENARIO...] [--size tiny|full] [--out DIR]\nscenarios: "
-        + SCENARIOS + " (or 1-7); default all";
+        + SCENARIOS + " (or 1-8); default all";
     try {
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
@@ -116,11 +117,11 @@ public final class Bench {
     if (a.equals("all")) {
       return a;
     }
-    if (a.matches("[1-7]")) {
+    if (a.matches("[1-8]")) {
       return SCENARIOS.get(Integer.parseInt(a) - 1);
     }
     if (!SCENARIOS.contains(a)) {
-      throw new IllegalArgumentException("unknown scenario '" + a + "'; one of " + SCENARIOS + " or 1-7");
+      throw new IllegalArgumentException("unknown scenario '" + a + "'; one of " + SCENARIOS + " or 1-8");
     }
     return a;
   }
@@ -140,6 +141,7 @@ public final class Bench {
         case "scale" -> scale();
         case "deadworker" -> deadWorker();
         case "launch" -> launchRate();
+        case "burst" -> new BurstBench(tiny(), out).run();
         default -> throw new IllegalArgumentException(s);
       };
       JsonObject json = new JsonObject().put("scenario", s).put("size", size.name().toLowerCase(Locale.ROOT))

@@ -29,13 +29,14 @@ class BenchSmokeTest {
       assertThat(json.getString("figure")).isNotBlank();
       assertThat(json.getJsonObject("data")).isNotNull();
     }
-    assertThat(Bench.table(results)).contains("throughput", "launch");
+    assertThat(Bench.table(results)).contains("throughput", "launch", "burst");
   }
 
   @Test
   void scenariosAreNamedOrNumbered() {
     assertThat(Bench.scenarioName("1")).isEqualTo("throughput");
     assertThat(Bench.scenarioName("7")).isEqualTo("launch");
+    assertThat(Bench.scenarioName("8")).isEqualTo("burst");
     assertThat(Bench.scenarioName("gang")).isEqualTo("gang");
   }
 }

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * goes RUNNING then SUCCEEDED immediately, without a process. Reports travel in batched heartbeats (one
  * heartbeat per worker carries every transition since its last one; at most one heartbeat in flight per
  * worker), flushed as soon as the event loop is free, plus an idle heartbeat each interval to stay alive.
- * No per-task timers. Deploy as one verticle: all workers live on its event loop.
+ * No per-task timers. Each states a start capacity of its cpu count (starts are instant; for tasks of a cpu or
+ * more the slots never bind before the cpus do). Deploy as one verticle: all workers live on its event loop.
  *
  * <p>Test-only; never the default runtime of a worker.
  */
@@ -137,9 +138,11 @@ public final class SimWorkers extends VerticleBase {
     }
 
     Future<Void> register() {
+      // starts are instant here: as many may be starting at once as the worker has cpus (the controller's
+      // default for a worker that states none, StoreConfig.DEFAULT_START_CAPACITY, models a real worker)
       WorkerMetadata.Builder meta = WorkerMetadata.newBuilder().setCpuCount(spec.cpu())
           .setMemoryBytes(spec.memoryBytes()).setDiskBytes(1L << 40).setHostname(id)
-          .putAttributes("worker-index", Integer.toString(index));
+          .setStartCapacity(Math.max(1, spec.cpu())).putAttributes("worker-index", Integer.toString(index));
       if (spec.group() != null) {
         meta.putAttributes("group", spec.group());
       }
