@@ -187,7 +187,7 @@ public final class ProtoMapper {
     WorkerRecord.Registration r = w.registration();
     WorkerMetadata.Builder meta = WorkerMetadata.newBuilder().setHostname(r.hostname()).setIpAddress(r.ipAddress())
         .setCpuCount(r.capacity().cpu()).setMemoryBytes(r.capacity().memoryBytes())
-        .setDiskBytes(r.capacity().diskBytes()).putAllAttributes(r.attributes());
+        .setDiskBytes(r.capacity().diskBytes()).putAllAttributes(r.attributes()).setStartCapacity(r.startCapacity());
     if (r.capacity().gpus() > 0) {
       meta.setDevice(DeviceConfig.newBuilder().setGpu(
           GpuDevice.newBuilder().setCount(r.capacity().gpus()).setVariant(r.capacity().gpuVariant())));
@@ -198,7 +198,7 @@ public final class ProtoMapper {
         .setCommittedCpu(w.committed().cpu()).setCommittedMemoryBytes(w.committed().memoryBytes())
         .setCommittedDiskBytes(w.committed().diskBytes()).setCommittedGpu(w.committed().gpus())
         .setConsecutiveFailures(w.consecutiveFailures()).setSuspect(w.isAlive() && w.isSuspect())
-        .setLost(!w.isAlive());
+        .setLost(!w.isAlive()).setStarting(w.starting());
     w.holdings().keySet().forEach(t -> b.addRunningTaskIds(t.toString()));
     return b.build();
   }

@@ -130,7 +130,7 @@ final class WorkerServiceImpl extends WorkerServiceService {
     return guard("FetchTaskLogs", () -> {
       Attempt current = known(request.getTaskId());
       Attempt attempt = current;
-      if (request.getAttemptId() > 0 && request.getAttemptId() != current.attemptId()) {
+      if (request.hasAttemptId() && request.getAttemptId() != current.attemptId()) {
         attempt = table.find(request.getTaskId(), request.getAttemptId()).orElseThrow(() -> RpcErrors.notFound(
             "attempt " + request.getAttemptId() + " of task " + request.getTaskId() + " not found on worker "
                 + config.workerId()));

@@ -153,6 +153,19 @@ class WorkerServiceTest {
   }
 
   @Test
+  void theLogsOfAttemptZeroStayReadableAfterANewerAttempt() throws Exception {
+    await(worker.runTask(shTask("logs", 0, 0, "echo zero").build()));
+    awaitEnd("logs/task-0");
+    await(worker.runTask(shTask("logs", 0, 1, "echo one").build()));
+    eventually(WAIT, "attempt 1 to end", () -> status("logs/task-0").getCurrentAttemptId() == 1
+        && status("logs/task-0").getState() == TaskState.TASK_STATE_SUCCEEDED);
+    Worker.FetchTaskLogsResponse zero = await(worker.fetchTaskLogs(Worker.FetchTaskLogsRequest.newBuilder()
+        .setTaskId("logs/task-0").setAttemptId(0).build()));
+    assertThat(zero.getLogsList()).extracting(Worker.LogEntry::getData).containsExactly("zero");
+    assertThat(logData("logs/task-0", Worker.FetchLogsFilter.getDefaultInstance())).containsExactly("one");
+  }
+
+  @Test
   void killTaskTakesDownATreeThatIgnoresSigterm() throws Exception {
     String script = "trap '' TERM; echo root $$; sleep 1000 & echo child $!; while true; do sleep 1; done";
     await(worker.runTask(shTask("stubborn", 0, 0, script).build()));
