@@ -40,6 +40,7 @@ public final class StateStoreVerticle extends VerticleBase {
     vertx.setPeriodic(tickMs, id -> run((s, now) -> {
       s.checkWorkerLiveness(now);
       s.expireSchedulingTimeouts(now);
+      s.forgetFinishedJobs(now);
       return null;
     }));
     return Future.succeededFuture();

@@ -86,6 +86,11 @@ public final class ClusterState {
     jobs.terminate(id, reason, now);
   }
 
+  /** Forgets finished jobs past their retention ({@link StoreConfig.JobRetention}); returns how many. */
+  public int forgetFinishedJobs(long now) {
+    return jobs.forgetExpired(config.jobRetention(), now);
+  }
+
   public Optional<Job> job(JobId id) {
     return Optional.ofNullable(jobs.get(id));
   }

@@ -9,6 +9,7 @@ import dev.iris.core.Job;
 import dev.iris.core.JobId;
 import dev.iris.core.JobState;
 import dev.iris.core.TaskState;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,8 @@ final class EffectInterpreter {
   private final EventLog events;
   private final ActionLog actions;
   private final Outbox outbox;
+  /** Jobs in the order they finished, for {@link JobTable#forgetExpired} to take. */
+  private final ArrayDeque<Job> finished = new ArrayDeque<>();
   private StoreObserver observer = StoreObserver.NONE;
 
   EffectInterpreter(StoreConfig config, Map<JobId, Job> jobs, Map<String, WorkerRecord> workers,
@@ -78,6 +81,7 @@ final class EffectInterpreter {
   private void onJobChanged(Job job, Effect.JobChanged c, long now) {
     emit(now, Kind.JOB_STATE_CHANGED, c.job().value(), null, null, c.to(), null, -1, c.error(), null);
     if (c.to().isTerminal()) {
+      finished.addLast(job);
       actions.add(now, c.to() == JobState.FAILED ? "failure domain triggered" : "job finished",
           c.job().value(), c.to() + (c.error().isEmpty() ? "" : ": " + c.error()));
       for (Endpoint e : endpoints.removeForJob(job.id())) {
@@ -98,6 +102,11 @@ final class EffectInterpreter {
       emitEndpointRemoved(e, now);
     }
     outbox.nudgeScheduler();
+  }
+
+  /** The jobs that finished since the last call, in the order they finished. */
+  ArrayDeque<Job> finishedJobs() {
+    return finished;
   }
 
   void emitEndpointRemoved(Endpoint e, long now) {

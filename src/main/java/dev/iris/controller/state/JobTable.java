@@ -6,6 +6,7 @@ import dev.iris.core.Job;
 import dev.iris.core.JobId;
 import dev.iris.core.JobSpec;
 import dev.iris.core.JobState;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -25,6 +26,9 @@ final class JobTable {
   /** The sequence of each known job's JOB_SUBMITTED event: where the job, as it is now, begins in the log. */
   private final Map<JobId, Long> submittedSequence = new HashMap<>();
   private final Map<String, byte[]> bundles = new HashMap<>();
+  /** Finished top-level jobs, oldest finished first, and how many tasks their trees hold. */
+  private final ArrayDeque<Finished> finishedRoots = new ArrayDeque<>();
+  private long finishedTasks;
   private final EffectInterpreter effects;
   private final EventLog events;
   private final ActionLog actions;
@@ -125,6 +129,70 @@ final class JobTable {
       actions.add(now, "job killed", id.value(), reason);
       effects.apply(job, r.effects(), now);
     }
+  }
+
+  /**
+   * Forgets finished top-level jobs (and their child jobs) past the retention of {@code config}: those that
+   * finished longer ago than its time to live, then the oldest finished while the finished jobs remembered
+   * hold more tasks than it allows. A job tree with a job still running is kept. Returns how many top-level
+   * jobs were forgotten.
+   */
+  int forgetExpired(StoreConfig.JobRetention retention, long now) {
+    for (Job j; (j = effects.finishedJobs().pollFirst()) != null; ) {
+      if (j.id().parent() == null) {
+        Finished f = new Finished(j, treeTasks(j.id()));
+        finishedRoots.addLast(f);
+        finishedTasks += f.tasks();
+      }
+    }
+    int forgotten = 0;
+    while (!finishedRoots.isEmpty()) {
+      Finished oldest = finishedRoots.peekFirst();
+      Job job = oldest.job();
+      boolean gone = jobs.get(job.id()) != job; // replaced by a newer job of that id
+      if (!gone && now - job.finishedAtMs() < retention.finishedJobTtlMs()
+          && finishedTasks <= retention.finishedTasks()) {
+        break;
+      }
+      finishedRoots.pollFirst();
+      if (!gone && !treeFinished(job.id())) {
+        finishedRoots.addLast(oldest); // a child job still runs: try again later
+        break;
+      }
+      finishedTasks -= oldest.tasks();
+      if (!gone) {
+        actions.add(now, "job forgotten", job.id().value(), "finished " + (now - job.finishedAtMs()) / 1000
+            + " s ago, " + oldest.tasks() + " task(s)");
+        forget(job.id());
+        forgotten++;
+      }
+    }
+    return forgotten;
+  }
+
+  /** A finished top-level job and how many tasks its tree held when it finished. */
+  private record Finished(Job job, long tasks) {}
+
+  private long treeTasks(JobId id) {
+    Job j = jobs.get(id);
+    long n = j == null ? 0 : j.numTasks();
+    for (JobId child : children.getOrDefault(id, List.of())) {
+      n += treeTasks(child);
+    }
+    return n;
+  }
+
+  private boolean treeFinished(JobId id) {
+    Job j = jobs.get(id);
+    if (j != null && !j.isFinished()) {
+      return false;
+    }
+    for (JobId child : children.getOrDefault(id, List.of())) {
+      if (!treeFinished(child)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Drops a job and its descendants, remembering where their ids number attempts from next time. */

@@ -73,7 +73,7 @@ class ClusterStateProperties {
 
   /** The store under test and what the property remembers between commands. */
   private static final class Run {
-    final Store s = new Store();
+    final Store s = new Store(Store.CONFIG.withJobRetention(new StoreConfig.JobRetention(5_000, 20)));
     Plan held;
     long lastSequence;
 
@@ -143,7 +143,10 @@ class ClusterStateProperties {
         }
         case HEARTBEAT -> s.state.heartbeat("w" + a % 5, listed("w" + a % 5, b, c), s.now);
         case REREGISTER -> s.state.registerWorker(registration(a % 5), listed("w" + a % 5, b, c), s.now);
-        case ADVANCE -> s.advance(a * 4L);
+        case ADVANCE -> {
+          s.advance(a * 4L);
+          s.state.forgetFinishedJobs(s.now); // finished jobs older than 5 s, or beyond 20 tasks, are forgotten
+        }
         case LIVENESS -> {
           if (b % 3 == 0) { // a silence: every worker not heard from in the last 6 s is lost
             s.advance(6_000);
