@@ -55,7 +55,7 @@ public final class WorkerVerticle extends VerticleBase {
    * run): enough to keep the process starts busy across the round trips, few enough that a burst queues
    * in the controller, where it can still go to other workers, and not here.
    */
-  static final int START_CAPACITY = Math.min(256, Math.max(32, 8 * Runtime.getRuntime().availableProcessors()));
+  static final int START_CAPACITY = Math.min(256, Math.max(64, 16 * Runtime.getRuntime().availableProcessors()));
   /** Fences of cancelled or superseded attempts kept ({@link Admissions}). */
   static final int MAX_FENCES = 100_000;
   /** Finished attempts stay in heartbeats this long after they ended (and until their report is acknowledged). */

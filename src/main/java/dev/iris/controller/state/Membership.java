@@ -79,8 +79,9 @@ final class Membership {
       ignoredReports++;
       return false;
     }
-    if (report.state() == TaskState.RUNNING && from != null && from.started(report.task(), report.attemptId())) {
-      outbox.nudgeScheduler(); // a start slot came free
+    if (report.state() == TaskState.RUNNING && from != null && from.started(report.task(), report.attemptId())
+        && from.startSlots(config.startCapacity()) == 1) {
+      outbox.nudgeScheduler(); // the worker was full of starting tasks: it can take one more now
     }
     effects.apply(job, r.effects(), now);
     return true;
