@@ -86,7 +86,6 @@ final class RequestChecks {
     if (m.getStartCapacity() < 0) {
       throw new ValidationException("worker " + id + " reports a negative start capacity");
     }
-    checkMark(r.getIncarnation(), r.getAcceptedSeq());
     int gpus = m.getDevice().hasGpu() ? m.getDevice().getGpu().getCount() : 0;
     String variant = m.getDevice().hasGpu() ? m.getDevice().getGpu().getVariant() : "";
     return new WorkerRecord.Registration(id, r.getAddress(),
@@ -96,17 +95,13 @@ final class RequestChecks {
 
   /** Where a worker's list of attempts was taken (see {@link AcceptMark}). */
   static AcceptMark mark(String incarnation, long acceptedSeq) {
-    checkMark(incarnation, acceptedSeq);
-    return new AcceptMark(incarnation, acceptedSeq);
-  }
-
-  private static void checkMark(String incarnation, long acceptedSeq) {
     if (acceptedSeq < 0) {
       throw new ValidationException("accepted_seq must not be negative, got " + acceptedSeq);
     }
     if (incarnation.length() > 128) {
       throw new ValidationException("incarnation is longer than 128 characters");
     }
+    return new AcceptMark(incarnation, acceptedSeq);
   }
 
   static List<AttemptReport> reports(List<WorkerTaskEntry> entries) {
