@@ -1,5 +1,7 @@
 package dev.iris.worker;
 
+import dev.iris.worker.attempt.AttemptKey;
+
 import dev.iris.worker.proc.ProcFs;
 import dev.iris.worker.proc.ProcStat;
 import dev.iris.worker.runtime.RunningTask;

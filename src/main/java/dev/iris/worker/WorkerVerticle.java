@@ -1,5 +1,8 @@
 package dev.iris.worker;
 
+import dev.iris.worker.attempt.AttemptEvent;
+import dev.iris.worker.attempt.AttemptKey;
+
 import dev.iris.dashboard.WorkerDashboardRoutes;
 import dev.iris.link.WorkerLinks;
 import dev.iris.link.WorkerServiceBinding;
@@ -125,7 +128,8 @@ public final class WorkerVerticle extends VerticleBase {
     admissions = new Admissions(MAX_FENCES);
     PortAllocator ports = new PortAllocator(config.portRangeFrom(), config.portRangeTo());
     metrics = new WorkerMetrics(ports::heldCount);
-    reporter = new StateReporter(vertx, ops, controller, metrics);
+    reporter = new StateReporter(vertx, ops, controller, metrics, (key, acknowledged) -> table
+        .find(key.taskId(), key.attemptId()).ifPresent(a -> runner.apply(a, new AttemptEvent.ReportSettled(acknowledged))));
     return ops.blocking(this::prepareMachine).compose(metadata -> {
       logs = new TaskLogStore(dirs.logsDir(), clock);
       BundleInstaller bundles = new BundleInstaller(ops, new BundleCache(dirs.bundlesDir()), controller, metrics);
@@ -277,8 +281,8 @@ public final class WorkerVerticle extends VerticleBase {
     long recent = clock.millis() - FINISHED_IN_HEARTBEAT_MS;
     List<WorkerTaskEntry> list = new ArrayList<>();
     for (Attempt a : table.currentAttempts()) {
-      if (!a.isFinished() || a.finishedAtMs >= recent || reporter.isPending(a.key)) {
-        list.add(AttemptProtos.entry(a));
+      if (!a.isFinished() || a.state.finishedAtMs() >= recent || a.state.reportUnsettled()) {
+        list.add(AttemptProtos.entry(a.state));
       }
     }
     return list;
@@ -290,7 +294,7 @@ public final class WorkerVerticle extends VerticleBase {
    */
   private void finished(Attempt a) {
     // an attempt whose end the controller has not acknowledged stays: heartbeats must still list it
-    List<Attempt> evicted = table.finished(a, x -> reporter.isPending(x.key));
+    List<Attempt> evicted = table.finished(a, x -> x.state.reportUnsettled());
     if (!evicted.isEmpty()) {
       List<AttemptKey> keys = evicted.stream().map(e -> e.key).toList();
       Future.join(evicted.stream().map(Attempt::ended).toList()).transform(x -> {
@@ -310,8 +314,7 @@ public final class WorkerVerticle extends VerticleBase {
     if (sampling) {
       return;
     }
-    List<Attempt> running = table.currentAttempts().stream().filter(a -> a.mainProcess != null && !a.isFinished())
-        .toList();
+    List<Attempt> running = table.currentAttempts().stream().filter(a -> a.runningCommand() != null).toList();
     if (running.isEmpty()) {
       return;
     }

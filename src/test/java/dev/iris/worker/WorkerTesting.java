@@ -14,6 +14,15 @@ import java.util.concurrent.TimeUnit;
 
 /** Helpers shared by the worker's tests. */
 final class WorkerTesting {
+  /** Whether a reported state is an end. */
+  static boolean isTerminal(dev.iris.rpc.TaskState s) {
+    return switch (s) {
+      case TASK_STATE_SUCCEEDED, TASK_STATE_FAILED, TASK_STATE_KILLED, TASK_STATE_WORKER_FAILED,
+          TASK_STATE_UNSCHEDULABLE -> true;
+      default -> false;
+    };
+  }
+
   private WorkerTesting() {}
 
   interface Check {

@@ -1,4 +1,4 @@
-package dev.iris.worker;
+package dev.iris.worker.attempt;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
