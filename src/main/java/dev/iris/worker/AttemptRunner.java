@@ -1,5 +1,6 @@
 package dev.iris.worker;
 
+import dev.iris.worker.host.WorkDirs;
 import dev.iris.worker.attempt.AttemptEffect;
 import dev.iris.worker.attempt.AttemptEvent;
 import dev.iris.worker.attempt.AttemptLifecycle;

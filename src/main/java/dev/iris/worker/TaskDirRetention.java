@@ -1,5 +1,6 @@
 package dev.iris.worker;
 
+import dev.iris.worker.host.WorkDirs;
 import dev.iris.worker.attempt.AttemptKey;
 
 import io.vertx.core.Vertx;

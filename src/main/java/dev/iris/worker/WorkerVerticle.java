@@ -11,6 +11,10 @@ import dev.iris.rpc.WorkerMetadata;
 import dev.iris.rpc.WorkerServiceGrpcService;
 import dev.iris.rpc.WorkerTaskEntry;
 import dev.iris.worker.bundle.BundleCache;
+import dev.iris.worker.host.MachineProbe;
+import dev.iris.worker.host.Watchdog;
+import dev.iris.worker.host.WorkDirLock;
+import dev.iris.worker.host.WorkDirs;
 import dev.iris.worker.logs.TaskLogStore;
 import dev.iris.worker.ports.PortAllocator;
 import dev.iris.worker.runtime.ProcessTaskRuntime;
@@ -64,7 +68,6 @@ public final class WorkerVerticle extends VerticleBase {
   /** Finished attempts stay in heartbeats this long after they ended (and until their report is acknowledged). */
   static final long FINISHED_IN_HEARTBEAT_MS = 30_000;
   static final Duration STOP_GRACE = Duration.ofSeconds(2);
-  static final Duration LEFTOVER_GRACE = Duration.ofSeconds(2);
   private static final long STOP_PATIENCE_MS = 15_000;
   /** How long a starting worker waits for the cleanup after a dead worker of its work dir to finish. */
   static final Duration CLEANUP_PATIENCE = Duration.ofSeconds(30);
@@ -239,12 +242,23 @@ public final class WorkerVerticle extends VerticleBase {
       // before anything can start: from here on a crash of this process is cleaned up after
       watchdog = Watchdog.start(dirs.root()).orElse(null);
     }
-    WorkDirs.LeftoverReport leftovers = dirs.cleanLeftovers(runtime, LEFTOVER_GRACE);
+    WorkDirs.LeftoverReport leftovers = dirs.cleanLeftovers(runtime, WorkDirs.LEFTOVER_GRACE);
     if (leftovers.processTreesKilled() > 0 || leftovers.entriesRemoved() > 0) {
       log.info("worker {} removed leftovers of an earlier run: {} process trees killed, {} entries removed",
           config.workerId(), leftovers.processTreesKilled(), leftovers.entriesRemoved());
     }
-    return MachineProbe.probe(config);
+    WorkerMetadata.Builder m = MachineProbe.probe(config.workDir()).toBuilder()
+        .setIpAddress(config.advertiseHost()).putAllAttributes(config.attributes());
+    if (config.cpu() != null) {
+      m.setCpuCount(config.cpu());
+    }
+    if (config.memoryBytes() != null) {
+      m.setMemoryBytes(config.memoryBytes());
+    }
+    if (config.diskBytes() != null) {
+      m.setDiskBytes(config.diskBytes());
+    }
+    return m.build();
   }
 
   private Future<Void> serve(WorkerServiceImpl service) {
