@@ -2,7 +2,7 @@ package dev.iris.controller;
 
 /** Event-bus addresses of the controller, in one place. */
 public final class Addresses {
-  /** {@link StoreOp}s for the state store; replies carry the op's result. */
+  /** {@link dev.iris.controller.state.Mutation}s and {@link StoreQuery}s for the state store; replies answer them. */
   public static final String STORE = "iris.store";
   /** Committed {@link dev.iris.controller.state.StoreEvent}s, published after each commit. */
   public static final String EVENTS = "iris.events";

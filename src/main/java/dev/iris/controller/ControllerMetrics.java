@@ -124,8 +124,11 @@ public final class ControllerMetrics implements StoreObserver {
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  /** Counts for the state gauges; computed on the store's thread. */
-  record Snapshot(long[] tasks, long[] jobs, long alive, long lost) {
+  /**
+   * Counts for the state gauges, computed on the store's thread: tasks and jobs by state (indexed by the
+   * states' ordinals), workers alive and lost.
+   */
+  public record Snapshot(long[] tasks, long[] jobs, long alive, long lost) {
     static Snapshot of(ClusterState s) {
       long[] t = new long[TaskState.values().length];
       long[] j = new long[JobState.values().length];

@@ -53,7 +53,7 @@ public final class ControllerServerVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "ok")));
     StoreClient store = new StoreClient(vertx);
-    router.get("/metrics").handler(ctx -> store.call((s, now) -> ControllerMetrics.Snapshot.of(s))
+    router.get("/metrics").handler(ctx -> store.read(new StoreQuery.CountStates())
         .onSuccess(snap -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
             .end(metrics.scrape(snap)))
         .onFailure(ctx::fail));

@@ -1,13 +1,12 @@
 package dev.iris.controller;
 
-import com.google.protobuf.ByteString;
 import dev.iris.common.RpcErrors;
 import dev.iris.controller.state.AcceptMark;
 import dev.iris.controller.state.ClusterState.AttemptReport;
+import dev.iris.controller.state.Mutation;
 import dev.iris.controller.state.StoreException;
 import dev.iris.controller.state.WorkerRecord;
 import dev.iris.core.EndpointRegistry;
-import dev.iris.core.Job;
 import dev.iris.core.JobId;
 import dev.iris.core.JobSpec;
 import dev.iris.core.TaskId;
@@ -19,12 +18,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * The ControllerService handlers, written once and bound to gRPC and to the event bus. Each validates its
- * request ({@link RequestChecks}), turns it into a {@link StoreOp}, and maps the answer to protobuf on the
- * store's thread; FetchTaskLogs is answered by the task's worker through {@link WorkerLogProxy}.
+ * request ({@link RequestChecks}), turns it into a {@link Mutation} or a {@link StoreQuery} for the state
+ * store, and maps the answer to protobuf; FetchTaskLogs is answered by the task's worker through
+ * {@link WorkerLogProxy}.
  */
 public final class ControllerServiceImpl extends ControllerServiceService {
   public static final int DEFAULT_PAGE_SIZE = 100;
@@ -51,8 +50,8 @@ public final class ControllerServiceImpl extends ControllerServiceService {
     return guard("LaunchJob", () -> {
       JobSpec spec = LaunchRequests.toSpec(request);
       byte[] bundle = request.getBundleBlob().isEmpty() ? null : request.getBundleBlob().toByteArray();
-      return store.call((s, now) -> s.submit(spec, bundle, now).id().value())
-          .map(id -> Controller.LaunchJobResponse.newBuilder().setJobId(id).build());
+      return store.apply(new Mutation.SubmitJob(spec, bundle))
+          .map(id -> Controller.LaunchJobResponse.newBuilder().setJobId(id.value()).build());
     });
   }
 
@@ -60,9 +59,8 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   public Future<Controller.GetJobStatusResponse> getJobStatus(Controller.GetJobStatusRequest request) {
     return guard("GetJobStatus", () -> {
       JobId id = RequestChecks.jobId(request.getJobId());
-      return store.call((s, now) -> Controller.GetJobStatusResponse.newBuilder()
-          .setJob(ProtoMapper.jobStatus(StateLookups.job(s, id), request.getIncludeTasks(), StateLookups.addresses(s)))
-          .build());
+      return store.read(new StoreQuery.GetJobStatus(id, request.getIncludeTasks()))
+          .map(job -> Controller.GetJobStatusResponse.newBuilder().setJob(job).build());
     });
   }
 
@@ -70,10 +68,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   public Future<Empty> terminateJob(Controller.TerminateJobRequest request) {
     return guard("TerminateJob", () -> {
       JobId id = RequestChecks.jobId(request.getJobId());
-      return store.call((s, now) -> {
-        s.terminate(id, "killed by user", now);
-        return Empty.getDefaultInstance();
-      });
+      return store.apply(new Mutation.TerminateJob(id, "killed by user")).map(Empty.getDefaultInstance());
     });
   }
 
@@ -81,7 +76,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   public Future<Controller.ListJobsResponse> listJobs(Controller.ListJobsRequest request) {
     return guard("ListJobs", () -> {
       RequestChecks.JobsQuery q = RequestChecks.jobsQuery(request);
-      return store.call((s, now) -> JobListing.page(s, q.state(), q.prefix(), q.offset(), q.pageSize()));
+      return store.read(new StoreQuery.ListJobs(q.state(), q.prefix(), q.offset(), q.pageSize()));
     });
   }
 
@@ -90,12 +85,8 @@ public final class ControllerServiceImpl extends ControllerServiceService {
     return guard("GetTaskStatus", () -> {
       JobId id = RequestChecks.jobId(request.getJobId());
       int index = request.getTaskIndex();
-      return store.call((s, now) -> {
-        Job job = StateLookups.job(s, id);
-        return Controller.GetTaskStatusResponse.newBuilder()
-            .setTask(ProtoMapper.taskStatus(job, StateLookups.task(job, id, index), StateLookups.addresses(s)))
-            .build();
-      });
+      return store.read(new StoreQuery.GetTaskStatus(id, index))
+          .map(task -> Controller.GetTaskStatusResponse.newBuilder().setTask(task).build());
     });
   }
 
@@ -103,13 +94,8 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   public Future<Controller.ListTasksResponse> listTasks(Controller.ListTasksRequest request) {
     return guard("ListTasks", () -> {
       JobId id = RequestChecks.jobId(request.getJobId());
-      return store.call((s, now) -> {
-        Job job = StateLookups.job(s, id);
-        Controller.ListTasksResponse.Builder b = Controller.ListTasksResponse.newBuilder();
-        Function<String, String> addr = StateLookups.addresses(s);
-        job.tasks().forEach(t -> b.addTasks(ProtoMapper.taskStatus(job, t, addr)));
-        return b.build();
-      });
+      return store.read(new StoreQuery.ListTasks(id))
+          .map(tasks -> Controller.ListTasksResponse.newBuilder().addAllTasks(tasks).build());
     });
   }
 
@@ -121,11 +107,9 @@ public final class ControllerServiceImpl extends ControllerServiceService {
       WorkerRecord.Registration reg = RequestChecks.registration(request);
       AcceptMark mark = RequestChecks.mark(request.getIncarnation(), request.getAcceptedSeq());
       List<AttemptReport> running = RequestChecks.reports(request.getTasksList());
-      return store.call((s, now) -> {
-        s.registerWorker(reg, mark, running, now);
-        return Controller.RegisterWorkerResponse.newBuilder().setAccepted(true)
-            .setHeartbeatIntervalMs(heartbeatIntervalMs).build();
-      });
+      return store.apply(new Mutation.RegisterWorker(reg, mark, running))
+          .map(v -> Controller.RegisterWorkerResponse.newBuilder().setAccepted(true)
+              .setHeartbeatIntervalMs(heartbeatIntervalMs).build());
     });
   }
 
@@ -135,18 +119,18 @@ public final class ControllerServiceImpl extends ControllerServiceService {
       String workerId = RequestChecks.workerId(request.getWorkerId());
       AcceptMark mark = RequestChecks.mark(request.getIncarnation(), request.getAcceptedSeq());
       List<AttemptReport> attempts = RequestChecks.reports(request.getTasksList());
-      return store.call((s, now) -> Controller.HeartbeatResponse.newBuilder()
-          .setReregister(!s.heartbeat(workerId, mark, attempts, now)).build());
+      return store.apply(new Mutation.Heartbeat(workerId, mark, attempts))
+          .map(known -> Controller.HeartbeatResponse.newBuilder().setReregister(!known).build());
     });
   }
 
   @Override
   public Future<Controller.ListWorkersResponse> listWorkers(Controller.ListWorkersRequest request) {
-    return store.call((s, now) -> {
+    return guard("ListWorkers", () -> store.read(new StoreQuery.ListWorkers()).map(workers -> {
       Controller.ListWorkersResponse.Builder b = Controller.ListWorkersResponse.newBuilder();
-      s.workers().forEach(w -> b.addWorkers(ProtoMapper.workerStatus(w)));
+      workers.workers().forEach(w -> b.addWorkers(w.status()));
       return b.build();
-    });
+    }));
   }
 
   @Override
@@ -154,10 +138,8 @@ public final class ControllerServiceImpl extends ControllerServiceService {
     return guard("ReportTaskState", () -> {
       String workerId = RequestChecks.workerId(r.getWorkerId());
       AttemptReport report = RequestChecks.report(r);
-      return store.call((s, now) -> {
-        s.report(workerId, report, now);
-        return Controller.ReportTaskStateResponse.getDefaultInstance();
-      });
+      return store.apply(new Mutation.ReportTaskStates(workerId, List.of(report)))
+          .map(Controller.ReportTaskStateResponse.getDefaultInstance());
     });
   }
 
@@ -183,10 +165,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
       if (valid.isEmpty()) {
         return Future.succeededFuture(response);
       }
-      return store.call((s, now) -> {
-        valid.forEach(report -> s.report(workerId, report, now));
-        return response;
-      });
+      return store.apply(new Mutation.ReportTaskStates(workerId, valid)).map(response);
     });
   }
 
@@ -194,10 +173,8 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   public Future<Controller.GetBundleResponse> getBundle(Controller.GetBundleRequest request) {
     return guard("GetBundle", () -> {
       String hash = request.getBundleHash();
-      return store.call((s, now) -> Controller.GetBundleResponse.newBuilder()
-          .setBundleBlob(ByteString.copyFrom(s.bundle(hash)
-              .orElseThrow(() -> StoreException.notFound("bundle " + hash + " not found"))))
-          .build());
+      return store.read(new StoreQuery.GetBundle(hash))
+          .map(blob -> Controller.GetBundleResponse.newBuilder().setBundleBlob(blob).build());
     });
   }
 
@@ -214,10 +191,9 @@ public final class ControllerServiceImpl extends ControllerServiceService {
       EndpointRegistry.validateName(r.getName());
       JobId job = RequestChecks.jobId(r.getJobId());
       TaskId task = r.getTaskId().isEmpty() ? null : TaskId.parse(r.getTaskId());
-      return store.call((s, now) -> Controller.RegisterEndpointResponse.newBuilder()
-          .setEndpointId(s.registerEndpoint(r.getName(), r.getAddress(), job, task, r.getAttemptId(),
-              r.getMetadataMap(), now).id())
-          .build());
+      return store.apply(new Mutation.RegisterEndpoint(r.getName(), r.getAddress(), job, task, r.getAttemptId(),
+              r.getMetadataMap()))
+          .map(e -> Controller.RegisterEndpointResponse.newBuilder().setEndpointId(e.id()).build());
     });
   }
 
@@ -225,12 +201,9 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   public Future<Empty> unregisterEndpoint(Controller.UnregisterEndpointRequest request) {
     return guard("UnregisterEndpoint", () -> {
       String id = request.getEndpointId();
-      return store.call((s, now) -> {
-        if (!s.unregisterEndpoint(id, now)) {
-          throw StoreException.notFound("endpoint " + id + " not found");
-        }
-        return Empty.getDefaultInstance();
-      });
+      return store.apply(new Mutation.UnregisterEndpoint(id)).compose(removed -> removed
+          ? Future.succeededFuture(Empty.getDefaultInstance())
+          : Future.failedFuture(StoreException.notFound("endpoint " + id + " not found")));
     });
   }
 
@@ -238,22 +211,18 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   public Future<Controller.LookupEndpointResponse> lookupEndpoint(Controller.LookupEndpointRequest request) {
     return guard("LookupEndpoint", () -> {
       EndpointRegistry.validateName(request.getName());
-      String name = request.getName();
-      return store.call((s, now) -> Controller.LookupEndpointResponse.newBuilder()
-          .setEndpoint(ProtoMapper.endpoint(s.endpoints().lookup(name)
-              .orElseThrow(() -> StoreException.notFound("endpoint " + name + " not found"))))
-          .build());
+      return store.read(new StoreQuery.LookupEndpoint(request.getName()))
+          .map(e -> Controller.LookupEndpointResponse.newBuilder().setEndpoint(ProtoMapper.endpoint(e)).build());
     });
   }
 
   @Override
   public Future<Controller.ListEndpointsResponse> listEndpoints(Controller.ListEndpointsRequest request) {
-    String prefix = request.getPrefix();
-    return store.call((s, now) -> {
+    return guard("ListEndpoints", () -> store.read(new StoreQuery.ListEndpoints(request.getPrefix())).map(list -> {
       Controller.ListEndpointsResponse.Builder b = Controller.ListEndpointsResponse.newBuilder();
-      s.endpoints().list(prefix).forEach(e -> b.addEndpoints(ProtoMapper.endpoint(e)));
+      list.endpoints().forEach(e -> b.addEndpoints(ProtoMapper.endpoint(e)));
       return b.build();
-    });
+    }));
   }
 
   // ---------------------------------------------------------------- events

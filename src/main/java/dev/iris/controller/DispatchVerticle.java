@@ -4,6 +4,7 @@ import dev.iris.common.LocalCodec;
 import dev.iris.common.RpcException;
 import dev.iris.controller.state.AcceptMark;
 import dev.iris.controller.state.ClusterState;
+import dev.iris.controller.state.Mutation;
 import dev.iris.controller.state.WorkerCommand;
 import dev.iris.link.WorkerLinks;
 import dev.iris.rpc.Empty;
@@ -67,20 +68,14 @@ public final class DispatchVerticle extends VerticleBase {
           .onComplete(ar -> metrics.dispatch(System.nanoTime() - started, ar.succeeded()))
           .onSuccess(answer -> {
             AcceptMark mark = new AcceptMark(answer.getIncarnation(), answer.getAcceptedSeq());
-            store.call((s, now) -> {
-              s.delivered(run.task(), run.attemptId(), run.workerId(), mark);
-              return null;
-            });
+            store.apply(new Mutation.Delivered(run.task(), run.attemptId(), run.workerId(), mark));
           })
           .onFailure(t -> {
             // a refused connection proves the RunTask never arrived; a timeout or an error answer does not
             boolean mayHaveArrived = !(t instanceof RpcException r && r.unreachable());
             LOG.warn("RunTask {} attempt {} to {} failed: {}", run.task(), run.attemptId(), run.workerId(), t.getMessage());
-            store.call((s, now) -> {
-              s.deliveryFailed(run.task(), run.attemptId(), run.workerId(), String.valueOf(t.getMessage()),
-                  mayHaveArrived, now);
-              return null;
-            });
+            store.apply(new Mutation.DeliveryFailed(run.task(), run.attemptId(), run.workerId(),
+                String.valueOf(t.getMessage()), mayHaveArrived));
           });
     } else if (cmd instanceof WorkerCommand.KillTask kill) {
       var request = ProtoMapper.killTask(kill);
@@ -90,10 +85,7 @@ public final class DispatchVerticle extends VerticleBase {
           .onComplete(ar -> {
             // a fence holds once the worker confirmed it, or when nothing listens there any more
             if (kill.fence() && (ar.succeeded() || (ar.cause() instanceof RpcException r && r.unreachable()))) {
-              store.call((s, now) -> {
-                s.fenced(kill.task(), kill.attemptId(), kill.workerId(), now);
-                return null;
-              });
+              store.apply(new Mutation.Fenced(kill.task(), kill.attemptId(), kill.workerId()));
             }
           })
           .onFailure(t -> {
@@ -116,10 +108,7 @@ public final class DispatchVerticle extends VerticleBase {
     links.forAddress(probe.address()).healthCheck(Empty.getDefaultInstance())
         .onFailure(t -> {
           if (t instanceof RpcException r && r.unreachable()) {
-            store.call((s, now) -> {
-              s.workerUnreachable(probe.workerId(), r.getMessage(), now);
-              return null;
-            });
+            store.apply(new Mutation.WorkerUnreachable(probe.workerId(), r.getMessage()));
           }
         });
   }

@@ -73,12 +73,9 @@ public final class EventWatch {
       });
       long asked = last;
       consumer.completion()
-          .compose(v -> store.call((s, now) -> {
-            long from = jobId == null ? asked : Math.max(asked, s.sequenceBeforeSubmission(jobId));
-            return s.events().after(from, MAX_REPLAY);
-          }))
-          .onSuccess(events -> {
-            events.forEach(this::emit);
+          .compose(v -> store.read(new StoreQuery.ReplayEvents(asked, jobId, MAX_REPLAY, false)))
+          .onSuccess(replay -> {
+            replay.events().forEach(this::emit);
             replayed = true;
             buffered.forEach(this::emit);
             buffered.clear();

@@ -1,6 +1,7 @@
 package dev.iris.controller;
 
 import dev.iris.controller.state.ClusterState.SchedulingInput;
+import dev.iris.controller.state.Mutation;
 import dev.iris.scheduler.Plan;
 import dev.iris.scheduler.Scheduler;
 import io.vertx.core.Future;
@@ -74,11 +75,12 @@ public final class SchedulerVerticle extends VerticleBase {
 
   /** Runs one pass; completes with null when there was nothing to schedule (such passes are not measured). */
   private Future<Outcome> pass() {
-    return store.call((s, now) -> s.schedulingInput())
+    return store.read(new StoreQuery.GetSchedulingInput())
         .compose(this::plan)
         .compose(plan -> plan.assignments().isEmpty() && plan.pendingReasons().isEmpty()
             ? Future.succeededFuture((Outcome) null)
-            : store.call((s, now) -> new Outcome(plan.assignments().size(), s.commit(plan, now))));
+            : store.apply(new Mutation.CommitPlan(plan))
+                .map(committed -> new Outcome(plan.assignments().size(), committed)));
   }
 
   private Future<Plan> plan(SchedulingInput input) {

@@ -2,6 +2,7 @@ package dev.iris.controller;
 
 import dev.iris.common.LocalCodec;
 import dev.iris.controller.state.ClusterState;
+import dev.iris.controller.state.Mutation;
 import dev.iris.controller.state.StoreConfig;
 import dev.iris.controller.state.StoreEvent;
 import dev.iris.controller.state.StoreException;
@@ -16,9 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single writer of controller state. Runs each {@link StoreOp} against {@link ClusterState}, then
- * publishes the committed events, hands worker commands to dispatch, and wakes the scheduler. A short
- * tick declares silent workers lost (or has them probed first), and expires scheduling timeouts.
+ * The single writer of controller state. Applies each {@link Mutation} to {@link ClusterState}, then
+ * publishes the committed events, hands worker commands to dispatch, and wakes the scheduler; answers each
+ * {@link StoreQuery} from the same state, on the same thread. A short tick ({@link Mutation.Tick}) declares
+ * silent workers lost (or has them probed first), expires scheduling timeouts and forgets old jobs.
  */
 public final class StateStoreVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(StateStoreVerticle.class);
@@ -36,13 +38,8 @@ public final class StateStoreVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     registerCodecs();
-    vertx.eventBus().<StoreOp<?>>localConsumer(Addresses.STORE, this::handle);
-    vertx.setPeriodic(tickMs, id -> run((s, now) -> {
-      s.checkWorkerLiveness(now);
-      s.expireSchedulingTimeouts(now);
-      s.forgetFinishedJobs(now);
-      return null;
-    }));
+    vertx.eventBus().localConsumer(Addresses.STORE, this::handle);
+    vertx.setPeriodic(tickMs, id -> apply(new Mutation.Tick()));
     return Future.succeededFuture();
   }
 
@@ -50,7 +47,7 @@ public final class StateStoreVerticle extends VerticleBase {
     LocalCodec.register(vertx);
   }
 
-  private void handle(Message<StoreOp<?>> msg) {
+  private void handle(Message<Object> msg) {
     Object value;
     try {
       value = run(msg.body());
@@ -58,16 +55,30 @@ public final class StateStoreVerticle extends VerticleBase {
       msg.reply(new StoreClient.StoreReply(null, e), LocalCodec.OPTIONS);
       return;
     } catch (RuntimeException e) {
-      LOG.error("store op failed", e);
+      LOG.error("store command {} failed", msg.body().getClass().getSimpleName(), e);
       msg.reply(new StoreClient.StoreReply(null, e), LocalCodec.OPTIONS);
       return;
     }
     msg.reply(new StoreClient.StoreReply(value, null), LocalCodec.OPTIONS);
   }
 
-  private <R> R run(StoreOp<R> op) {
+  private Object run(Object command) {
+    if (command instanceof Mutation<?> mutation) {
+      return apply(mutation);
+    }
+    if (command instanceof StoreQuery<?> query) {
+      return query.readFrom(state);
+    }
+    throw new IllegalArgumentException("not a store command: " + command);
+  }
+
+  /**
+   * The commit point: the mutation is applied, then what it produced leaves the outbox (also when it
+   * failed half-way, so that nothing it committed stays untold).
+   */
+  private <R> R apply(Mutation<R> mutation) {
     try {
-      return op.apply(state, clock.millis());
+      return mutation.applyTo(state, clock.millis());
     } finally {
       flush();
     }

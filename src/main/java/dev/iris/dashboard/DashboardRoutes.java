@@ -3,6 +3,8 @@ package dev.iris.dashboard;
 import dev.iris.common.RpcErrors;
 import dev.iris.controller.ProtoMapper;
 import dev.iris.controller.StoreClient;
+import dev.iris.controller.StoreQuery;
+import dev.iris.controller.state.Mutation;
 import dev.iris.core.JobId;
 import dev.iris.core.JobState;
 import io.vertx.core.Context;
@@ -29,6 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class DashboardRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(DashboardRoutes.class);
   static final int DEFAULT_PAGE_SIZE = 50;
+  static final int MAX_PAGE_SIZE = 500;
   static final int DEFAULT_TASK_LIMIT = 1000;
   private final StoreClient store;
   private final LiveFeed feed;
@@ -57,15 +60,16 @@ public final class DashboardRoutes {
     router.getWithRegex("/api/jobs/(.+)/tasks/([0-9]+)/logs").handler(logs::handle);
     router.postWithRegex("/api/jobs/(.+)/kill").handler(this::kill);
     router.getWithRegex("/api/jobs/(.+)").handler(this::job);
-    router.get("/api/workers").handler(ctx -> respond(ctx, store.call(DashboardQueries.workers()).map(w -> {
+    router.get("/api/workers").handler(ctx -> respond(ctx, store.read(new StoreQuery.ListWorkers()).map(w -> {
       JsonArray rows = new JsonArray();
       w.workers().forEach(r -> rows.add(ProtoJson.object(r.status()).put("alive", r.alive())
           .put("suspect", r.suspect())));
       return new JsonObject().put("workers", rows).put("sequence", w.sequence());
     })));
     router.get("/api/endpoints").handler(ctx -> respond(ctx,
-        store.call(DashboardQueries.endpoints(param(ctx, "prefix", ""))).map(e -> new JsonObject()
-            .put("endpoints", ProtoJson.array(e.endpoints())).put("sequence", e.sequence()))));
+        store.read(new StoreQuery.ListEndpoints(param(ctx, "prefix", ""))).map(e -> new JsonObject()
+            .put("endpoints", ProtoJson.array(e.endpoints().stream().map(ProtoMapper::endpoint).toList()))
+            .put("sequence", e.sequence()))));
     router.get("/api/events").handler(this::events);
     router.get("/api/feed/status").handler(ctx -> ctx.json(new JsonObject().put("open_feeds", feed.openFeeds())));
     router.get("/api/feed").handler(this::openFeed);
@@ -86,20 +90,20 @@ public final class DashboardRoutes {
             list.add(JobId.of(id.trim()));
           }
         }
-        respond(ctx, store.call(DashboardQueries.jobsById(List.copyOf(list))).map(DashboardRoutes::jobsJson));
+        respond(ctx, store.read(new StoreQuery.GetJobs(list)).map(DashboardRoutes::jobsJson));
         return;
       }
       JobState state = jobState(param(ctx, "state", ""));
-      int page = intParam(ctx, "page", 0, 0, Integer.MAX_VALUE / DashboardQueries.MAX_PAGE_SIZE);
-      int size = intParam(ctx, "size", DEFAULT_PAGE_SIZE, 0, DashboardQueries.MAX_PAGE_SIZE);
-      respond(ctx, store.call(DashboardQueries.jobs(state, param(ctx, "prefix", ""), page, size))
+      int page = intParam(ctx, "page", 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE);
+      int size = intParam(ctx, "size", DEFAULT_PAGE_SIZE, 0, MAX_PAGE_SIZE);
+      respond(ctx, store.read(new StoreQuery.ListJobTree(state, param(ctx, "prefix", ""), page, size))
           .map(DashboardRoutes::jobsJson));
     } catch (RuntimeException e) {
       fail(ctx, e);
     }
   }
 
-  private static JsonObject jobsJson(DashboardQueries.JobsPage p) {
+  private static JsonObject jobsJson(StoreQuery.JobsPage p) {
     JsonObject counts = new JsonObject();
     for (JobState s : JobState.values()) {
       counts.put(ProtoMapper.toProto(s).name(), p.counts().getOrDefault(s, 0));
@@ -113,7 +117,7 @@ public final class DashboardRoutes {
       JobId id = JobId.of(ctx.pathParam("param0"));
       int offset = intParam(ctx, "task_offset", 0, 0, Integer.MAX_VALUE);
       int limit = intParam(ctx, "task_limit", DEFAULT_TASK_LIMIT, 0, 10_000);
-      respond(ctx, store.call(DashboardQueries.job(id, offset, limit)).map(d -> new JsonObject()
+      respond(ctx, store.read(new StoreQuery.GetJobDetail(id, offset, limit)).map(d -> new JsonObject()
           .put("job", ProtoJson.object(d.job())).put("children", ProtoJson.array(d.children()))
           .put("task_offset", d.taskOffset()).put("focus_task", d.focusTask()).put("sequence", d.sequence())));
     } catch (RuntimeException e) {
@@ -124,7 +128,7 @@ public final class DashboardRoutes {
   private void kill(RoutingContext ctx) {
     try {
       JobId id = JobId.of(ctx.pathParam("param0"));
-      respond(ctx, store.call(DashboardQueries.kill(id, "killed from the dashboard")).map(state -> {
+      respond(ctx, store.apply(new Mutation.TerminateJob(id, "killed from the dashboard")).map(state -> {
         LOG.info("job {} killed from the dashboard ({})", id, ctx.request().remoteAddress());
         return new JsonObject().put("job_id", id.value()).put("state", ProtoMapper.toProto(state).name());
       }));
@@ -136,7 +140,7 @@ public final class DashboardRoutes {
   private void events(RoutingContext ctx) {
     try {
       int limit = intParam(ctx, "limit", 200, 1, 1000);
-      respond(ctx, store.call(DashboardQueries.actions(limit)).map(a -> {
+      respond(ctx, store.read(new StoreQuery.ListActions(limit)).map(a -> {
         JsonArray rows = new JsonArray();
         a.actions().forEach(x -> rows.add(new JsonObject().put("timestamp_ms", x.timestampMs())
             .put("action", x.action()).put("subject", x.subject()).put("details", x.details())));

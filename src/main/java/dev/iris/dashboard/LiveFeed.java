@@ -4,6 +4,7 @@ import dev.iris.common.LocalCodec;
 import dev.iris.controller.Addresses;
 import dev.iris.controller.ProtoMapper;
 import dev.iris.controller.StoreClient;
+import dev.iris.controller.StoreQuery;
 import dev.iris.controller.state.StoreEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -45,9 +46,6 @@ final class LiveFeed {
     new Session(ws, from).begin();
   }
 
-  /** What the store says about where a feed should start. */
-  private record Start(long last, boolean reset, List<StoreEvent> replay) {}
-
   private final class Session {
     private final ServerWebSocket ws;
     private final long from;
@@ -77,14 +75,7 @@ final class LiveFeed {
         }
       });
       consumer.completion()
-          .compose(v -> store.call((s, now) -> {
-            long lastSeq = s.events().lastSequence();
-            if (from < 0) {
-              return new Start(lastSeq, false, List.of());
-            }
-            boolean reset = from > lastSeq || from + 1 < s.events().firstRetained() || lastSeq - from > MAX_REPLAY;
-            return new Start(lastSeq, reset, reset ? List.of() : List.copyOf(s.events().after(from, MAX_REPLAY)));
-          }))
+          .compose(v -> store.read(new StoreQuery.ReplayEvents(from, null, MAX_REPLAY, true)))
           .onSuccess(this::replay)
           .onFailure(t -> {
             LOG.warn("feed could not start: {}", t.getMessage());
@@ -93,14 +84,14 @@ final class LiveFeed {
           });
     }
 
-    private void replay(Start start) {
+    private void replay(StoreQuery.Replay start) {
       if (closed) {
         return;
       }
-      last = start.reset() || from < 0 ? start.last() : from;
-      send(new JsonObject().put("type", "hello").put("sequence", start.last()).put("reset", start.reset())
+      last = start.reset() || from < 0 ? start.lastSequence() : from;
+      send(new JsonObject().put("type", "hello").put("sequence", start.lastSequence()).put("reset", start.reset())
           .encode());
-      start.replay().forEach(this::queue);
+      start.events().forEach(this::queue);
       started = true;
       buffered.forEach(this::queue);
       buffered.clear();

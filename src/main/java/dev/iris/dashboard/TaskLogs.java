@@ -2,6 +2,7 @@ package dev.iris.dashboard;
 
 import dev.iris.controller.ProtoMapper;
 import dev.iris.controller.StoreClient;
+import dev.iris.controller.StoreQuery;
 import dev.iris.core.JobId;
 import dev.iris.core.ValidationException;
 import dev.iris.link.WorkerLinks;
@@ -38,17 +39,17 @@ final class TaskLogs {
       int index = parseIndex(ctx.pathParam("param1"));
       int attempt = DashboardRoutes.intParam(ctx, "attempt", -1, -1, Integer.MAX_VALUE);
       Worker.FetchLogsFilter filter = filter(ctx);
-      DashboardRoutes.respond(ctx, store.call(DashboardQueries.logTarget(id, index, attempt))
-          .compose(target -> fetch(target, filter)));
+      DashboardRoutes.respond(ctx, store.read(new StoreQuery.FindLogSource(id, index, attempt < 0 ? null : attempt))
+          .compose(source -> fetch(source, filter)));
     } catch (RuntimeException e) {
       DashboardRoutes.fail(ctx, e);
     }
   }
 
-  private Future<JsonObject> fetch(DashboardQueries.LogTarget t, Worker.FetchLogsFilter filter) {
+  private Future<JsonObject> fetch(StoreQuery.LogSource t, Worker.FetchLogsFilter filter) {
     JsonObject out = new JsonObject().put("task_id", t.taskId()).put("attempt_id", t.attemptId())
         .put("worker_id", t.workerId()).put("worker_address", t.workerAddress())
-        .put("state", ProtoMapper.toProto(t.state()).name());
+        .put("state", ProtoMapper.toProto(t.taskState()).name());
     if (t.attemptId() < 0) {
       return Future.succeededFuture(out.put("logs", new JsonArray()).put("message", "not started on a worker yet"));
     }

@@ -50,4 +50,18 @@ class ArchitectureTest {
         .because("time is injected: decisions take 'now' as an argument")
         .check(classes);
   }
+
+  /** The controller's state has one writer: only the state store's side of the controller touches it. */
+  @Test
+  void onlyTheStoreTouchesTheClusterState() {
+    JavaClasses all = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("dev.iris");
+    noClasses().that().resideOutsideOfPackage("dev.iris.controller.state..")
+        .and().doNotHaveFullyQualifiedName("dev.iris.controller.StateStoreVerticle")
+        .and().doNotBelongToAnyOf(dev.iris.controller.StoreQuery.class)
+        .and().haveNameNotMatching("dev\\.iris\\.controller\\.(JobListing|StateLookups|ControllerMetrics).*")
+        .should().dependOnClassesThat().haveFullyQualifiedName("dev.iris.controller.state.ClusterState")
+        .because("one writer: everyone else sends the store a Mutation or a StoreQuery, which runs on its thread")
+        .check(all);
+  }
 }

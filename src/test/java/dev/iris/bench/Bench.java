@@ -4,6 +4,7 @@ import dev.iris.client.LocalCluster;
 import dev.iris.controller.Addresses;
 import dev.iris.controller.ControllerNode;
 import dev.iris.controller.StoreClient;
+import dev.iris.controller.StoreQuery;
 import dev.iris.controller.state.StoreConfig;
 import dev.iris.controller.state.StoreEvent;
 import dev.iris.link.EventBusControllerLink;
@@ -457,9 +458,8 @@ public final class Bench {
       Thread.sleep(tiny() ? 600 : 3_000); // let scheduling passes run over the held tasks
       long after = usedHeapAfterGc();
       double perTask = (double) (after - before) / tasks;
-      long pending = await(ctl.store.call((s, now) -> s.jobs().stream()
-          .mapToLong(job -> job.tasks().stream().filter(t -> t.state() == dev.iris.core.TaskState.PENDING).count())
-          .sum()), 60);
+      long pending = await(ctl.store.read(new StoreQuery.CountStates()), 60)
+          .tasks()[dev.iris.core.TaskState.PENDING.ordinal()];
       // read latency meanwhile, over gRPC as a client sees it
       GrpcClient grpc = GrpcClient.client(ctl.vertx);
       ControllerService remote = new GrpcControllerLink(grpc, WorkerLinks.HostPort.parse(ctl.address()), 30_000);

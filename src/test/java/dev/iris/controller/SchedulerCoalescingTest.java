@@ -4,6 +4,7 @@ import static dev.iris.controller.ControllerGrpcTest.await;
 import static dev.iris.controller.ControllerGrpcTest.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.iris.controller.state.Mutation;
 import dev.iris.core.JobId;
 import dev.iris.core.JobSpec;
 import dev.iris.core.Resources;
@@ -32,11 +33,11 @@ class SchedulerCoalescingTest {
       List<Future<String>> submits = new ArrayList<>();
       for (int i = 0; i < 10_000; i++) {
         JobSpec spec = JobSpec.simple(JobId.root("burst-" + i), List.of("true"), Resources.of(1, 1), 1);
-        submits.add(store.call((s, now) -> s.submit(spec, null, now).id().value()));
+        submits.add(store.apply(new Mutation.SubmitJob(spec, null)).map(JobId::value));
       }
       await(Future.all(submits));
-      eventually(() -> await(store.call((s, now) -> s.jobs().stream()
-          .allMatch(j -> j.task(0).state() != TaskState.PENDING))));
+      eventually(() -> await(store.read(new StoreQuery.CountStates()))
+          .tasks()[TaskState.PENDING.ordinal()] == 0);
       long passes = node.scheduler().passes() - before;
       System.out.println("passes for 10,000 submissions: " + passes);
       assertThat(passes).as("scheduling passes for 10,000 submissions").isLessThan(100);

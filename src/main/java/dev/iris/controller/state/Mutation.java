@@ -1,0 +1,169 @@
+package dev.iris.controller.state;
+
+import dev.iris.controller.state.ClusterState.AttemptReport;
+import dev.iris.core.Endpoint;
+import dev.iris.core.JobId;
+import dev.iris.core.JobSpec;
+import dev.iris.core.JobState;
+import dev.iris.core.TaskId;
+import dev.iris.scheduler.Plan;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A change to the cluster state, answered with an {@code R}: the closed family of everything that may
+ * change controller state. Each record carries its inputs as immutable domain values, so a mutation and
+ * the instant it was applied at are all it takes to apply it again: {@code m.applyTo(state, now)} on an
+ * equal state has the same effects. That is where a journal belongs (it records each mutation as it is
+ * committed, and recovery replays them through here). Reads are not mutations; they never change state.
+ *
+ * <p>Every record routes itself to one {@link ClusterState} command, so the dispatch is exhaustive by
+ * construction: a new mutation does not compile until it says what it does.
+ */
+public sealed interface Mutation<R> {
+
+  /** Applies this mutation to {@code state} at {@code now}; runs on the state's one thread. */
+  R applyTo(ClusterState state, long now);
+
+  /**
+   * Adds a job (replacing a finished one of the same id); answers its id. {@code bundle} (null: none) is
+   * handed over with the mutation: nobody writes to it afterwards.
+   */
+  record SubmitJob(JobSpec spec, byte[] bundle) implements Mutation<JobId> {
+    @Override
+    public JobId applyTo(ClusterState state, long now) {
+      return state.submit(spec, bundle, now).id();
+    }
+  }
+
+  /** Kills a job and its descendants (finished jobs are left as they are); answers the job's state after. */
+  record TerminateJob(JobId job, String reason) implements Mutation<JobState> {
+    @Override
+    public JobState applyTo(ClusterState state, long now) {
+      state.terminate(job, reason, now);
+      return state.job(job).orElseThrow().state();
+    }
+  }
+
+  /** A worker registers (or comes back) with the attempts it runs, listed at {@code mark}. */
+  record RegisterWorker(WorkerRecord.Registration registration, AcceptMark mark, List<AttemptReport> running)
+      implements Mutation<Void> {
+    public RegisterWorker {
+      running = List.copyOf(running);
+    }
+
+    @Override
+    public Void applyTo(ClusterState state, long now) {
+      state.registerWorker(registration, mark, running, now);
+      return null;
+    }
+  }
+
+  /** A worker's heartbeat with its full list of attempts; answers false when it must register again. */
+  record Heartbeat(String workerId, AcceptMark mark, List<AttemptReport> attempts) implements Mutation<Boolean> {
+    public Heartbeat {
+      attempts = List.copyOf(attempts);
+    }
+
+    @Override
+    public Boolean applyTo(ClusterState state, long now) {
+      return state.heartbeat(workerId, mark, attempts, now);
+    }
+  }
+
+  /** Reports of one worker on its attempts, applied in order; stale ones are ignored. */
+  record ReportTaskStates(String workerId, List<AttemptReport> reports) implements Mutation<Void> {
+    public ReportTaskStates {
+      reports = List.copyOf(reports);
+    }
+
+    @Override
+    public Void applyTo(ClusterState state, long now) {
+      reports.forEach(r -> state.report(workerId, r, now));
+      return null;
+    }
+  }
+
+  /** A scheduling pass's plan, re-checked and committed; answers how many assignments were committed. */
+  record CommitPlan(Plan plan) implements Mutation<Integer> {
+    @Override
+    public Integer applyTo(ClusterState state, long now) {
+      return state.commit(plan, now);
+    }
+  }
+
+  /** The worker accepted the RunTask of the attempt, at {@code mark}. */
+  record Delivered(TaskId task, int attemptId, String workerId, AcceptMark mark) implements Mutation<Void> {
+    @Override
+    public Void applyTo(ClusterState state, long now) {
+      state.delivered(task, attemptId, workerId, mark);
+      return null;
+    }
+  }
+
+  /**
+   * A RunTask could not be delivered; see
+   * {@link ClusterState#deliveryFailed(TaskId, int, String, String, boolean, long)}.
+   */
+  record DeliveryFailed(TaskId task, int attemptId, String workerId, String reason, boolean mayHaveArrived)
+      implements Mutation<Void> {
+    @Override
+    public Void applyTo(ClusterState state, long now) {
+      state.deliveryFailed(task, attemptId, workerId, reason, mayHaveArrived, now);
+      return null;
+    }
+  }
+
+  /** The worker confirmed a fencing kill of the attempt, or is unreachable; see {@link ClusterState#fenced}. */
+  record Fenced(TaskId task, int attemptId, String workerId) implements Mutation<Void> {
+    @Override
+    public Void applyTo(ClusterState state, long now) {
+      state.fenced(task, attemptId, workerId, now);
+      return null;
+    }
+  }
+
+  /** A probe of a silent worker could not connect; see {@link ClusterState#workerUnreachable}. */
+  record WorkerUnreachable(String workerId, String reason) implements Mutation<Void> {
+    @Override
+    public Void applyTo(ClusterState state, long now) {
+      state.workerUnreachable(workerId, reason, now);
+      return null;
+    }
+  }
+
+  /** Publishes a named address of a job (of one of its running attempts when {@code task} is set). */
+  record RegisterEndpoint(String name, String address, JobId job, TaskId task, int attemptId,
+      Map<String, String> metadata) implements Mutation<Endpoint> {
+    public RegisterEndpoint {
+      metadata = Map.copyOf(metadata);
+    }
+
+    @Override
+    public Endpoint applyTo(ClusterState state, long now) {
+      return state.registerEndpoint(name, address, job, task, attemptId, metadata, now);
+    }
+  }
+
+  /** Removes an endpoint; answers false when there was none of that id. */
+  record UnregisterEndpoint(String endpointId) implements Mutation<Boolean> {
+    @Override
+    public Boolean applyTo(ClusterState state, long now) {
+      return state.unregisterEndpoint(endpointId, now);
+    }
+  }
+
+  /**
+   * The store's periodic housekeeping: silent workers are declared lost (or probed first), tasks past their
+   * scheduling timeout become UNSCHEDULABLE, finished jobs past their retention are forgotten.
+   */
+  record Tick() implements Mutation<Void> {
+    @Override
+    public Void applyTo(ClusterState state, long now) {
+      state.checkWorkerLiveness(now);
+      state.expireSchedulingTimeouts(now);
+      state.forgetFinishedJobs(now);
+      return null;
+    }
+  }
+}
