@@ -117,6 +117,10 @@ public final class ControllerMetrics implements StoreObserver {
     (delivered ? dispatchOk : dispatchFailed).record(nanos, TimeUnit.NANOSECONDS);
   }
 
+  /**
+   * One ControllerService call, as answered ({@code OK} or the gRPC status name): the recorder of
+   * {@link dev.iris.common.RpcGuard}.
+   */
   void rpc(String method, String status, long nanos) {
     rpc.computeIfAbsent(method + "/" + status, k -> Timer.builder("iris_rpc").tag("method", method)
             .tag("status", status).description("ControllerService calls, as answered")

@@ -1,6 +1,6 @@
 package dev.iris.controller;
 
-import dev.iris.common.RpcErrors;
+import dev.iris.common.RpcGuard;
 import dev.iris.controller.state.AcceptMark;
 import dev.iris.controller.state.ClusterState.AttemptReport;
 import dev.iris.controller.state.Mutation;
@@ -23,7 +23,8 @@ import java.util.List;
  * The ControllerService handlers, written once and bound to gRPC and to the event bus. Each validates its
  * request ({@link RequestChecks}), turns it into a {@link Mutation} or a {@link StoreQuery} for the state
  * store, and maps the answer to protobuf; FetchTaskLogs is answered by the task's worker through
- * {@link WorkerLogProxy}.
+ * {@link WorkerLogProxy}. Every unary method runs through one {@link RpcGuard}: failures become precise
+ * gRPC statuses, and each call's latency is recorded by method and status.
  */
 public final class ControllerServiceImpl extends ControllerServiceService {
   public static final int DEFAULT_PAGE_SIZE = 100;
@@ -32,11 +33,10 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   private final long heartbeatIntervalMs;
   private final EventWatch watch;
   private final WorkerLogProxy logs;
-
-  private final ControllerMetrics metrics;
+  private final RpcGuard rpc;
 
   public ControllerServiceImpl(Vertx vertx, long heartbeatIntervalMs, ControllerMetrics metrics) {
-    this.metrics = metrics;
+    this.rpc = new RpcGuard(metrics::rpc);
     this.store = new StoreClient(vertx);
     this.heartbeatIntervalMs = heartbeatIntervalMs;
     this.watch = new EventWatch(vertx, store);
@@ -47,7 +47,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Controller.LaunchJobResponse> launchJob(Controller.LaunchJobRequest request) {
-    return guard("LaunchJob", () -> {
+    return rpc.call("LaunchJob", () -> {
       JobSpec spec = LaunchRequests.toSpec(request);
       byte[] bundle = request.getBundleBlob().isEmpty() ? null : request.getBundleBlob().toByteArray();
       return store.apply(new Mutation.SubmitJob(spec, bundle))
@@ -57,7 +57,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Controller.GetJobStatusResponse> getJobStatus(Controller.GetJobStatusRequest request) {
-    return guard("GetJobStatus", () -> {
+    return rpc.call("GetJobStatus", () -> {
       JobId id = RequestChecks.jobId(request.getJobId());
       return store.read(new StoreQuery.GetJobStatus(id, request.getIncludeTasks()))
           .map(job -> Controller.GetJobStatusResponse.newBuilder().setJob(job).build());
@@ -66,7 +66,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Empty> terminateJob(Controller.TerminateJobRequest request) {
-    return guard("TerminateJob", () -> {
+    return rpc.call("TerminateJob", () -> {
       JobId id = RequestChecks.jobId(request.getJobId());
       return store.apply(new Mutation.TerminateJob(id, "killed by user")).map(Empty.getDefaultInstance());
     });
@@ -74,7 +74,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Controller.ListJobsResponse> listJobs(Controller.ListJobsRequest request) {
-    return guard("ListJobs", () -> {
+    return rpc.call("ListJobs", () -> {
       RequestChecks.JobsQuery q = RequestChecks.jobsQuery(request);
       return store.read(new StoreQuery.ListJobs(q.state(), q.prefix(), q.offset(), q.pageSize()));
     });
@@ -82,7 +82,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Controller.GetTaskStatusResponse> getTaskStatus(Controller.GetTaskStatusRequest request) {
-    return guard("GetTaskStatus", () -> {
+    return rpc.call("GetTaskStatus", () -> {
       JobId id = RequestChecks.jobId(request.getJobId());
       int index = request.getTaskIndex();
       return store.read(new StoreQuery.GetTaskStatus(id, index))
@@ -92,7 +92,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Controller.ListTasksResponse> listTasks(Controller.ListTasksRequest request) {
-    return guard("ListTasks", () -> {
+    return rpc.call("ListTasks", () -> {
       JobId id = RequestChecks.jobId(request.getJobId());
       return store.read(new StoreQuery.ListTasks(id))
           .map(tasks -> Controller.ListTasksResponse.newBuilder().addAllTasks(tasks).build());
@@ -103,7 +103,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Controller.RegisterWorkerResponse> registerWorker(Controller.RegisterWorkerRequest request) {
-    return guard("RegisterWorker", () -> {
+    return rpc.call("RegisterWorker", () -> {
       WorkerRecord.Registration reg = RequestChecks.registration(request);
       AcceptMark mark = RequestChecks.mark(request.getIncarnation(), request.getAcceptedSeq());
       List<AttemptReport> running = RequestChecks.reports(request.getTasksList());
@@ -115,7 +115,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Controller.HeartbeatResponse> heartbeat(Controller.HeartbeatRequest request) {
-    return guard("Heartbeat", () -> {
+    return rpc.call("Heartbeat", () -> {
       String workerId = RequestChecks.workerId(request.getWorkerId());
       AcceptMark mark = RequestChecks.mark(request.getIncarnation(), request.getAcceptedSeq());
       List<AttemptReport> attempts = RequestChecks.reports(request.getTasksList());
@@ -126,7 +126,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Controller.ListWorkersResponse> listWorkers(Controller.ListWorkersRequest request) {
-    return guard("ListWorkers", () -> store.read(new StoreQuery.ListWorkers()).map(workers -> {
+    return rpc.call("ListWorkers", () -> store.read(new StoreQuery.ListWorkers()).map(workers -> {
       Controller.ListWorkersResponse.Builder b = Controller.ListWorkersResponse.newBuilder();
       workers.workers().forEach(w -> b.addWorkers(w.status()));
       return b.build();
@@ -135,7 +135,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Controller.ReportTaskStateResponse> reportTaskState(Controller.ReportTaskStateRequest r) {
-    return guard("ReportTaskState", () -> {
+    return rpc.call("ReportTaskState", () -> {
       String workerId = RequestChecks.workerId(r.getWorkerId());
       AttemptReport report = RequestChecks.report(r);
       return store.apply(new Mutation.ReportTaskStates(workerId, List.of(report)))
@@ -149,7 +149,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
    */
   @Override
   public Future<Controller.ReportTaskStatesResponse> reportTaskStates(Controller.ReportTaskStatesRequest r) {
-    return guard("ReportTaskStates", () -> {
+    return rpc.call("ReportTaskStates", () -> {
       String workerId = RequestChecks.reportBatch(r);
       List<AttemptReport> valid = new ArrayList<>(r.getReportsCount());
       Controller.ReportTaskStatesResponse.Builder answer = Controller.ReportTaskStatesResponse.newBuilder();
@@ -171,7 +171,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Controller.GetBundleResponse> getBundle(Controller.GetBundleRequest request) {
-    return guard("GetBundle", () -> {
+    return rpc.call("GetBundle", () -> {
       String hash = request.getBundleHash();
       return store.read(new StoreQuery.GetBundle(hash))
           .map(blob -> Controller.GetBundleResponse.newBuilder().setBundleBlob(blob).build());
@@ -180,14 +180,14 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<dev.iris.rpc.Worker.FetchTaskLogsResponse> fetchTaskLogs(Controller.FetchTaskLogsRequest request) {
-    return guard("FetchTaskLogs", () -> logs.fetch(request));
+    return rpc.call("FetchTaskLogs", () -> logs.fetch(request));
   }
 
   // ---------------------------------------------------------------- endpoints
 
   @Override
   public Future<Controller.RegisterEndpointResponse> registerEndpoint(Controller.RegisterEndpointRequest r) {
-    return guard("RegisterEndpoint", () -> {
+    return rpc.call("RegisterEndpoint", () -> {
       EndpointRegistry.validateName(r.getName());
       JobId job = RequestChecks.jobId(r.getJobId());
       TaskId task = r.getTaskId().isEmpty() ? null : TaskId.parse(r.getTaskId());
@@ -199,7 +199,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Empty> unregisterEndpoint(Controller.UnregisterEndpointRequest request) {
-    return guard("UnregisterEndpoint", () -> {
+    return rpc.call("UnregisterEndpoint", () -> {
       String id = request.getEndpointId();
       return store.apply(new Mutation.UnregisterEndpoint(id)).compose(removed -> removed
           ? Future.succeededFuture(Empty.getDefaultInstance())
@@ -209,7 +209,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Controller.LookupEndpointResponse> lookupEndpoint(Controller.LookupEndpointRequest request) {
-    return guard("LookupEndpoint", () -> {
+    return rpc.call("LookupEndpoint", () -> {
       EndpointRegistry.validateName(request.getName());
       return store.read(new StoreQuery.LookupEndpoint(request.getName()))
           .map(e -> Controller.LookupEndpointResponse.newBuilder().setEndpoint(ProtoMapper.endpoint(e)).build());
@@ -218,11 +218,12 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Controller.ListEndpointsResponse> listEndpoints(Controller.ListEndpointsRequest request) {
-    return guard("ListEndpoints", () -> store.read(new StoreQuery.ListEndpoints(request.getPrefix())).map(list -> {
-      Controller.ListEndpointsResponse.Builder b = Controller.ListEndpointsResponse.newBuilder();
-      list.endpoints().forEach(e -> b.addEndpoints(ProtoMapper.endpoint(e)));
-      return b.build();
-    }));
+    return rpc.call("ListEndpoints", () -> store.read(new StoreQuery.ListEndpoints(request.getPrefix()))
+        .map(list -> {
+          Controller.ListEndpointsResponse.Builder b = Controller.ListEndpointsResponse.newBuilder();
+          list.endpoints().forEach(e -> b.addEndpoints(ProtoMapper.endpoint(e)));
+          return b.build();
+        }));
   }
 
   // ---------------------------------------------------------------- events
@@ -231,25 +232,5 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   protected void watchEvents(Controller.WatchEventsRequest request,
       io.vertx.core.streams.WriteStream<dev.iris.rpc.ClusterEvent> response) {
     watch.start(request, response);
-  }
-
-  /** The event watch, for transports other than gRPC. */
-  public EventWatch watch() {
-    return watch;
-  }
-
-  // ---------------------------------------------------------------- helpers
-
-  /** Runs a handler: any failure becomes a precise gRPC status; the call's latency is recorded by method. */
-  private <T> Future<T> guard(String method, java.util.function.Supplier<Future<T>> body) {
-    long started = System.nanoTime();
-    Future<T> answer;
-    try {
-      answer = body.get().recover(t -> Future.failedFuture(RpcErrors.toStatus(t)));
-    } catch (RuntimeException e) {
-      answer = Future.failedFuture(RpcErrors.toStatus(e));
-    }
-    return answer.andThen(ar -> metrics.rpc(method, ar.succeeded() ? "OK"
-        : RpcErrors.toStatus(ar.cause()).status().name(), System.nanoTime() - started));
   }
 }
