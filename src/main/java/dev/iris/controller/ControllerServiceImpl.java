@@ -39,7 +39,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
     this.rpc = new RpcGuard(metrics::rpc);
     this.store = new StoreClient(vertx);
     this.heartbeatIntervalMs = heartbeatIntervalMs;
-    this.watch = new EventWatch(vertx, store);
+    this.watch = new EventWatch(new EventReplay(vertx, store));
     this.logs = new WorkerLogProxy(store, new dev.iris.link.WorkerLinks(vertx, 10_000));
   }
 

@@ -1,6 +1,7 @@
 package dev.iris.dashboard;
 
 import dev.iris.common.RpcErrors;
+import dev.iris.controller.EventReplay;
 import dev.iris.controller.ProtoMapper;
 import dev.iris.controller.StoreClient;
 import dev.iris.controller.StoreQuery;
@@ -39,7 +40,7 @@ public final class DashboardRoutes {
 
   private DashboardRoutes(Vertx vertx) {
     this.store = new StoreClient(vertx);
-    this.feed = new LiveFeed(vertx, store);
+    this.feed = new LiveFeed(vertx, new EventReplay(vertx, store));
     this.logs = new TaskLogs(vertx, store);
   }
 

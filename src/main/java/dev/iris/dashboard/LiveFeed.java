@@ -1,13 +1,10 @@
 package dev.iris.dashboard;
 
-import dev.iris.common.LocalCodec;
-import dev.iris.controller.Addresses;
+import dev.iris.controller.EventReplay;
 import dev.iris.controller.ProtoMapper;
-import dev.iris.controller.StoreClient;
 import dev.iris.controller.StoreQuery;
 import dev.iris.controller.state.StoreEvent;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -16,25 +13,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dashboard's WebSocket feed of committed events. A browser connects with {@code ?from=SEQ}: it gets a
- * {@code hello} frame with the current sequence, the retained events after SEQ, then live ones, batched
- * into {@code events} frames every {@value #FLUSH_MS} ms. When SEQ is too old (no longer retained, or more
- * than {@value #MAX_REPLAY} behind) or from another controller run, {@code hello} says {@code reset}: the
- * page reloads its data instead of replaying. A socket whose writes back up is closed so the browser
- * reconnects from its last sequence. The event-bus consumer lives exactly as long as its socket.
+ * The dashboard's WebSocket feed of committed events, through an {@link EventReplay}. A browser connects
+ * with {@code ?from=SEQ}: it gets a {@code hello} frame with the current sequence, the retained events after
+ * SEQ, then live ones, batched into {@code events} frames every {@value #FLUSH_MS} ms (or every
+ * {@value #MAX_BATCH} events). When SEQ is too old (no longer retained, or more than {@value #MAX_REPLAY}
+ * behind) or from another controller run, {@code hello} says {@code reset}: the page reloads its data
+ * instead of replaying. A socket whose writes back up is closed so the browser reconnects from its last
+ * sequence. The event-bus consumer lives exactly as long as its socket.
  */
 final class LiveFeed {
   static final int MAX_REPLAY = 10_000;
   static final long FLUSH_MS = 25;
+  static final int MAX_BATCH = 1000;
   private static final Logger LOG = LoggerFactory.getLogger(LiveFeed.class);
   private final Vertx vertx;
-  private final StoreClient store;
+  private final EventReplay replay;
   private int open;
 
-  LiveFeed(Vertx vertx, StoreClient store) {
+  LiveFeed(Vertx vertx, EventReplay replay) {
     this.vertx = vertx;
-    this.store = store;
-    LocalCodec.register(vertx);
+    this.replay = replay;
   }
 
   /** Feeds currently open (their consumers registered). */
@@ -43,68 +41,43 @@ final class LiveFeed {
   }
 
   void start(ServerWebSocket ws, long from) {
-    new Session(ws, from).begin();
+    new Session(ws).begin(from);
   }
 
-  private final class Session {
+  private final class Session implements EventReplay.Listener {
     private final ServerWebSocket ws;
-    private final long from;
-    private final List<StoreEvent> buffered = new ArrayList<>();
     private final List<String> batch = new ArrayList<>();
-    private MessageConsumer<StoreEvent> consumer;
+    private EventReplay.Subscription subscription;
     private long last;
-    private boolean started;
     private boolean closed;
     private long flushTimer = -1;
 
-    Session(ServerWebSocket ws, long from) {
+    Session(ServerWebSocket ws) {
       this.ws = ws;
-      this.from = from;
     }
 
-    void begin() {
+    void begin(long from) {
       open++;
       ws.closeHandler(v -> close());
       ws.exceptionHandler(t -> close());
       ws.textMessageHandler(text -> { }); // the browser has nothing to say; ignore pings from scripts
-      consumer = vertx.eventBus().localConsumer(Addresses.EVENTS, m -> {
-        if (started) {
-          queue(m.body());
-        } else {
-          buffered.add(m.body());
-        }
-      });
-      consumer.completion()
-          .compose(v -> store.read(new StoreQuery.ReplayEvents(from, null, MAX_REPLAY, true)))
-          .onSuccess(this::replay)
-          .onFailure(t -> {
-            LOG.warn("feed could not start: {}", t.getMessage());
-            ws.close((short) 1011, "feed could not start");
-            close();
-          });
+      subscription = replay.follow(new StoreQuery.ReplayEvents(from, null, MAX_REPLAY, true), this);
     }
 
-    private void replay(StoreQuery.Replay start) {
-      if (closed) {
-        return;
-      }
-      last = start.reset() || from < 0 ? start.lastSequence() : from;
+    @Override
+    public void started(StoreQuery.Replay start) {
       send(new JsonObject().put("type", "hello").put("sequence", start.lastSequence()).put("reset", start.reset())
           .encode());
-      start.events().forEach(this::queue);
-      started = true;
-      buffered.forEach(this::queue);
-      buffered.clear();
-      flush();
     }
 
-    private void queue(StoreEvent e) {
-      if (closed || e.sequence() <= last) {
+    @Override
+    public void event(StoreEvent e) {
+      if (closed) {
         return;
       }
       last = e.sequence();
       batch.add(ProtoJson.text(ProtoMapper.event(e)));
-      if (batch.size() >= 1000) {
+      if (batch.size() >= MAX_BATCH) {
         flush();
       } else if (flushTimer < 0) {
         flushTimer = vertx.setTimer(FLUSH_MS, t -> {
@@ -112,6 +85,18 @@ final class LiveFeed {
           flush();
         });
       }
+    }
+
+    @Override
+    public void caughtUp() {
+      flush();
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+      LOG.warn("feed could not start: {}", cause.getMessage());
+      ws.close((short) 1011, "feed could not start");
+      close();
     }
 
     private void flush() {
@@ -148,9 +133,8 @@ final class LiveFeed {
       if (flushTimer >= 0) {
         vertx.cancelTimer(flushTimer);
       }
-      buffered.clear();
       batch.clear();
-      consumer.unregister();
+      subscription.close();
     }
   }
 }
