@@ -8,13 +8,18 @@ import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /** Deploys the controller's verticles on a Vert.x instance and undeploys them again. */
 public final class ControllerNode {
-  /** Where and how the controller runs. */
+  /**
+   * Where and how the controller runs.
+   *
+   * @param routes mounts more HTTP routes (the dashboard) next to the API they may call; null for none
+   */
   public record Config(String host, int port, StoreConfig store, long storeTickMs, long schedulerTickMs,
-      long heartbeatIntervalMs, DispatchVerticle.DispatchConfig dispatch, Consumer<Router> routes) {
+      long heartbeatIntervalMs, DispatchVerticle.DispatchConfig dispatch,
+      BiConsumer<Router, ControllerServiceImpl> routes) {
     /** The defaults; the router serves the dashboard. */
     public static Config defaults(String host, int port) {
       return new Config(host, port, StoreConfig.DEFAULT, 200, 500, 1_000, DispatchVerticle.DispatchConfig.DEFAULT,
@@ -23,10 +28,6 @@ public final class ControllerNode {
 
     public Config withStore(StoreConfig s) {
       return new Config(host, port, s, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, routes);
-    }
-
-    public Config withRoutes(Consumer<Router> r) {
-      return new Config(host, port, store, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, r);
     }
   }
 

@@ -11,7 +11,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.grpc.reflection.ReflectionService;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * The controller's one port: gRPC {@code ControllerService} (with server reflection) and HTTP (health,
@@ -23,13 +23,17 @@ public final class ControllerServerVerticle extends VerticleBase {
   private final String host;
   private final int port;
   private final long heartbeatIntervalMs;
-  private final Consumer<Router> routes;
+  private final BiConsumer<Router, ControllerServiceImpl> routes;
   private HttpServer server;
 
   private final ControllerMetrics metrics;
 
-  public ControllerServerVerticle(String host, int port, long heartbeatIntervalMs, Consumer<Router> routes,
-      ControllerMetrics metrics) {
+  /**
+   * @param routes mounts more HTTP routes (the dashboard) on the router, next to the API they may call; or
+   *     null for none
+   */
+  public ControllerServerVerticle(String host, int port, long heartbeatIntervalMs,
+      BiConsumer<Router, ControllerServiceImpl> routes, ControllerMetrics metrics) {
     this.metrics = metrics;
     this.host = host;
     this.port = port;
@@ -59,7 +63,7 @@ public final class ControllerServerVerticle extends VerticleBase {
         .onFailure(ctx::fail));
     router.get("/workers/:id/metrics").handler(this::localWorkerMetrics);
     if (routes != null) {
-      routes.accept(router);
+      routes.accept(router, service);
     }
     server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
         .setMaxFormAttributeSize(-1));

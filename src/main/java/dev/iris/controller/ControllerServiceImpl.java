@@ -9,6 +9,7 @@ import dev.iris.controller.state.WorkerRecord;
 import dev.iris.core.EndpointRegistry;
 import dev.iris.core.JobId;
 import dev.iris.core.JobSpec;
+import dev.iris.core.JobState;
 import dev.iris.core.TaskId;
 import dev.iris.core.ValidationException;
 import dev.iris.rpc.Controller;
@@ -66,10 +67,17 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Empty> terminateJob(Controller.TerminateJobRequest request) {
-    return rpc.call("TerminateJob", () -> {
-      JobId id = RequestChecks.jobId(request.getJobId());
-      return store.apply(new Mutation.TerminateJob(id, "killed by user")).map(Empty.getDefaultInstance());
-    });
+    return terminate(request.getJobId(), "killed by user").map(Empty.getDefaultInstance());
+  }
+
+  /**
+   * TerminateJob for every front end (the RPC, the dashboard's kill): checks the job id, kills the job and
+   * its descendants with {@code reason} (finished jobs are left as they are), and counts as a TerminateJob
+   * call. Completes with the job's state after.
+   */
+  public Future<JobState> terminate(String jobId, String reason) {
+    return rpc.call("TerminateJob",
+        () -> store.apply(new Mutation.TerminateJob(RequestChecks.jobId(jobId), reason)));
   }
 
   @Override

@@ -1,11 +1,11 @@
 package dev.iris.dashboard;
 
 import dev.iris.common.RpcErrors;
+import dev.iris.controller.ControllerServiceImpl;
 import dev.iris.controller.EventReplay;
 import dev.iris.controller.ProtoMapper;
 import dev.iris.controller.StoreClient;
 import dev.iris.controller.StoreQuery;
-import dev.iris.controller.state.Mutation;
 import dev.iris.core.JobId;
 import dev.iris.core.JobState;
 import io.vertx.core.Context;
@@ -35,25 +35,28 @@ public final class DashboardRoutes {
   static final int MAX_PAGE_SIZE = 500;
   static final int DEFAULT_TASK_LIMIT = 1000;
   private final StoreClient store;
+  private final ControllerServiceImpl api;
   private final LiveFeed feed;
   private final TaskLogs logs;
 
-  private DashboardRoutes(Vertx vertx) {
+  private DashboardRoutes(Vertx vertx, ControllerServiceImpl api) {
     this.store = new StoreClient(vertx);
+    this.api = api;
     this.feed = new LiveFeed(vertx, new EventReplay(vertx, store));
     this.logs = new TaskLogs(vertx, store);
   }
 
   /**
    * Adds the dashboard's routes. Call from the verticle that owns the router (its context serves the
-   * handlers, the feed and the worker links).
+   * handlers, the feed and the worker links); actions go through the controller's {@code api}, as the
+   * CLI's do.
    */
-  public static void mount(Router router) {
+  public static void mount(Router router, ControllerServiceImpl api) {
     Context context = Vertx.currentContext();
     if (context == null) {
       throw new IllegalStateException("mount the dashboard from the verticle that owns the router");
     }
-    new DashboardRoutes(context.owner()).addTo(router);
+    new DashboardRoutes(context.owner(), api).addTo(router);
   }
 
   private void addTo(Router router) {
@@ -126,16 +129,13 @@ public final class DashboardRoutes {
     }
   }
 
+  /** Kills a job and its descendants through TerminateJob, as the CLI does; answers the job's state after. */
   private void kill(RoutingContext ctx) {
-    try {
-      JobId id = JobId.of(ctx.pathParam("param0"));
-      respond(ctx, store.apply(new Mutation.TerminateJob(id, "killed from the dashboard")).map(state -> {
-        LOG.info("job {} killed from the dashboard ({})", id, ctx.request().remoteAddress());
-        return new JsonObject().put("job_id", id.value()).put("state", ProtoMapper.toProto(state).name());
-      }));
-    } catch (RuntimeException e) {
-      fail(ctx, e);
-    }
+    String id = ctx.pathParam("param0");
+    respond(ctx, api.terminate(id, "killed from the dashboard").map(state -> {
+      LOG.info("job {} killed from the dashboard ({})", id, ctx.request().remoteAddress());
+      return new JsonObject().put("job_id", id).put("state", ProtoMapper.toProto(state).name());
+    }));
   }
 
   private void events(RoutingContext ctx) {

@@ -125,6 +125,7 @@ class DashboardApiTest {
     assertThat(none.getString("message")).contains("not started");
   }
 
+  /** The kill goes the CLI's TerminateJob way: the same checks, the same store command, the same metrics. */
   @Test
   void killEndsAJobAndItsChildren() throws Exception {
     LoggingFakeWorker w = c.worker("w1", 4, r -> null);
@@ -138,6 +139,11 @@ class DashboardApiTest {
     eventually(() -> w.kills.stream().map(k -> k.getTaskId()).distinct().count() == 3);
     assertThat(c.send(HttpMethod.POST, "/api/jobs/ghost/kill").status()).isEqualTo(404);
     assertThat(c.send(HttpMethod.POST, "/api/jobs/victim/kill").status()).isEqualTo(200); // already finished
+    assertThat(c.send(HttpMethod.POST, "/api/jobs/-x/kill").status()).isEqualTo(400);
+    String metrics = c.get("/metrics").body();
+    assertThat(metrics).contains("iris_rpc_seconds_count{method=\"TerminateJob\",status=\"OK\"} 2")
+        .contains("iris_rpc_seconds_count{method=\"TerminateJob\",status=\"NOT_FOUND\"} 1")
+        .contains("iris_rpc_seconds_count{method=\"TerminateJob\",status=\"INVALID_ARGUMENT\"} 1");
   }
 
   @Test
