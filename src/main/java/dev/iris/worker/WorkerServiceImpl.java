@@ -5,6 +5,7 @@ import dev.iris.worker.attempt.AttemptState;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.iris.common.RpcErrors;
+import dev.iris.common.RpcGuard;
 import dev.iris.core.TaskId;
 import dev.iris.core.ValidationException;
 import dev.iris.rpc.CommandEntrypoint;
@@ -50,6 +51,7 @@ final class WorkerServiceImpl extends WorkerServiceService {
   private final WorkerMetrics metrics;
   private final Admissions admissions;
   private final long startedAtMs;
+  private final RpcGuard guard;
 
   WorkerServiceImpl(WorkerConfig config, Clock clock, ContextOps ops, TaskTable table, AttemptRunner runner,
       TaskLogStore logs, Supplier<String> address, WorkerMetrics metrics, Admissions admissions) {
@@ -63,6 +65,7 @@ final class WorkerServiceImpl extends WorkerServiceService {
     this.address = address;
     this.metrics = metrics;
     this.startedAtMs = clock.millis();
+    this.guard = new RpcGuard(metrics::rpc);
   }
 
   /** From now on RunTask answers UNAVAILABLE: the worker is stopping, and a task started now would outlive it. */
@@ -72,7 +75,7 @@ final class WorkerServiceImpl extends WorkerServiceService {
 
   @Override
   public Future<Worker.RunTaskResponse> runTask(Worker.RunTaskRequest request) {
-    return guard("RunTask", () -> {
+    return guard.call("RunTask", () -> {
       if (stopping) {
         throw new StatusException(GrpcStatus.UNAVAILABLE, "worker " + config.workerId() + " is stopping");
       }
@@ -113,12 +116,12 @@ final class WorkerServiceImpl extends WorkerServiceService {
 
   @Override
   public Future<TaskStatus> getTaskStatus(Worker.GetTaskStatusRequest request) {
-    return guard("GetTaskStatus", () -> Future.succeededFuture(status(known(request.getTaskId()))));
+    return guard.call("GetTaskStatus", () -> Future.succeededFuture(status(known(request.getTaskId()))));
   }
 
   @Override
   public Future<Worker.ListTasksResponse> listTasks(Worker.ListTasksRequest request) {
-    return guard("ListTasks", () -> Future.succeededFuture(listedTasks()));
+    return guard.call("ListTasks", () -> Future.succeededFuture(listedTasks()));
   }
 
   /** Every task this worker knows, as of its current attempt. */
@@ -130,7 +133,7 @@ final class WorkerServiceImpl extends WorkerServiceService {
 
   @Override
   public Future<Worker.FetchTaskLogsResponse> fetchTaskLogs(Worker.FetchTaskLogsRequest request) {
-    return guard("FetchTaskLogs", () -> {
+    return guard.call("FetchTaskLogs", () -> {
       Attempt current = known(request.getTaskId());
       Attempt attempt = current;
       if (request.hasAttemptId() && request.getAttemptId() != current.attemptId()) {
@@ -159,7 +162,7 @@ final class WorkerServiceImpl extends WorkerServiceService {
 
   @Override
   public Future<Empty> killTask(Worker.KillTaskRequest request) {
-    return guard("KillTask", () -> {
+    return guard.call("KillTask", () -> {
       if (request.getTaskId().isEmpty()) {
         throw RpcErrors.invalid("task_id must not be empty");
       }
@@ -183,7 +186,7 @@ final class WorkerServiceImpl extends WorkerServiceService {
 
   @Override
   public Future<Worker.HealthResponse> healthCheck(Empty request) {
-    return guard("HealthCheck", () -> Future.succeededFuture(Worker.HealthResponse.newBuilder().setHealthy(true)
+    return guard.call("HealthCheck", () -> Future.succeededFuture(Worker.HealthResponse.newBuilder().setHealthy(true)
         .setUptimeMs(clock.millis() - startedAtMs).setRunningTasks(table.unfinishedCount()).build()));
   }
 
@@ -275,18 +278,5 @@ final class WorkerServiceImpl extends WorkerServiceService {
         throw new ValidationException(field + " contains a NUL character");
       }
     }
-  }
-
-  /** Runs a handler: any failure becomes a precise gRPC status; the call's latency is recorded by method. */
-  private <T> Future<T> guard(String method, Supplier<Future<T>> body) {
-    long started = System.nanoTime();
-    Future<T> answer;
-    try {
-      answer = body.get().recover(t -> Future.failedFuture(RpcErrors.toStatus(t)));
-    } catch (RuntimeException e) {
-      answer = Future.failedFuture(RpcErrors.toStatus(e));
-    }
-    return answer.andThen(ar -> metrics.rpc(method, ar.succeeded() ? "OK"
-        : RpcErrors.toStatus(ar.cause()).status().name(), System.nanoTime() - started));
   }
 }
