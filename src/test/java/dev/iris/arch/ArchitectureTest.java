@@ -8,7 +8,10 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Keeps the pure core pure: the domain, the scheduler and the state model never touch Vert.x or protobuf. */
+/**
+ * Keeps the layers apart: the domain, the scheduler and the state model never touch Vert.x or protobuf,
+ * and the helpers in {@code common} depend on none of the parts that use them.
+ */
 class ArchitectureTest {
   private static JavaClasses classes;
 
@@ -41,5 +44,16 @@ class ArchitectureTest {
         .orShould().callMethod(java.time.Instant.class, "now")
         .because("time is injected: decisions take 'now' as an argument")
         .check(classes);
+  }
+
+  @Test
+  void commonDependsOnNoPartThatUsesIt() {
+    JavaClasses common = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("dev.iris.common");
+    noClasses().that().resideInAPackage("dev.iris.common..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.iris.controller..", "dev.iris.worker..",
+            "dev.iris.dashboard..", "dev.iris.cli..", "dev.iris.client..", "dev.iris.link..")
+        .because("controller, worker, client, dashboard, cli and link all build on common, never the reverse")
+        .check(common);
   }
 }
