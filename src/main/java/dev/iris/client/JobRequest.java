@@ -1,6 +1,7 @@
 package dev.iris.client;
 
 import com.google.protobuf.ByteString;
+import dev.iris.core.Sha256;
 import dev.iris.rpc.CommandEntrypoint;
 import dev.iris.rpc.Constraint;
 import dev.iris.rpc.ConstraintOp;
@@ -139,7 +140,7 @@ public final class JobRequest {
     }
     if (workspace != null) {
       byte[] zip = BundleCache.zipDirectory(workspace);
-      b.setBundleBlob(ByteString.copyFrom(zip)).setBundleHash(BundleCache.sha256Hex(zip));
+      b.setBundleBlob(ByteString.copyFrom(zip)).setBundleHash(Sha256.hex(zip));
       b.getEnvironmentBuilder().setWorkspace(workspace.toAbsolutePath().toString());
     }
     return b.build();

@@ -6,14 +6,12 @@ import dev.iris.core.ConstraintOp;
 import dev.iris.core.JobId;
 import dev.iris.core.JobSpec;
 import dev.iris.core.Resources;
+import dev.iris.core.Sha256;
 import dev.iris.core.ValidationException;
 import dev.iris.rpc.CommandEntrypoint;
 import dev.iris.rpc.Controller.LaunchJobRequest;
 import dev.iris.rpc.ResourceSpecProto;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /** Turns a LaunchJobRequest into a validated {@link JobSpec}, or a {@link ValidationException} saying why not. */
@@ -122,18 +120,10 @@ public final class LaunchRequests {
     if (r.getBundleBlob().size() > MAX_BUNDLE_BYTES) {
       throw new ValidationException("bundle is " + r.getBundleBlob().size() + " bytes; at most " + MAX_BUNDLE_BYTES);
     }
-    String actual = sha256(r.getBundleBlob().toByteArray());
+    String actual = Sha256.hex(r.getBundleBlob().toByteArray());
     if (!r.getBundleHash().isEmpty() && !r.getBundleHash().equalsIgnoreCase(actual)) {
       throw new ValidationException("bundle_hash does not match the bundle's sha-256 (" + actual + ")");
     }
     return actual;
-  }
-
-  public static String sha256(byte[] data) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
