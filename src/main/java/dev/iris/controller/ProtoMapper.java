@@ -1,5 +1,6 @@
 package dev.iris.controller;
 
+import dev.iris.common.ProtoStates;
 import dev.iris.controller.state.StoreEvent;
 import dev.iris.controller.state.WorkerCommand;
 import dev.iris.controller.state.WorkerRecord;
@@ -19,28 +20,21 @@ import dev.iris.rpc.DeviceConfig;
 import dev.iris.rpc.EnvironmentConfig;
 import dev.iris.rpc.EventKind;
 import dev.iris.rpc.GpuDevice;
-import dev.iris.rpc.JobState;
 import dev.iris.rpc.JobStatus;
 import dev.iris.rpc.ResourceSpecProto;
 import dev.iris.rpc.ResourceUsage;
-import dev.iris.rpc.TaskState;
 import dev.iris.rpc.TaskStatus;
 import dev.iris.rpc.Worker;
 import dev.iris.rpc.WorkerHealthStatus;
 import dev.iris.rpc.WorkerMetadata;
 import java.util.function.Function;
 
-/** Domain to protobuf, at the edge. Called on the store's thread, so it may read live domain objects. */
+/**
+ * The controller's protobuf messages built from domain objects, at the edge. Called on the store's thread,
+ * so it may read live domain objects. The mapping of the states every part shares is {@link ProtoStates}.
+ */
 public final class ProtoMapper {
   private ProtoMapper() {}
-
-  public static TaskState toProto(dev.iris.core.TaskState s) {
-    return TaskState.valueOf("TASK_STATE_" + s.name());
-  }
-
-  public static JobState toProto(dev.iris.core.JobState s) {
-    return JobState.valueOf("JOB_STATE_" + s.name());
-  }
 
   public static ResourceSpecProto resources(Resources r, int replicas) {
     ResourceSpecProto.Builder b = ResourceSpecProto.newBuilder()
@@ -85,7 +79,7 @@ public final class ProtoMapper {
     JobStatus.Builder b = JobStatus.newBuilder()
         .setJobId(job.id().value())
         .setName(job.id().name())
-        .setState(toProto(job.state()))
+        .setState(ProtoStates.toProto(job.state()))
         .setError(job.error())
         .setSubmittedAtMs(job.submittedAtMs())
         .setStartedAtMs(job.startedAtMs())
@@ -144,7 +138,7 @@ public final class ProtoMapper {
         .setTaskId(t.id().toString())
         .setJobId(job.id().value())
         .setTaskIndex(t.index())
-        .setState(toProto(t.state()))
+        .setState(ProtoStates.toProto(t.state()))
         .setExitCode(t.exitCode())
         .setError(t.error())
         .setFinishedAtMs(t.finishedAtMs())
@@ -177,7 +171,7 @@ public final class ProtoMapper {
     }
     for (TaskAttempt a : t.attempts()) {
       b.addAttempts(dev.iris.rpc.TaskAttempt.newBuilder().setAttemptId(a.attemptId()).setWorkerId(a.workerId())
-          .setState(toProto(a.state())).setExitCode(a.exitCode()).setError(a.error())
+          .setState(ProtoStates.toProto(a.state())).setExitCode(a.exitCode()).setError(a.error())
           .setStartedAtMs(a.startedAtMs()).setFinishedAtMs(a.finishedAtMs()).setIsWorkerFailure(a.isWorkerFailure()));
     }
     return b.build();
@@ -211,7 +205,7 @@ public final class ProtoMapper {
 
   public static ClusterEvent event(StoreEvent e) {
     ClusterEvent.Builder b = ClusterEvent.newBuilder().setSequence(e.sequence()).setTimestampMs(e.timestampMs())
-        .setKind(EventKind.valueOf("EVENT_KIND_" + e.kind().name())).setAttemptId(e.attemptId())
+        .setKind(toProto(e.kind())).setAttemptId(e.attemptId())
         .setMessage(e.message());
     if (e.jobId() != null) {
       b.setJobId(e.jobId());
@@ -223,14 +217,27 @@ public final class ProtoMapper {
       b.setWorkerId(e.workerId());
     }
     if (e.jobState() != null) {
-      b.setJobState(toProto(e.jobState()));
+      b.setJobState(ProtoStates.toProto(e.jobState()));
     }
     if (e.taskState() != null) {
-      b.setTaskState(toProto(e.taskState()));
+      b.setTaskState(ProtoStates.toProto(e.taskState()));
     }
     if (e.endpointName() != null) {
       b.setEndpointName(e.endpointName());
     }
     return b.build();
+  }
+
+  /** The contract's kind of a committed event (a switch: a new kind does not compile until it is mapped). */
+  static EventKind toProto(StoreEvent.Kind kind) {
+    return switch (kind) {
+      case JOB_SUBMITTED -> EventKind.EVENT_KIND_JOB_SUBMITTED;
+      case JOB_STATE_CHANGED -> EventKind.EVENT_KIND_JOB_STATE_CHANGED;
+      case TASK_STATE_CHANGED -> EventKind.EVENT_KIND_TASK_STATE_CHANGED;
+      case WORKER_REGISTERED -> EventKind.EVENT_KIND_WORKER_REGISTERED;
+      case WORKER_LOST -> EventKind.EVENT_KIND_WORKER_LOST;
+      case ENDPOINT_ADDED -> EventKind.EVENT_KIND_ENDPOINT_ADDED;
+      case ENDPOINT_REMOVED -> EventKind.EVENT_KIND_ENDPOINT_REMOVED;
+    };
   }
 }
