@@ -20,6 +20,7 @@ import dev.iris.client.JobFailedException;
 import dev.iris.client.JobRequest;
 import dev.iris.common.HostPort;
 import dev.iris.common.ProtoStates;
+import dev.iris.core.ConstraintOp;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.JobState;
 import dev.iris.rpc.JobStatus;
@@ -243,7 +244,7 @@ final class ClientCommands {
     }
     s.ports().forEach(r::port);
     for (ConstraintExpr c : s.constraints()) {
-      r.constraint(c.key(), c.op().name(), c.op() == ConstraintExpr.Op.IN ? String.join(",", c.values()) : c.value());
+      r.constraint(c.key(), c.op().name(), c.op() == ConstraintOp.IN ? String.join(",", c.values()) : c.value());
     }
     s.coscheduleBy().ifPresent(r::coscheduleBy);
     s.schedulingTimeout().ifPresent(r::schedulingTimeout);

@@ -1,8 +1,8 @@
 package dev.iris.controller;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.iris.common.ProtoSpecs;
 import dev.iris.core.Constraint;
-import dev.iris.core.ConstraintOp;
 import dev.iris.core.JobId;
 import dev.iris.core.JobSpec;
 import dev.iris.core.Resources;
@@ -27,7 +27,7 @@ public final class LaunchRequests {
     int replicas = res.getReplicas() == 0 ? 1 : res.getReplicas();
     List<Constraint> constraints = new ArrayList<>();
     for (dev.iris.rpc.Constraint c : r.getConstraintsList()) {
-      constraints.add(constraint(c));
+      constraints.add(ProtoSpecs.toDomain(c));
     }
     return new JobSpec(
         id,
@@ -74,7 +74,7 @@ public final class LaunchRequests {
     throw new ValidationException("job needs a command (entrypoint.argv)");
   }
 
-  static Resources resources(ResourceSpecProto r) {
+  private static Resources resources(ResourceSpecProto r) {
     if (r.getCpu() < 0 || r.getMemoryBytes() < 0 || r.getDiskBytes() < 0) {
       throw new ValidationException("resources must not be negative: cpu=" + r.getCpu() + " memory_bytes="
           + r.getMemoryBytes() + " disk_bytes=" + r.getDiskBytes());
@@ -82,25 +82,11 @@ public final class LaunchRequests {
     if (r.getReplicas() < 0) {
       throw new ValidationException("replicas must be between 1 and " + JobSpec.MAX_REPLICAS + ", got " + r.getReplicas());
     }
-    int gpus = 0;
-    String variant = "";
-    if (r.getDevice().hasGpu()) {
-      gpus = r.getDevice().getGpu().getCount();
-      variant = r.getDevice().getGpu().getVariant();
-      if (gpus < 0) {
-        throw new ValidationException("gpu count must not be negative, got " + gpus);
-      }
+    int gpus = ProtoSpecs.gpuCount(r.getDevice());
+    if (gpus < 0) {
+      throw new ValidationException("gpu count must not be negative, got " + gpus);
     }
-    return new Resources(r.getCpu(), r.getMemoryBytes(), r.getDiskBytes(), gpus, variant);
-  }
-
-  private static Constraint constraint(dev.iris.rpc.Constraint c) {
-    if (c.getOp() == dev.iris.rpc.ConstraintOp.CONSTRAINT_OP_UNSPECIFIED
-        || c.getOp() == dev.iris.rpc.ConstraintOp.UNRECOGNIZED) {
-      throw new ValidationException("constraint on '" + c.getKey() + "' has no operator");
-    }
-    ConstraintOp op = ConstraintOp.valueOf(c.getOp().name().substring("CONSTRAINT_OP_".length()));
-    return new Constraint(c.getKey(), op, c.getValue(), c.getValuesList());
+    return ProtoSpecs.toDomain(r);
   }
 
   private static long seconds(String field, int value) {

@@ -1,27 +1,22 @@
 package dev.iris.controller;
 
+import dev.iris.common.ProtoSpecs;
 import dev.iris.common.ProtoStates;
 import dev.iris.controller.state.StoreEvent;
 import dev.iris.controller.state.WorkerCommand;
 import dev.iris.controller.state.WorkerRecord;
-import dev.iris.core.Constraint;
 import dev.iris.core.Endpoint;
 import dev.iris.core.Job;
 import dev.iris.core.JobSpec;
-import dev.iris.core.Resources;
 import dev.iris.core.Task;
 import dev.iris.core.TaskAttempt;
 import dev.iris.rpc.ClusterEvent;
 import dev.iris.rpc.CommandEntrypoint;
-import dev.iris.rpc.ConstraintOp;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.CoschedulingConfig;
-import dev.iris.rpc.DeviceConfig;
 import dev.iris.rpc.EnvironmentConfig;
 import dev.iris.rpc.EventKind;
-import dev.iris.rpc.GpuDevice;
 import dev.iris.rpc.JobStatus;
-import dev.iris.rpc.ResourceSpecProto;
 import dev.iris.rpc.ResourceUsage;
 import dev.iris.rpc.TaskStatus;
 import dev.iris.rpc.Worker;
@@ -31,25 +26,11 @@ import java.util.function.Function;
 
 /**
  * The controller's protobuf messages built from domain objects, at the edge. Called on the store's thread,
- * so it may read live domain objects. The mapping of the states every part shares is {@link ProtoStates}.
+ * so it may read live domain objects. The mappings of the types every part shares (states, resources,
+ * constraints) are {@link ProtoStates} and {@link ProtoSpecs}.
  */
 public final class ProtoMapper {
   private ProtoMapper() {}
-
-  public static ResourceSpecProto resources(Resources r, int replicas) {
-    ResourceSpecProto.Builder b = ResourceSpecProto.newBuilder()
-        .setCpu(r.cpu()).setMemoryBytes(r.memoryBytes()).setDiskBytes(r.diskBytes()).setReplicas(replicas);
-    if (r.gpus() > 0) {
-      b.setDevice(DeviceConfig.newBuilder().setGpu(GpuDevice.newBuilder().setCount(r.gpus()).setVariant(r.gpuVariant())));
-    }
-    return b.build();
-  }
-
-  public static dev.iris.rpc.Constraint constraint(Constraint c) {
-    return dev.iris.rpc.Constraint.newBuilder().setKey(c.key())
-        .setOp(ConstraintOp.valueOf("CONSTRAINT_OP_" + c.op().name())).setValue(c.value())
-        .addAllValues(c.values()).build();
-  }
 
   public static Worker.RunTaskRequest runTask(WorkerCommand.RunTask cmd) {
     JobSpec spec = cmd.spec();
@@ -61,7 +42,7 @@ public final class ProtoMapper {
         .setAttemptId(cmd.attemptId())
         .setEntrypoint(CommandEntrypoint.newBuilder().addAllArgv(spec.argv()))
         .setEnvironment(EnvironmentConfig.newBuilder().putAllEnvVars(spec.env()).addAllSetupCommand(spec.setupCommand()))
-        .setResources(resources(spec.resources(), spec.replicas()))
+        .setResources(ProtoSpecs.toProto(spec.resources(), spec.replicas()))
         .setTimeoutSeconds(spec.taskTimeoutSeconds())
         .addAllPorts(spec.ports())
         .setBundleHash(spec.bundleHash())
@@ -97,7 +78,7 @@ public final class ProtoMapper {
         .setTasksKilled(job.count(dev.iris.core.TaskState.KILLED))
         .setTasksWorkerFailed(job.count(dev.iris.core.TaskState.WORKER_FAILED))
         .setTasksUnschedulable(job.count(dev.iris.core.TaskState.UNSCHEDULABLE))
-        .setResources(resources(spec.resources(), spec.replicas()))
+        .setResources(ProtoSpecs.toProto(spec.resources(), spec.replicas()))
         .setEntrypoint(CommandEntrypoint.newBuilder().addAllArgv(spec.argv()))
         .setMaxTaskFailures(spec.maxTaskFailures())
         .setMaxRetriesFailure(spec.maxRetriesFailure())
@@ -106,7 +87,7 @@ public final class ProtoMapper {
         .setTimeoutSeconds(spec.taskTimeoutSeconds())
         .addAllPortNames(spec.ports())
         .putAllEnvVars(spec.env());
-    spec.constraints().forEach(c -> b.addConstraints(constraint(c)));
+    spec.constraints().forEach(c -> b.addConstraints(ProtoSpecs.toProto(c)));
     if (spec.isGang()) {
       b.setCoscheduling(CoschedulingConfig.newBuilder().setGroupBy(spec.coscheduleBy()));
     }
@@ -183,8 +164,7 @@ public final class ProtoMapper {
         .setCpuCount(r.capacity().cpu()).setMemoryBytes(r.capacity().memoryBytes())
         .setDiskBytes(r.capacity().diskBytes()).putAllAttributes(r.attributes()).setStartCapacity(r.startCapacity());
     if (r.capacity().gpus() > 0) {
-      meta.setDevice(DeviceConfig.newBuilder().setGpu(
-          GpuDevice.newBuilder().setCount(r.capacity().gpus()).setVariant(r.capacity().gpuVariant())));
+      meta.setDevice(ProtoSpecs.gpus(r.capacity().gpus(), r.capacity().gpuVariant()));
     }
     WorkerHealthStatus.Builder b = WorkerHealthStatus.newBuilder()
         .setWorkerId(w.id()).setAddress(w.address()).setHealthy(w.isSchedulable())

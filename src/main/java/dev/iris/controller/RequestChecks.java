@@ -1,5 +1,6 @@
 package dev.iris.controller;
 
+import dev.iris.common.ProtoSpecs;
 import dev.iris.common.ProtoStates;
 import dev.iris.controller.state.AcceptMark;
 import dev.iris.controller.state.ClusterState.AttemptReport;
@@ -84,10 +85,9 @@ final class RequestChecks {
     if (m.getStartCapacity() < 0) {
       throw new ValidationException("worker " + id + " reports a negative start capacity");
     }
-    int gpus = m.getDevice().hasGpu() ? m.getDevice().getGpu().getCount() : 0;
-    String variant = m.getDevice().hasGpu() ? m.getDevice().getGpu().getVariant() : "";
     return new WorkerRecord.Registration(id, r.getAddress(),
-        new dev.iris.core.Resources(m.getCpuCount(), m.getMemoryBytes(), m.getDiskBytes(), Math.max(0, gpus), variant),
+        new dev.iris.core.Resources(m.getCpuCount(), m.getMemoryBytes(), m.getDiskBytes(),
+            Math.max(0, ProtoSpecs.gpuCount(m.getDevice())), ProtoSpecs.gpuVariant(m.getDevice())),
         m.getAttributesMap(), m.getHostname(), m.getIpAddress(), m.getStartCapacity(), r.getIncarnation());
   }
 

@@ -1,7 +1,6 @@
 package dev.iris.worker;
 
-import dev.iris.rpc.DeviceConfig;
-import dev.iris.rpc.GpuDevice;
+import dev.iris.common.ProtoSpecs;
 import dev.iris.rpc.WorkerMetadata;
 import java.io.File;
 import java.io.IOException;
@@ -37,8 +36,7 @@ final class MachineProbe {
         .putAllAttributes(config.attributes());
     List<String> gpus = gpus();
     if (!gpus.isEmpty()) {
-      m.setDevice(DeviceConfig.newBuilder().setGpu(GpuDevice.newBuilder().setVariant(gpus.get(0))
-          .setCount(gpus.size())));
+      m.setDevice(ProtoSpecs.gpus(gpus.size(), gpus.get(0)));
     }
     return m.build();
   }
