@@ -1,17 +1,22 @@
 package dev.iris.common;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.iris.core.Constraint;
 import dev.iris.core.ConstraintOp;
 import dev.iris.core.Resources;
 import dev.iris.core.ValidationException;
+import dev.iris.rpc.CommandEntrypoint;
 import dev.iris.rpc.DeviceConfig;
 import dev.iris.rpc.GpuDevice;
 import dev.iris.rpc.ResourceSpecProto;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The parts of a job's spec every side reads or writes, mapped once between the contract and the domain:
- * constraint operators (a switch over every value each way), constraints, resources and GPU devices.
+ * constraint operators (a switch over every value each way), constraints, resources, GPU devices, and the
+ * command a request carries.
  */
 public final class ProtoSpecs {
   private ProtoSpecs() {}
@@ -80,6 +85,29 @@ public final class ProtoSpecs {
   public static Resources toDomain(ResourceSpecProto r) {
     return new Resources(r.getCpu(), r.getMemoryBytes(), r.getDiskBytes(), gpuCount(r.getDevice()),
         gpuVariant(r.getDevice()));
+  }
+
+  /**
+   * The command a request carries, either as {@code entrypoint} or as {@code serialized_entrypoint} (a
+   * serialized {@link CommandEntrypoint}); empty when it carries neither.
+   *
+   * @throws ValidationException when it carries both, or the serialized form does not parse
+   */
+  public static List<String> command(boolean hasEntrypoint, CommandEntrypoint entrypoint, ByteString serialized) {
+    if (hasEntrypoint && !serialized.isEmpty()) {
+      throw new ValidationException("set either entrypoint or serialized_entrypoint, not both");
+    }
+    if (hasEntrypoint) {
+      return entrypoint.getArgvList();
+    }
+    if (serialized.isEmpty()) {
+      return List.of();
+    }
+    try {
+      return CommandEntrypoint.parseFrom(serialized).getArgvList();
+    } catch (InvalidProtocolBufferException e) {
+      throw new ValidationException("serialized_entrypoint is not a serialized CommandEntrypoint");
+    }
   }
 
   /** {@code count} GPUs of {@code variant} (empty: any variant). */

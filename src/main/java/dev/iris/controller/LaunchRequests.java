@@ -1,6 +1,5 @@
 package dev.iris.controller;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.iris.common.ProtoSpecs;
 import dev.iris.core.Constraint;
 import dev.iris.core.JobId;
@@ -8,7 +7,6 @@ import dev.iris.core.JobSpec;
 import dev.iris.core.Resources;
 import dev.iris.core.Sha256;
 import dev.iris.core.ValidationException;
-import dev.iris.rpc.CommandEntrypoint;
 import dev.iris.rpc.Controller.LaunchJobRequest;
 import dev.iris.rpc.ResourceSpecProto;
 import java.util.ArrayList;
@@ -58,20 +56,10 @@ public final class LaunchRequests {
   }
 
   private static List<String> argv(LaunchJobRequest r) {
-    if (r.hasEntrypoint() && !r.getSerializedEntrypoint().isEmpty()) {
-      throw new ValidationException("set either entrypoint or serialized_entrypoint, not both");
+    if (!r.hasEntrypoint() && r.getSerializedEntrypoint().isEmpty()) {
+      throw new ValidationException("job needs a command (entrypoint.argv)");
     }
-    if (r.hasEntrypoint()) {
-      return r.getEntrypoint().getArgvList();
-    }
-    if (!r.getSerializedEntrypoint().isEmpty()) {
-      try {
-        return CommandEntrypoint.parseFrom(r.getSerializedEntrypoint()).getArgvList();
-      } catch (InvalidProtocolBufferException e) {
-        throw new ValidationException("serialized_entrypoint is not a serialized CommandEntrypoint");
-      }
-    }
-    throw new ValidationException("job needs a command (entrypoint.argv)");
+    return ProtoSpecs.command(r.hasEntrypoint(), r.getEntrypoint(), r.getSerializedEntrypoint());
   }
 
   private static Resources resources(ResourceSpecProto r) {
