@@ -24,7 +24,6 @@ const feed = new Feed((s) => {
   status.className = 'feed-status ' + s;
   status.textContent = s === 'live' ? 'live' : s === 'connecting' ? 'connecting…' : 'reconnecting…';
 });
-window.__irisFeed = feed; // for debugging from the console (and the browser tests)
 feed.subscribe({
   events: (events) => current && current.events && current.events(events),
   resync: () => current && current.resync && current.resync(),
@@ -67,5 +66,4 @@ setInterval(() => {
   refreshAgo(container);
   if (current && current.tick) current.tick();
 }, 1000);
-window.__irisBoot = window.__irisBoot || Date.now();
 render();

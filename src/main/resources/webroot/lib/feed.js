@@ -44,7 +44,6 @@ export class Feed {
       }
     } else if (msg.type === 'events') {
       this.last = Number(msg.sequence);
-      window.__irisLastSequence = this.last;
       for (const l of this.listeners) l.events && l.events(msg.events);
     }
   }

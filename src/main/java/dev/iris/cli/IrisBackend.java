@@ -221,7 +221,7 @@ public class IrisBackend implements CliBackend {
       return;
     }
     try {
-      dev.iris.worker.WorkDirs.deleteRecursively(dir);
+      dev.iris.worker.host.WorkDirs.deleteRecursively(dir);
     } catch (java.io.IOException e) {
       System.err.println("iris: could not delete " + dir + ": " + e.getMessage());
     }

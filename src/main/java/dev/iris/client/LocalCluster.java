@@ -4,7 +4,7 @@ import dev.iris.common.HostPort;
 import dev.iris.controller.ControllerNode;
 import dev.iris.link.EventBusControllerLink;
 import dev.iris.worker.WorkerConfig;
-import dev.iris.worker.WorkDirs;
+import dev.iris.worker.host.WorkDirs;
 import dev.iris.worker.WorkerNode;
 import dev.iris.worker.ports.PortAllocator;
 import io.vertx.core.Future;

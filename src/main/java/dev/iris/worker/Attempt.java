@@ -1,23 +1,27 @@
 package dev.iris.worker;
 
 import dev.iris.core.TaskId;
-import dev.iris.rpc.BuildMetrics;
-import dev.iris.rpc.ResourceUsage;
-import dev.iris.rpc.TaskState;
 import dev.iris.rpc.Worker;
+import dev.iris.worker.attempt.AttemptEvent;
+import dev.iris.worker.attempt.AttemptKey;
+import dev.iris.worker.attempt.AttemptSpec;
+import dev.iris.worker.attempt.AttemptState;
+import dev.iris.worker.attempt.Command;
 import dev.iris.worker.runtime.RunningTask;
 import dev.iris.worker.usage.UsageTracker;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
- * One attempt of one task on this worker, as the worker verticle sees it. Mutable, and touched only on
- * the verticle's context, except {@link #lastStderr}, which output threads write.
+ * One attempt of one task on this worker, as the worker's shell holds it: its lifecycle state (immutable,
+ * replaced by {@link AttemptRunner} on each event), its request, and the runtime handles the effects
+ * need (processes, timer, environment). Touched only on the worker verticle's context, except the last
+ * output lines, which output threads write.
  */
 final class Attempt {
   final AttemptKey key;
@@ -25,52 +29,36 @@ final class Attempt {
   final Worker.RunTaskRequest request;
   final List<String> argv;
   final UsageTracker usageTracker;
-  private final Promise<Void> ended = Promise.promise();
   /** When the RunTask arrived ({@link System#nanoTime()}), for the launch latency metric. */
   final long receivedAtNanos = System.nanoTime();
-  /** Where this worker process accepted the RunTask ({@link Admissions#accept}). */
-  final long acceptedSeq;
+  private final Promise<Void> ended = Promise.promise();
 
-  TaskState state = TaskState.TASK_STATE_ASSIGNED;
-  int exitCode;
-  String error = "";
-  long startedAtMs;
-  long finishedAtMs;
-  Map<String, Integer> ports = Map.of();
-  ResourceUsage usage = ResourceUsage.getDefaultInstance();
-  BuildMetrics build = BuildMetrics.getDefaultInstance();
-  Path workDir;
+  /** The lifecycle state: the only record of where the attempt is. */
+  AttemptState state;
+  /** The processes started, by command. */
+  final Map<Command, RunningTask> processes = new EnumMap<>(Command.class);
+  /** The environment its processes get, once prepared. */
   Map<String, String> environment = Map.of();
-
-  /** The process running now: the setup command while building, then the task's command. */
-  RunningTask process;
-  /** The main command (not the setup command) once it started. */
-  RunningTask mainProcess;
-  /** The setup command once it started: what it leaves running is swept when the attempt ends. */
-  RunningTask setupProcess;
-  /** Set when a kill was asked for (KillTask, a newer attempt, worker stop). */
-  boolean killRequested;
-  Duration killGrace = Duration.ofSeconds(5);
-  /** Why it was killed; becomes the error of the KILLED state. */
-  String killReason = "";
-  /** The future of the kill sent to {@link #process}, if any. */
-  CompletableFuture<Integer> killing;
-  /** The process {@link #killing} was sent to: its whole tree is gone once that completes. */
-  RunningTask killedProcess;
-  boolean timedOut;
   long timeoutTimer = -1;
+  /** Events that arrived while an earlier one's effects were being carried out. */
+  final ArrayDeque<AttemptEvent> queued = new ArrayDeque<>();
+  boolean applying;
 
-  /** The last line the task wrote to stderr (written by output threads). */
+  /** The last line the task's command wrote to stderr (written by output threads). */
   volatile String lastStderr;
+  /** The last line the setup command wrote (written by output threads). */
+  volatile String lastSetupLine;
 
   Attempt(AttemptKey key, TaskId task, Worker.RunTaskRequest request, List<String> argv, UsageTracker usageTracker,
       long acceptedSeq) {
     this.key = key;
-    this.acceptedSeq = acceptedSeq;
     this.task = task;
     this.request = request;
     this.argv = List.copyOf(argv);
     this.usageTracker = usageTracker;
+    this.state = AttemptState.accepted(new AttemptSpec(key, task, acceptedSeq, !request.getBundleHash().isEmpty(),
+        !request.getEnvironment().getSetupCommandList().isEmpty(), request.getPortsCount() > 0,
+        Duration.ofSeconds(request.getTimeoutSeconds())));
   }
 
   int attemptId() {
@@ -83,23 +71,20 @@ final class Attempt {
   }
 
   boolean isFinished() {
-    return isTerminal(state);
+    return state.isFinished();
   }
 
-  /** Completes once the attempt reached a terminal state and its process tree is gone. */
+  /** The process of the task's command while it runs; null otherwise. */
+  RunningTask runningCommand() {
+    return state.isCommandRunning() ? processes.get(Command.MAIN) : null;
+  }
+
+  /** Completes once the attempt finished and its processes and cleanup are done. */
   Future<Void> ended() {
     return ended.future();
   }
 
   void markEnded() {
     ended.tryComplete();
-  }
-
-  static boolean isTerminal(TaskState s) {
-    return switch (s) {
-      case TASK_STATE_SUCCEEDED, TASK_STATE_FAILED, TASK_STATE_KILLED, TASK_STATE_WORKER_FAILED,
-          TASK_STATE_UNSCHEDULABLE -> true;
-      default -> false;
-    };
   }
 }

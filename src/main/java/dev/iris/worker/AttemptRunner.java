@@ -1,9 +1,14 @@
 package dev.iris.worker;
 
-import dev.iris.rpc.BuildMetrics;
-import dev.iris.rpc.ResourceUsage;
-import dev.iris.rpc.TaskState;
+import dev.iris.worker.host.WorkDirs;
+import dev.iris.worker.attempt.AttemptEffect;
+import dev.iris.worker.attempt.AttemptEvent;
+import dev.iris.worker.attempt.AttemptLifecycle;
+import dev.iris.worker.attempt.Command;
+import dev.iris.worker.attempt.Step;
+import dev.iris.worker.bundle.BundleException;
 import dev.iris.worker.logs.TaskLogStore;
+import dev.iris.worker.ports.PortAllocationException;
 import dev.iris.worker.ports.PortAllocator;
 import dev.iris.worker.proc.ProcFs;
 import dev.iris.worker.proc.ProcStat;
@@ -11,6 +16,7 @@ import dev.iris.worker.runtime.LaunchSpec;
 import dev.iris.worker.runtime.LineSink;
 import dev.iris.worker.runtime.RunningTask;
 import dev.iris.worker.runtime.TaskRuntime;
+import dev.iris.worker.runtime.TaskStartException;
 import dev.iris.worker.usage.ProcessTreeUsageSampler;
 import dev.iris.worker.usage.TreeUsage;
 import dev.iris.worker.usage.UsageSample;
@@ -26,15 +32,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes one attempt through its phases: BUILDING (fresh working directory, ports, bundle fetched from the
- * controller, cached and unpacked, optional setup command with log source {@code build}), RUNNING (the
- * command as a process, with the task's timeout), and the terminal state from its exit. Every state
- * change is reported. Blocking steps (process start, unpacking, file work) run on worker threads; state
- * changes happen on the worker verticle's context only. The setup command is {@link SetupPhase}'s, kills and
- * the timeout {@link AttemptKiller}'s, and the terminal state and cleanup {@link AttemptFinisher}'s.
+ * Drives attempts through {@link AttemptLifecycle}: applies each event to the attempt's state on the worker
+ * verticle's context and carries out the effects the lifecycle returns, feeding their outcomes back as
+ * events. This class carries out the building effects (prepare the directory, ports and environment;
+ * install the bundle; start a process, off the event loop) and reports; kills and the timeout are
+ * {@link AttemptKiller}'s, the end's clean-up {@link AttemptFinisher}'s. Every decision is the lifecycle's.
  */
 final class AttemptRunner {
   private static final Logger log = LoggerFactory.getLogger(AttemptRunner.class);
+  /** The log source of the setup command's output. */
+  static final String BUILD_SOURCE = "build";
 
   private final WorkerConfig config;
   private final Clock clock;
@@ -47,7 +54,6 @@ final class AttemptRunner {
   private final StateReporter reporter;
   private final WorkerMetrics metrics;
   private final AttemptKiller killer;
-  private final SetupPhase setup;
   private final AttemptFinisher finisher;
 
   AttemptRunner(WorkerConfig config, Clock clock, Vertx vertx, ContextOps ops, TaskRuntime runtime, WorkDirs dirs,
@@ -63,54 +69,92 @@ final class AttemptRunner {
     this.ports = ports;
     this.reporter = reporter;
     this.metrics = metrics;
-    this.killer = new AttemptKiller(vertx, ops);
-    this.setup = new SetupPhase(clock, ops, runtime, logs, metrics, killer);
-    this.finisher = new AttemptFinisher(clock, ops, dirs, taskDirs, logs, ports, reporter, config.workerId(),
-        sweeper, onFinished, metrics, killer);
+    this.killer = new AttemptKiller(vertx, ops, this::apply);
+    this.finisher = new AttemptFinisher(ops, dirs, taskDirs, logs, sweeper, onFinished, metrics);
   }
-
-  /** A failure before the command ran whose message is meant for the user. */
-  static final class BuildFailure extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    BuildFailure(String message) {
-      super(message, null, false, false);
-    }
-  }
-
-  /** The attempt was killed before its command started. */
-  static final class Killed extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    Killed() {
-      super("killed", null, false, false);
-    }
-  }
-
-  /** What the first trip off the event loop made: the directory, ports, environment, maybe the process. */
-  private record Prepared(Path dir, Map<String, Integer> ports, Map<String, String> environment,
-      RunningTask process) {}
 
   /** Runs the attempt once {@code predecessorGone} completed (an older attempt of the task is dead). */
   void launch(Attempt a, Future<?> predecessorGone) {
-    predecessorGone.transform(ignored -> build(a))
-        .compose(process -> awaitExit(a, process))
-        .onComplete(code -> finisher.finishWithExit(a, code), err -> finisher.finishWithFailure(a, err));
+    predecessorGone.onComplete(x -> apply(a, new AttemptEvent.MayStart()));
   }
 
   /** Asks the attempt to die: SIGTERM to its tree now, SIGKILL after {@code grace}. Idempotent. */
   void kill(Attempt a, Duration grace, String reason) {
-    killer.kill(a, grace, reason);
+    apply(a, new AttemptEvent.KillRequested(grace, reason));
+  }
+
+  /**
+   * Applies {@code event} to the attempt and carries out the effects. An event raised while effects are
+   * being carried out (a future that was already complete) waits its turn, so effects run in the order
+   * the lifecycle gave them.
+   */
+  void apply(Attempt a, AttemptEvent event) {
+    if (a.applying) {
+      a.queued.add(event);
+      return;
+    }
+    a.applying = true;
+    try {
+      for (AttemptEvent e = event; e != null; e = a.queued.poll()) {
+        Step step = AttemptLifecycle.apply(a.state, e, clock.millis());
+        if (!step.applied()) {
+          log.debug("attempt {}: {} ignored: {}", a.key, e, step.ignored());
+          continue;
+        }
+        a.state = step.next();
+        for (AttemptEffect effect : step.effects()) {
+          carryOut(a, effect);
+        }
+      }
+    } finally {
+      a.applying = false;
+    }
+  }
+
+  private void carryOut(Attempt a, AttemptEffect effect) {
+    try {
+      if (effect instanceof AttemptEffect.Report) {
+        reporter.report(a.key, AttemptProtos.report(a.state, config.workerId()));
+      } else if (effect instanceof AttemptEffect.Prepare p) {
+        prepare(a, p.startCommand());
+      } else if (effect instanceof AttemptEffect.InstallBundle) {
+        bundles.install(a.request.getBundleHash(), a.state.workDir()).onComplete(
+            fromCache -> apply(a, new AttemptEvent.BundleInstalled(fromCache)), err -> failed(a, err));
+      } else if (effect instanceof AttemptEffect.StartProcess s) {
+        Path dir = a.state.workDir();
+        Map<String, String> environment = a.environment;
+        ops.blocking(() -> startProcess(a, s.command(), dir, environment))
+            .onComplete(process -> started(a, s.command(), process), err -> failed(a, s.command() == Command.SETUP
+                && err instanceof TaskStartException ? new BuildFailure("setup command " + err.getMessage()) : err));
+      } else if (effect instanceof AttemptEffect.KillProcess k) {
+        killer.kill(a, k.command(), k.grace());
+      } else if (effect instanceof AttemptEffect.ArmTimeout t) {
+        killer.armTimeout(a, t.after());
+      } else if (effect instanceof AttemptEffect.CancelTimeout) {
+        killer.cancelTimeout(a);
+      } else if (effect instanceof AttemptEffect.ReleasePorts) {
+        ports.release(a.portOwner());
+      } else if (effect instanceof AttemptEffect.CleanUp c) {
+        finisher.cleanUp(a, c.sweep());
+      } else if (effect instanceof AttemptEffect.Finished) {
+        finisher.finished(a);
+      } else {
+        throw new AssertionError("unknown effect " + effect);
+      }
+    } catch (RuntimeException e) {
+      log.warn("attempt {}: {} failed", a.key, effect, e);
+      a.queued.add(new AttemptEvent.StepFailed("worker error: " + e));
+    }
   }
 
   /** Samples the usage of every running attempt off the loop, then records it on the context. */
   Future<Void> sampleUsage(List<Attempt> running) {
-    if (running.isEmpty()) {
+    record Target(Attempt attempt, long pid, Path dir) {}
+    List<Target> targets = running.stream().filter(a -> a.runningCommand() != null)
+        .map(a -> new Target(a, a.runningCommand().pid(), a.state.workDir())).toList();
+    if (targets.isEmpty()) {
       return Future.succeededFuture();
     }
-    record Target(Attempt attempt, long pid, Path dir) {}
-    List<Target> targets = running.stream().filter(a -> a.mainProcess != null)
-        .map(a -> new Target(a, a.mainProcess.pid(), a.workDir)).toList();
     return ops.blocking(() -> {
       List<ProcStat> snapshot = ProcFs.all(); // one scan of /proc for every running attempt
       return targets.stream().map(t -> {
@@ -124,71 +168,51 @@ final class AttemptRunner {
     }).map(samples -> {
       for (int i = 0; i < targets.size(); i++) {
         UsageSample s = samples.get(i);
-        Attempt a = targets.get(i).attempt;
-        if (s != null && !a.isFinished()) {
-          a.usage = usage(s);
+        if (s != null) {
+          apply(targets.get(i).attempt, new AttemptEvent.UsageSampled(s));
         }
       }
       return null;
     });
   }
 
-  // ---------------------------------------------------------------- phases
+  // ---------------------------------------------------------------- building effects
+
+  /** What the first trip off the event loop made: the directory, ports, environment, maybe the process. */
+  private record Prepared(Path dir, Map<String, Integer> ports, Map<String, String> environment,
+      RunningTask process) {}
 
   /**
-   * BUILDING, then the running command. With no bundle and no setup command there is nothing to build, so
-   * the process starts in the same trip off the event loop that makes its directory.
+   * Makes the directory, allocates the ports and builds the environment off the event loop; with nothing to
+   * build, starts the command in the same trip.
    */
-  private Future<RunningTask> build(Attempt a) {
-    if (a.killRequested) {
-      return Future.failedFuture(new Killed());
-    }
-    a.state = TaskState.TASK_STATE_BUILDING;
-    a.build = BuildMetrics.newBuilder().setBuildStartedMs(clock.millis()).build();
-    report(a);
+  private void prepare(Attempt a, boolean startCommand) {
     List<String> portNames = a.request.getPortsList();
-    boolean startNow = a.request.getBundleHash().isEmpty()
-        && a.request.getEnvironment().getSetupCommandList().isEmpty();
-    return ops.blocking(() -> {
+    ops.blocking(() -> {
       Path dir = dirs.createAttemptDir(a.key);
       Map<String, Integer> allocated = portNames.isEmpty() ? Map.of() : ports.allocate(a.portOwner(), portNames);
       Map<String, String> environment = TaskEnvironment.of(a.request, a.task, config, allocated);
-      return new Prepared(dir, allocated, environment, startNow ? startProcess(a, dir, environment) : null);
-    }).compose(p -> {
-      a.workDir = p.dir();
-      a.ports = p.ports();
+      RunningTask process = startCommand ? startProcess(a, Command.MAIN, dir, environment) : null;
+      return new Prepared(dir, allocated, environment, process);
+    }).onComplete(p -> {
       a.environment = p.environment();
+      apply(a, new AttemptEvent.Prepared(p.dir(), p.ports()));
       if (p.process() != null) {
-        a.build = a.build.toBuilder().setBuildFinishedMs(clock.millis()).build();
-        return Future.succeededFuture(running(a, p.process()));
+        started(a, Command.MAIN, p.process());
       }
-      return fetchBundle(a).compose(v -> setup.run(a)).compose(v -> startCommand(a));
-    });
+    }, err -> failed(a, err));
   }
 
-  private Future<Void> fetchBundle(Attempt a) {
-    String hash = a.request.getBundleHash();
-    if (hash.isEmpty()) {
-      return Future.succeededFuture();
+  /** Starts a command and records its pid. Off the event loop. */
+  private RunningTask startProcess(Attempt a, Command command, Path dir, Map<String, String> environment) {
+    if (command == Command.SETUP) {
+      LineSink sink = (source, line) -> {
+        metrics.logLine(logs.append(a.key, BUILD_SOURCE, line));
+        a.lastSetupLine = line;
+      };
+      return record(a, runtime.start(new LaunchSpec(a.request.getEnvironment().getSetupCommandList(), dir,
+          environment), sink));
     }
-    return bundles.install(hash, a.workDir)
-        .map(fromCache -> {
-          a.build = a.build.toBuilder().setFromCache(fromCache).build();
-          return null;
-        });
-  }
-
-  private Future<RunningTask> startCommand(Attempt a) {
-    if (a.killRequested) {
-      return Future.failedFuture(new Killed());
-    }
-    Path dir = a.workDir;
-    Map<String, String> environment = a.environment;
-    return ops.blocking(() -> startProcess(a, dir, environment)).map(process -> running(a, process));
-  }
-
-  /** Starts the command and records its pid. Off the event loop. */
-  private RunningTask startProcess(Attempt a, Path dir, Map<String, String> environment) {
     LineSink sink = (source, line) -> {
       metrics.logLine(logs.append(a.key, source, line));
       if (LineSink.STDERR.equals(source)) {
@@ -203,6 +227,10 @@ final class AttemptRunner {
       throw e;
     }
     metrics.processLaunch(true, System.nanoTime() - a.receivedAtNanos);
+    return record(a, process);
+  }
+
+  private RunningTask record(Attempt a, RunningTask process) {
     try {
       dirs.recordProcess(a.key, process);
     } catch (RuntimeException e) {
@@ -211,32 +239,41 @@ final class AttemptRunner {
     return process;
   }
 
-  /** The command started: RUNNING, reported, with its timeout armed (or the pending kill sent). */
-  private RunningTask running(Attempt a, RunningTask process) {
-    a.process = process;
-    a.mainProcess = process;
-    a.state = TaskState.TASK_STATE_RUNNING;
-    a.startedAtMs = clock.millis();
-    if (a.killRequested) {
-      killer.sendKill(a, a.killGrace);
+  /** A process started: the lifecycle hears of it, and of its exit later. */
+  private void started(Attempt a, Command command, RunningTask process) {
+    a.processes.put(command, process);
+    apply(a, new AttemptEvent.ProcessStarted(command));
+    ops.here(process.exitFuture()).onComplete(
+        code -> apply(a, new AttemptEvent.ProcessExited(command, code, lastLine(a, command))),
+        err -> {
+          log.warn("attempt {}: waiting for the exit of its {} process failed", a.key, command, err);
+          apply(a, new AttemptEvent.ProcessExited(command, -1, "worker error: " + err));
+        });
+  }
+
+  private static String lastLine(Attempt a, Command command) {
+    return command == Command.SETUP ? a.lastSetupLine : a.lastStderr;
+  }
+
+  /** A building step failed; the message is the user's when the failure is theirs, else a worker error. */
+  private void failed(Attempt a, Throwable err) {
+    String message;
+    if (err instanceof BuildFailure || err instanceof TaskStartException || err instanceof BundleException
+        || err instanceof PortAllocationException) {
+      message = err.getMessage();
     } else {
-      report(a);
-      killer.armTimeout(a);
+      log.warn("attempt {} failed in the worker", a.key, err);
+      message = "worker error: " + err;
     }
-    return process;
+    apply(a, new AttemptEvent.StepFailed(message));
   }
 
-  private Future<Integer> awaitExit(Attempt a, RunningTask process) {
-    return ops.here(process.exitFuture()).compose(code -> killer.afterKill(a, code));
-  }
+  /** A failure before the command ran whose message is meant for the user. */
+  static final class BuildFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
-  private void report(Attempt a) {
-    reporter.report(a.key, AttemptProtos.report(a, config.workerId()));
-  }
-
-  private static ResourceUsage usage(UsageSample s) {
-    return ResourceUsage.newBuilder().setMemoryMb(s.memoryMb()).setMemoryPeakMb(s.memoryPeakMb())
-        .setCpuPercent(s.cpuPercent()).setCpuMillicores(s.cpuMillicores()).setProcessCount(s.processCount())
-        .setDiskMb(s.diskMb()).build();
+    BuildFailure(String message) {
+      super(message, null, false, false);
+    }
   }
 }

@@ -1,5 +1,7 @@
 package dev.iris.worker;
 
+import dev.iris.worker.attempt.AttemptKey;
+
 import dev.iris.common.RpcErrors;
 import dev.iris.common.RpcException;
 import dev.iris.rpc.Controller;
@@ -36,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *   <li>A controller without ReportTaskStates (it answers UNIMPLEMENTED) gets one ReportTaskState call per
  *       report, all of a batch at once, from then on; the batch still settles as a whole.
  *   <li>An attempt {@link #isPending is pending} from {@link #report} until its latest report is
- *       acknowledged or refused.
+ *       acknowledged or refused; then the {@link Settled} listener hears of it.
  * </ul>
  */
 final class StateReporter {
@@ -52,6 +54,7 @@ final class StateReporter {
   private final ContextOps ops;
   private final ControllerService controller;
   private final WorkerMetrics metrics;
+  private final Settled settled;
   /** The newest report not yet sent, per attempt, in the order the attempts first waited. */
   private final Map<AttemptKey, Controller.ReportTaskStateRequest> waiting = new LinkedHashMap<>();
   /** The reports of the batch in flight; empty when none is. */
@@ -65,7 +68,14 @@ final class StateReporter {
   private boolean batched = true;
   private boolean closed;
 
-  StateReporter(Vertx vertx, ContextOps ops, ControllerService controller, WorkerMetrics metrics) {
+  /** Hears that no report of an attempt waits any more: the latest was acknowledged, or refused for good. */
+  @FunctionalInterface
+  interface Settled {
+    void settled(AttemptKey key, boolean acknowledged);
+  }
+
+  StateReporter(Vertx vertx, ContextOps ops, ControllerService controller, WorkerMetrics metrics, Settled settled) {
+    this.settled = settled;
     this.vertx = vertx;
     this.ops = ops;
     this.controller = controller;
@@ -157,6 +167,13 @@ final class StateReporter {
     return Future.all(calls).map(all -> calls.stream().map(Future::result).toList());
   }
 
+  /** Tells the listener, unless a newer report of the attempt waits. */
+  private void settle(AttemptKey key, boolean acknowledged) {
+    if (!waiting.containsKey(key)) {
+      settled.settled(key, acknowledged);
+    }
+  }
+
   private void settle(List<AttemptKey> keys, List<Controller.ReportTaskStateRequest> reports,
       List<Throwable> outcomes) {
     sending = false;
@@ -170,6 +187,7 @@ final class StateReporter {
       Throwable err = outcomes.get(i);
       if (err == null) {
         metrics.reportDelivered();
+        settle(keys.get(i), true);
       } else if (TRANSIENT.contains(RpcErrors.statusOf(err))) {
         metrics.reportRetried();
         waiting.putIfAbsent(keys.get(i), reports.get(i));
@@ -179,6 +197,7 @@ final class StateReporter {
         metrics.reportRefused();
         log.warn("controller refused the report of {} {}: {} {}", keys.get(i), reports.get(i).getState(),
             RpcErrors.statusOf(err), RpcErrors.messageOf(err));
+        settle(keys.get(i), false);
       }
     }
     if (retry == null) {

@@ -1,5 +1,8 @@
 package dev.iris.worker;
 
+import dev.iris.worker.host.WorkDirs;
+import dev.iris.worker.attempt.AttemptKey;
+
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.HashMap;

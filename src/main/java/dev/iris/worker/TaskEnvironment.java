@@ -2,6 +2,7 @@ package dev.iris.worker;
 
 import dev.iris.core.TaskId;
 import dev.iris.rpc.Worker;
+import dev.iris.worker.host.WorkDirs;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -11,8 +12,6 @@ import java.util.Map;
  * {@code IRIS_*} variables, which win over a job variable of the same name.
  */
 final class TaskEnvironment {
-  /** Set for every task; a worker's cleanup also uses it to recognise a task process it has no record of. */
-  static final String ATTEMPT_ID = "IRIS_ATTEMPT_ID";
 
   private TaskEnvironment() {}
 
@@ -23,7 +22,7 @@ final class TaskEnvironment {
     env.put("IRIS_TASK_ID", task.toString());
     env.put("IRIS_TASK_INDEX", Integer.toString(task.index()));
     env.put("IRIS_NUM_TASKS", Integer.toString(Math.max(1, request.getNumTasks())));
-    env.put(ATTEMPT_ID, Integer.toString(request.getAttemptId()));
+    env.put(WorkDirs.ATTEMPT_ID_VARIABLE, Integer.toString(request.getAttemptId()));
     env.put("IRIS_WORKER_ID", config.workerId());
     if (!config.controllerAddress().isEmpty()) {
       env.put("IRIS_CONTROLLER_ADDRESS", config.controllerAddress());

@@ -1,5 +1,6 @@
 package dev.iris.worker;
 
+import dev.iris.worker.host.MachineProbe;
 import dev.iris.worker.ports.PortAllocator;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -148,7 +148,7 @@ public final class WorkerMetrics {
   String scrape(Collection<Attempt> unfinished) {
     long[] counts = new long[TaskState.values().length];
     for (Attempt a : unfinished) {
-      counts[a.state.ordinal()]++;
+      counts[AttemptProtos.state(a.state).ordinal()]++;
     }
     attempts.forEach((s, v) -> v.set(counts[s.ordinal()]));
     return registry.scrape();

@@ -1,5 +1,8 @@
 package dev.iris.worker;
 
+import dev.iris.worker.attempt.AttemptKey;
+import dev.iris.worker.attempt.AttemptState;
+
 import dev.iris.common.ProtoSpecs;
 import dev.iris.common.RpcErrors;
 import dev.iris.core.TaskId;
@@ -99,8 +102,8 @@ final class WorkerServiceImpl extends WorkerServiceService {
   }
 
   private Worker.RunTaskResponse accepted(Attempt a) {
-    return Worker.RunTaskResponse.newBuilder().setTaskId(a.task.toString()).setState(a.state)
-        .setAcceptedSeq(a.acceptedSeq).setIncarnation(admissions.incarnation()).build();
+    return Worker.RunTaskResponse.newBuilder().setTaskId(a.task.toString()).setState(AttemptProtos.state(a.state))
+        .setAcceptedSeq(a.state.spec().acceptedSeq()).setIncarnation(admissions.incarnation()).build();
   }
 
   @Override
@@ -182,7 +185,8 @@ final class WorkerServiceImpl extends WorkerServiceService {
   // ---------------------------------------------------------------- helpers
 
   private TaskStatus status(Attempt a) {
-    return AttemptProtos.status(a, table.history(a.key.taskId()), config.workerId(), address.get());
+    List<AttemptState> history = table.history(a.key.taskId()).stream().map(h -> h.state).toList();
+    return AttemptProtos.status(a.state, history, config.workerId(), address.get());
   }
 
   private Attempt known(String taskId) {

@@ -1,6 +1,9 @@
 package dev.iris.worker;
 
 import dev.iris.common.HostPort;
+import dev.iris.worker.attempt.AttemptEvent;
+import dev.iris.worker.attempt.AttemptKey;
+
 import dev.iris.dashboard.WorkerDashboardRoutes;
 import dev.iris.link.WorkerLinks;
 import dev.iris.link.WorkerServiceBinding;
@@ -9,6 +12,10 @@ import dev.iris.rpc.WorkerMetadata;
 import dev.iris.rpc.WorkerServiceGrpcService;
 import dev.iris.rpc.WorkerTaskEntry;
 import dev.iris.worker.bundle.BundleCache;
+import dev.iris.worker.host.MachineProbe;
+import dev.iris.worker.host.Watchdog;
+import dev.iris.worker.host.WorkDirLock;
+import dev.iris.worker.host.WorkDirs;
 import dev.iris.worker.logs.TaskLogStore;
 import dev.iris.worker.ports.PortAllocator;
 import dev.iris.worker.runtime.ProcessTaskRuntime;
@@ -62,7 +69,6 @@ public final class WorkerVerticle extends VerticleBase {
   /** Finished attempts stay in heartbeats this long after they ended (and until their report is acknowledged). */
   static final long FINISHED_IN_HEARTBEAT_MS = 30_000;
   static final Duration STOP_GRACE = Duration.ofSeconds(2);
-  static final Duration LEFTOVER_GRACE = Duration.ofSeconds(2);
   private static final long STOP_PATIENCE_MS = 15_000;
   /** How long a starting worker waits for the cleanup after a dead worker of its work dir to finish. */
   static final Duration CLEANUP_PATIENCE = Duration.ofSeconds(30);
@@ -126,7 +132,8 @@ public final class WorkerVerticle extends VerticleBase {
     admissions = new Admissions(MAX_FENCES);
     PortAllocator ports = new PortAllocator(config.portRangeFrom(), config.portRangeTo());
     metrics = new WorkerMetrics(ports::heldCount);
-    reporter = new StateReporter(vertx, ops, controller, metrics);
+    reporter = new StateReporter(vertx, ops, controller, metrics, (key, acknowledged) -> table
+        .find(key.taskId(), key.attemptId()).ifPresent(a -> runner.apply(a, new AttemptEvent.ReportSettled(acknowledged))));
     return ops.blocking(this::prepareMachine).compose(metadata -> {
       logs = new TaskLogStore(dirs.logsDir(), clock);
       BundleInstaller bundles = new BundleInstaller(ops, new BundleCache(dirs.bundlesDir()), controller, metrics);
@@ -236,12 +243,23 @@ public final class WorkerVerticle extends VerticleBase {
       // before anything can start: from here on a crash of this process is cleaned up after
       watchdog = Watchdog.start(dirs.root()).orElse(null);
     }
-    WorkDirs.LeftoverReport leftovers = dirs.cleanLeftovers(runtime, LEFTOVER_GRACE);
+    WorkDirs.LeftoverReport leftovers = dirs.cleanLeftovers(runtime, WorkDirs.LEFTOVER_GRACE);
     if (leftovers.processTreesKilled() > 0 || leftovers.entriesRemoved() > 0) {
       log.info("worker {} removed leftovers of an earlier run: {} process trees killed, {} entries removed",
           config.workerId(), leftovers.processTreesKilled(), leftovers.entriesRemoved());
     }
-    return MachineProbe.probe(config);
+    WorkerMetadata.Builder m = MachineProbe.probe(config.workDir()).toBuilder()
+        .setIpAddress(config.advertiseHost()).putAllAttributes(config.attributes());
+    if (config.cpu() != null) {
+      m.setCpuCount(config.cpu());
+    }
+    if (config.memoryBytes() != null) {
+      m.setMemoryBytes(config.memoryBytes());
+    }
+    if (config.diskBytes() != null) {
+      m.setDiskBytes(config.diskBytes());
+    }
+    return m.build();
   }
 
   private Future<Void> serve(WorkerServiceImpl service) {
@@ -278,8 +296,8 @@ public final class WorkerVerticle extends VerticleBase {
     long recent = clock.millis() - FINISHED_IN_HEARTBEAT_MS;
     List<WorkerTaskEntry> list = new ArrayList<>();
     for (Attempt a : table.currentAttempts()) {
-      if (!a.isFinished() || a.finishedAtMs >= recent || reporter.isPending(a.key)) {
-        list.add(AttemptProtos.entry(a));
+      if (!a.isFinished() || a.state.finishedAtMs() >= recent || a.state.reportUnsettled()) {
+        list.add(AttemptProtos.entry(a.state));
       }
     }
     return list;
@@ -291,7 +309,7 @@ public final class WorkerVerticle extends VerticleBase {
    */
   private void finished(Attempt a) {
     // an attempt whose end the controller has not acknowledged stays: heartbeats must still list it
-    List<Attempt> evicted = table.finished(a, x -> reporter.isPending(x.key));
+    List<Attempt> evicted = table.finished(a, x -> x.state.reportUnsettled());
     if (!evicted.isEmpty()) {
       List<AttemptKey> keys = evicted.stream().map(e -> e.key).toList();
       Future.join(evicted.stream().map(Attempt::ended).toList()).transform(x -> {
@@ -311,8 +329,7 @@ public final class WorkerVerticle extends VerticleBase {
     if (sampling) {
       return;
     }
-    List<Attempt> running = table.currentAttempts().stream().filter(a -> a.mainProcess != null && !a.isFinished())
-        .toList();
+    List<Attempt> running = table.currentAttempts().stream().filter(a -> a.runningCommand() != null).toList();
     if (running.isEmpty()) {
       return;
     }

@@ -1,6 +1,9 @@
 /**
  * The worker: {@link dev.iris.worker.WorkerNode} deploys a {@link dev.iris.worker.WorkerVerticle}, which owns
- * this worker's task attempts, runs them as processes in per-attempt work directories, reports their states
- * to the controller and serves WorkerService over gRPC and the event bus; plus the libraries it runs on.
+ * this worker's task attempts and serves WorkerService over gRPC and the event bus. Each attempt's
+ * decisions are the pure lifecycle of {@code worker.attempt}; the shell here ({@code AttemptRunner},
+ * {@code AttemptKiller}, {@code AttemptFinisher}) carries its effects out with the process runtime
+ * ({@code worker.runtime}), the machine's work directory ({@code worker.host}), bundles, logs, ports and
+ * usage sampling; {@code AttemptProtos} is the one mapping to protobuf.
  */
 package dev.iris.worker;

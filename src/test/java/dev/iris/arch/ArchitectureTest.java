@@ -9,21 +9,25 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the layers apart: the domain, the scheduler and the state model never touch Vert.x or protobuf,
- * and the helpers in {@code common} depend on none of the parts that use them.
+ * Keeps the layers apart: the domain, the scheduler, the controller's state model and the worker's attempt
+ * lifecycle never touch Vert.x, protobuf or the clock, and the helpers in {@code common} depend on none of
+ * the parts that use them.
  */
 class ArchitectureTest {
+  /** The pure core: the domain, the scheduler, the controller's state model and the worker's attempt lifecycle. */
+  private static final String[] PURE = {"dev.iris.core..", "dev.iris.scheduler..", "dev.iris.controller.state..",
+      "dev.iris.worker.attempt.."};
   private static JavaClasses classes;
 
   @BeforeAll
   static void importClasses() {
     classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("dev.iris.core", "dev.iris.scheduler", "dev.iris.controller.state");
+        .importPackages("dev.iris.core", "dev.iris.scheduler", "dev.iris.controller.state", "dev.iris.worker.attempt");
   }
 
   @Test
   void pureCoreDoesNotImportVertx() {
-    noClasses().that().resideInAnyPackage("dev.iris.core..", "dev.iris.scheduler..", "dev.iris.controller.state..")
+    noClasses().that().resideInAnyPackage(PURE)
         .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.netty..")
         .because("decisions are plain Java; verticles are thin shells around them")
         .check(classes);
@@ -31,7 +35,7 @@ class ArchitectureTest {
 
   @Test
   void pureCoreDoesNotDependOnTheWireFormat() {
-    noClasses().that().resideInAnyPackage("dev.iris.core..", "dev.iris.scheduler..", "dev.iris.controller.state..")
+    noClasses().that().resideInAnyPackage(PURE)
         .should().dependOnClassesThat().resideInAnyPackage("dev.iris.rpc..", "com.google.protobuf..")
         .because("protobuf stays at the edges; the API and links map it to domain records")
         .check(classes);
@@ -39,9 +43,11 @@ class ArchitectureTest {
 
   @Test
   void pureCoreDoesNotReadTheClock() {
-    noClasses().that().resideInAnyPackage("dev.iris.core..", "dev.iris.scheduler..", "dev.iris.controller.state..")
+    noClasses().that().resideInAnyPackage(PURE)
         .should().callMethod(System.class, "currentTimeMillis")
         .orShould().callMethod(java.time.Instant.class, "now")
+        .orShould().callMethod(System.class, "nanoTime")
+        .orShould().dependOnClassesThat().areAssignableTo(java.time.Clock.class)
         .because("time is injected: decisions take 'now' as an argument")
         .check(classes);
   }

@@ -24,6 +24,11 @@ final class Browser implements AutoCloseable {
   static final Path CHROMIUM = Path.of(System.getProperty("iris.chromium", "/usr/bin/chromium"));
   static final Path CHROMEDRIVER = Path.of(System.getProperty("iris.chromedriver", "/usr/bin/chromedriver"));
   static final Path SCREENSHOTS = Path.of("target", "screenshots");
+  /** Keeps every WebSocket the page opens in {@code window.testSockets}, newest last. */
+  private static final String RECORD_SOCKETS = "(() => { const Native = window.WebSocket; window.testSockets = [];"
+      + " window.WebSocket = function (url, protocols) { const s = new Native(url, protocols);"
+      + " window.testSockets.push(s); return s; };"
+      + " window.WebSocket.prototype = Native.prototype; Object.assign(window.WebSocket, Native); })();";
   final WebDriver driver;
   private final Path profile;
 
@@ -40,7 +45,10 @@ final class Browser implements AutoCloseable {
         "--disable-quic", "--window-size=1440,960", "--user-data-dir=" + profile);
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-    driver = new ChromeDriver(service, options);
+    ChromeDriver chrome = new ChromeDriver(service, options);
+    // the page's WebSockets, for tests that drop one: recorded by the test, so the shipped page has no test hooks
+    chrome.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", java.util.Map.of("source", RECORD_SOCKETS));
+    driver = chrome;
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
   }
 

@@ -206,11 +206,11 @@ class DashboardBrowserTest {
     b.driver.get(c.baseUrl() + "/#/jobs");
     waitLive();
     b.waitFor("first running", d -> badgeOf("first").equals("running"));
-    b.js("window.__marker = 'same page'; window.__irisFeed.ws.close();");
+    b.js("window.__marker = 'same page'; window.testSockets[window.testSockets.length - 1].close();");
     c.launch("while-away", 1, 1); // committed while the page has no feed
     b.waitFor("the missed job", d -> d.findElements(By.cssSelector("tr[data-job='while-away']")).size() == 1);
     b.waitFor("live again", d -> d.findElement(By.id("feed-status")).getText().equals("live"));
-    assertThat((String) b.js("return window.__irisFeed.ws.url")).matches(".*/api/feed\\?from=\\d+$");
+    assertThat((String) b.js("return window.testSockets[window.testSockets.length - 1].url")).matches(".*/api/feed\\?from=\\d+$");
     b.waitFor("while-away running", d -> badgeOf("while-away").equals("running"));
     assertThat(b.js("return window.__marker")).isEqualTo("same page");
 

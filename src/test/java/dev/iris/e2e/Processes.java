@@ -167,6 +167,6 @@ final class Processes implements AutoCloseable {
 
   /** Whether a process is a worker's watchdog companion (its command line names the cleanup it runs). */
   static boolean isWatchdog(ProcessHandle p) {
-    return commandLine(p.pid()).contains("dev.iris.worker.LeftoverCleanup");
+    return commandLine(p.pid()).contains("dev.iris.worker.host.LeftoverCleanup");
   }
 }

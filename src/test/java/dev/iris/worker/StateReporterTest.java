@@ -1,5 +1,7 @@
 package dev.iris.worker;
 
+import dev.iris.worker.attempt.AttemptKey;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iris.common.RpcException;
@@ -44,7 +46,7 @@ class StateReporterTest {
     context = vertx.getOrCreateContext();
     metrics = new WorkerMetrics(() -> 0);
     controller = new HeldController();
-    reporter = new StateReporter(vertx, new ContextOps(context), controller, metrics);
+    reporter = new StateReporter(vertx, new ContextOps(context), controller, metrics, (key, acknowledged) -> { });
   }
 
   @AfterEach

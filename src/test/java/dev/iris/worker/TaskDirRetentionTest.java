@@ -159,7 +159,7 @@ class TaskDirRetentionTest {
   }
 
   private TaskStatus awaitEnd(String taskId) throws Exception {
-    eventually(WAIT, taskId + " to end", () -> Attempt.isTerminal(status(taskId).getState()));
+    eventually(WAIT, taskId + " to end", () -> WorkerTesting.isTerminal(status(taskId).getState()));
     return status(taskId);
   }
 

@@ -164,7 +164,7 @@ class WorkerMetricsTest {
   }
 
   private TaskStatus awaitEnd(String taskId) throws Exception {
-    eventually(WAIT, taskId + " to end", () -> Attempt.isTerminal(status(taskId).getState()));
+    eventually(WAIT, taskId + " to end", () -> WorkerTesting.isTerminal(status(taskId).getState()));
     return status(taskId);
   }
 

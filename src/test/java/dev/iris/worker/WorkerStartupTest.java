@@ -1,5 +1,8 @@
 package dev.iris.worker;
 
+import dev.iris.worker.attempt.AttemptKey;
+import dev.iris.worker.host.WorkDirs;
+
 import static dev.iris.worker.WorkerTesting.alive;
 import static dev.iris.worker.WorkerTesting.await;
 import static org.assertj.core.api.Assertions.assertThat;

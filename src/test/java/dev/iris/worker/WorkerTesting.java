@@ -13,7 +13,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /** Helpers shared by the worker's tests. */
-final class WorkerTesting {
+public final class WorkerTesting {
+  /** Whether a reported state is an end. */
+  static boolean isTerminal(dev.iris.rpc.TaskState s) {
+    return switch (s) {
+      case TASK_STATE_SUCCEEDED, TASK_STATE_FAILED, TASK_STATE_KILLED, TASK_STATE_WORKER_FAILED,
+          TASK_STATE_UNSCHEDULABLE -> true;
+      default -> false;
+    };
+  }
+
   private WorkerTesting() {}
 
   interface Check {
@@ -62,7 +71,7 @@ final class WorkerTesting {
   }
 
   /** Whether a process with this pid is alive (not a zombie). */
-  static boolean alive(long pid) {
+  public static boolean alive(long pid) {
     return ProcFs.stat(pid).map(ProcStat::isLive).orElse(false);
   }
 }

@@ -1,6 +1,6 @@
 package dev.iris.worker.logs;
 
-import dev.iris.worker.AttemptKey;
+import dev.iris.worker.attempt.AttemptKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryNotEmptyException;

@@ -1,4 +1,4 @@
-package dev.iris.worker;
+package dev.iris.worker.host;
 
 import dev.iris.worker.runtime.ProcessTaskRuntime;
 import java.io.PrintStream;
@@ -16,7 +16,7 @@ import java.util.EnumSet;
  * SIGKILL after a short grace; never by name), and removes the run's task, log and pid directories. When another live process holds the
  * lock it does nothing: that is a new worker, which cleaned the leftovers at its own start.
  *
- * <p>Run as {@code java -cp ... dev.iris.worker.LeftoverCleanup <work dir> [<dead worker's pid>]}; what it
+ * <p>Run as {@code java -cp ... dev.iris.worker.host.LeftoverCleanup <work dir> [<dead worker's pid>]}; what it
  * did goes to standard error, which the watchdog appends to {@code <work dir>/cleanup.log}.
  */
 public final class LeftoverCleanup {
@@ -67,7 +67,7 @@ public final class LeftoverCleanup {
       return Outcome.IN_USE;
     }
     try (lock; ProcessTaskRuntime runtime = new ProcessTaskRuntime()) {
-      WorkDirs.LeftoverReport report = new WorkDirs(root).cleanLeftovers(runtime, WorkerVerticle.LEFTOVER_GRACE);
+      WorkDirs.LeftoverReport report = new WorkDirs(root).cleanLeftovers(runtime, WorkDirs.LEFTOVER_GRACE);
       long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
       say(log, "killed " + report.processTreesKilled() + " process tree(s), removed " + report.entriesRemoved()
           + " entr" + (report.entriesRemoved() == 1 ? "y" : "ies") + " in " + ms + " ms");

@@ -1,4 +1,6 @@
-package dev.iris.worker;
+package dev.iris.worker.host;
+
+import dev.iris.worker.attempt.AttemptKey;
 
 import dev.iris.worker.proc.ProcFs;
 import dev.iris.worker.proc.ProcStat;
@@ -48,6 +50,13 @@ import org.slf4j.LoggerFactory;
  * run's task, log and pid directories. Thread-safe.
  */
 public final class WorkDirs {
+  /**
+   * The environment variable every task process gets with its attempt id; a cleanup recognises a task process
+   * it has no record of by it.
+   */
+  public static final String ATTEMPT_ID_VARIABLE = "IRIS_ATTEMPT_ID";
+  /** How long leftover task processes of an earlier run get between SIGTERM and SIGKILL. */
+  public static final Duration LEFTOVER_GRACE = Duration.ofSeconds(2);
   private static final Logger log = LoggerFactory.getLogger(WorkDirs.class);
   private static final Duration KILL_PATIENCE = Duration.ofSeconds(15);
 
@@ -206,7 +215,7 @@ public final class WorkDirs {
     for (ProcStat stat : ProcFs.all()) {
       if (stat.isLive() && stat.session() == stat.pid() && !recorded.contains(stat.pid())
           && ProcFs.workingDirectory(stat.pid()).filter(cwd -> cwd.startsWith(tasks) && !cwd.equals(tasks)).isPresent()
-          && ProcFs.startedWithVariable(stat.pid(), TaskEnvironment.ATTEMPT_ID)) {
+          && ProcFs.startedWithVariable(stat.pid(), ATTEMPT_ID_VARIABLE)) {
         found.add(stat);
       }
     }

@@ -1,4 +1,4 @@
-package dev.iris.worker;
+package dev.iris.worker.host;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,13 +27,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * on it. So a second claim from this JVM (two workers of one JVM on one directory) is refused by the
  * JVM-wide set of held paths before the file is even opened: a process-wide fact, hence the static set.
  */
-final class WorkDirLock implements AutoCloseable {
+public final class WorkDirLock implements AutoCloseable {
   static final String FILE_NAME = "worker.lock";
   private static final long POLL_MS = 100;
   private static final Map<Path, Role> HELD_HERE = new ConcurrentHashMap<>();
 
   /** Who holds a work directory's lock. */
-  enum Role {
+  public enum Role {
     WORKER,
     CLEANUP;
 
@@ -90,7 +90,7 @@ final class WorkDirLock implements AutoCloseable {
    *
    * @throws InUseException when the lock is still held once the patience is spent
    */
-  static WorkDirLock acquire(Path root, Role role, Duration patience, Set<Role> waitFor)
+  public static WorkDirLock acquire(Path root, Role role, Duration patience, Set<Role> waitFor)
       throws InUseException, InterruptedException {
     Path normalized = root.toAbsolutePath().normalize();
     long deadline = System.nanoTime() + patience.toNanos();

@@ -1,4 +1,4 @@
-package dev.iris.worker;
+package dev.iris.worker.host;
 
 import java.io.BufferedReader;
 import java.io.IOException;

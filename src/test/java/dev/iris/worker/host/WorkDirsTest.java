@@ -1,4 +1,7 @@
-package dev.iris.worker;
+package dev.iris.worker.host;
+
+import dev.iris.worker.Poll;
+import dev.iris.worker.attempt.AttemptKey;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

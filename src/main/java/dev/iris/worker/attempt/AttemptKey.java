@@ -1,4 +1,4 @@
-package dev.iris.worker;
+package dev.iris.worker.attempt;
 
 import dev.iris.core.Sha256;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.iris.worker;
+package dev.iris.worker.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.iris.worker;
+package dev.iris.worker.host;
 
 import dev.iris.common.ProtoSpecs;
 import dev.iris.rpc.WorkerMetadata;
@@ -17,23 +17,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What this machine offers to tasks: cores, memory, disk of the work directory, GPUs (through
- * {@code nvidia-smi} when it is on the PATH), with the configuration's overrides applied. Blocking: call
- * it off any event loop.
+ * {@code nvidia-smi} when it is on the PATH). Blocking: call it off any event loop.
  */
-final class MachineProbe {
+public final class MachineProbe {
   private static final Logger log = LoggerFactory.getLogger(MachineProbe.class);
   private static final long NVIDIA_SMI_TIMEOUT_MS = 5_000;
 
   private MachineProbe() {}
 
-  static WorkerMetadata probe(WorkerConfig config) {
+  /** The machine as found: host name, cores, memory, the disk holding {@code workDir}, GPUs. */
+  public static WorkerMetadata probe(Path workDir) {
     WorkerMetadata.Builder m = WorkerMetadata.newBuilder()
         .setHostname(hostname())
-        .setIpAddress(config.advertiseHost())
-        .setCpuCount(config.cpu() != null ? config.cpu() : Runtime.getRuntime().availableProcessors())
-        .setMemoryBytes(config.memoryBytes() != null ? config.memoryBytes() : memoryBytes())
-        .setDiskBytes(config.diskBytes() != null ? config.diskBytes() : diskBytes(config.workDir()))
-        .putAllAttributes(config.attributes());
+        .setCpuCount(Runtime.getRuntime().availableProcessors())
+        .setMemoryBytes(memoryBytes())
+        .setDiskBytes(diskBytes(workDir));
     List<String> gpus = gpus();
     if (!gpus.isEmpty()) {
       m.setDevice(ProtoSpecs.gpus(gpus.size(), gpus.get(0)));
@@ -41,7 +39,7 @@ final class MachineProbe {
     return m.build();
   }
 
-  static String hostname() {
+  public static String hostname() {
     try {
       return InetAddress.getLocalHost().getHostName();
     } catch (IOException e) {

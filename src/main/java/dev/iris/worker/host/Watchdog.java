@@ -1,4 +1,4 @@
-package dev.iris.worker;
+package dev.iris.worker.host;
 
 import java.io.File;
 import java.io.IOException;
@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * stopped gracefully and left nothing running says {@code stopped} first ({@link #disarm}), and the
  * shell exits without starting a JVM.
  */
-final class Watchdog implements AutoCloseable {
+public final class Watchdog implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Watchdog.class);
   static final String LOG_FILE = "cleanup.log";
   private static final Path SH = Path.of("/bin/sh");
@@ -53,7 +53,7 @@ final class Watchdog implements AutoCloseable {
    * Spawns the companion of the worker owning {@code root}; blocking (a process start). Empty where it
    * cannot work (no {@code /bin/sh}); the worker then runs without one, as before.
    */
-  static Optional<Watchdog> start(Path root) throws IOException {
+  public static Optional<Watchdog> start(Path root) throws IOException {
     if (!Files.isExecutable(SH)) {
       log.warn("no {}: a crash of this worker will leave its tasks running until it restarts", SH);
       return Optional.empty();
@@ -75,12 +75,12 @@ final class Watchdog implements AutoCloseable {
   }
 
   /** The companion's pid (the shell's, and after the exec the cleanup JVM's). */
-  long pid() {
+  public long pid() {
     return companion.pid();
   }
 
   /** Tells the companion the worker stopped cleanly: it exits without running the cleanup. */
-  void disarm() {
+  public void disarm() {
     if (closed) {
       return;
     }
