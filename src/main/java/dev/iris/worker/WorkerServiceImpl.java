@@ -9,7 +9,6 @@ import dev.iris.core.TaskId;
 import dev.iris.core.TaskSpecRules;
 import dev.iris.core.ValidationException;
 import dev.iris.rpc.Empty;
-import dev.iris.rpc.TaskState;
 import dev.iris.rpc.TaskStatus;
 import dev.iris.rpc.Worker;
 import dev.iris.rpc.WorkerServiceService;
