@@ -14,12 +14,13 @@ import dev.iris.cli.request.OutputFormat;
 import dev.iris.cli.request.TaskListRequest;
 import dev.iris.cli.request.TaskStatusRequest;
 import dev.iris.cli.request.WorkerListRequest;
-import dev.iris.cli.parse.HostPort;
 import dev.iris.client.IrisClient;
 import dev.iris.client.Job;
 import dev.iris.client.JobFailedException;
 import dev.iris.client.JobRequest;
-import dev.iris.client.JobStates;
+import dev.iris.common.HostPort;
+import dev.iris.common.ProtoStates;
+import dev.iris.core.ConstraintOp;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.JobState;
 import dev.iris.rpc.JobStatus;
@@ -85,7 +86,7 @@ final class ClientCommands {
       }
       Instant now = Instant.now();
       o.out().println("job:       " + s.getJobId());
-      o.out().println("state:     " + JobStates.name(s.getState()));
+      o.out().println("state:     " + ProtoStates.shortName(s.getState()));
       o.out().println("tasks:     " + ClientFormat.counts(s));
       o.out().println("submitted: " + HumanFormat.ago(Instant.ofEpochMilli(s.getSubmittedAtMs()), now));
       if (!s.getPendingReason().isEmpty()) {
@@ -113,7 +114,7 @@ final class ClientCommands {
       Table t = Table.withColumns("JOB", "STATE", "TASKS", "SUBMITTED", "DURATION", "ERROR / WAITING");
       for (JobStatus j : jobs) {
         long end = j.getFinishedAtMs() > 0 ? j.getFinishedAtMs() : now.toEpochMilli();
-        t.row(j.getJobId(), JobStates.name(j.getState()), ClientFormat.counts(j),
+        t.row(j.getJobId(), ProtoStates.shortName(j.getState()), ClientFormat.counts(j),
             HumanFormat.ago(Instant.ofEpochMilli(j.getSubmittedAtMs()), now),
             HumanFormat.duration(Duration.ofMillis(Math.max(0, end - j.getSubmittedAtMs()))),
             j.getError().isEmpty() ? j.getPendingReason() : j.getError());
@@ -153,12 +154,13 @@ final class ClientCommands {
   int killJob(JobKillRequest r, CliOutput o) {
     try (IrisClient iris = connect.apply(r.controller())) {
       JobState before = iris.status(r.jobId(), false).getState();
-      if (JobStates.isFinished(before)) {
-        o.out().println("job " + r.jobId() + " already ended " + JobStates.name(before) + "; nothing to kill");
+      if (ProtoStates.isFinished(before)) {
+        o.out().println("job " + r.jobId() + " already ended " + ProtoStates.shortName(before) + "; nothing to kill");
         return ExitCodes.OK;
       }
       iris.terminate(r.jobId());
-      o.out().println("killed " + r.jobId() + " (" + JobStates.name(iris.status(r.jobId(), false).getState()) + ")");
+      JobState after = iris.status(r.jobId(), false).getState();
+      o.out().println("killed " + r.jobId() + " (" + ProtoStates.shortName(after) + ")");
       return ExitCodes.OK;
     }
   }
@@ -185,7 +187,7 @@ final class ClientCommands {
       o.out().print(ClientFormat.taskTable(List.of(t)).render());
       if (t.getAttemptsCount() > 1) {
         Table a = Table.withColumns("ATTEMPT", "WORKER", "STATE", "EXIT", "ERROR");
-        t.getAttemptsList().forEach(x -> a.row(x.getAttemptId(), x.getWorkerId(), JobStates.name(x.getState())
+        t.getAttemptsList().forEach(x -> a.row(x.getAttemptId(), x.getWorkerId(), ProtoStates.shortName(x.getState())
             + (x.getIsWorkerFailure() ? " (worker)" : ""), x.getExitCode(), x.getError()));
         o.out().println();
         o.out().print(a.render());
@@ -242,7 +244,7 @@ final class ClientCommands {
     }
     s.ports().forEach(r::port);
     for (ConstraintExpr c : s.constraints()) {
-      r.constraint(c.key(), c.op().name(), c.op() == ConstraintExpr.Op.IN ? String.join(",", c.values()) : c.value());
+      r.constraint(c.key(), c.op().name(), c.op() == ConstraintOp.IN ? String.join(",", c.values()) : c.value());
     }
     s.coscheduleBy().ifPresent(r::coscheduleBy);
     s.schedulingTimeout().ifPresent(r::schedulingTimeout);

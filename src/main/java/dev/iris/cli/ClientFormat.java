@@ -5,7 +5,7 @@ import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import dev.iris.cli.output.Table;
 import dev.iris.client.IrisException;
-import dev.iris.client.JobStates;
+import dev.iris.common.ProtoStates;
 import dev.iris.rpc.JobStatus;
 import dev.iris.rpc.TaskStatus;
 import dev.iris.rpc.WorkerHealthStatus;
@@ -41,8 +41,8 @@ final class ClientFormat {
   static Table taskTable(List<TaskStatus> tasks) {
     Table t = Table.withColumns("TASK", "STATE", "WORKER", "ATTEMPTS", "EXIT", "ERROR / WAITING");
     for (TaskStatus s : tasks) {
-      t.row(s.getTaskId(), JobStates.name(s.getState()), s.getWorkerId(), s.getAttemptsCount(),
-          JobStates.isFinished(s.getState()) ? String.valueOf(s.getExitCode()) : "",
+      t.row(s.getTaskId(), ProtoStates.shortName(s.getState()), s.getWorkerId(), s.getAttemptsCount(),
+          ProtoStates.isFinished(s.getState()) ? String.valueOf(s.getExitCode()) : "",
           s.getError().isEmpty() ? s.getPendingReason() : s.getError());
     }
     return t;

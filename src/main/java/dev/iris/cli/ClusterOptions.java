@@ -1,7 +1,7 @@
 package dev.iris.cli;
 
-import dev.iris.cli.parse.HostPort;
 import dev.iris.cli.request.ClusterSpec;
+import dev.iris.common.HostPort;
 import dev.iris.worker.WorkerConfig;
 import java.util.List;
 import java.util.Optional;

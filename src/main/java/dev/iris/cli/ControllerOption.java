@@ -1,7 +1,6 @@
 package dev.iris.cli;
 
-import dev.iris.cli.parse.HostPort;
-import dev.iris.cli.parse.InvalidValueException;
+import dev.iris.common.HostPort;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -38,7 +37,7 @@ final class ControllerOption {
     }
     try {
       return HostPort.parse(fromEnv);
-    } catch (InvalidValueException e) {
+    } catch (IllegalArgumentException e) {
       throw new ParameterException(mixee.commandLine(), "invalid " + ENV_VAR + ": " + e.getMessage());
     }
   }

@@ -2,6 +2,7 @@ package dev.iris.cli;
 
 import dev.iris.cli.parse.ConstraintExpr;
 import dev.iris.cli.parse.KeyValue;
+import dev.iris.core.TaskSpecRules;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +21,6 @@ import picocli.CommandLine.ParameterException;
  * check returns the value when it holds and otherwise throws a usage error naming the flag and value.
  */
 final class FlagChecks {
-  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
   private final CommandSpec spec;
@@ -94,7 +94,7 @@ final class FlagChecks {
   List<String> envNames(String flag, List<String> names) {
     Set<String> seen = new HashSet<>();
     for (String name : names) {
-      if (!ENV_NAME.matcher(name).matches()) {
+      if (!TaskSpecRules.isEnvName(name)) {
         throw usageError(flag + " '" + name + "' must be letters, digits and '_', not starting with a digit");
       }
       if (!seen.add(name)) {
@@ -118,7 +118,7 @@ final class FlagChecks {
   /** Environment variables: distinct keys that are valid variable names. */
   Map<String, String> envVars(String flag, List<KeyValue> pairs) {
     for (KeyValue pair : pairs) {
-      if (!ENV_NAME.matcher(pair.key()).matches()) {
+      if (!TaskSpecRules.isEnvName(pair.key())) {
         throw usageError(flag + " '" + pair + "': '" + pair.key() + "' is not a variable name"
             + " (letters, digits and '_', not starting with a digit)");
       }

@@ -6,7 +6,6 @@ import dev.iris.cli.request.JobListRequest;
 import dev.iris.cli.request.JobLogsRequest;
 import dev.iris.cli.request.JobRunRequest;
 import dev.iris.cli.request.JobStatusRequest;
-import dev.iris.cli.parse.HostPort;
 import dev.iris.cli.request.ClusterSpec;
 import dev.iris.cli.request.StartControllerRequest;
 import dev.iris.cli.request.TaskListRequest;
@@ -19,6 +18,7 @@ import dev.iris.client.LocalCluster;
 import dev.iris.client.IrisException;
 import dev.iris.cli.parse.PortRange;
 import dev.iris.cli.request.StartWorkerRequest;
+import dev.iris.common.HostPort;
 import dev.iris.controller.ControllerNode;
 import dev.iris.common.ClusteredVertx;
 import dev.iris.rpc.ControllerService;
@@ -29,7 +29,6 @@ import dev.iris.worker.WorkerNode;
 import dev.iris.worker.ports.PortAllocator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
@@ -42,7 +41,7 @@ import java.util.concurrent.TimeUnit;
  * commands run a controller, a worker or a local cluster in this process.
  */
 public class IrisBackend implements CliBackend {
-  private final ClientCommands client = new ClientCommands(c -> IrisClient.remote(c.host() + ":" + c.port()));
+  private final ClientCommands client = new ClientCommands(c -> IrisClient.remote(c.toString()));
 
   /** Runs a client command, turning the client's refusals into one-line CLI failures. */
   private static int oneLine(java.util.function.Supplier<Integer> command) {
@@ -135,7 +134,7 @@ public class IrisBackend implements CliBackend {
     ControllerService controller = clustered
         ? new EventBusControllerLink(vertx.eventBus(), 10_000)
         : new GrpcControllerLink(dev.iris.common.GrpcClients.create(vertx),
-            SocketAddress.inetSocketAddress(request.controller().port(), request.controller().host()), 10_000);
+            request.controller().toSocketAddress(), 10_000);
     WorkerNode node;
     try {
       node = await(WorkerNode.start(vertx, config, controller));

@@ -1,6 +1,6 @@
 package dev.iris.cli;
 
-import dev.iris.client.JobStates;
+import dev.iris.common.ProtoStates;
 import dev.iris.rpc.JobStatus;
 
 /** Log lines to stdout, and on a terminal one live line of task counts on stderr, redrawn in place. */
@@ -23,7 +23,8 @@ final class RunProgress {
   }
 
   synchronized void update(JobStatus s) {
-    String text = "\r[" + s.getJobId() + " " + JobStates.name(s.getState()) + ": " + ClientFormat.counts(s) + "]";
+    String text = "\r[" + s.getJobId() + " " + ProtoStates.shortName(s.getState()) + ": " + ClientFormat.counts(s)
+        + "]";
     clear();
     shown = text;
     o.err().print(text);

@@ -2,12 +2,12 @@ package dev.iris.cli;
 
 import dev.iris.cli.parse.ConstraintExpr;
 import dev.iris.cli.parse.Durations;
-import dev.iris.cli.parse.HostPort;
 import dev.iris.cli.parse.InvalidValueException;
 import dev.iris.cli.parse.JobStates;
 import dev.iris.cli.parse.KeyValue;
 import dev.iris.cli.parse.PortRange;
 import dev.iris.cli.parse.Sizes;
+import dev.iris.common.HostPort;
 import dev.iris.rpc.JobState;
 import java.time.Duration;
 import java.util.function.Function;
@@ -52,7 +52,16 @@ final class ValueConverters {
   /** {@code HOST:PORT} addresses. */
   static final class Address extends Adapter<HostPort> {
     Address() {
-      super(HostPort::parse);
+      super(ValueConverters::address);
+    }
+  }
+
+  /** Reads a {@code HOST:PORT} address; a malformed one is an {@link InvalidValueException} saying why. */
+  static HostPort address(String text) {
+    try {
+      return HostPort.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidValueException(e.getMessage());
     }
   }
 

@@ -1,8 +1,8 @@
 package dev.iris.client;
 
+import dev.iris.common.HostPort;
 import dev.iris.common.RpcException;
 import dev.iris.link.GrpcControllerLink;
-import dev.iris.link.WorkerLinks;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.ControllerService;
 import dev.iris.rpc.JobState;
@@ -54,14 +54,14 @@ public final class IrisClient implements AutoCloseable {
     this.ownsVertx = ownsVertx;
     this.address = address;
     this.grpc = dev.iris.common.GrpcClients.create(vertx);
-    this.controller = new GrpcControllerLink(grpc, WorkerLinks.HostPort.parse(address), CALL_TIMEOUT_MS);
+    this.controller = new GrpcControllerLink(grpc, HostPort.parse(address).toSocketAddress(), CALL_TIMEOUT_MS);
     this.onClose = onClose;
   }
 
   /** A client of the controller at {@code host:port}. */
   public static IrisClient remote(String address) {
     try {
-      WorkerLinks.HostPort.parse(address);
+      HostPort.parse(address);
     } catch (IllegalArgumentException e) {
       throw new IrisException("INVALID_ARGUMENT", e.getMessage());
     }

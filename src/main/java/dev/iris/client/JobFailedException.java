@@ -1,5 +1,6 @@
 package dev.iris.client;
 
+import dev.iris.common.ProtoStates;
 import dev.iris.rpc.JobStatus;
 
 /** {@link IrisClient#wait} saw the job end in a state other than SUCCEEDED. */
@@ -8,7 +9,7 @@ public final class JobFailedException extends IrisException {
   private final transient JobStatus job;
 
   public JobFailedException(JobStatus job) {
-    super(job.getState().name(), "job " + job.getJobId() + " ended " + JobStates.name(job.getState())
+    super(job.getState().name(), "job " + job.getJobId() + " ended " + ProtoStates.shortName(job.getState())
         + (job.getError().isEmpty() ? "" : ": " + job.getError()));
     this.job = job;
   }

@@ -1,21 +1,23 @@
 package dev.iris.client;
 
 import com.google.protobuf.ByteString;
+import dev.iris.common.ProtoSpecs;
+import dev.iris.core.ConstraintOp;
+import dev.iris.core.Sha256;
 import dev.iris.rpc.CommandEntrypoint;
 import dev.iris.rpc.Constraint;
-import dev.iris.rpc.ConstraintOp;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.CoschedulingConfig;
-import dev.iris.rpc.DeviceConfig;
 import dev.iris.rpc.EnvironmentConfig;
-import dev.iris.rpc.GpuDevice;
 import dev.iris.rpc.ResourceSpecProto;
 import dev.iris.worker.bundle.BundleCache;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -95,11 +97,22 @@ public final class JobRequest {
   public JobRequest setup(List<String> command) { this.setup = List.copyOf(command); return this; }
   public JobRequest parent(String jobId) { this.parentJobId = jobId; return this; }
 
-  /** Adds an attribute constraint; {@code op} is EQ, NE, EXISTS, NOT_EXISTS, GT, GE, LT, LE or IN (comma-separated values). */
+  /**
+   * Adds an attribute constraint; {@code op} is EQ, NE, EXISTS, NOT_EXISTS, GT, GE, LT, LE or IN (comma-separated
+   * values), in any case.
+   *
+   * @throws IllegalArgumentException when {@code op} is none of these
+   */
   public JobRequest constraint(String key, String op, String value) {
-    ConstraintOp o = ConstraintOp.valueOf("CONSTRAINT_OP_" + op.toUpperCase());
-    Constraint.Builder c = Constraint.newBuilder().setKey(key).setOp(o);
-    if (o == ConstraintOp.CONSTRAINT_OP_IN) {
+    ConstraintOp o;
+    try {
+      o = ConstraintOp.valueOf(op.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("constraint operator '" + op + "' is not one of "
+          + Arrays.toString(ConstraintOp.values()));
+    }
+    Constraint.Builder c = Constraint.newBuilder().setKey(key).setOp(ProtoSpecs.toProto(o));
+    if (o == ConstraintOp.IN) {
       c.addAllValues(List.of(value.split(",")));
     } else if (value != null) {
       c.setValue(value);
@@ -117,7 +130,7 @@ public final class JobRequest {
     ResourceSpecProto.Builder res = ResourceSpecProto.newBuilder().setReplicas(replicas).setCpu(cpu)
         .setMemoryBytes(memoryBytes).setDiskBytes(diskBytes);
     if (gpus > 0) {
-      res.setDevice(DeviceConfig.newBuilder().setGpu(GpuDevice.newBuilder().setCount(gpus).setVariant(gpuVariant)));
+      res.setDevice(ProtoSpecs.gpus(gpus, gpuVariant));
     }
     Controller.LaunchJobRequest.Builder b = Controller.LaunchJobRequest.newBuilder()
         .setName(name == null ? defaultName : name)
@@ -139,7 +152,7 @@ public final class JobRequest {
     }
     if (workspace != null) {
       byte[] zip = BundleCache.zipDirectory(workspace);
-      b.setBundleBlob(ByteString.copyFrom(zip)).setBundleHash(BundleCache.sha256Hex(zip));
+      b.setBundleBlob(ByteString.copyFrom(zip)).setBundleHash(Sha256.hex(zip));
       b.getEnvironmentBuilder().setWorkspace(workspace.toAbsolutePath().toString());
     }
     return b.build();

@@ -1,5 +1,6 @@
 package dev.iris.client;
 
+import dev.iris.common.ProtoStates;
 import dev.iris.core.TaskId;
 import dev.iris.rpc.ClusterEvent;
 import dev.iris.rpc.Controller;
@@ -107,7 +108,7 @@ final class JobWaiter {
     // a job may have finished before its events were retained: look once
     client.controller().getJobStatus(Controller.GetJobStatusRequest.newBuilder().setJobId(jobId).build())
         .onSuccess(r -> {
-          if (JobStates.isFinished(r.getJob().getState())) {
+          if (ProtoStates.isFinished(r.getJob().getState())) {
             finish();
           }
         })
@@ -154,18 +155,18 @@ final class JobWaiter {
         return;
       }
       TaskState s = e.getTaskState();
-      if (s == TaskState.TASK_STATE_BUILDING || s == TaskState.TASK_STATE_RUNNING || JobStates.isFinished(s)) {
+      if (s == TaskState.TASK_STATE_BUILDING || s == TaskState.TASK_STATE_RUNNING || ProtoStates.isFinished(s)) {
         Tail t = tails.computeIfAbsent(task.index(), i -> new Tail());
         if (e.getAttemptId() != t.attempt && e.getAttemptId() >= 0) {
           t.attempt = e.getAttemptId();
           t.nextLine = 0;
         }
-        t.attemptEnded = JobStates.isFinished(s);
+        t.attemptEnded = ProtoStates.isFinished(s);
         t.finished = false;
       }
     }
     if (e.getKind() == EventKind.EVENT_KIND_JOB_STATE_CHANGED && e.getJobId().equals(jobId)
-        && JobStates.isFinished(e.getJobState())) {
+        && ProtoStates.isFinished(e.getJobState())) {
       finish();
     }
   }

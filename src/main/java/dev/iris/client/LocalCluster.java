@@ -1,5 +1,6 @@
 package dev.iris.client;
 
+import dev.iris.common.HostPort;
 import dev.iris.controller.ControllerNode;
 import dev.iris.link.EventBusControllerLink;
 import dev.iris.worker.WorkerConfig;
@@ -49,7 +50,7 @@ public final class LocalCluster implements AutoCloseable {
             int i = n;
             String id = "local-" + i;
             WorkerConfig config = WorkerConfig.defaults(id, workDir.resolve(id))
-                .withControllerAddress(host + ":" + controller.port())
+                .withControllerAddress(new HostPort(host, controller.port()).toString())
                 .withAttributes(java.util.Map.of(dev.iris.scheduler.Scheduler.WORKER_INDEX_ATTRIBUTE, Integer.toString(i),
                     GROUP_ATTRIBUTE, "local"))
                 .withPortRange(portRangeFrom(i, workers), portRangeFrom(i + 1, workers) - 1);
@@ -112,7 +113,7 @@ public final class LocalCluster implements AutoCloseable {
 
   /** {@code host:port} of the controller. */
   public String address() {
-    return host + ":" + controller.port();
+    return new HostPort(host, controller.port()).toString();
   }
 
   public int port() {

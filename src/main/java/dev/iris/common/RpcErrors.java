@@ -1,7 +1,6 @@
 package dev.iris.common;
 
-import dev.iris.controller.state.StoreException;
-import dev.iris.core.ValidationException;
+import dev.iris.core.Refusal;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.grpc.client.InvalidStatusException;
@@ -25,17 +24,14 @@ public final class RpcErrors {
     if (t instanceof StatusException s) {
       return s;
     }
-    if (t instanceof ValidationException v) {
-      return invalid(v.getMessage());
-    }
-    if (t instanceof StoreException s) {
-      GrpcStatus status = switch (s.code()) {
+    if (t instanceof Refusal r) {
+      GrpcStatus status = switch (r.code()) {
         case INVALID_ARGUMENT -> GrpcStatus.INVALID_ARGUMENT;
         case NOT_FOUND -> GrpcStatus.NOT_FOUND;
         case ALREADY_EXISTS -> GrpcStatus.ALREADY_EXISTS;
         case FAILED_PRECONDITION -> GrpcStatus.FAILED_PRECONDITION;
       };
-      return new StatusException(status, s.getMessage());
+      return new StatusException(status, t.getMessage());
     }
     if (t instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE
         && r.failureCode() > 0 && r.failureCode() < 17) {

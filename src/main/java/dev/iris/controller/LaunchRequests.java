@@ -1,19 +1,15 @@
 package dev.iris.controller;
 
-import com.google.protobuf.InvalidProtocolBufferException;
+import dev.iris.common.ProtoSpecs;
 import dev.iris.core.Constraint;
-import dev.iris.core.ConstraintOp;
 import dev.iris.core.JobId;
 import dev.iris.core.JobSpec;
 import dev.iris.core.Resources;
+import dev.iris.core.Sha256;
 import dev.iris.core.ValidationException;
-import dev.iris.rpc.CommandEntrypoint;
 import dev.iris.rpc.Controller.LaunchJobRequest;
 import dev.iris.rpc.ResourceSpecProto;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /** Turns a LaunchJobRequest into a validated {@link JobSpec}, or a {@link ValidationException} saying why not. */
@@ -29,7 +25,7 @@ public final class LaunchRequests {
     int replicas = res.getReplicas() == 0 ? 1 : res.getReplicas();
     List<Constraint> constraints = new ArrayList<>();
     for (dev.iris.rpc.Constraint c : r.getConstraintsList()) {
-      constraints.add(constraint(c));
+      constraints.add(ProtoSpecs.toDomain(c));
     }
     return new JobSpec(
         id,
@@ -60,23 +56,13 @@ public final class LaunchRequests {
   }
 
   private static List<String> argv(LaunchJobRequest r) {
-    if (r.hasEntrypoint() && !r.getSerializedEntrypoint().isEmpty()) {
-      throw new ValidationException("set either entrypoint or serialized_entrypoint, not both");
+    if (!r.hasEntrypoint() && r.getSerializedEntrypoint().isEmpty()) {
+      throw new ValidationException("job needs a command (entrypoint.argv)");
     }
-    if (r.hasEntrypoint()) {
-      return r.getEntrypoint().getArgvList();
-    }
-    if (!r.getSerializedEntrypoint().isEmpty()) {
-      try {
-        return CommandEntrypoint.parseFrom(r.getSerializedEntrypoint()).getArgvList();
-      } catch (InvalidProtocolBufferException e) {
-        throw new ValidationException("serialized_entrypoint is not a serialized CommandEntrypoint");
-      }
-    }
-    throw new ValidationException("job needs a command (entrypoint.argv)");
+    return ProtoSpecs.command(r.hasEntrypoint(), r.getEntrypoint(), r.getSerializedEntrypoint());
   }
 
-  static Resources resources(ResourceSpecProto r) {
+  private static Resources resources(ResourceSpecProto r) {
     if (r.getCpu() < 0 || r.getMemoryBytes() < 0 || r.getDiskBytes() < 0) {
       throw new ValidationException("resources must not be negative: cpu=" + r.getCpu() + " memory_bytes="
           + r.getMemoryBytes() + " disk_bytes=" + r.getDiskBytes());
@@ -84,25 +70,11 @@ public final class LaunchRequests {
     if (r.getReplicas() < 0) {
       throw new ValidationException("replicas must be between 1 and " + JobSpec.MAX_REPLICAS + ", got " + r.getReplicas());
     }
-    int gpus = 0;
-    String variant = "";
-    if (r.getDevice().hasGpu()) {
-      gpus = r.getDevice().getGpu().getCount();
-      variant = r.getDevice().getGpu().getVariant();
-      if (gpus < 0) {
-        throw new ValidationException("gpu count must not be negative, got " + gpus);
-      }
+    int gpus = ProtoSpecs.gpuCount(r.getDevice());
+    if (gpus < 0) {
+      throw new ValidationException("gpu count must not be negative, got " + gpus);
     }
-    return new Resources(r.getCpu(), r.getMemoryBytes(), r.getDiskBytes(), gpus, variant);
-  }
-
-  private static Constraint constraint(dev.iris.rpc.Constraint c) {
-    if (c.getOp() == dev.iris.rpc.ConstraintOp.CONSTRAINT_OP_UNSPECIFIED
-        || c.getOp() == dev.iris.rpc.ConstraintOp.UNRECOGNIZED) {
-      throw new ValidationException("constraint on '" + c.getKey() + "' has no operator");
-    }
-    ConstraintOp op = ConstraintOp.valueOf(c.getOp().name().substring("CONSTRAINT_OP_".length()));
-    return new Constraint(c.getKey(), op, c.getValue(), c.getValuesList());
+    return ProtoSpecs.toDomain(r);
   }
 
   private static long seconds(String field, int value) {
@@ -122,18 +94,10 @@ public final class LaunchRequests {
     if (r.getBundleBlob().size() > MAX_BUNDLE_BYTES) {
       throw new ValidationException("bundle is " + r.getBundleBlob().size() + " bytes; at most " + MAX_BUNDLE_BYTES);
     }
-    String actual = sha256(r.getBundleBlob().toByteArray());
+    String actual = Sha256.hex(r.getBundleBlob().toByteArray());
     if (!r.getBundleHash().isEmpty() && !r.getBundleHash().equalsIgnoreCase(actual)) {
       throw new ValidationException("bundle_hash does not match the bundle's sha-256 (" + actual + ")");
     }
     return actual;
-  }
-
-  public static String sha256(byte[] data) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -1,61 +1,36 @@
 package dev.iris.controller;
 
+import dev.iris.common.ProtoSpecs;
+import dev.iris.common.ProtoStates;
 import dev.iris.controller.state.StoreEvent;
 import dev.iris.controller.state.WorkerCommand;
 import dev.iris.controller.state.WorkerRecord;
-import dev.iris.core.Constraint;
 import dev.iris.core.Endpoint;
 import dev.iris.core.Job;
 import dev.iris.core.JobSpec;
-import dev.iris.core.Resources;
 import dev.iris.core.Task;
 import dev.iris.core.TaskAttempt;
 import dev.iris.rpc.ClusterEvent;
 import dev.iris.rpc.CommandEntrypoint;
-import dev.iris.rpc.ConstraintOp;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.CoschedulingConfig;
-import dev.iris.rpc.DeviceConfig;
 import dev.iris.rpc.EnvironmentConfig;
 import dev.iris.rpc.EventKind;
-import dev.iris.rpc.GpuDevice;
-import dev.iris.rpc.JobState;
 import dev.iris.rpc.JobStatus;
-import dev.iris.rpc.ResourceSpecProto;
 import dev.iris.rpc.ResourceUsage;
-import dev.iris.rpc.TaskState;
 import dev.iris.rpc.TaskStatus;
 import dev.iris.rpc.Worker;
 import dev.iris.rpc.WorkerHealthStatus;
 import dev.iris.rpc.WorkerMetadata;
 import java.util.function.Function;
 
-/** Domain to protobuf, at the edge. Called on the store's thread, so it may read live domain objects. */
+/**
+ * The controller's protobuf messages built from domain objects, at the edge. Called on the store's thread,
+ * so it may read live domain objects. The mappings of the types every part shares (states, resources,
+ * constraints) are {@link ProtoStates} and {@link ProtoSpecs}.
+ */
 public final class ProtoMapper {
   private ProtoMapper() {}
-
-  public static TaskState toProto(dev.iris.core.TaskState s) {
-    return TaskState.valueOf("TASK_STATE_" + s.name());
-  }
-
-  public static JobState toProto(dev.iris.core.JobState s) {
-    return JobState.valueOf("JOB_STATE_" + s.name());
-  }
-
-  public static ResourceSpecProto resources(Resources r, int replicas) {
-    ResourceSpecProto.Builder b = ResourceSpecProto.newBuilder()
-        .setCpu(r.cpu()).setMemoryBytes(r.memoryBytes()).setDiskBytes(r.diskBytes()).setReplicas(replicas);
-    if (r.gpus() > 0) {
-      b.setDevice(DeviceConfig.newBuilder().setGpu(GpuDevice.newBuilder().setCount(r.gpus()).setVariant(r.gpuVariant())));
-    }
-    return b.build();
-  }
-
-  public static dev.iris.rpc.Constraint constraint(Constraint c) {
-    return dev.iris.rpc.Constraint.newBuilder().setKey(c.key())
-        .setOp(ConstraintOp.valueOf("CONSTRAINT_OP_" + c.op().name())).setValue(c.value())
-        .addAllValues(c.values()).build();
-  }
 
   public static Worker.RunTaskRequest runTask(WorkerCommand.RunTask cmd) {
     JobSpec spec = cmd.spec();
@@ -67,7 +42,7 @@ public final class ProtoMapper {
         .setAttemptId(cmd.attemptId())
         .setEntrypoint(CommandEntrypoint.newBuilder().addAllArgv(spec.argv()))
         .setEnvironment(EnvironmentConfig.newBuilder().putAllEnvVars(spec.env()).addAllSetupCommand(spec.setupCommand()))
-        .setResources(resources(spec.resources(), spec.replicas()))
+        .setResources(ProtoSpecs.toProto(spec.resources(), spec.replicas()))
         .setTimeoutSeconds(spec.taskTimeoutSeconds())
         .addAllPorts(spec.ports())
         .setBundleHash(spec.bundleHash())
@@ -85,7 +60,7 @@ public final class ProtoMapper {
     JobStatus.Builder b = JobStatus.newBuilder()
         .setJobId(job.id().value())
         .setName(job.id().name())
-        .setState(toProto(job.state()))
+        .setState(ProtoStates.toProto(job.state()))
         .setError(job.error())
         .setSubmittedAtMs(job.submittedAtMs())
         .setStartedAtMs(job.startedAtMs())
@@ -103,7 +78,7 @@ public final class ProtoMapper {
         .setTasksKilled(job.count(dev.iris.core.TaskState.KILLED))
         .setTasksWorkerFailed(job.count(dev.iris.core.TaskState.WORKER_FAILED))
         .setTasksUnschedulable(job.count(dev.iris.core.TaskState.UNSCHEDULABLE))
-        .setResources(resources(spec.resources(), spec.replicas()))
+        .setResources(ProtoSpecs.toProto(spec.resources(), spec.replicas()))
         .setEntrypoint(CommandEntrypoint.newBuilder().addAllArgv(spec.argv()))
         .setMaxTaskFailures(spec.maxTaskFailures())
         .setMaxRetriesFailure(spec.maxRetriesFailure())
@@ -112,7 +87,7 @@ public final class ProtoMapper {
         .setTimeoutSeconds(spec.taskTimeoutSeconds())
         .addAllPortNames(spec.ports())
         .putAllEnvVars(spec.env());
-    spec.constraints().forEach(c -> b.addConstraints(constraint(c)));
+    spec.constraints().forEach(c -> b.addConstraints(ProtoSpecs.toProto(c)));
     if (spec.isGang()) {
       b.setCoscheduling(CoschedulingConfig.newBuilder().setGroupBy(spec.coscheduleBy()));
     }
@@ -144,7 +119,7 @@ public final class ProtoMapper {
         .setTaskId(t.id().toString())
         .setJobId(job.id().value())
         .setTaskIndex(t.index())
-        .setState(toProto(t.state()))
+        .setState(ProtoStates.toProto(t.state()))
         .setExitCode(t.exitCode())
         .setError(t.error())
         .setFinishedAtMs(t.finishedAtMs())
@@ -177,7 +152,7 @@ public final class ProtoMapper {
     }
     for (TaskAttempt a : t.attempts()) {
       b.addAttempts(dev.iris.rpc.TaskAttempt.newBuilder().setAttemptId(a.attemptId()).setWorkerId(a.workerId())
-          .setState(toProto(a.state())).setExitCode(a.exitCode()).setError(a.error())
+          .setState(ProtoStates.toProto(a.state())).setExitCode(a.exitCode()).setError(a.error())
           .setStartedAtMs(a.startedAtMs()).setFinishedAtMs(a.finishedAtMs()).setIsWorkerFailure(a.isWorkerFailure()));
     }
     return b.build();
@@ -189,8 +164,7 @@ public final class ProtoMapper {
         .setCpuCount(r.capacity().cpu()).setMemoryBytes(r.capacity().memoryBytes())
         .setDiskBytes(r.capacity().diskBytes()).putAllAttributes(r.attributes()).setStartCapacity(r.startCapacity());
     if (r.capacity().gpus() > 0) {
-      meta.setDevice(DeviceConfig.newBuilder().setGpu(
-          GpuDevice.newBuilder().setCount(r.capacity().gpus()).setVariant(r.capacity().gpuVariant())));
+      meta.setDevice(ProtoSpecs.gpus(r.capacity().gpus(), r.capacity().gpuVariant()));
     }
     WorkerHealthStatus.Builder b = WorkerHealthStatus.newBuilder()
         .setWorkerId(w.id()).setAddress(w.address()).setHealthy(w.isSchedulable())
@@ -211,7 +185,7 @@ public final class ProtoMapper {
 
   public static ClusterEvent event(StoreEvent e) {
     ClusterEvent.Builder b = ClusterEvent.newBuilder().setSequence(e.sequence()).setTimestampMs(e.timestampMs())
-        .setKind(EventKind.valueOf("EVENT_KIND_" + e.kind().name())).setAttemptId(e.attemptId())
+        .setKind(toProto(e.kind())).setAttemptId(e.attemptId())
         .setMessage(e.message());
     if (e.jobId() != null) {
       b.setJobId(e.jobId());
@@ -223,14 +197,27 @@ public final class ProtoMapper {
       b.setWorkerId(e.workerId());
     }
     if (e.jobState() != null) {
-      b.setJobState(toProto(e.jobState()));
+      b.setJobState(ProtoStates.toProto(e.jobState()));
     }
     if (e.taskState() != null) {
-      b.setTaskState(toProto(e.taskState()));
+      b.setTaskState(ProtoStates.toProto(e.taskState()));
     }
     if (e.endpointName() != null) {
       b.setEndpointName(e.endpointName());
     }
     return b.build();
+  }
+
+  /** The contract's kind of a committed event (a switch: a new kind does not compile until it is mapped). */
+  static EventKind toProto(StoreEvent.Kind kind) {
+    return switch (kind) {
+      case JOB_SUBMITTED -> EventKind.EVENT_KIND_JOB_SUBMITTED;
+      case JOB_STATE_CHANGED -> EventKind.EVENT_KIND_JOB_STATE_CHANGED;
+      case TASK_STATE_CHANGED -> EventKind.EVENT_KIND_TASK_STATE_CHANGED;
+      case WORKER_REGISTERED -> EventKind.EVENT_KIND_WORKER_REGISTERED;
+      case WORKER_LOST -> EventKind.EVENT_KIND_WORKER_LOST;
+      case ENDPOINT_ADDED -> EventKind.EVENT_KIND_ENDPOINT_ADDED;
+      case ENDPOINT_REMOVED -> EventKind.EVENT_KIND_ENDPOINT_REMOVED;
+    };
   }
 }

@@ -1,5 +1,7 @@
 package dev.iris.controller;
 
+import dev.iris.common.ProtoSpecs;
+import dev.iris.common.ProtoStates;
 import dev.iris.controller.state.AcceptMark;
 import dev.iris.controller.state.ClusterState.AttemptReport;
 import dev.iris.controller.state.WorkerRecord;
@@ -9,7 +11,6 @@ import dev.iris.core.TaskId;
 import dev.iris.core.ValidationException;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.JobState;
-import dev.iris.rpc.TaskState;
 import dev.iris.rpc.WorkerMetadata;
 import dev.iris.rpc.WorkerTaskEntry;
 import java.util.ArrayList;
@@ -31,17 +32,15 @@ final class RequestChecks {
   record JobsQuery(dev.iris.core.JobState state, String prefix, int offset, int pageSize) {}
 
   static JobsQuery jobsQuery(Controller.ListJobsRequest request) {
-    if (request.getState() == JobState.UNRECOGNIZED || request.getState() == JobState.JOB_STATE_BUILDING) {
-      throw new ValidationException("state " + request.getState() + " is not a job state to filter by");
-    }
+    dev.iris.core.JobState state = request.getState() == JobState.JOB_STATE_UNSPECIFIED ? null
+        : ProtoStates.toDomain(request.getState()).orElseThrow(
+            () -> new ValidationException("state " + request.getState() + " is not a job state to filter by"));
     if (request.getPageSize() < 0) {
       throw new ValidationException("page_size must not be negative");
     }
     int pageSize = request.getPageSize() == 0 ? ControllerServiceImpl.DEFAULT_PAGE_SIZE
         : Math.min(request.getPageSize(), ControllerServiceImpl.MAX_PAGE_SIZE);
     int offset = pageOffset(request.getPageToken());
-    dev.iris.core.JobState state = request.getState() == JobState.JOB_STATE_UNSPECIFIED ? null
-        : dev.iris.core.JobState.valueOf(request.getState().name().substring("JOB_STATE_".length()));
     return new JobsQuery(state, request.getNamePrefix(), offset, pageSize);
   }
 
@@ -86,10 +85,9 @@ final class RequestChecks {
     if (m.getStartCapacity() < 0) {
       throw new ValidationException("worker " + id + " reports a negative start capacity");
     }
-    int gpus = m.getDevice().hasGpu() ? m.getDevice().getGpu().getCount() : 0;
-    String variant = m.getDevice().hasGpu() ? m.getDevice().getGpu().getVariant() : "";
     return new WorkerRecord.Registration(id, r.getAddress(),
-        new dev.iris.core.Resources(m.getCpuCount(), m.getMemoryBytes(), m.getDiskBytes(), Math.max(0, gpus), variant),
+        new dev.iris.core.Resources(m.getCpuCount(), m.getMemoryBytes(), m.getDiskBytes(),
+            Math.max(0, ProtoSpecs.gpuCount(m.getDevice())), ProtoSpecs.gpuVariant(m.getDevice())),
         m.getAttributesMap(), m.getHostname(), m.getIpAddress(), m.getStartCapacity(), r.getIncarnation());
   }
 
@@ -141,13 +139,11 @@ final class RequestChecks {
 
   private static AttemptReport report(WorkerTaskEntry e, dev.iris.rpc.BuildMetrics build) {
     TaskId task = TaskId.parse(e.getTaskId());
-    if (e.getState() == TaskState.UNRECOGNIZED || e.getState() == TaskState.TASK_STATE_UNSPECIFIED) {
-      throw new ValidationException("report for " + task + " has no state");
-    }
+    dev.iris.core.TaskState state = ProtoStates.toDomain(e.getState())
+        .orElseThrow(() -> new ValidationException("report for " + task + " has no state"));
     if (e.getAttemptId() < 0) {
       throw new ValidationException("attempt_id must not be negative");
     }
-    dev.iris.core.TaskState state = dev.iris.core.TaskState.valueOf(e.getState().name().substring("TASK_STATE_".length()));
     var u = e.getResourceUsage();
     TaskAttempt.Observation obs = new TaskAttempt.Observation(e.getPortsMap(),
         e.hasResourceUsage() ? new TaskAttempt.Usage(u.getMemoryMb(), u.getMemoryPeakMb(), u.getCpuPercent(),

@@ -1,17 +1,12 @@
 package dev.iris.core;
 
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * What a user asked for, validated: the command, the resources of each task, the replica count, and the
  * failure policy. Constructing one checks every rule and throws a {@link ValidationException} naming
- * the field at fault.
+ * the field at fault; what each task runs obeys the {@link TaskSpecRules} the worker checks too.
  *
  * @param id the job's id (its parent's id plus its name for a child job)
  * @param argv the command each task runs
@@ -54,28 +49,22 @@ public record JobSpec(
   public static final long MAX_MEMORY_BYTES = 1L << 46; // 64 TiB
   public static final long MAX_DISK_BYTES = 1L << 50; // 1 PiB
   public static final int MAX_GPUS = 1024;
-  public static final int MAX_ARGV_BYTES = 256 * 1024;
-  public static final int MAX_PORTS = 64;
   public static final int MAX_CONSTRAINTS = 64;
-  public static final int MAX_ENV_VARS = 1024;
   public static final long MAX_SCHEDULING_TIMEOUT_MS = 365L * 24 * 3600 * 1000;
-
-  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-  private static final Pattern PORT_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,31}");
 
   public JobSpec {
     if (id == null) {
       throw new ValidationException("job needs a name");
     }
-    argv = validateCommand("command", argv, true);
-    setupCommand = validateCommand("setup command", setupCommand, false);
+    argv = TaskSpecRules.command(argv);
+    setupCommand = TaskSpecRules.setupCommand(setupCommand);
     validateResources(resources);
     if (replicas < 1 || replicas > MAX_REPLICAS) {
       throw new ValidationException(
           "replicas must be between 1 and " + MAX_REPLICAS + ", got " + replicas);
     }
-    env = validateEnv(env);
-    ports = validatePorts(ports);
+    env = TaskSpecRules.env(env);
+    ports = TaskSpecRules.ports(ports);
     constraints = constraints == null ? List.of() : List.copyOf(constraints);
     if (constraints.size() > MAX_CONSTRAINTS) {
       throw new ValidationException("at most " + MAX_CONSTRAINTS + " constraints, got " + constraints.size());
@@ -89,10 +78,7 @@ public record JobSpec(
           "scheduling timeout must be between 0 and 365 days, got " + schedulingTimeoutMs + " ms");
     }
     requireRange("timeout_seconds", taskTimeoutSeconds, 0, 365 * 24 * 3600);
-    bundleHash = bundleHash == null ? "" : bundleHash;
-    if (!bundleHash.isEmpty() && !bundleHash.matches("[0-9a-f]{64}")) {
-      throw new ValidationException("bundle hash must be 64 lowercase hex digits (sha-256)");
-    }
+    bundleHash = TaskSpecRules.bundleHash(bundleHash);
   }
 
   /** A spec with the defaults of the original system for everything but the essentials. */
@@ -111,32 +97,6 @@ public record JobSpec(
         taskTimeoutSeconds, setupCommand, bundleHash);
   }
 
-  private static List<String> validateCommand(String what, List<String> argv, boolean required) {
-    if (argv == null || argv.isEmpty()) {
-      if (required) {
-        throw new ValidationException(what + " must not be empty");
-      }
-      return List.of();
-    }
-    long bytes = 0;
-    for (String arg : argv) {
-      if (arg == null) {
-        throw new ValidationException(what + " has a null argument");
-      }
-      if (arg.indexOf('\0') >= 0) {
-        throw new ValidationException(what + " argument contains a NUL character");
-      }
-      bytes += arg.length();
-    }
-    if (argv.get(0).isBlank()) {
-      throw new ValidationException(what + " must start with a program name");
-    }
-    if (bytes > MAX_ARGV_BYTES) {
-      throw new ValidationException(what + " is " + bytes + " bytes long; at most " + MAX_ARGV_BYTES);
-    }
-    return List.copyOf(argv);
-  }
-
   private static void validateResources(Resources r) {
     if (r == null) {
       throw new ValidationException("job needs resources");
@@ -149,48 +109,6 @@ public record JobSpec(
       throw new ValidationException("disk " + Sizes.human(r.diskBytes()) + " is absurd; at most 1 PiB");
     }
     requireRange("gpu count", r.gpus(), 0, MAX_GPUS);
-  }
-
-  private static Map<String, String> validateEnv(Map<String, String> env) {
-    if (env == null || env.isEmpty()) {
-      return Map.of();
-    }
-    if (env.size() > MAX_ENV_VARS) {
-      throw new ValidationException("at most " + MAX_ENV_VARS + " environment variables, got " + env.size());
-    }
-    Map<String, String> copy = new LinkedHashMap<>();
-    env.forEach((k, v) -> {
-      if (k == null || !ENV_NAME.matcher(k).matches()) {
-        throw new ValidationException("environment variable name '" + k + "' is not valid");
-      }
-      if (v == null || v.indexOf('\0') >= 0) {
-        throw new ValidationException("environment variable " + k + " has an invalid value");
-      }
-      copy.put(k, v);
-    });
-    return Map.copyOf(copy);
-  }
-
-  private static List<String> validatePorts(List<String> ports) {
-    if (ports == null || ports.isEmpty()) {
-      return List.of();
-    }
-    if (ports.size() > MAX_PORTS) {
-      throw new ValidationException("at most " + MAX_PORTS + " ports, got " + ports.size());
-    }
-    Set<String> seen = new HashSet<>();
-    List<String> out = new ArrayList<>();
-    for (String p : ports) {
-      if (p == null || !PORT_NAME.matcher(p).matches()) {
-        throw new ValidationException(
-            "port name '" + p + "' must be 1-32 letters, digits or '_', starting with a letter");
-      }
-      if (!seen.add(p.toLowerCase())) {
-        throw new ValidationException("port '" + p + "' is requested twice");
-      }
-      out.add(p);
-    }
-    return List.copyOf(out);
   }
 
   private static void requireRange(String field, long value, long min, long max) {

@@ -1,5 +1,6 @@
 package dev.iris.dashboard;
 
+import dev.iris.common.ProtoStates;
 import dev.iris.common.RpcErrors;
 import dev.iris.controller.ControllerServiceImpl;
 import dev.iris.controller.EventReplay;
@@ -19,7 +20,6 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.grpc.common.GrpcStatus;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,7 +110,7 @@ public final class DashboardRoutes {
   private static JsonObject jobsJson(StoreQuery.JobsPage p) {
     JsonObject counts = new JsonObject();
     for (JobState s : JobState.values()) {
-      counts.put(ProtoMapper.toProto(s).name(), p.counts().getOrDefault(s, 0));
+      counts.put(ProtoStates.toProto(s).name(), p.counts().getOrDefault(s, 0));
     }
     return new JsonObject().put("jobs", ProtoJson.array(p.jobs())).put("counts", counts).put("total", p.total())
         .put("page", p.page()).put("size", p.size()).put("sequence", p.sequence());
@@ -134,7 +134,7 @@ public final class DashboardRoutes {
     String id = ctx.pathParam("param0");
     respond(ctx, api.terminate(id, "killed from the dashboard").map(state -> {
       LOG.info("job {} killed from the dashboard ({})", id, ctx.request().remoteAddress());
-      return new JsonObject().put("job_id", id).put("state", ProtoMapper.toProto(state).name());
+      return new JsonObject().put("job_id", id).put("state", ProtoStates.toProto(state).name());
     }));
   }
 
@@ -196,13 +196,8 @@ public final class DashboardRoutes {
     if (s.isEmpty() || s.equalsIgnoreCase("all")) {
       return null;
     }
-    String name = s.toUpperCase(Locale.ROOT).replace('-', '_');
-    name = name.startsWith("JOB_STATE_") ? name.substring("JOB_STATE_".length()) : name;
-    try {
-      return JobState.valueOf(name);
-    } catch (IllegalArgumentException e) {
-      throw new dev.iris.core.ValidationException("state '" + s + "' is not a job state");
-    }
+    return ProtoStates.jobStateNamed(s).flatMap(ProtoStates::toDomain)
+        .orElseThrow(() -> new dev.iris.core.ValidationException("state '" + s + "' is not a job state"));
   }
 
   static void respond(RoutingContext ctx, Future<JsonObject> result) {

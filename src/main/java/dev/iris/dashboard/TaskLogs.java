@@ -1,6 +1,6 @@
 package dev.iris.dashboard;
 
-import dev.iris.controller.ProtoMapper;
+import dev.iris.common.ProtoStates;
 import dev.iris.controller.StoreClient;
 import dev.iris.controller.StoreQuery;
 import dev.iris.core.JobId;
@@ -49,7 +49,7 @@ final class TaskLogs {
   private Future<JsonObject> fetch(StoreQuery.LogSource t, Worker.FetchLogsFilter filter) {
     JsonObject out = new JsonObject().put("task_id", t.taskId()).put("attempt_id", t.attemptId())
         .put("worker_id", t.workerId()).put("worker_address", t.workerAddress())
-        .put("state", ProtoMapper.toProto(t.taskState()).name());
+        .put("state", ProtoStates.toProto(t.taskState()).name());
     if (t.attemptId() < 0) {
       return Future.succeededFuture(out.put("logs", new JsonArray()).put("message", "not started on a worker yet"));
     }

@@ -1,5 +1,6 @@
 package dev.iris.dashboard;
 
+import dev.iris.common.ProtoStates;
 import dev.iris.rpc.TaskState;
 import dev.iris.rpc.Worker;
 import dev.iris.rpc.WorkerService;
@@ -39,7 +40,7 @@ public final class WorkerDashboardRoutes {
     DashboardRoutes.respond(ctx, service.listTasks(Worker.ListTasksRequest.getDefaultInstance()).map(r -> {
       JsonObject counts = new JsonObject();
       for (TaskState s : TaskState.values()) {
-        if (s != TaskState.UNRECOGNIZED && s != TaskState.TASK_STATE_UNSPECIFIED) {
+        if (ProtoStates.toDomain(s).isPresent()) {
           counts.put(s.name(), 0);
         }
       }

@@ -1,8 +1,8 @@
 package dev.iris.link;
 
+import dev.iris.common.HostPort;
 import dev.iris.rpc.WorkerService;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,34 +35,12 @@ public final class WorkerLinks {
     if (grpc == null) {
       grpc = dev.iris.common.GrpcClients.create(vertx);
     }
-    return new GrpcWorkerLink(grpc, HostPort.parse(address), timeoutMs);
+    return new GrpcWorkerLink(grpc, HostPort.parse(address).toSocketAddress(), timeoutMs);
   }
 
   public void close() {
     if (grpc != null) {
       grpc.close();
-    }
-  }
-
-  /** Parses {@code host:port}. */
-  public static final class HostPort {
-    private HostPort() {}
-
-    public static SocketAddress parse(String address) {
-      int colon = address.lastIndexOf(':');
-      if (colon <= 0 || colon == address.length() - 1) {
-        throw new IllegalArgumentException("address '" + address + "' is not host:port");
-      }
-      int port;
-      try {
-        port = Integer.parseInt(address.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("address '" + address + "' has a bad port");
-      }
-      if (port < 1 || port > 65535) {
-        throw new IllegalArgumentException("address '" + address + "' has a port out of range");
-      }
-      return SocketAddress.inetSocketAddress(port, address.substring(0, colon));
     }
   }
 }

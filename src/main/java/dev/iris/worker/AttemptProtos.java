@@ -1,5 +1,6 @@
 package dev.iris.worker;
 
+import dev.iris.common.ProtoStates;
 import dev.iris.rpc.BuildMetrics;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.ResourceUsage;
@@ -77,7 +78,7 @@ final class AttemptProtos {
   }
 
   static TaskState state(AttemptState a) {
-    return TaskState.valueOf("TASK_STATE_" + a.taskState().name());
+    return ProtoStates.toProto(a.taskState());
   }
 
   private static ResourceUsage usage(AttemptState a) {

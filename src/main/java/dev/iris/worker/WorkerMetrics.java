@@ -1,6 +1,7 @@
 package dev.iris.worker;
 
 import dev.iris.common.HistogramBuckets;
+import dev.iris.common.ProtoStates;
 import dev.iris.rpc.TaskState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -28,7 +29,6 @@ import java.util.function.IntSupplier;
  * attempts by state are counted from the task table at scrape time, not on every change.
  */
 public final class WorkerMetrics {
-  private static final String PREFIX = "TASK_STATE_";
   /** Bucket bounds of the launch and heartbeat histograms (a dozen, not Micrometer's hundred). */
   private static final Duration[] LATENCY_BUCKETS = HistogramBuckets.millis(1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000,
       10_000, 30_000, 60_000);
@@ -66,7 +66,7 @@ public final class WorkerMetrics {
     for (TaskState s : GAUGED) {
       AtomicLong v = new AtomicLong();
       attempts.put(s, v);
-      Gauge.builder("iris_worker_attempts", v, AtomicLong::get).tag("state", name(s))
+      Gauge.builder("iris_worker_attempts", v, AtomicLong::get).tag("state", ProtoStates.shortName(s))
           .description("Unfinished attempts on this worker by state").register(registry);
     }
     bundleFromCache = bundles("cache_hit");
@@ -155,7 +155,8 @@ public final class WorkerMetrics {
   }
 
   private Counter endedCounter(TaskState s) {
-    return ended.computeIfAbsent(s, k -> Counter.builder("iris_worker_attempts_ended").tag("state", name(k))
+    return ended.computeIfAbsent(s, k -> Counter.builder("iris_worker_attempts_ended")
+        .tag("state", ProtoStates.shortName(k))
         .description("Attempts that reached a final state on this worker").register(registry));
   }
 
@@ -177,11 +178,5 @@ public final class WorkerMetrics {
 
   private static Timer.Builder latency(String name, String description) {
     return Timer.builder(name).description(description).serviceLevelObjectives(LATENCY_BUCKETS);
-  }
-
-
-  private static String name(TaskState s) {
-    String n = s.name();
-    return n.startsWith(PREFIX) ? n.substring(PREFIX.length()) : n;
   }
 }

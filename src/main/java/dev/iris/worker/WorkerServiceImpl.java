@@ -3,14 +3,13 @@ package dev.iris.worker;
 import dev.iris.worker.attempt.AttemptKey;
 import dev.iris.worker.attempt.AttemptState;
 
-import com.google.protobuf.InvalidProtocolBufferException;
+import dev.iris.common.ProtoSpecs;
 import dev.iris.common.RpcErrors;
 import dev.iris.common.RpcGuard;
 import dev.iris.core.TaskId;
+import dev.iris.core.TaskSpecRules;
 import dev.iris.core.ValidationException;
-import dev.iris.rpc.CommandEntrypoint;
 import dev.iris.rpc.Empty;
-import dev.iris.rpc.TaskState;
 import dev.iris.rpc.TaskStatus;
 import dev.iris.rpc.Worker;
 import dev.iris.rpc.WorkerServiceService;
@@ -23,11 +22,8 @@ import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.StatusException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * The WorkerService handlers, written once and served over gRPC on the worker's port and over the event
@@ -38,8 +34,6 @@ final class WorkerServiceImpl extends WorkerServiceService {
   private volatile boolean stopping;
   static final int DEFAULT_TERM_TIMEOUT_MS = 5_000;
   static final Duration SUPERSEDE_GRACE = Duration.ofSeconds(1);
-  private static final Pattern PORT_NAME = Pattern.compile("[A-Za-z0-9_]+");
-  private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
 
   private final WorkerConfig config;
   private final Clock clock;
@@ -225,58 +219,12 @@ final class WorkerServiceImpl extends WorkerServiceService {
     if (r.getTimeoutSeconds() < 0) {
       throw new ValidationException("timeout_seconds must not be negative, got " + r.getTimeoutSeconds());
     }
-    List<String> argv = argv(r);
-    if (argv.isEmpty()) {
-      throw new ValidationException("task " + task + " has no command: entrypoint.argv is empty");
-    }
-    if (argv.get(0).isEmpty()) {
-      throw new ValidationException("task " + task + ": entrypoint.argv[0] (the program) is empty");
-    }
-    checkNoNul("entrypoint.argv", argv);
-    List<String> setup = r.getEnvironment().getSetupCommandList();
-    if (!setup.isEmpty() && setup.get(0).isEmpty()) {
-      throw new ValidationException("task " + task + ": environment.setup_command[0] (the program) is empty");
-    }
-    checkNoNul("environment.setup_command", setup);
-    r.getEnvironment().getEnvVarsMap().forEach((name, value) -> {
-      if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0 || value.indexOf('\0') >= 0) {
-        throw new ValidationException("invalid environment variable '" + name + "'");
-      }
-    });
-    Set<String> seen = new HashSet<>();
-    for (String port : r.getPortsList()) {
-      if (!PORT_NAME.matcher(port).matches()) {
-        throw new ValidationException("invalid port name '" + port + "': use letters, digits and '_'");
-      }
-      if (!seen.add(port.toUpperCase(java.util.Locale.ROOT))) {
-        throw new ValidationException("duplicate port name '" + port + "'");
-      }
-    }
-    if (!r.getBundleHash().isEmpty() && !SHA256_HEX.matcher(r.getBundleHash()).matches()) {
-      throw new ValidationException("bundle_hash '" + r.getBundleHash() + "' is not 64 hex digits");
-    }
+    List<String> argv = TaskSpecRules.command(
+        ProtoSpecs.command(r.hasEntrypoint(), r.getEntrypoint(), r.getSerializedEntrypoint()));
+    TaskSpecRules.setupCommand(r.getEnvironment().getSetupCommandList());
+    TaskSpecRules.env(r.getEnvironment().getEnvVarsMap());
+    TaskSpecRules.ports(r.getPortsList());
+    TaskSpecRules.bundleHash(r.getBundleHash());
     return argv;
-  }
-
-  private static List<String> argv(Worker.RunTaskRequest r) {
-    if (r.hasEntrypoint()) {
-      return r.getEntrypoint().getArgvList();
-    }
-    if (r.getSerializedEntrypoint().isEmpty()) {
-      return List.of();
-    }
-    try {
-      return CommandEntrypoint.parseFrom(r.getSerializedEntrypoint()).getArgvList();
-    } catch (InvalidProtocolBufferException e) {
-      throw new ValidationException("serialized_entrypoint is not a CommandEntrypoint: " + e.getMessage());
-    }
-  }
-
-  private static void checkNoNul(String field, List<String> values) {
-    for (String v : values) {
-      if (v.indexOf('\0') >= 0) {
-        throw new ValidationException(field + " contains a NUL character");
-      }
-    }
   }
 }

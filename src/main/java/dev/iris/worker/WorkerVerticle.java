@@ -1,5 +1,6 @@
 package dev.iris.worker;
 
+import dev.iris.common.HostPort;
 import dev.iris.worker.attempt.AttemptEvent;
 import dev.iris.worker.attempt.AttemptKey;
 
@@ -150,7 +151,7 @@ public final class WorkerVerticle extends VerticleBase {
       return subscribed.compose(v -> serve(service)).map(metadata);
     }).map(metadata -> {
       address = config.busOnly() ? WorkerLinks.BUS_SCHEME + config.workerId()
-          : config.advertiseHost() + ":" + server.actualPort();
+          : new HostPort(config.advertiseHost(), server.actualPort()).toString();
       usageTimer = vertx.setPeriodic(USAGE_INTERVAL_MS, t -> sampleUsage());
       session = new ControllerSession(vertx, ops, controller, config.workerId(), address,
           metadata.toBuilder().setStartCapacity(START_CAPACITY).build(), admissions, this::entries, metrics);

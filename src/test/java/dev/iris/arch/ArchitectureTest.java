@@ -9,8 +9,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the pure core pure: the domain, the scheduler, the controller's state model and the worker's attempt
- * lifecycle never touch Vert.x, protobuf or the clock.
+ * Keeps the layers apart: the domain, the scheduler, the controller's state model and the worker's attempt
+ * lifecycle never touch Vert.x, protobuf or the clock, and the helpers in {@code common} depend on none of
+ * the parts that use them.
  */
 class ArchitectureTest {
   /** The pure core: the domain, the scheduler, the controller's state model and the worker's attempt lifecycle. */
@@ -63,5 +64,16 @@ class ArchitectureTest {
         .should().dependOnClassesThat().haveFullyQualifiedName("dev.iris.controller.state.ClusterState")
         .because("one writer: everyone else sends the store a Mutation or a StoreQuery, which runs on its thread")
         .check(all);
+  }
+
+  @Test
+  void commonDependsOnNoPartThatUsesIt() {
+    JavaClasses common = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("dev.iris.common");
+    noClasses().that().resideInAPackage("dev.iris.common..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.iris.controller..", "dev.iris.worker..",
+            "dev.iris.dashboard..", "dev.iris.cli..", "dev.iris.client..", "dev.iris.link..")
+        .because("controller, worker, client, dashboard, cli and link all build on common, never the reverse")
+        .check(common);
   }
 }

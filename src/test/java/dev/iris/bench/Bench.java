@@ -1,6 +1,7 @@
 package dev.iris.bench;
 
 import dev.iris.client.LocalCluster;
+import dev.iris.common.HostPort;
 import dev.iris.controller.Addresses;
 import dev.iris.controller.ControllerNode;
 import dev.iris.controller.StoreClient;
@@ -9,7 +10,6 @@ import dev.iris.controller.state.StoreConfig;
 import dev.iris.controller.state.StoreEvent;
 import dev.iris.link.EventBusControllerLink;
 import dev.iris.link.GrpcControllerLink;
-import dev.iris.link.WorkerLinks;
 import dev.iris.rpc.CommandEntrypoint;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.ControllerService;
@@ -462,7 +462,7 @@ public final class Bench {
           .tasks()[dev.iris.core.TaskState.PENDING.ordinal()];
       // read latency meanwhile, over gRPC as a client sees it
       GrpcClient grpc = GrpcClient.client(ctl.vertx);
-      ControllerService remote = new GrpcControllerLink(grpc, WorkerLinks.HostPort.parse(ctl.address()), 30_000);
+      ControllerService remote = new GrpcControllerLink(grpc, HostPort.parse(ctl.address()).toSocketAddress(), 30_000);
       long[] status = new long[calls];
       long[] list = new long[calls];
       for (int i = -10; i < calls; i++) {

@@ -3,7 +3,7 @@ package dev.iris.bench;
 import dev.iris.client.IrisClient;
 import dev.iris.client.IrisException;
 import dev.iris.client.JobRequest;
-import dev.iris.client.JobStates;
+import dev.iris.common.ProtoStates;
 import dev.iris.rpc.JobStatus;
 import dev.iris.rpc.TaskAttempt;
 import dev.iris.rpc.TaskState;
@@ -199,7 +199,7 @@ final class BurstBench {
       long deadline = startNs + wait.toNanos();
       while (true) {
         List<JobStatus> all = iris.listJobs(null, prefix);
-        if (all.size() == jobs && all.stream().allMatch(j -> JobStates.isFinished(j.getState()))) {
+        if (all.size() == jobs && all.stream().allMatch(j -> ProtoStates.isFinished(j.getState()))) {
           long lastFinishedMs = all.stream().mapToLong(JobStatus::getFinishedAtMs).max().orElseThrow();
           return new Burst(startMs, startNs, submittedNs, System.nanoTime(), lastFinishedMs);
         }
@@ -249,7 +249,7 @@ final class BurstBench {
           TaskAttempt a = t.getAttempts(i);
           byWorker.merge(a.getWorkerId(), 1L, Long::sum);
           if (i < n - 1) {
-            String why = JobStates.name(a.getState()) + (a.getError().isEmpty() ? "" : ": " + a.getError());
+            String why = ProtoStates.shortName(a.getState()) + (a.getError().isEmpty() ? "" : ": " + a.getError());
             earlier.merge(why.length() > 120 ? why.substring(0, 120) : why, 1L, Long::sum);
           }
         }

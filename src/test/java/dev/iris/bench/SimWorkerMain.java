@@ -1,7 +1,7 @@
 package dev.iris.bench;
 
+import dev.iris.common.HostPort;
 import dev.iris.link.GrpcControllerLink;
-import dev.iris.link.WorkerLinks;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.client.GrpcClient;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +28,7 @@ public final class SimWorkerMain {
     String prefix = args.length > 3 ? args[3] : "sim-grpc";
     Vertx vertx = Vertx.vertx();
     GrpcClient client = GrpcClient.client(vertx);
-    GrpcControllerLink link = new GrpcControllerLink(client, WorkerLinks.HostPort.parse(controller), 30_000);
+    GrpcControllerLink link = new GrpcControllerLink(client, HostPort.parse(controller).toSocketAddress(), 30_000);
     SimWorkers fleet = new SimWorkers(new SimWorkers.Spec(prefix, count, cpu, 64L << 30, null,
         SimWorkers.Transport.GRPC, "127.0.0.1", false), link);
     try {

@@ -2,7 +2,6 @@ package dev.iris.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.iris.cli.parse.HostPort;
 import dev.iris.cli.request.EndpointListRequest;
 import dev.iris.cli.request.JobKillRequest;
 import dev.iris.cli.request.JobListRequest;
@@ -12,6 +11,7 @@ import dev.iris.cli.request.OutputFormat;
 import dev.iris.cli.request.TaskListRequest;
 import dev.iris.cli.request.TaskStatusRequest;
 import dev.iris.cli.request.WorkerListRequest;
+import dev.iris.common.HostPort;
 import dev.iris.rpc.JobState;
 import java.time.Duration;
 import java.util.Map;

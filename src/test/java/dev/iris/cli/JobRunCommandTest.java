@@ -3,11 +3,11 @@ package dev.iris.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iris.cli.parse.ConstraintExpr;
-import dev.iris.cli.parse.HostPort;
 import dev.iris.cli.request.JobResources;
 import dev.iris.cli.request.JobRunRequest;
 import dev.iris.cli.request.JobSpec;
 import dev.iris.cli.request.OutputFormat;
+import dev.iris.common.HostPort;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,12 +2,12 @@ package dev.iris.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.iris.cli.parse.HostPort;
 import dev.iris.cli.parse.PortRange;
 import dev.iris.cli.request.ClusterSpec;
 import dev.iris.cli.request.StartControllerRequest;
 import dev.iris.cli.request.StartLocalClusterRequest;
 import dev.iris.cli.request.StartWorkerRequest;
+import dev.iris.common.HostPort;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

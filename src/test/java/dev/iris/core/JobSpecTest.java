@@ -116,7 +116,7 @@ class JobSpecTest {
         bad("NUL in program", b -> b.argv = List.of("py\0thon"), "command argument contains a NUL"),
         bad("NUL in argument", b -> b.argv = List.of("python", "a\0b"), "command argument contains a NUL"),
         bad("null argument", b -> b.argv = Arrays.asList("python", null), "command has a null argument"),
-        bad("huge argv", b -> b.argv = List.of("echo", "x".repeat(JobSpec.MAX_ARGV_BYTES)), "bytes long"),
+        bad("huge argv", b -> b.argv = List.of("echo", "x".repeat(TaskSpecRules.MAX_ARGV_BYTES)), "bytes long"),
         bad("blank setup", b -> b.setup = List.of(" "), "setup command must start with a program name"),
         bad("NUL in setup", b -> b.setup = List.of("pip", "\0"), "setup command argument contains a NUL"),
         // resources
@@ -179,7 +179,7 @@ class JobSpecTest {
     b.schedulingTimeoutMs = JobSpec.MAX_SCHEDULING_TIMEOUT_MS;
     b.ports = List.of("a", "P" + "x".repeat(31), "grpc_2");
     b.env = Map.of("_X", "", "a1", "value with spaces");
-    b.argv = List.of("echo", "x".repeat(JobSpec.MAX_ARGV_BYTES - 4));
+    b.argv = List.of("echo", "x".repeat(TaskSpecRules.MAX_ARGV_BYTES - 4));
     b.bundleHash = HASH;
     assertThat(b.build()).isNotNull();
   }

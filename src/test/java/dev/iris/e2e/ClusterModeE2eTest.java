@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iris.client.IrisClient;
 import dev.iris.client.JobRequest;
-import dev.iris.client.JobStates;
+import dev.iris.common.ProtoStates;
 import dev.iris.rpc.JobState;
 import dev.iris.rpc.TaskState;
 import dev.iris.rpc.TaskStatus;
@@ -88,7 +88,7 @@ class ClusterModeE2eTest {
   void aJobRunsOnTheWorkersOfOtherJvmsAndItsLogsComeBack() {
     String job = iris.submit(JobRequest.command("/bin/sh", "-c", "echo hello from $IRIS_TASK_INDEX on $IRIS_WORKER_ID")
         .name("over-the-bus").replicas(4).cpu(1)).id();
-    Poll.until(WAIT, "the job to finish", () -> JobStates.isFinished(iris.status(job, false).getState()));
+    Poll.until(WAIT, "the job to finish", () -> ProtoStates.isFinished(iris.status(job, false).getState()));
     assertThat(iris.status(job, false).getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
     List<TaskStatus> tasks = iris.listTasks(job);
     assertThat(tasks).extracting(TaskStatus::getWorkerId).containsOnly("cw1", "cw2").contains("cw1", "cw2");
@@ -130,7 +130,7 @@ class ClusterModeE2eTest {
     // found by the probe (nothing serves the worker's addresses once its node left), not the heartbeat timeout
     assertThat(iris.taskStatus(job, 0).getAttempts(0).getError())
         .contains("unreachable").contains("nobody serves iris.worker." + victimId);
-    Poll.until(WAIT, "the job to finish", () -> JobStates.isFinished(iris.status(job, false).getState()));
+    Poll.until(WAIT, "the job to finish", () -> ProtoStates.isFinished(iris.status(job, false).getState()));
     assertThat(iris.status(job, false).getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
     assertThat(iris.fetchTaskLogs(job, 0, 0, 0)).extracting(Worker.LogEntry::getData)
         .containsExactly("retried on " + otherId);

@@ -9,7 +9,7 @@ import dev.iris.client.IrisException;
 import dev.iris.client.Job;
 import dev.iris.client.JobFailedException;
 import dev.iris.client.JobRequest;
-import dev.iris.client.JobStates;
+import dev.iris.common.ProtoStates;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.JobState;
 import dev.iris.rpc.JobStatus;
@@ -62,7 +62,7 @@ class LocalClusterE2eTest {
   @AfterEach
   void killLeftovers() {
     for (JobStatus j : iris.listJobs(null, "")) {
-      if (!JobStates.isFinished(j.getState())) {
+      if (!ProtoStates.isFinished(j.getState())) {
         try {
           iris.terminate(j.getJobId());
         } catch (IrisException alreadyGone) {
@@ -86,7 +86,8 @@ class LocalClusterE2eTest {
   }
 
   private JobStatus awaitState(String jobId, JobState state) {
-    Poll.until(WAIT, jobId + " to be " + JobStates.name(state), () -> iris.status(jobId, false).getState() == state);
+    Poll.until(WAIT, jobId + " to be " + ProtoStates.shortName(state),
+        () -> iris.status(jobId, false).getState() == state);
     return iris.status(jobId, true);
   }
 

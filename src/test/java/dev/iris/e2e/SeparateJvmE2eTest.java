@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.util.JsonFormat;
 import dev.iris.client.IrisClient;
 import dev.iris.client.JobRequest;
-import dev.iris.client.JobStates;
+import dev.iris.common.ProtoStates;
 import dev.iris.rpc.JobState;
 import dev.iris.rpc.JobStatus;
 import dev.iris.rpc.TaskAttempt;
@@ -289,7 +289,7 @@ class SeparateJvmE2eTest {
 
     victim.destroyForcibly(); // SIGKILL, by the worker's own handle
 
-    Poll.until(WAIT, "the job to finish", () -> JobStates.isFinished(iris.status(job, false).getState()));
+    Poll.until(WAIT, "the job to finish", () -> ProtoStates.isFinished(iris.status(job, false).getState()));
     assertThat(iris.status(job, false).getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
     TaskStatus task = iris.taskStatus(job, 0);
     assertThat(task.getAttemptsList()).hasSize(2);

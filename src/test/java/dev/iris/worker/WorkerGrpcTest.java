@@ -82,7 +82,7 @@ class WorkerGrpcTest {
         .setEntrypoint(CommandEntrypoint.getDefaultInstance()).build())))
         .isInstanceOfSatisfying(RpcException.class, e -> {
           assertThat(e.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
-          assertThat(e.getMessage()).contains("entrypoint.argv is empty");
+          assertThat(e.getMessage()).contains("command must not be empty");
         });
     assertThatThrownBy(() -> await(worker.getTaskStatus(Worker.GetTaskStatusRequest.newBuilder()
         .setTaskId("none/task-0").build())))

@@ -63,7 +63,7 @@ class WorkerMetricsTest {
     await(worker.runTask(task("ok", "/bin/true").build()));
     await(worker.runTask(shTask("exits3", 0, 0, "echo oops >&2; exit 3").build()));
     await(worker.runTask(task("missing", "/nonexistent/iris-no-such-program").build()));
-    assertThatThrownBy(() -> await(worker.runTask(task("empty", "").build()))).hasMessageContaining("argv[0]");
+    assertThatThrownBy(() -> await(worker.runTask(task("empty", "").build()))).hasMessageContaining("command must start with a program name");
     assertThat(awaitEnd("ok/task-0").getState()).isEqualTo(TaskState.TASK_STATE_SUCCEEDED);
     assertThat(awaitEnd("exits3/task-0").getState()).isEqualTo(TaskState.TASK_STATE_FAILED);
     assertThat(awaitEnd("missing/task-0").getState()).isEqualTo(TaskState.TASK_STATE_FAILED);

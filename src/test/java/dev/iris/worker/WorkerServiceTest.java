@@ -119,13 +119,13 @@ class WorkerServiceTest {
     expect(() -> worker.runTask(shTask("j", 0, 0, "true").setTaskId("nope").build()),
         GrpcStatus.INVALID_ARGUMENT, "task id 'nope'");
     expect(() -> worker.runTask(shTask("j", 0, 0, "true").setEntrypoint(CommandEntrypoint.getDefaultInstance()).build()),
-        GrpcStatus.INVALID_ARGUMENT, "entrypoint.argv is empty");
+        GrpcStatus.INVALID_ARGUMENT, "command must not be empty");
     expect(() -> worker.runTask(shTask("j", 0, 0, "true").setTaskIndex(2).build()),
         GrpcStatus.INVALID_ARGUMENT, "task_index 2 does not match");
     expect(() -> worker.runTask(shTask("j", 0, 0, "true").addPorts("bad-name").build()),
-        GrpcStatus.INVALID_ARGUMENT, "invalid port name 'bad-name'");
+        GrpcStatus.INVALID_ARGUMENT, "port name 'bad-name' must be");
     expect(() -> worker.runTask(shTask("j", 0, 0, "true").setBundleHash("abc").build()),
-        GrpcStatus.INVALID_ARGUMENT, "bundle_hash 'abc'");
+        GrpcStatus.INVALID_ARGUMENT, "bundle hash must be 64 lowercase hex digits (sha-256), got 'abc'");
     expect(() -> worker.runTask(shTask("j", 0, -1, "true").build()),
         GrpcStatus.INVALID_ARGUMENT, "attempt_id must not be negative");
   }

@@ -2,6 +2,7 @@ package dev.iris.cli.parse;
 
 import static dev.iris.cli.parse.InvalidValueException.quote;
 
+import dev.iris.core.ConstraintOp;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,13 +15,14 @@ import java.util.regex.Pattern;
  *
  * <table>
  *   <caption>Syntax</caption>
- *   <tr><td>{@code key=value}, {@code key==value}</td><td>{@link Op#EQ}</td></tr>
- *   <tr><td>{@code key!=value}</td><td>{@link Op#NE}</td></tr>
- *   <tr><td>{@code key}</td><td>{@link Op#EXISTS}</td></tr>
- *   <tr><td>{@code !key}</td><td>{@link Op#NOT_EXISTS}</td></tr>
+ *   <tr><td>{@code key=value}, {@code key==value}</td><td>{@link ConstraintOp#EQ}</td></tr>
+ *   <tr><td>{@code key!=value}</td><td>{@link ConstraintOp#NE}</td></tr>
+ *   <tr><td>{@code key}</td><td>{@link ConstraintOp#EXISTS}</td></tr>
+ *   <tr><td>{@code !key}</td><td>{@link ConstraintOp#NOT_EXISTS}</td></tr>
  *   <tr><td>{@code key>3}, {@code key>=3}, {@code key<3}, {@code key<=3}</td>
- *       <td>{@link Op#GT}, {@link Op#GE}, {@link Op#LT}, {@link Op#LE} (numbers only)</td></tr>
- *   <tr><td>{@code key in a,b,c}, {@code key in (a,b,c)}</td><td>{@link Op#IN}</td></tr>
+ *       <td>{@link ConstraintOp#GT}, {@link ConstraintOp#GE}, {@link ConstraintOp#LT},
+ *       {@link ConstraintOp#LE} (numbers only)</td></tr>
+ *   <tr><td>{@code key in a,b,c}, {@code key in (a,b,c)}</td><td>{@link ConstraintOp#IN}</td></tr>
  * </table>
  *
  * <p>Keys are letters, digits and {@code _ . - /}. Whitespace around operators is ignored.
@@ -30,10 +32,7 @@ import java.util.regex.Pattern;
  * @param value the operand of EQ, NE, GT, GE, LT and LE; empty otherwise
  * @param values the operands of IN; empty otherwise
  */
-public record ConstraintExpr(String key, Op op, String value, List<String> values) {
-
-  /** Comparison operators; names match the {@code CONSTRAINT_OP_*} values of the contract. */
-  public enum Op { EQ, NE, EXISTS, NOT_EXISTS, GT, GE, LT, LE, IN }
+public record ConstraintExpr(String key, ConstraintOp op, String value, List<String> values) {
 
   private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-/]*");
   private static final Pattern IN =
@@ -61,27 +60,29 @@ public record ConstraintExpr(String key, Op op, String value, List<String> value
       throw new InvalidValueException("an empty constraint is not a constraint " + EXAMPLES);
     }
     if (trimmed.startsWith("!") && !trimmed.startsWith("!=")) {
-      return new ConstraintExpr(key(text, trimmed.substring(1).strip()), Op.NOT_EXISTS, "", List.of());
+      String key = key(text, trimmed.substring(1).strip());
+      return new ConstraintExpr(key, ConstraintOp.NOT_EXISTS, "", List.of());
     }
     Matcher in = IN.matcher(trimmed);
     if (in.matches()) {
-      return new ConstraintExpr(key(text, in.group("key")), Op.IN, "", list(text, in.group("list")));
+      String key = key(text, in.group("key"));
+      return new ConstraintExpr(key, ConstraintOp.IN, "", list(text, in.group("list")));
     }
     Matcher comparison = COMPARISON.matcher(trimmed);
     if (comparison.matches()) {
-      Op op = op(comparison.group("op"));
+      ConstraintOp op = op(comparison.group("op"));
       String value = comparison.group("value").strip();
       if (value.isEmpty()) {
         throw new InvalidValueException(
             quote(text) + " has no value after '" + comparison.group("op") + "' " + EXAMPLES);
       }
-      if (op != Op.EQ && op != Op.NE && !isNumber(value)) {
+      if (op != ConstraintOp.EQ && op != ConstraintOp.NE && !isNumber(value)) {
         throw new InvalidValueException(
             quote(text) + " compares with " + quote(value) + ", which is not a number");
       }
       return new ConstraintExpr(key(text, comparison.group("key")), op, value, List.of());
     }
-    return new ConstraintExpr(key(text, trimmed), Op.EXISTS, "", List.of());
+    return new ConstraintExpr(key(text, trimmed), ConstraintOp.EXISTS, "", List.of());
   }
 
   /** Whether {@code key} is a valid attribute key: letters, digits and {@code _ . - /}. */
@@ -126,14 +127,14 @@ public record ConstraintExpr(String key, Op op, String value, List<String> value
     return values;
   }
 
-  private static Op op(String symbol) {
+  private static ConstraintOp op(String symbol) {
     return switch (symbol) {
-      case "=", "==" -> Op.EQ;
-      case "!=" -> Op.NE;
-      case ">" -> Op.GT;
-      case ">=" -> Op.GE;
-      case "<" -> Op.LT;
-      case "<=" -> Op.LE;
+      case "=", "==" -> ConstraintOp.EQ;
+      case "!=" -> ConstraintOp.NE;
+      case ">" -> ConstraintOp.GT;
+      case ">=" -> ConstraintOp.GE;
+      case "<" -> ConstraintOp.LT;
+      case "<=" -> ConstraintOp.LE;
       default -> throw new IllegalStateException("unhandled operator " + symbol);
     };
   }

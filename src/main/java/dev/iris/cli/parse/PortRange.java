@@ -2,6 +2,8 @@ package dev.iris.cli.parse;
 
 import static dev.iris.cli.parse.InvalidValueException.quote;
 
+import dev.iris.common.HostPort;
+
 /**
  * An inclusive range of TCP ports written {@code FROM-TO}, e.g. {@code 30000-34999}.
  *

@@ -1,6 +1,6 @@
 package dev.iris.cli.request;
 
-import dev.iris.cli.parse.HostPort;
+import dev.iris.common.HostPort;
 import dev.iris.rpc.JobState;
 import java.util.Objects;
 import java.util.Optional;

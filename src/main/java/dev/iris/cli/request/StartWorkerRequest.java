@@ -1,7 +1,7 @@
 package dev.iris.cli.request;
 
-import dev.iris.cli.parse.HostPort;
 import dev.iris.cli.parse.PortRange;
+import dev.iris.common.HostPort;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

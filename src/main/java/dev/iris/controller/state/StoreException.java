@@ -1,11 +1,10 @@
 package dev.iris.controller.state;
 
-/** A command the store refuses, with a status a client understands and a precise message. */
-public final class StoreException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+import dev.iris.core.Refusal;
 
-  /** Why the store refused; maps one to one onto gRPC status codes. */
-  public enum Code { INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION }
+/** A command the store refuses, with a {@link Refusal.Code} a client understands and a precise message. */
+public final class StoreException extends RuntimeException implements Refusal {
+  private static final long serialVersionUID = 1L;
 
   private final Code code;
 
@@ -14,6 +13,7 @@ public final class StoreException extends RuntimeException {
     this.code = code;
   }
 
+  @Override
   public Code code() {
     return code;
   }

@@ -1,9 +1,7 @@
 package dev.iris.worker.attempt;
 
+import dev.iris.core.Sha256;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * Identifies one attempt of one task on this worker.
@@ -13,6 +11,8 @@ import java.util.HexFormat;
  */
 public record AttemptKey(String taskId, int attemptId) {
   private static final int MAX_NAME_LENGTH = 200;
+  /** Hex digits of the id's SHA-256 that end a shortened name. */
+  private static final int HASH_SUFFIX_LENGTH = 16;
 
   /** Validates the key. */
   public AttemptKey {
@@ -46,18 +46,10 @@ public record AttemptKey(String taskId, int attemptId) {
     }
     if (name.length() > MAX_NAME_LENGTH) {
       // '~' never appears in an escaped name, so the shortened form cannot collide with a plain one.
-      return name.substring(0, MAX_NAME_LENGTH - 17) + "~" + sha256Prefix(bytes);
+      return name.substring(0, MAX_NAME_LENGTH - 1 - HASH_SUFFIX_LENGTH) + "~"
+          + Sha256.hex(bytes).substring(0, HASH_SUFFIX_LENGTH);
     }
     return name.toString();
-  }
-
-  private static String sha256Prefix(byte[] bytes) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
-      return HexFormat.of().formatHex(digest, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JDK", e);
-    }
   }
 
   /** The attempt's directory name inside its task's directory: {@code attempt-<n>}. */

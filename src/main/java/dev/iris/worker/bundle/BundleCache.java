@@ -1,15 +1,12 @@
 package dev.iris.worker.bundle;
 
+import dev.iris.core.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
-import java.util.regex.Pattern;
 import java.util.zip.ZipException;
 
 /**
@@ -22,7 +19,6 @@ public final class BundleCache {
   public static final long DEFAULT_MAX_UNPACKED_BYTES = 1L << 30;
   /** Limit on the number of entries in a bundle. */
   public static final int MAX_ENTRIES = 100_000;
-  private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
   private final Path cacheDir;
   private final BundleUnpacker unpacker;
@@ -49,7 +45,7 @@ public final class BundleCache {
    */
   public Path store(String sha256Hex, byte[] zip) {
     String expected = normalize(sha256Hex);
-    String actual = sha256Hex(zip);
+    String actual = Sha256.hex(zip);
     if (!actual.equals(expected)) {
       throw new BundleException("bundle hash mismatch: expected " + expected + ", content hashes to " + actual);
     }
@@ -103,22 +99,13 @@ public final class BundleCache {
     return BundleZipper.zip(dir);
   }
 
-  /** The lowercase hex SHA-256 of {@code bytes}. */
-  public static String sha256Hex(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JDK", e);
-    }
-  }
-
   private Path pathOf(String hash) {
     return cacheDir.resolve(hash + ".zip");
   }
 
   private static String normalize(String sha256Hex) {
     String hash = sha256Hex == null ? "" : sha256Hex.toLowerCase(Locale.ROOT);
-    if (!SHA256_HEX.matcher(hash).matches()) {
+    if (!Sha256.isHex(hash)) {
       throw new BundleException("invalid bundle hash '" + sha256Hex + "': expected 64 hex digits");
     }
     return hash;

@@ -1,7 +1,6 @@
 package dev.iris.worker.host;
 
-import dev.iris.rpc.DeviceConfig;
-import dev.iris.rpc.GpuDevice;
+import dev.iris.common.ProtoSpecs;
 import dev.iris.rpc.WorkerMetadata;
 import java.io.File;
 import java.io.IOException;
@@ -35,8 +34,7 @@ public final class MachineProbe {
         .setDiskBytes(diskBytes(workDir));
     List<String> gpus = gpus();
     if (!gpus.isEmpty()) {
-      m.setDevice(DeviceConfig.newBuilder().setGpu(GpuDevice.newBuilder().setVariant(gpus.get(0))
-          .setCount(gpus.size())));
+      m.setDevice(ProtoSpecs.gpus(gpus.size(), gpus.get(0)));
     }
     return m.build();
   }

@@ -1,17 +1,15 @@
 package dev.iris.worker.ports;
 
+import dev.iris.core.TaskSpecRules;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Pattern;
 
 /**
  * Allocates named TCP ports to owners (task attempts) from an inclusive range. A port is handed out only
@@ -24,7 +22,6 @@ public final class PortAllocator {
   public static final int DEFAULT_FROM = 30000;
   /** Last port of the default range. */
   public static final int DEFAULT_TO = 40000;
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_]+");
 
   private final int from;
   private final int to;
@@ -52,7 +49,7 @@ public final class PortAllocator {
    * Allocates one port per name, all or nothing.
    *
    * @param owner who holds the ports until {@link #release}; must not hold any yet
-   * @param names port names: non-empty, letters, digits and {@code _}, no duplicates
+   * @param names port names as {@link TaskSpecRules#ports} allows them
    * @return name to port, in the order of {@code names}
    * @throws IllegalArgumentException for an invalid name or owner
    * @throws IllegalStateException when the owner already holds ports
@@ -128,16 +125,7 @@ public final class PortAllocator {
     if (owner == null || owner.isEmpty()) {
       throw new IllegalArgumentException("port owner must not be empty");
     }
-    Set<String> seen = new HashSet<>();
-    for (String name : names) {
-      if (name == null || !NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException(
-            "invalid port name '" + name + "': use letters, digits and '_'");
-      }
-      if (!seen.add(name)) {
-        throw new IllegalArgumentException("duplicate port name '" + name + "'");
-      }
-    }
+    TaskSpecRules.ports(names);
   }
 
   private static boolean canBind(int port) {

@@ -3,7 +3,7 @@ package dev.iris.cli.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.iris.cli.parse.ConstraintExpr.Op;
+import dev.iris.core.ConstraintOp;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,25 +15,25 @@ class ConstraintExprTest {
 
   static Stream<Arguments> valid() {
     return Stream.of(
-        Arguments.of("region=us-east", expr("region", Op.EQ, "us-east")),
-        Arguments.of("region==us-east", expr("region", Op.EQ, "us-east")),
-        Arguments.of(" region = us-east ", expr("region", Op.EQ, "us-east")),
-        Arguments.of("gpu!=a100", expr("gpu", Op.NE, "a100")),
-        Arguments.of("rack", expr("rack", Op.EXISTS, "")),
-        Arguments.of("!spot", expr("spot", Op.NOT_EXISTS, "")),
-        Arguments.of("! spot", expr("spot", Op.NOT_EXISTS, "")),
-        Arguments.of("cores>3", expr("cores", Op.GT, "3")),
-        Arguments.of("cores>=3", expr("cores", Op.GE, "3")),
-        Arguments.of("cores<3", expr("cores", Op.LT, "3")),
-        Arguments.of("cores<=3.5", expr("cores", Op.LE, "3.5")),
-        Arguments.of("temp > -10", expr("temp", Op.GT, "-10")),
+        Arguments.of("region=us-east", expr("region", ConstraintOp.EQ, "us-east")),
+        Arguments.of("region==us-east", expr("region", ConstraintOp.EQ, "us-east")),
+        Arguments.of(" region = us-east ", expr("region", ConstraintOp.EQ, "us-east")),
+        Arguments.of("gpu!=a100", expr("gpu", ConstraintOp.NE, "a100")),
+        Arguments.of("rack", expr("rack", ConstraintOp.EXISTS, "")),
+        Arguments.of("!spot", expr("spot", ConstraintOp.NOT_EXISTS, "")),
+        Arguments.of("! spot", expr("spot", ConstraintOp.NOT_EXISTS, "")),
+        Arguments.of("cores>3", expr("cores", ConstraintOp.GT, "3")),
+        Arguments.of("cores>=3", expr("cores", ConstraintOp.GE, "3")),
+        Arguments.of("cores<3", expr("cores", ConstraintOp.LT, "3")),
+        Arguments.of("cores<=3.5", expr("cores", ConstraintOp.LE, "3.5")),
+        Arguments.of("temp > -10", expr("temp", ConstraintOp.GT, "-10")),
         Arguments.of("zone in a,b,c", in("zone", "a", "b", "c")),
         Arguments.of("zone in (a, b, c)", in("zone", "a", "b", "c")),
         Arguments.of("zone IN a", in("zone", "a")),
         Arguments.of("zone in(a,b)", in("zone", "a", "b")),
-        Arguments.of("iris.dev/pool=gpu_1", expr("iris.dev/pool", Op.EQ, "gpu_1")),
-        Arguments.of("url=http://x?a=b", expr("url", Op.EQ, "http://x?a=b")),
-        Arguments.of("index", expr("index", Op.EXISTS, "")));
+        Arguments.of("iris.dev/pool=gpu_1", expr("iris.dev/pool", ConstraintOp.EQ, "gpu_1")),
+        Arguments.of("url=http://x?a=b", expr("url", ConstraintOp.EQ, "http://x?a=b")),
+        Arguments.of("index", expr("index", ConstraintOp.EXISTS, "")));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -82,11 +82,11 @@ class ConstraintExprTest {
         .hasMessageContaining(message);
   }
 
-  private static ConstraintExpr expr(String key, Op op, String value) {
+  private static ConstraintExpr expr(String key, ConstraintOp op, String value) {
     return new ConstraintExpr(key, op, value, List.of());
   }
 
   private static ConstraintExpr in(String key, String... values) {
-    return new ConstraintExpr(key, Op.IN, "", List.of(values));
+    return new ConstraintExpr(key, ConstraintOp.IN, "", List.of(values));
   }
 }

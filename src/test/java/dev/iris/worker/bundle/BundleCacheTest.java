@@ -3,6 +3,7 @@ package dev.iris.worker.bundle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.iris.core.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,7 @@ class BundleCacheTest {
   @Test
   void aDirectoryRoundTripsThroughTheCache() throws IOException {
     byte[] zip = BundleCache.zipDirectory(sourceTree());
-    String hash = BundleCache.sha256Hex(zip);
+    String hash = Sha256.hex(zip);
     BundleCache cache = new BundleCache(temp.resolve("cache"));
 
     Path cached = cache.store(hash, zip);
@@ -74,12 +75,12 @@ class BundleCacheTest {
   @Test
   void aHashMismatchIsRefused() throws IOException {
     byte[] zip = zipOf(Map.of("a.txt", "a".getBytes(StandardCharsets.UTF_8)));
-    String wrong = BundleCache.sha256Hex(new byte[] {1});
+    String wrong = Sha256.hex(new byte[] {1});
     BundleCache cache = new BundleCache(temp.resolve("cache"));
 
     assertThatThrownBy(() -> cache.store(wrong, zip))
         .isInstanceOf(BundleException.class)
-        .hasMessage("bundle hash mismatch: expected " + wrong + ", content hashes to " + BundleCache.sha256Hex(zip));
+        .hasMessage("bundle hash mismatch: expected " + wrong + ", content hashes to " + Sha256.hex(zip));
     assertThat(cache.contains(wrong)).isFalse();
     assertThatThrownBy(() -> cache.store("not-a-hash", zip))
         .isInstanceOf(BundleException.class).hasMessageContaining("expected 64 hex digits");
@@ -93,7 +94,7 @@ class BundleCacheTest {
       entries.put(evil, new byte[] {2});
       byte[] zip = zipOf(entries);
       BundleCache cache = new BundleCache(temp.resolve("cache"));
-      String hash = BundleCache.sha256Hex(zip);
+      String hash = Sha256.hex(zip);
       cache.store(hash, zip);
       Path work = temp.resolve("jail/work");
 
@@ -111,7 +112,7 @@ class BundleCacheTest {
     byte[] zip = zipOf(Map.of("link", "/etc/passwd".getBytes(StandardCharsets.UTF_8)));
     ZipUnixModes.write(zip, Map.of("link", ZipUnixModes.S_IFLNK | 0777));
     BundleCache cache = new BundleCache(temp.resolve("cache"));
-    String hash = BundleCache.sha256Hex(zip);
+    String hash = Sha256.hex(zip);
     cache.store(hash, zip);
 
     assertThatThrownBy(() -> cache.unpack(hash, temp.resolve("work")))
@@ -124,7 +125,7 @@ class BundleCacheTest {
     byte[] zip = zipOf(Map.of("zeros", new byte[8 * 1024 * 1024]));
     assertThat(zip.length).isLessThan(64 * 1024);
     BundleCache cache = new BundleCache(temp.resolve("cache"), 1024 * 1024);
-    String hash = BundleCache.sha256Hex(zip);
+    String hash = Sha256.hex(zip);
     cache.store(hash, zip);
 
     assertThatThrownBy(() -> cache.unpack(hash, temp.resolve("work")))
@@ -136,12 +137,12 @@ class BundleCacheTest {
   @Test
   void missingAndCorruptBundlesAreReportedClearly() {
     BundleCache cache = new BundleCache(temp.resolve("cache"));
-    String absent = BundleCache.sha256Hex(new byte[] {42});
+    String absent = Sha256.hex(new byte[] {42});
     assertThatThrownBy(() -> cache.unpack(absent, temp.resolve("work")))
         .isInstanceOf(BundleException.class).hasMessage("bundle " + absent + " is not in the cache");
 
     byte[] garbage = "not a zip at all".getBytes(StandardCharsets.UTF_8);
-    String hash = BundleCache.sha256Hex(garbage);
+    String hash = Sha256.hex(garbage);
     cache.store(hash, garbage);
     assertThatThrownBy(() -> cache.unpack(hash, temp.resolve("work")))
         .isInstanceOf(BundleException.class).hasMessageContaining("is not a valid zip archive");

@@ -76,11 +76,11 @@ class PortAllocatorTest {
   void invalidRequestsAreRejected() {
     PortAllocator allocator = new PortAllocator();
     assertThatThrownBy(() -> allocator.allocate("t", List.of("")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid port name ''");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port name '' must be");
     assertThatThrownBy(() -> allocator.allocate("t", List.of("has-dash")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'has-dash'");
     assertThatThrownBy(() -> allocator.allocate("t", List.of("a", "a")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("duplicate port name 'a'");
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("port 'a' is requested twice");
     assertThatThrownBy(() -> allocator.allocate("", List.of("a")))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new PortAllocator(10, 5)).isInstanceOf(IllegalArgumentException.class);

@@ -1,12 +1,12 @@
-package dev.iris.cli.parse;
+package dev.iris.common;
 
-import static dev.iris.cli.parse.InvalidValueException.quote;
-
+import io.vertx.core.net.SocketAddress;
 import java.util.Objects;
 
 /**
  * A network address as {@code host:port}, e.g. {@code localhost:10000}, {@code 10.0.0.5:10001} or
- * {@code [::1]:10000} (IPv6 in brackets). The port must be 1..65535.
+ * {@code [::1]:10000} (IPv6 in brackets). The one parser of such addresses: the command line, the client,
+ * and the links to controllers and workers all read them here.
  *
  * @param host a host name or IP address, without brackets
  * @param port 1..65535
@@ -15,6 +15,8 @@ public record HostPort(String host, int port) {
   /** The lowest and highest valid TCP port. */
   public static final int MIN_PORT = 1;
   public static final int MAX_PORT = 65535;
+  /** A TCP port has at most this many digits. */
+  private static final int MAX_PORT_DIGITS = 5;
 
   public HostPort {
     Objects.requireNonNull(host, "host");
@@ -27,10 +29,10 @@ public record HostPort(String host, int port) {
   }
 
   /**
-   * Parses {@code host:port}.
+   * Parses {@code host:port}; surrounding whitespace is ignored, an IPv6 host must be in brackets.
    *
-   * @throws InvalidValueException when the host is empty or has whitespace, the port is missing, not a
-   *     number, or outside 1..65535
+   * @throws IllegalArgumentException when the host is empty or has whitespace, the port is missing, not a
+   *     number, or outside 1..65535; the one-line message quotes {@code text} and says what is wrong
    */
   public static HostPort parse(String text) {
     String trimmed = text == null ? "" : text.strip();
@@ -46,13 +48,13 @@ public record HostPort(String host, int port) {
     } else {
       int colon = trimmed.lastIndexOf(':');
       if (colon < 0) {
-        throw new InvalidValueException(
-            quote(String.valueOf(text)) + " has no port; write HOST:PORT (example: localhost:10000)");
+        throw new IllegalArgumentException(
+            quote(text) + " has no port; write HOST:PORT (example: localhost:10000)");
       }
       host = trimmed.substring(0, colon);
       port = trimmed.substring(colon + 1);
       if (host.contains(":")) {
-        throw new InvalidValueException(
+        throw new IllegalArgumentException(
             quote(text) + " looks like an IPv6 address; put it in brackets, as in [::1]:10000");
       }
     }
@@ -62,21 +64,30 @@ public record HostPort(String host, int port) {
     return new HostPort(host, parsePort(text, port));
   }
 
+  /** The address to connect to. */
+  public SocketAddress toSocketAddress() {
+    return SocketAddress.inetSocketAddress(port, host);
+  }
+
   private static int parsePort(String text, String port) {
     if (port.isEmpty() || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      throw new InvalidValueException(quote(text) + " has port " + quote(port) + ", which is not a number");
+      throw new IllegalArgumentException(quote(text) + " has port " + quote(port) + ", which is not a number");
     }
-    int value = port.length() > 5 ? Integer.MAX_VALUE : Integer.parseInt(port);
+    int value = port.length() > MAX_PORT_DIGITS ? Integer.MAX_VALUE : Integer.parseInt(port);
     if (value < MIN_PORT || value > MAX_PORT) {
-      throw new InvalidValueException(
+      throw new IllegalArgumentException(
           quote(text) + " has port " + port + "; a port must be " + MIN_PORT + ".." + MAX_PORT);
     }
     return value;
   }
 
-  private static InvalidValueException notAnAddress(String text) {
-    return new InvalidValueException(
-        quote(String.valueOf(text)) + " is not HOST:PORT (examples: localhost:10000, [::1]:10000)");
+  private static IllegalArgumentException notAnAddress(String text) {
+    return new IllegalArgumentException(
+        quote(text) + " is not HOST:PORT (examples: localhost:10000, [::1]:10000)");
+  }
+
+  private static String quote(String text) {
+    return "'" + text + "'";
   }
 
   /** {@code host:port}, with brackets around an IPv6 host. */
