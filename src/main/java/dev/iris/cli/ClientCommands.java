@@ -8,14 +8,14 @@ import dev.iris.cli.request.JobKillRequest;
 import dev.iris.cli.request.JobListRequest;
 import dev.iris.cli.request.JobLogsRequest;
 import dev.iris.cli.request.JobRunRequest;
-import dev.iris.cli.request.JobSpec;
+import dev.iris.cli.request.JobSubmission;
 import dev.iris.cli.request.JobStatusRequest;
 import dev.iris.cli.request.OutputFormat;
 import dev.iris.cli.request.TaskListRequest;
 import dev.iris.cli.request.TaskStatusRequest;
 import dev.iris.cli.request.WorkerListRequest;
 import dev.iris.client.IrisClient;
-import dev.iris.client.Job;
+import dev.iris.client.JobHandle;
 import dev.iris.client.JobFailedException;
 import dev.iris.client.JobRequest;
 import dev.iris.common.HostPort;
@@ -42,7 +42,7 @@ final class ClientCommands {
 
   int runJob(JobRunRequest r, CliOutput o) {
     try (IrisClient iris = connect.apply(r.controller())) {
-      Job job = iris.submit(toRequest(r.job()));
+      JobHandle job = iris.submit(toRequest(r.job()));
       if (!r.waitForCompletion()) {
         o.out().println(job.id());
         return ExitCodes.OK;
@@ -233,7 +233,7 @@ final class ClientCommands {
 
   // ---------------------------------------------------------------- helpers
 
-  static JobRequest toRequest(JobSpec s) {
+  static JobRequest toRequest(JobSubmission s) {
     JobRequest r = JobRequest.command(s.command()).replicas(s.replicas()).cpu(s.resources().cpu())
         .memoryBytes(s.resources().memoryBytes()).diskBytes(s.resources().diskBytes())
         .env(s.env()).maxTaskFailures(s.maxTaskFailures()).maxRetriesFailure(s.maxRetriesFailure())

@@ -4,7 +4,7 @@ import dev.iris.cli.parse.ConstraintExpr;
 import dev.iris.cli.parse.KeyValue;
 import dev.iris.cli.request.JobResources;
 import dev.iris.cli.request.JobRunRequest;
-import dev.iris.cli.request.JobSpec;
+import dev.iris.cli.request.JobSubmission;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +37,7 @@ import picocli.CommandLine.Parameters;
       "  iris job run --name train --replicas 4 --memory 8G -- python train.py",
       "  iris job run --constraint 'zone in a,b' --port http -- ./serve.sh",
       "",
-      "Sizes:       4096, 100k, 512M, 2G, 1.5GiB (K, M, G, T are powers of 1024)",
+      "ByteSizes:       4096, 100k, 512M, 2G, 1.5GiB (K, M, G, T are powers of 1024)",
       "Durations:   30s, 5m, 1h30m, 250ms, 90 (plain numbers are seconds)",
       "Constraints: key=v, key!=v, key, !key, key>=3 (also > < <=), key in a,b,c"
     })
@@ -48,7 +48,7 @@ final class JobRunCommand extends BackendCommand {
   String name;
 
   @Option(names = "--replicas", paramLabel = "N", defaultValue = "1",
-      description = "Number of tasks, 1.." + JobSpec.MAX_REPLICAS + " (default: ${DEFAULT-VALUE}).")
+      description = "Number of tasks, 1.." + JobSubmission.MAX_REPLICAS + " (default: ${DEFAULT-VALUE}).")
   int replicas;
 
   @Option(names = "--cpu", paramLabel = "N", defaultValue = "1",
@@ -78,7 +78,7 @@ final class JobRunCommand extends BackendCommand {
       description = "An environment variable for every task. Repeatable.")
   List<KeyValue> env = List.of();
 
-  @Option(names = "--constraint", paramLabel = "EXPR", converter = ValueConverters.Constraint.class,
+  @Option(names = "--constraint", paramLabel = "EXPR", converter = ValueConverters.ConstraintValue.class,
       description = "A condition on worker attributes, e.g. zone=a or 'cores>=8'. Repeatable; all must hold.")
   List<ConstraintExpr> constraints = List.of();
 
@@ -135,8 +135,8 @@ final class JobRunCommand extends BackendCommand {
       throw check.usageError(
           "missing the command to run; put it after '--', as in: iris job run -- echo hello");
     }
-    check.inRange("--replicas", replicas, 1, JobSpec.MAX_REPLICAS);
-    JobSpec job = new JobSpec(
+    check.inRange("--replicas", replicas, 1, JobSubmission.MAX_REPLICAS);
+    JobSubmission job = new JobSubmission(
         Optional.ofNullable(name).map(this::checkName),
         command,
         replicas,

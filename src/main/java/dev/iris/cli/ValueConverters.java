@@ -6,7 +6,7 @@ import dev.iris.cli.parse.InvalidValueException;
 import dev.iris.cli.parse.JobStates;
 import dev.iris.cli.parse.KeyValue;
 import dev.iris.cli.parse.PortRange;
-import dev.iris.cli.parse.Sizes;
+import dev.iris.cli.parse.ByteSizes;
 import dev.iris.common.HostPort;
 import dev.iris.rpc.JobState;
 import java.time.Duration;
@@ -21,10 +21,10 @@ import picocli.CommandLine.TypeConversionException;
 final class ValueConverters {
   private ValueConverters() {}
 
-  /** Sizes in bytes: {@code 2G}, {@code 512M}, {@code 1.5GiB}. */
+  /** ByteSizes in bytes: {@code 2G}, {@code 512M}, {@code 1.5GiB}. */
   static final class Size extends Adapter<Long> {
     Size() {
-      super(Sizes::parseBytes);
+      super(ByteSizes::parseBytes);
     }
   }
 
@@ -43,8 +43,8 @@ final class ValueConverters {
   }
 
   /** Attribute constraints: {@code region=us}, {@code cores>=8}, {@code zone in a,b}. */
-  static final class Constraint extends Adapter<ConstraintExpr> {
-    Constraint() {
+  static final class ConstraintValue extends Adapter<ConstraintExpr> {
+    ConstraintValue() {
       super(ConstraintExpr::parse);
     }
   }

@@ -30,7 +30,7 @@ import java.util.function.Consumer;
  *
  * <pre>{@code
  * try (IrisClient iris = IrisClient.remote("localhost:10000")) {
- *   Job job = iris.submit(JobRequest.command("sh", "-c", "echo hello from $IRIS_TASK_INDEX").replicas(4));
+ *   JobHandle job = iris.submit(JobRequest.command("sh", "-c", "echo hello from $IRIS_TASK_INDEX").replicas(4));
  *   JobStatus done = job.wait(Duration.ofMinutes(5), true, null, System.out::println); // [task-2] hello from 2
  *   for (TaskStatus t : iris.listTasks(job.id())) { ... }
  * }
@@ -92,11 +92,11 @@ public final class IrisClient implements AutoCloseable {
    * Submits a job. Inside an Iris task (IRIS_JOB_ID set) the job becomes a child of the task's job,
    * {@code {parent}/{name}}, and is killed with it.
    */
-  public Job submit(JobRequest request) {
+  public JobHandle submit(JobRequest request) {
     String parent = JobInfo.fromEnv().map(JobInfo::jobId).orElse("");
     Controller.LaunchJobRequest proto = request.toProto(defaultName(request), parent);
     String id = call(controller.launchJob(proto)).getJobId();
-    return new Job(this, id);
+    return new JobHandle(this, id);
   }
 
   public JobStatus status(String jobId, boolean includeTasks) {

@@ -28,7 +28,7 @@ import java.util.Map;
  *     .name("train").replicas(4).cpu(2).memoryBytes(4L << 30)
  *     .env("SEED", "1").port("http").maxRetriesFailure(2)
  *     .constraint("zone", "EQ", "us-east").workspace(Path.of("."));
- * Job job = client.submit(r);
+ * JobHandle job = client.submit(r);
  * }</pre>
  */
 public final class JobRequest {

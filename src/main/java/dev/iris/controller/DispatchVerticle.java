@@ -5,7 +5,7 @@ import dev.iris.common.RpcException;
 import dev.iris.controller.state.AcceptMark;
 import dev.iris.controller.state.ClusterState;
 import dev.iris.controller.state.Mutation;
-import dev.iris.controller.state.WorkerCommand;
+import dev.iris.controller.state.WorkerInstruction;
 import dev.iris.link.WorkerLinks;
 import dev.iris.rpc.Empty;
 import io.vertx.core.Future;
@@ -49,7 +49,7 @@ public final class DispatchVerticle extends VerticleBase {
     LocalCodec.register(vertx);
     links = new WorkerLinks(vertx, config.callTimeoutMs());
     store = new StoreClient(vertx);
-    vertx.eventBus().<WorkerCommand>localConsumer(Addresses.DISPATCH, msg -> deliver(msg.body()));
+    vertx.eventBus().<WorkerInstruction>localConsumer(Addresses.DISPATCH, msg -> deliver(msg.body()));
     vertx.eventBus().<ClusterState.WorkerProbe>localConsumer(Addresses.PROBE, msg -> probe(msg.body()));
     return Future.succeededFuture();
   }
@@ -60,8 +60,8 @@ public final class DispatchVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  private void deliver(WorkerCommand cmd) {
-    if (cmd instanceof WorkerCommand.RunTask run) {
+  private void deliver(WorkerInstruction cmd) {
+    if (cmd instanceof WorkerInstruction.RunTask run) {
       var request = ProtoMapper.runTask(run);
       long started = System.nanoTime();
       withRetries(() -> links.forAddress(run.address()).runTask(request), config.attempts())
@@ -77,7 +77,7 @@ public final class DispatchVerticle extends VerticleBase {
             store.apply(new Mutation.DeliveryFailed(run.task(), run.attemptId(), run.workerId(),
                 String.valueOf(t.getMessage()), mayHaveArrived));
           });
-    } else if (cmd instanceof WorkerCommand.KillTask kill) {
+    } else if (cmd instanceof WorkerInstruction.KillTask kill) {
       var request = ProtoMapper.killTask(kill);
       withRetries(() -> links.forAddress(kill.address()).killTask(request).<Void>mapEmpty()
               .recover(t -> isStatus(t, GrpcStatus.NOT_FOUND) ? Future.succeededFuture() : Future.failedFuture(t)),

@@ -3,7 +3,7 @@ package dev.iris.controller;
 import dev.iris.common.ProtoSpecs;
 import dev.iris.common.ProtoStates;
 import dev.iris.controller.state.StoreEvent;
-import dev.iris.controller.state.WorkerCommand;
+import dev.iris.controller.state.WorkerInstruction;
 import dev.iris.controller.state.WorkerRecord;
 import dev.iris.core.Endpoint;
 import dev.iris.core.Job;
@@ -32,7 +32,7 @@ import java.util.function.Function;
 public final class ProtoMapper {
   private ProtoMapper() {}
 
-  public static Worker.RunTaskRequest runTask(WorkerCommand.RunTask cmd) {
+  public static Worker.RunTaskRequest runTask(WorkerInstruction.RunTask cmd) {
     JobSpec spec = cmd.spec();
     return Worker.RunTaskRequest.newBuilder()
         .setJobId(cmd.task().job().value())
@@ -49,7 +49,7 @@ public final class ProtoMapper {
         .build();
   }
 
-  public static Worker.KillTaskRequest killTask(WorkerCommand.KillTask cmd) {
+  public static Worker.KillTaskRequest killTask(WorkerInstruction.KillTask cmd) {
     return Worker.KillTaskRequest.newBuilder().setTaskId(cmd.task().toString())
         .setAttemptId(cmd.attemptId()).setTermTimeoutMs(cmd.graceMs()).build();
   }

@@ -71,16 +71,16 @@ public final class SchedulerVerticle extends VerticleBase {
   }
 
   /** What a pass that had work did: assignments planned, and how many of them the store committed. */
-  private record Outcome(int planned, int committed) {}
+  private record Round(int planned, int committed) {}
 
   /** Runs one pass; completes with null when there was nothing to schedule (such passes are not measured). */
-  private Future<Outcome> pass() {
+  private Future<Round> pass() {
     return store.read(new StoreQuery.GetSchedulingInput())
         .compose(this::plan)
         .compose(plan -> plan.assignments().isEmpty() && plan.pendingReasons().isEmpty()
-            ? Future.succeededFuture((Outcome) null)
+            ? Future.succeededFuture((Round) null)
             : store.apply(new Mutation.CommitPlan(plan))
-                .map(committed -> new Outcome(plan.assignments().size(), committed)));
+                .map(committed -> new Round(plan.assignments().size(), committed)));
   }
 
   private Future<Plan> plan(SchedulingInput input) {

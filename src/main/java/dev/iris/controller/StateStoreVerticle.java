@@ -6,7 +6,7 @@ import dev.iris.controller.state.Mutation;
 import dev.iris.controller.state.StoreConfig;
 import dev.iris.controller.state.StoreEvent;
 import dev.iris.controller.state.StoreException;
-import dev.iris.controller.state.WorkerCommand;
+import dev.iris.controller.state.WorkerInstruction;
 import dev.iris.core.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -93,7 +93,7 @@ public final class StateStoreVerticle extends VerticleBase {
     for (StoreEvent e : d.events()) {
       bus.publish(Addresses.EVENTS, e, LocalCodec.OPTIONS);
     }
-    for (WorkerCommand c : d.commands()) {
+    for (WorkerInstruction c : d.commands()) {
       bus.send(Addresses.DISPATCH, c, LocalCodec.OPTIONS);
     }
     for (ClusterState.WorkerProbe p : d.probes()) {

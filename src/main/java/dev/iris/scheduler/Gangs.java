@@ -17,11 +17,11 @@ final class Gangs {
   /** The workers of one group, in worker-index order. */
   record Group(String value, int[] members) {}
 
-  private record Key(Shape shape, String attribute, int size) {}
+  private record GangKey(Shape shape, String attribute, int size) {}
 
   private final Ledger ledger;
   private final Map<String, List<Group>> groupsByAttribute = new HashMap<>();
-  private final Map<Key, String> failed = new HashMap<>();
+  private final Map<GangKey, String> failed = new HashMap<>();
 
   Gangs(Ledger ledger) {
     this.ledger = ledger;
@@ -33,7 +33,7 @@ final class Gangs {
    */
   String place(PendingRun run, Shape shape, Placements out) {
     int n = run.taskCount();
-    Key key = new Key(shape, run.coscheduleBy(), n);
+    GangKey key = new GangKey(shape, run.coscheduleBy(), n);
     String known = failed.get(key);
     if (known != null) {
       return known;

@@ -8,10 +8,10 @@ import java.util.Map;
 
 /** The shapes and constraint filters of one pass, each made once and shared by every run that needs it. */
 final class Shapes {
-  private record Key(Resources perTask, List<Constraint> constraints) {}
+  private record ShapeKey(Resources perTask, List<Constraint> constraints) {}
 
   private final Ledger ledger;
-  private final Map<Key, Shape> shapes = new HashMap<>();
+  private final Map<ShapeKey, Shape> shapes = new HashMap<>();
   private final Map<List<Constraint>, ConstraintFilter> filters = new HashMap<>();
   // A small direct-mapped cache by object identity: the store hands every run of a job the job's own
   // Resources and constraint list, so most lookups skip hashing records and lists.
@@ -31,7 +31,7 @@ final class Shapes {
     if (cachedPerTask[slot] == perTask && cachedConstraints[slot] == constraints) {
       return cachedShape[slot];
     }
-    Shape shape = shapes.computeIfAbsent(new Key(perTask, constraints),
+    Shape shape = shapes.computeIfAbsent(new ShapeKey(perTask, constraints),
         k -> new Shape(perTask, constraints.isEmpty() ? null : filter(constraints)));
     cachedPerTask[slot] = perTask;
     cachedConstraints[slot] = constraints;

@@ -179,7 +179,7 @@ final class AttemptRunner {
   // ---------------------------------------------------------------- building effects
 
   /** What the first trip off the event loop made: the directory, ports, environment, maybe the process. */
-  private record Prepared(Path dir, Map<String, Integer> ports, Map<String, String> environment,
+  private record PreparedDir(Path dir, Map<String, Integer> ports, Map<String, String> environment,
       RunningTask process) {}
 
   /**
@@ -193,7 +193,7 @@ final class AttemptRunner {
       Map<String, Integer> allocated = portNames.isEmpty() ? Map.of() : ports.allocate(a.portOwner(), portNames);
       Map<String, String> environment = TaskEnvironment.of(a.request, a.task, config, allocated);
       RunningTask process = startCommand ? startProcess(a, Command.MAIN, dir, environment) : null;
-      return new Prepared(dir, allocated, environment, process);
+      return new PreparedDir(dir, allocated, environment, process);
     }).onComplete(p -> {
       a.environment = p.environment();
       apply(a, new AttemptEvent.Prepared(p.dir(), p.ports()));

@@ -76,4 +76,19 @@ class ArchitectureTest {
         .because("controller, worker, client, dashboard, cli and link all build on common, never the reverse")
         .check(common);
   }
+
+  /** Every main class (top-level or nested, generated protobuf aside) has a simple name no other one has. */
+  @Test
+  void noTwoClassesShareASimpleName() {
+    JavaClasses all = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("dev.iris");
+    java.util.Map<String, java.util.List<String>> byName = new java.util.TreeMap<>();
+    all.stream().filter(c -> !c.getPackageName().startsWith("dev.iris.rpc") && !c.isAnonymousClass()
+            && !c.getSimpleName().isEmpty() && !c.getSimpleName().equals("package-info"))
+        .forEach(c -> byName.computeIfAbsent(c.getSimpleName(), n -> new java.util.ArrayList<>()).add(c.getName()));
+    byName.values().removeIf(names -> names.size() < 2);
+    org.assertj.core.api.Assertions.assertThat(byName)
+        .as("a simple name names one class, so a reader (and an import) never has to ask which")
+        .isEmpty();
+  }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.iris.cli.parse.ConstraintExpr;
 import dev.iris.cli.request.JobResources;
 import dev.iris.cli.request.JobRunRequest;
-import dev.iris.cli.request.JobSpec;
+import dev.iris.cli.request.JobSubmission;
 import dev.iris.cli.request.OutputFormat;
 import dev.iris.common.HostPort;
 import java.nio.file.Files;
@@ -33,7 +33,7 @@ class JobRunCommandTest {
     assertThat(request.controller()).isEqualTo(new HostPort("localhost", 10000));
     assertThat(request.waitForCompletion()).isTrue();
     assertThat(request.format()).isEqualTo(OutputFormat.TABLE);
-    assertThat(request.job()).isEqualTo(new JobSpec(
+    assertThat(request.job()).isEqualTo(new JobSubmission(
         Optional.empty(), List.of("echo", "hello"), 1, new JobResources(1, 0, 0, 0, Optional.empty()),
         Map.of(), List.of(), List.of(), Optional.empty(), 0, 0, 100,
         Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
@@ -57,7 +57,7 @@ class JobRunCommandTest {
     assertThat(request.controller()).isEqualTo(new HostPort("ctl", 9000));
     assertThat(request.waitForCompletion()).isFalse();
     assertThat(request.format()).isEqualTo(OutputFormat.JSON);
-    JobSpec job = request.job();
+    JobSubmission job = request.job();
     assertThat(job.name()).contains("train");
     assertThat(job.command()).containsExactly("python", "-u", "train.py", "--lr", "0.1");
     assertThat(job.replicas()).isEqualTo(4);
@@ -82,7 +82,7 @@ class JobRunCommandTest {
 
     CliRunner.run(backend, "job", "run", "--replicas", "2", "python", "-u", "x.py", "--replicas", "9");
 
-    JobSpec job = backend.single(JobRunRequest.class).job();
+    JobSubmission job = backend.single(JobRunRequest.class).job();
     assertThat(job.replicas()).isEqualTo(2);
     assertThat(job.command()).containsExactly("python", "-u", "x.py", "--replicas", "9");
   }

@@ -1,7 +1,7 @@
 package dev.iris.e2e;
 
 import dev.iris.client.IrisClient;
-import dev.iris.client.Job;
+import dev.iris.client.JobHandle;
 import dev.iris.client.JobInfo;
 import dev.iris.client.JobRequest;
 import java.util.Map;
@@ -24,7 +24,7 @@ public final class InTaskClient {
             Map.of("task", me.taskId()));
         System.out.println("endpoint " + endpoint);
         System.out.println("lookup " + iris.lookupEndpoint("svc").map(e -> e.getAddress()).orElse("none"));
-        Job child = iris.submit(JobRequest.command("sleep", "600").name("child").cpu(0));
+        JobHandle child = iris.submit(JobRequest.command("sleep", "600").name("child").cpu(0));
         System.out.println("child " + child.id());
       }
     } catch (RuntimeException e) {

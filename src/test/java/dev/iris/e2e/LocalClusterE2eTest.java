@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.iris.client.IrisClient;
 import dev.iris.client.IrisException;
-import dev.iris.client.Job;
+import dev.iris.client.JobHandle;
 import dev.iris.client.JobFailedException;
 import dev.iris.client.JobRequest;
 import dev.iris.common.ProtoStates;
@@ -100,7 +100,7 @@ class LocalClusterE2eTest {
   @Test
   void everyReplicaSeesItsIdentityInItsEnvironment() {
     List<String> streamed = Collections.synchronizedList(new ArrayList<>());
-    Job job = iris.submit(sh("echo \"job=$IRIS_JOB_ID task=$IRIS_TASK_ID index=$IRIS_TASK_INDEX"
+    JobHandle job = iris.submit(sh("echo \"job=$IRIS_JOB_ID task=$IRIS_TASK_ID index=$IRIS_TASK_INDEX"
             + " num=$IRIS_NUM_TASKS attempt=$IRIS_ATTEMPT_ID worker=$IRIS_WORKER_ID"
             + " controller=$IRIS_CONTROLLER_ADDRESS port=$IRIS_PORT_HTTP\"")
         .name(name("env")).replicas(4).port("http"));
@@ -132,7 +132,7 @@ class LocalClusterE2eTest {
   @Test
   void tasksRunningAtOnceOnDifferentWorkersGetDifferentPorts() {
     // one task fills a worker, so the two tasks run at the same time on the two workers
-    Job job = iris.submit(sh("echo $IRIS_WORKER_ID $IRIS_PORT_HTTP $IRIS_PORT_ADMIN; sleep 1")
+    JobHandle job = iris.submit(sh("echo $IRIS_WORKER_ID $IRIS_PORT_HTTP $IRIS_PORT_ADMIN; sleep 1")
         .name(name("ports")).replicas(2).cpu(cpusPerWorker()).port("http").port("admin"));
 
     job.wait(WAIT, false, null, null);
@@ -152,7 +152,7 @@ class LocalClusterE2eTest {
   @Test
   void waitStreamsEveryTasksLinesAndNamesTheStateOfAFailedJob() {
     List<String> streamed = Collections.synchronizedList(new ArrayList<>());
-    Job job = iris.submit(sh("echo out-$IRIS_TASK_INDEX; echo err-$IRIS_TASK_INDEX >&2; exit 3")
+    JobHandle job = iris.submit(sh("echo out-$IRIS_TASK_INDEX; echo err-$IRIS_TASK_INDEX >&2; exit 3")
         .name(name("fails")).replicas(2).maxTaskFailures(1));
 
     JobFailedException e = assertThrows(JobFailedException.class, () -> job.wait(WAIT, true, null, streamed::add));
@@ -166,7 +166,7 @@ class LocalClusterE2eTest {
   @Test
   void waitStreamsEveryLineOfAChattyTask() {
     List<String> streamed = Collections.synchronizedList(new ArrayList<>());
-    Job job = iris.submit(sh("seq 1 25000").name(name("chatty")).replicas(2).cpu(0));
+    JobHandle job = iris.submit(sh("seq 1 25000").name(name("chatty")).replicas(2).cpu(0));
 
     job.wait(WAIT, true, null, streamed::add);
 
@@ -183,7 +183,7 @@ class LocalClusterE2eTest {
   @Test
   void waitOnOneTaskStreamsOnlyItsLinesUnprefixed() {
     List<String> streamed = Collections.synchronizedList(new ArrayList<>());
-    Job job = iris.submit(sh("echo hello from $IRIS_TASK_INDEX").name(name("one")).replicas(3));
+    JobHandle job = iris.submit(sh("echo hello from $IRIS_TASK_INDEX").name(name("one")).replicas(3));
 
     job.wait(WAIT, true, 2, streamed::add);
 
@@ -192,7 +192,7 @@ class LocalClusterE2eTest {
 
   @Test
   void aFailingTaskIsRetriedWithinItsBudgetAndKeepsItsAttemptHistory() {
-    Job job = iris.submit(sh("echo attempt $IRIS_ATTEMPT_ID; [ \"$IRIS_ATTEMPT_ID\" -ge 2 ] || exit 5")
+    JobHandle job = iris.submit(sh("echo attempt $IRIS_ATTEMPT_ID; [ \"$IRIS_ATTEMPT_ID\" -ge 2 ] || exit 5")
         .name(name("retry")).maxRetriesFailure(2));
 
     JobStatus done = job.wait(WAIT, false, null, null);
@@ -209,7 +209,7 @@ class LocalClusterE2eTest {
 
   @Test
   void exceedingMaxTaskFailuresFailsTheJobAndKillsTheRemainingTasks() {
-    Job job = iris.submit(sh("if [ $IRIS_TASK_INDEX -lt 2 ]; then sleep 0.5; exit 7; fi; exec sleep 600")
+    JobHandle job = iris.submit(sh("if [ $IRIS_TASK_INDEX -lt 2 ]; then sleep 0.5; exit 7; fi; exec sleep 600")
         .name(name("domain")).replicas(3).cpu(0).maxTaskFailures(1));
 
     JobFailedException e = assertThrows(JobFailedException.class, () -> job.wait(WAIT, false, null, null));
@@ -221,7 +221,7 @@ class LocalClusterE2eTest {
 
   @Test
   void failuresWithinMaxTaskFailuresStillSucceed() {
-    Job job = iris.submit(sh("[ $IRIS_TASK_INDEX -ne 0 ] || exit 1").name(name("tolerated")).replicas(3)
+    JobHandle job = iris.submit(sh("[ $IRIS_TASK_INDEX -ne 0 ] || exit 1").name(name("tolerated")).replicas(3)
         .maxTaskFailures(1));
 
     JobStatus done = job.wait(WAIT, false, null, null);
@@ -233,7 +233,7 @@ class LocalClusterE2eTest {
 
   @Test
   void aTaskRunningPastItsTimeoutIsKilledAndFails() {
-    Job job = iris.submit(sh("echo started; exec sleep 600").name(name("timeout")).timeout(Duration.ofSeconds(1)));
+    JobHandle job = iris.submit(sh("echo started; exec sleep 600").name(name("timeout")).timeout(Duration.ofSeconds(1)));
 
     JobFailedException e = assertThrows(JobFailedException.class, () -> job.wait(WAIT, false, null, null));
 
@@ -246,7 +246,7 @@ class LocalClusterE2eTest {
 
   @Test
   void waitGivesUpAtItsTimeoutAndTerminateKillsEveryTask() {
-    Job job = iris.submit(sh("exec sleep 600").name(name("term")).replicas(2).cpu(0));
+    JobHandle job = iris.submit(sh("exec sleep 600").name(name("term")).replicas(2).cpu(0));
     awaitState(job.id(), JobState.JOB_STATE_RUNNING);
     Poll.until(WAIT, "both tasks running", () -> job.tasks().stream()
         .allMatch(t -> t.getState() == TaskState.TASK_STATE_RUNNING));
@@ -269,9 +269,9 @@ class LocalClusterE2eTest {
   @Test
   void listJobsFiltersByStateAndNamePrefix() {
     String prefix = name("list");
-    Job done = iris.submit(sh("true").name(prefix + "-done").cpu(0));
+    JobHandle done = iris.submit(sh("true").name(prefix + "-done").cpu(0));
     done.wait(WAIT, false, null, null);
-    Job running = iris.submit(sh("exec sleep 600").name(prefix + "-running").cpu(0));
+    JobHandle running = iris.submit(sh("exec sleep 600").name(prefix + "-running").cpu(0));
     awaitState(running.id(), JobState.JOB_STATE_RUNNING);
     iris.submit(sh("true").name(name("other")).cpu(0)).wait(WAIT, false, null, null);
 
@@ -287,7 +287,7 @@ class LocalClusterE2eTest {
 
   @Test
   void taskStatusAndListTasksDescribeEveryTask() {
-    Job job = iris.submit(sh("exit $IRIS_TASK_INDEX").name(name("tasks")).replicas(2).maxTaskFailures(1));
+    JobHandle job = iris.submit(sh("exit $IRIS_TASK_INDEX").name(name("tasks")).replicas(2).maxTaskFailures(1));
     job.wait(WAIT, false, null, null);
 
     List<TaskStatus> tasks = iris.listTasks(job.id());
@@ -308,7 +308,7 @@ class LocalClusterE2eTest {
 
   @Test
   void fetchTaskLogsAfterATimeAndUpToALimit() {
-    Job job = iris.submit(sh("for i in 1 2 3 4 5; do echo early-$i; done; sleep 0.3; echo late-1; echo late-2")
+    JobHandle job = iris.submit(sh("for i in 1 2 3 4 5; do echo early-$i; done; sleep 0.3; echo late-1; echo late-2")
         .name(name("logs")));
     job.wait(WAIT, false, null, null);
 
@@ -330,7 +330,7 @@ class LocalClusterE2eTest {
     // lines, which is never an error
     long deadline = System.nanoTime() + WAIT.toNanos();
     for (int round = 0; round < 10; round++) {
-      Job job = iris.submit(sh("echo ready").name(name("early")).cpu(0));
+      JobHandle job = iris.submit(sh("echo ready").name(name("early")).cpu(0));
       while (!logs(job.id(), 0).equals(List.of("ready"))) {
         assertThat(System.nanoTime()).as("the task's line within %s", WAIT).isLessThan(deadline);
       }
@@ -342,7 +342,7 @@ class LocalClusterE2eTest {
     Files.writeString(workspace.resolve("data.txt"), "payload-42\n");
     Files.createDirectories(workspace.resolve("sub"));
     Files.writeString(workspace.resolve("sub/inner.txt"), "inner-7\n");
-    Job job = iris.submit(sh("cat data.txt; cat sub/inner.txt; pwd").name(name("bundle")).replicas(2)
+    JobHandle job = iris.submit(sh("cat data.txt; cat sub/inner.txt; pwd").name(name("bundle")).replicas(2)
         .workspace(workspace));
 
     job.wait(WAIT, false, null, null);
@@ -361,7 +361,7 @@ class LocalClusterE2eTest {
     Path cwd;
     long pid;
     try (IrisClient own = IrisClient.local(1)) {
-      Job job = own.submit(sh("pwd; echo $$; exec sleep 600").name("left-running"));
+      JobHandle job = own.submit(sh("pwd; echo $$; exec sleep 600").name("left-running"));
       Poll.until(WAIT, "the task to print", () -> own.fetchTaskLogs(job.id(), 0, 0, 0).size() == 2);
       List<String> said = own.fetchTaskLogs(job.id(), 0, 0, 0).stream().map(Worker.LogEntry::getData).toList();
       cwd = Path.of(said.get(0));
@@ -380,7 +380,7 @@ class LocalClusterE2eTest {
   @Test
   void aTaskPublishesAnEndpointAndSubmitsAChildJobThatDiesWithItsParent() {
     String java = Jvm.java();
-    Job parent = iris.submit(sh("\"$E2E_JAVA\" -cp \"$E2E_CP\" " + InTaskClient.class.getName() + " && exec sleep 600")
+    JobHandle parent = iris.submit(sh("\"$E2E_JAVA\" -cp \"$E2E_CP\" " + InTaskClient.class.getName() + " && exec sleep 600")
         .name(name("parent")).cpu(0).port("http").env("E2E_JAVA", java).env("E2E_CP", Jvm.classpath()));
     String childId = parent.id() + "/child";
 
@@ -413,12 +413,12 @@ class LocalClusterE2eTest {
   @Test
   void severalJobsAtOnceAllRunAndTheirReplicasSpreadOverTheWorkers() {
     int wholeWorker = cpusPerWorker(); // one such task fills a worker: two replicas need both workers
-    List<Job> jobs = new ArrayList<>();
+    List<JobHandle> jobs = new ArrayList<>();
     for (int j = 0; j < 3; j++) {
       jobs.add(iris.submit(sh("sleep 0.2").name(name("many")).replicas(2).cpu(wholeWorker)));
     }
 
-    for (Job job : jobs) {
+    for (JobHandle job : jobs) {
       assertThat(job.wait(WAIT, false, null, null).getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
       assertThat(iris.listTasks(job.id())).extracting(TaskStatus::getWorkerId)
           .containsExactlyInAnyOrder("local-0", "local-1");
@@ -427,8 +427,8 @@ class LocalClusterE2eTest {
 
   @Test
   void anOversizedJobWaitsWithoutHoldingUpASmallOneBehindIt() {
-    Job big = iris.submit(sh("true").name(name("oversized")).cpu(4000));
-    Job small = iris.submit(sh("echo small").name(name("small")));
+    JobHandle big = iris.submit(sh("true").name(name("oversized")).cpu(4000));
+    JobHandle small = iris.submit(sh("echo small").name(name("small")));
 
     assertThat(small.wait(WAIT, false, null, null).getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
     JobStatus waiting = iris.status(big.id(), false);
@@ -438,7 +438,7 @@ class LocalClusterE2eTest {
 
   @Test
   void aCoscheduledJobLandsWholeOnOneGroupOrWaitsWhole() {
-    Job gang = iris.submit(sh("echo $IRIS_TASK_INDEX on $IRIS_WORKER_ID").name(name("gang")).replicas(2)
+    JobHandle gang = iris.submit(sh("echo $IRIS_TASK_INDEX on $IRIS_WORKER_ID").name(name("gang")).replicas(2)
         .coscheduleBy("cluster"));
 
     assertThat(gang.wait(WAIT, false, null, null).getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
@@ -446,7 +446,7 @@ class LocalClusterE2eTest {
     assertThat(logs(gang.id(), 0)).containsExactly("0 on local-0");
     assertThat(logs(gang.id(), 1)).containsExactly("1 on local-1");
 
-    Job tooBig = iris.submit(sh("true").name(name("biggang")).replicas(3).coscheduleBy("cluster"));
+    JobHandle tooBig = iris.submit(sh("true").name(name("biggang")).replicas(3).coscheduleBy("cluster"));
     Poll.until(WAIT, "a pending reason", () -> !iris.status(tooBig.id(), false).getPendingReason().isEmpty());
     assertThat(iris.status(tooBig.id(), false).getPendingReason()).contains("coscheduling", "3 workers", "has 2");
     assertThat(iris.listTasks(tooBig.id())).extracting(TaskStatus::getState).containsOnly(TaskState.TASK_STATE_PENDING);
@@ -456,7 +456,7 @@ class LocalClusterE2eTest {
 
   @Test
   void aTaskNoWorkerCanTakeExplainsWhyAndBecomesUnschedulable() {
-    Job job = iris.submit(sh("true").name(name("huge")).cpu(4000).schedulingTimeout(Duration.ofSeconds(2)));
+    JobHandle job = iris.submit(sh("true").name(name("huge")).cpu(4000).schedulingTimeout(Duration.ofSeconds(2)));
 
     Poll.until(WAIT, "a pending reason", () -> !iris.status(job.id(), false).getPendingReason().isEmpty());
     assertThat(iris.status(job.id(), false).getPendingReason()).contains("cpu");

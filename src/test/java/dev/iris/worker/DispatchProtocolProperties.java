@@ -6,7 +6,7 @@ import dev.iris.controller.state.AcceptMark;
 import dev.iris.controller.state.ClusterState;
 import dev.iris.controller.state.ClusterState.AttemptReport;
 import dev.iris.controller.state.StoreConfig;
-import dev.iris.controller.state.WorkerCommand;
+import dev.iris.controller.state.WorkerInstruction;
 import dev.iris.controller.state.WorkerRecord;
 import dev.iris.core.JobId;
 import dev.iris.core.JobSpec;
@@ -159,10 +159,10 @@ class DispatchProtocolProperties {
         }
       }
       ClusterState.Drained d = state.outbox().drain();
-      for (WorkerCommand c : d.commands()) {
-        if (c instanceof WorkerCommand.RunTask r) {
+      for (WorkerInstruction c : d.commands()) {
+        if (c instanceof WorkerInstruction.RunTask r) {
           network.add(new RunMsg(r.workerId(), r.task(), r.attemptId()));
-        } else if (c instanceof WorkerCommand.KillTask k) {
+        } else if (c instanceof WorkerInstruction.KillTask k) {
           network.add(new KillMsg(k.workerId(), k.task(), k.attemptId(), k.fence()));
         }
       }

@@ -287,7 +287,7 @@ public final class ClusterState {
   }
 
   /** A drained outbox. */
-  public record Drained(List<StoreEvent> events, List<WorkerCommand> commands, List<WorkerProbe> probes,
+  public record Drained(List<StoreEvent> events, List<WorkerInstruction> commands, List<WorkerProbe> probes,
       boolean wakeScheduler) {}
 
   /** A request to check whether a silent worker's process still answers at {@code address}. */

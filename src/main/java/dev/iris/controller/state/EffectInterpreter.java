@@ -1,7 +1,7 @@
 package dev.iris.controller.state;
 
 import dev.iris.controller.state.StoreEvent.Kind;
-import dev.iris.controller.state.WorkerCommand.KillTask;
+import dev.iris.controller.state.WorkerInstruction.KillTask;
 import dev.iris.core.Effect;
 import dev.iris.core.Endpoint;
 import dev.iris.core.EndpointRegistry;

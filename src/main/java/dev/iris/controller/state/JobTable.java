@@ -27,7 +27,7 @@ final class JobTable {
   private final Map<JobId, Long> submittedSequence = new HashMap<>();
   private final Map<String, byte[]> bundles = new HashMap<>();
   /** Finished top-level jobs, oldest finished first, and how many tasks their trees hold. */
-  private final ArrayDeque<Finished> finishedRoots = new ArrayDeque<>();
+  private final ArrayDeque<FinishedJob> finishedRoots = new ArrayDeque<>();
   private long finishedTasks;
   private final EffectInterpreter effects;
   private final EventLog events;
@@ -140,14 +140,14 @@ final class JobTable {
   int forgetExpired(StoreConfig.JobRetention retention, long now) {
     for (Job j; (j = effects.finishedJobs().pollFirst()) != null; ) {
       if (j.id().parent() == null) {
-        Finished f = new Finished(j, treeTasks(j.id()));
+        FinishedJob f = new FinishedJob(j, treeTasks(j.id()));
         finishedRoots.addLast(f);
         finishedTasks += f.tasks();
       }
     }
     int forgotten = 0;
     while (!finishedRoots.isEmpty()) {
-      Finished oldest = finishedRoots.peekFirst();
+      FinishedJob oldest = finishedRoots.peekFirst();
       Job job = oldest.job();
       boolean gone = jobs.get(job.id()) != job; // replaced by a newer job of that id
       if (!gone && now - job.finishedAtMs() < retention.finishedJobTtlMs()
@@ -171,7 +171,7 @@ final class JobTable {
   }
 
   /** A finished top-level job and how many tasks its tree held when it finished. */
-  private record Finished(Job job, long tasks) {}
+  private record FinishedJob(Job job, long tasks) {}
 
   private long treeTasks(JobId id) {
     Job j = jobs.get(id);

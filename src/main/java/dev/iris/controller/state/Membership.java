@@ -3,7 +3,7 @@ package dev.iris.controller.state;
 import dev.iris.controller.state.ClusterState.AttemptReport;
 import dev.iris.controller.state.ClusterState.WorkerProbe;
 import dev.iris.controller.state.StoreEvent.Kind;
-import dev.iris.controller.state.WorkerCommand.KillTask;
+import dev.iris.controller.state.WorkerInstruction.KillTask;
 import dev.iris.core.Job;
 import dev.iris.core.JobId;
 import dev.iris.core.TaskAttempt;

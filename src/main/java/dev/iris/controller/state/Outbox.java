@@ -11,7 +11,7 @@ import java.util.List;
  */
 public final class Outbox {
   private final List<StoreEvent> events = new ArrayList<>();
-  private final List<WorkerCommand> commands = new ArrayList<>();
+  private final List<WorkerInstruction> commands = new ArrayList<>();
   private final List<WorkerProbe> probes = new ArrayList<>();
   private boolean wakeScheduler;
 
@@ -19,7 +19,7 @@ public final class Outbox {
     return events;
   }
 
-  public List<WorkerCommand> commands() {
+  public List<WorkerInstruction> commands() {
     return commands;
   }
 
@@ -45,7 +45,7 @@ public final class Outbox {
     events.add(event);
   }
 
-  void send(WorkerCommand command) {
+  void send(WorkerInstruction command) {
     commands.add(command);
   }
 

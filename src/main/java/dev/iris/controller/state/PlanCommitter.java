@@ -1,7 +1,7 @@
 package dev.iris.controller.state;
 
 import dev.iris.controller.state.ClusterState.SchedulingInput;
-import dev.iris.controller.state.WorkerCommand.RunTask;
+import dev.iris.controller.state.WorkerInstruction.RunTask;
 import dev.iris.core.Job;
 import dev.iris.core.JobId;
 import dev.iris.core.Task;

@@ -1,16 +1,16 @@
 package dev.iris.worker.attempt;
 
-import static dev.iris.worker.attempt.AttemptEvent.Kind.BUNDLE_INSTALLED;
-import static dev.iris.worker.attempt.AttemptEvent.Kind.KILL_DONE;
-import static dev.iris.worker.attempt.AttemptEvent.Kind.KILL_REQUESTED;
-import static dev.iris.worker.attempt.AttemptEvent.Kind.MAY_START;
-import static dev.iris.worker.attempt.AttemptEvent.Kind.PREPARED;
-import static dev.iris.worker.attempt.AttemptEvent.Kind.PROCESS_EXITED;
-import static dev.iris.worker.attempt.AttemptEvent.Kind.PROCESS_STARTED;
-import static dev.iris.worker.attempt.AttemptEvent.Kind.REPORT_SETTLED;
-import static dev.iris.worker.attempt.AttemptEvent.Kind.STEP_FAILED;
-import static dev.iris.worker.attempt.AttemptEvent.Kind.TIMEOUT_EXPIRED;
-import static dev.iris.worker.attempt.AttemptEvent.Kind.USAGE_SAMPLED;
+import static dev.iris.worker.attempt.AttemptEvent.Type.BUNDLE_INSTALLED;
+import static dev.iris.worker.attempt.AttemptEvent.Type.KILL_DONE;
+import static dev.iris.worker.attempt.AttemptEvent.Type.KILL_REQUESTED;
+import static dev.iris.worker.attempt.AttemptEvent.Type.MAY_START;
+import static dev.iris.worker.attempt.AttemptEvent.Type.PREPARED;
+import static dev.iris.worker.attempt.AttemptEvent.Type.PROCESS_EXITED;
+import static dev.iris.worker.attempt.AttemptEvent.Type.PROCESS_STARTED;
+import static dev.iris.worker.attempt.AttemptEvent.Type.REPORT_SETTLED;
+import static dev.iris.worker.attempt.AttemptEvent.Type.STEP_FAILED;
+import static dev.iris.worker.attempt.AttemptEvent.Type.TIMEOUT_EXPIRED;
+import static dev.iris.worker.attempt.AttemptEvent.Type.USAGE_SAMPLED;
 
 import dev.iris.core.TaskState;
 import dev.iris.worker.attempt.AttemptEffect.ArmTimeout;
@@ -23,7 +23,7 @@ import dev.iris.worker.attempt.AttemptEffect.Prepare;
 import dev.iris.worker.attempt.AttemptEffect.ReleasePorts;
 import dev.iris.worker.attempt.AttemptEffect.Report;
 import dev.iris.worker.attempt.AttemptEffect.StartProcess;
-import dev.iris.worker.attempt.AttemptEvent.Kind;
+import dev.iris.worker.attempt.AttemptEvent.Type;
 import dev.iris.worker.attempt.AttemptState.Build;
 import dev.iris.worker.attempt.AttemptState.Draft;
 import dev.iris.worker.attempt.AttemptState.Exit;
@@ -74,7 +74,7 @@ public final class AttemptLifecycle {
   public static final String TIMEOUT_ERROR = "Timeout exceeded";
 
   /** Which events each phase takes; the rest are ignored. */
-  private static final Map<Phase, Set<Kind>> TAKES = new EnumMap<>(Phase.class);
+  private static final Map<Phase, Set<Type>> TAKES = new EnumMap<>(Phase.class);
 
   static {
     TAKES.put(Phase.ACCEPTED, EnumSet.of(MAY_START, KILL_REQUESTED, REPORT_SETTLED));
@@ -91,19 +91,19 @@ public final class AttemptLifecycle {
   private AttemptLifecycle() {}
 
   /** Whether {@code phase} takes events of {@code kind} (the table above). */
-  public static boolean takes(Phase phase, Kind kind) {
+  public static boolean takes(Phase phase, Type kind) {
     return TAKES.get(phase).contains(kind);
   }
 
   /** Applies {@code event} to {@code state} at {@code nowMs}. */
   public static Step apply(AttemptState state, AttemptEvent event, long nowMs) {
-    if (!takes(state.phase(), event.kind())) {
-      return Step.ignored(state, event.kind() + " does not apply to a " + state.phase() + " attempt");
+    if (!takes(state.phase(), event.type())) {
+      return Step.ignored(state, event.type() + " does not apply to a " + state.phase() + " attempt");
     }
     Draft d = state.edit();
     List<AttemptEffect> effects = new ArrayList<>();
     String ignored = null;
-    switch (event.kind()) {
+    switch (event.type()) {
       case MAY_START:
         mayStart(d, effects, nowMs);
         break;
@@ -139,7 +139,7 @@ public final class AttemptLifecycle {
         d.reportUnsettled = false;
         break;
       default:
-        throw new AssertionError(event.kind());
+        throw new AssertionError(event.type());
     }
     return ignored != null ? Step.ignored(state, ignored) : new Step(d.done(), effects, null);
   }

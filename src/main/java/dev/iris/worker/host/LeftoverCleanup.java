@@ -23,7 +23,7 @@ public final class LeftoverCleanup {
   static final Duration LOCK_PATIENCE = Duration.ofSeconds(10);
 
   /** What one run did. */
-  enum Outcome { CLEANED, NOTHING_LEFT, IN_USE }
+  enum CleanupResult { CLEANED, NOTHING_LEFT, IN_USE }
 
   private LeftoverCleanup() {}
 
@@ -38,8 +38,8 @@ public final class LeftoverCleanup {
     say(log, "cleanup " + ProcessHandle.current().pid() + ": " + worker + " of " + root + " is gone");
     int code;
     try {
-      Outcome outcome = run(root, LOCK_PATIENCE, log);
-      code = outcome == Outcome.IN_USE ? 1 : 0;
+      CleanupResult outcome = run(root, LOCK_PATIENCE, log);
+      code = outcome == CleanupResult.IN_USE ? 1 : 0;
     } catch (Exception e) {
       say(log, "cleanup failed: " + e);
       code = 1;
@@ -53,10 +53,10 @@ public final class LeftoverCleanup {
    *
    * @return what it found
    */
-  static Outcome run(Path root, Duration lockPatience, PrintStream log) throws InterruptedException {
+  static CleanupResult run(Path root, Duration lockPatience, PrintStream log) throws InterruptedException {
     if (!Files.isDirectory(root)) {
       say(log, "no work dir " + root + ": nothing to do");
-      return Outcome.NOTHING_LEFT;
+      return CleanupResult.NOTHING_LEFT;
     }
     long started = System.nanoTime();
     WorkDirLock lock;
@@ -64,14 +64,14 @@ public final class LeftoverCleanup {
       lock = WorkDirLock.acquire(root, WorkDirLock.Role.CLEANUP, lockPatience, EnumSet.allOf(WorkDirLock.Role.class));
     } catch (WorkDirLock.InUseException e) {
       say(log, e.getMessage() + ": leaving it to that process");
-      return Outcome.IN_USE;
+      return CleanupResult.IN_USE;
     }
     try (lock; ProcessTaskRuntime runtime = new ProcessTaskRuntime()) {
       WorkDirs.LeftoverReport report = new WorkDirs(root).cleanLeftovers(runtime, WorkDirs.LEFTOVER_GRACE);
       long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
       say(log, "killed " + report.processTreesKilled() + " process tree(s), removed " + report.entriesRemoved()
           + " entr" + (report.entriesRemoved() == 1 ? "y" : "ies") + " in " + ms + " ms");
-      return report.processTreesKilled() + report.entriesRemoved() > 0 ? Outcome.CLEANED : Outcome.NOTHING_LEFT;
+      return report.processTreesKilled() + report.entriesRemoved() > 0 ? CleanupResult.CLEANED : CleanupResult.NOTHING_LEFT;
     }
   }
 

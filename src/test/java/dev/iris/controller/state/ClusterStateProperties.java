@@ -225,8 +225,8 @@ class ClusterStateProperties {
       for (StoreEvent e : d.events()) {
         assertThat(e.sequence()).as("after %s", op).isEqualTo(++lastSequence);
       }
-      for (WorkerCommand cmd : d.commands()) {
-        if (cmd instanceof WorkerCommand.RunTask run) {
+      for (WorkerInstruction cmd : d.commands()) {
+        if (cmd instanceof WorkerInstruction.RunTask run) {
           Task t = s.task(run.task().toString());
           assertThat(t.attempts()).as("after %s", op)
               .filteredOn(a -> a.attemptId() == run.attemptId()).singleElement()

@@ -179,7 +179,7 @@ class JobsTest {
     Drained d = s.drain();
     // active attempts (RUNNING and ASSIGNED) are killed on the worker; the PENDING task never ran
     assertThat(commands(d)).containsExactly("Kill j/task-0#0@w1", "Kill j/task-1#0@w1");
-    assertThat(d.commands()).allSatisfy(c -> assertThat(((WorkerCommand.KillTask) c).graceMs()).isEqualTo(5_000));
+    assertThat(d.commands()).allSatisfy(c -> assertThat(((WorkerInstruction.KillTask) c).graceMs()).isEqualTo(5_000));
     assertThat(jobEvents(d)).containsExactly("j KILLED");
     assertThat(s.state.schedulingInput().queue()).isEmpty();
     assertThat(s.state.actions().newest(5)).extracting(ActionLog.Action::action).contains("job killed");

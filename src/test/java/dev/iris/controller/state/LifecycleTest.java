@@ -13,7 +13,7 @@ import static dev.iris.core.TaskState.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iris.controller.state.ClusterState.Drained;
-import dev.iris.controller.state.WorkerCommand.RunTask;
+import dev.iris.controller.state.WorkerInstruction.RunTask;
 import dev.iris.core.JobState;
 import dev.iris.core.TaskAttempt;
 import dev.iris.core.TaskState;

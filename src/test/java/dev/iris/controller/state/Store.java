@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iris.controller.state.ClusterState.AttemptReport;
 import dev.iris.controller.state.ClusterState.Drained;
-import dev.iris.controller.state.WorkerCommand.KillTask;
-import dev.iris.controller.state.WorkerCommand.RunTask;
+import dev.iris.controller.state.WorkerInstruction.KillTask;
+import dev.iris.controller.state.WorkerInstruction.RunTask;
 import dev.iris.core.Constraint;
 import dev.iris.core.Job;
 import dev.iris.core.JobId;
@@ -205,7 +205,7 @@ final class Store {
     return d.commands().stream().map(Store::describe).toList();
   }
 
-  static String describe(WorkerCommand c) {
+  static String describe(WorkerInstruction c) {
     String kind = c instanceof RunTask ? "Run" : c instanceof KillTask ? "Kill" : "?";
     return kind + " " + c.task() + "#" + c.attemptId() + "@" + c.workerId();
   }

@@ -401,7 +401,7 @@ class WorkerMembershipTest {
 
     Drained d = s.drain();
     assertThat(commands(d)).containsExactly("Kill j/task-0#0@w1", "Kill ghost/task-3#2@w1");
-    assertThat(d.commands()).allSatisfy(c -> assertThat(((WorkerCommand.KillTask) c).graceMs()).isEqualTo(5_000));
+    assertThat(d.commands()).allSatisfy(c -> assertThat(((WorkerInstruction.KillTask) c).graceMs()).isEqualTo(5_000));
     assertThat(s.taskState("j/task-0")).isEqualTo(RUNNING); // the expected attempt was reported through
     assertThat(s.task("j/task-0").currentAttemptId()).isEqualTo(1);
     assertThat(s.state.actions().newest(10)).extracting(ActionLog.Action::action).contains("unexpected attempt killed");
@@ -511,7 +511,7 @@ class WorkerMembershipTest {
     assertThat(s.w("w1").address()).isEqualTo("elsewhere:10001");
     assertThat(s.holdings("w1")).isEmpty();
     s.schedule();
-    WorkerCommand run = s.drain().commands().get(0);
+    WorkerInstruction run = s.drain().commands().get(0);
     assertThat(run.address()).isEqualTo("elsewhere:10001");
     assertThat(run.attemptId()).isEqualTo(1);
   }

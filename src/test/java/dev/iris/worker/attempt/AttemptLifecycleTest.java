@@ -16,7 +16,7 @@ import dev.iris.worker.attempt.AttemptEffect.ReleasePorts;
 import dev.iris.worker.attempt.AttemptEffect.Report;
 import dev.iris.worker.attempt.AttemptEffect.StartProcess;
 import dev.iris.worker.attempt.AttemptEvent.BundleInstalled;
-import dev.iris.worker.attempt.AttemptEvent.Kind;
+import dev.iris.worker.attempt.AttemptEvent.Type;
 import dev.iris.worker.attempt.AttemptEvent.KillDone;
 import dev.iris.worker.attempt.AttemptEvent.KillRequested;
 import dev.iris.worker.attempt.AttemptEvent.MayStart;
@@ -50,24 +50,24 @@ class AttemptLifecycleTest {
   // ---------------------------------------------------------------- the table
 
   /** Which events each phase takes, written out independently of the implementation. */
-  private static final Map<Phase, Set<Kind>> DOCUMENTED = Map.of(
-      Phase.ACCEPTED, EnumSet.of(Kind.MAY_START, Kind.KILL_REQUESTED, Kind.REPORT_SETTLED),
-      Phase.PREPARING, EnumSet.of(Kind.PREPARED, Kind.STEP_FAILED, Kind.KILL_REQUESTED, Kind.REPORT_SETTLED),
-      Phase.INSTALLING, EnumSet.of(Kind.BUNDLE_INSTALLED, Kind.STEP_FAILED, Kind.KILL_REQUESTED, Kind.REPORT_SETTLED),
-      Phase.SETTING_UP, EnumSet.of(Kind.PROCESS_STARTED, Kind.PROCESS_EXITED, Kind.STEP_FAILED, Kind.KILL_REQUESTED,
-          Kind.KILL_DONE, Kind.REPORT_SETTLED),
-      Phase.STARTING, EnumSet.of(Kind.PROCESS_STARTED, Kind.STEP_FAILED, Kind.KILL_REQUESTED, Kind.REPORT_SETTLED),
-      Phase.RUNNING, EnumSet.of(Kind.PROCESS_EXITED, Kind.KILL_REQUESTED, Kind.KILL_DONE, Kind.TIMEOUT_EXPIRED,
-          Kind.USAGE_SAMPLED, Kind.REPORT_SETTLED),
-      Phase.FINISHED, EnumSet.of(Kind.REPORT_SETTLED));
+  private static final Map<Phase, Set<Type>> DOCUMENTED = Map.of(
+      Phase.ACCEPTED, EnumSet.of(Type.MAY_START, Type.KILL_REQUESTED, Type.REPORT_SETTLED),
+      Phase.PREPARING, EnumSet.of(Type.PREPARED, Type.STEP_FAILED, Type.KILL_REQUESTED, Type.REPORT_SETTLED),
+      Phase.INSTALLING, EnumSet.of(Type.BUNDLE_INSTALLED, Type.STEP_FAILED, Type.KILL_REQUESTED, Type.REPORT_SETTLED),
+      Phase.SETTING_UP, EnumSet.of(Type.PROCESS_STARTED, Type.PROCESS_EXITED, Type.STEP_FAILED, Type.KILL_REQUESTED,
+          Type.KILL_DONE, Type.REPORT_SETTLED),
+      Phase.STARTING, EnumSet.of(Type.PROCESS_STARTED, Type.STEP_FAILED, Type.KILL_REQUESTED, Type.REPORT_SETTLED),
+      Phase.RUNNING, EnumSet.of(Type.PROCESS_EXITED, Type.KILL_REQUESTED, Type.KILL_DONE, Type.TIMEOUT_EXPIRED,
+          Type.USAGE_SAMPLED, Type.REPORT_SETTLED),
+      Phase.FINISHED, EnumSet.of(Type.REPORT_SETTLED));
 
   static Stream<Arguments> everyPhaseAndKind() {
-    return Stream.of(Phase.values()).flatMap(p -> Stream.of(Kind.values()).map(k -> Arguments.of(p, k)));
+    return Stream.of(Phase.values()).flatMap(p -> Stream.of(Type.values()).map(k -> Arguments.of(p, k)));
   }
 
   @ParameterizedTest(name = "{0} takes {1}: as documented")
   @MethodSource("everyPhaseAndKind")
-  void theTableIsTheDocumentedOne(Phase phase, Kind kind) {
+  void theTableIsTheDocumentedOne(Phase phase, Type kind) {
     assertThat(AttemptLifecycle.takes(phase, kind)).isEqualTo(DOCUMENTED.get(phase).contains(kind));
   }
 

@@ -71,9 +71,9 @@ class LeftoverCleanupTest {
   void cleanupKillsTheRecordedTreesAndRemovesTheRunsDirectories() throws Exception {
     RunningTask task = recordedTask();
 
-    LeftoverCleanup.Outcome outcome = LeftoverCleanup.run(root, Duration.ofSeconds(1), log);
+    LeftoverCleanup.CleanupResult outcome = LeftoverCleanup.run(root, Duration.ofSeconds(1), log);
 
-    assertThat(outcome).isEqualTo(LeftoverCleanup.Outcome.CLEANED);
+    assertThat(outcome).isEqualTo(LeftoverCleanup.CleanupResult.CLEANED);
     assertThat(alive(task.pid())).isFalse();
     assertThat(root.resolve("tasks")).isEmptyDirectory();
     assertThat(root.resolve("pids")).isEmptyDirectory();
@@ -85,9 +85,9 @@ class LeftoverCleanupTest {
   void cleanupOfACleanWorkDirFindsNothing() throws Exception {
     Files.createDirectories(root.resolve("bundles"));
 
-    assertThat(LeftoverCleanup.run(root, Duration.ofSeconds(1), log)).isEqualTo(LeftoverCleanup.Outcome.NOTHING_LEFT);
+    assertThat(LeftoverCleanup.run(root, Duration.ofSeconds(1), log)).isEqualTo(LeftoverCleanup.CleanupResult.NOTHING_LEFT);
     assertThat(LeftoverCleanup.run(root.resolve("gone"), Duration.ofSeconds(1), log))
-        .isEqualTo(LeftoverCleanup.Outcome.NOTHING_LEFT);
+        .isEqualTo(LeftoverCleanup.CleanupResult.NOTHING_LEFT);
     assertThat(root.resolve("bundles")).isDirectory();
   }
 
@@ -97,9 +97,9 @@ class LeftoverCleanupTest {
     lock(WorkDirLock.Role.WORKER);
 
     long before = System.nanoTime();
-    LeftoverCleanup.Outcome outcome = LeftoverCleanup.run(root, Duration.ofMillis(300), log);
+    LeftoverCleanup.CleanupResult outcome = LeftoverCleanup.run(root, Duration.ofMillis(300), log);
 
-    assertThat(outcome).isEqualTo(LeftoverCleanup.Outcome.IN_USE);
+    assertThat(outcome).isEqualTo(LeftoverCleanup.CleanupResult.IN_USE);
     assertThat(Duration.ofNanos(System.nanoTime() - before)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
     assertThat(alive(task.pid())).isTrue();
     assertThat(root.resolve("pids/journal")).exists();

@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /** A handle on a submitted job. */
-public final class Job {
+public final class JobHandle {
   private final IrisClient client;
   private final String id;
 
-  Job(IrisClient client, String id) {
+  JobHandle(IrisClient client, String id) {
     this.client = client;
     this.id = id;
   }

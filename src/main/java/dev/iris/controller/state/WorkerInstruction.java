@@ -4,7 +4,7 @@ import dev.iris.core.JobSpec;
 import dev.iris.core.TaskId;
 
 /** An instruction for a worker that a committed change implies; the dispatcher delivers it. */
-public sealed interface WorkerCommand {
+public sealed interface WorkerInstruction {
   String workerId();
 
   String address();
@@ -15,7 +15,7 @@ public sealed interface WorkerCommand {
 
   /** Start attempt {@code attemptId} of {@code task} (committed ASSIGNED before this is sent). */
   record RunTask(String workerId, String address, TaskId task, int attemptId, JobSpec spec, int numTasks)
-      implements WorkerCommand {}
+      implements WorkerInstruction {}
 
   /**
    * Stop attempt {@code attemptId} of {@code task}: SIGTERM, then SIGKILL after {@code graceMs}. A worker
@@ -23,7 +23,7 @@ public sealed interface WorkerCommand {
    * the store waits for the outcome ({@link ClusterState#fenced}) before it retries the attempt's task.
    */
   record KillTask(String workerId, String address, TaskId task, int attemptId, int graceMs, boolean fence)
-      implements WorkerCommand {
+      implements WorkerInstruction {
     public KillTask(String workerId, String address, TaskId task, int attemptId, int graceMs) {
       this(workerId, address, task, attemptId, graceMs, false);
     }

@@ -28,7 +28,7 @@ import java.util.Optional;
  * @param workspace a directory zipped and unpacked into each task's working directory
  * @param setup a shell command run in the task's directory before {@code command}
  */
-public record JobSpec(
+public record JobSubmission(
     Optional<String> name,
     List<String> command,
     int replicas,
@@ -52,7 +52,7 @@ public record JobSpec(
   /** The most tasks one job may have. */
   public static final int MAX_REPLICAS = 10_000;
 
-  public JobSpec {
+  public JobSubmission {
     Objects.requireNonNull(name, "name");
     command = List.copyOf(command);
     Objects.requireNonNull(resources, "resources");

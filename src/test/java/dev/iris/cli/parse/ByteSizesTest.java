@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class SizesTest {
+class ByteSizesTest {
 
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource({
@@ -31,7 +31,7 @@ class SizesTest {
     "9223372036854775807, 9223372036854775807",
   })
   void parsesSizes(String text, long bytes) {
-    assertThat(Sizes.parseBytes(text)).isEqualTo(bytes);
+    assertThat(ByteSizes.parseBytes(text)).isEqualTo(bytes);
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
@@ -52,7 +52,7 @@ class SizesTest {
         "''           | an empty size",
       })
   void rejectsMalformedSizes(String text, String message) {
-    assertThatThrownBy(() -> Sizes.parseBytes(text))
+    assertThatThrownBy(() -> ByteSizes.parseBytes(text))
         .isInstanceOf(InvalidValueException.class)
         .hasMessageContaining(message);
   }

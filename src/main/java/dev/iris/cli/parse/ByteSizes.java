@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * {@code GB} or {@code GiB}; {@code B} (or no unit) means bytes. A fraction needs a unit and is rounded
  * down to whole bytes. Negative values, garbage and values beyond {@link Long#MAX_VALUE} are rejected.
  */
-public final class Sizes {
+public final class ByteSizes {
   private static final Pattern SIZE =
       Pattern.compile("(?<number>\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?<unit>[a-z]*)");
   private static final Map<String, Integer> POWER_OF_1024 =
@@ -29,7 +29,7 @@ public final class Sizes {
   private static final BigDecimal MAX = BigDecimal.valueOf(Long.MAX_VALUE);
   private static final String EXAMPLES = "(examples: 4096, 100k, 512M, 2G, 1.5GiB)";
 
-  private Sizes() {}
+  private ByteSizes() {}
 
   /**
    * Returns the number of bytes {@code text} denotes.
