@@ -121,7 +121,7 @@ public final class ControllerMetrics implements StoreObserver {
    * One ControllerService call, as answered ({@code OK} or the gRPC status name): the recorder of
    * {@link dev.iris.common.RpcGuard}.
    */
-  void rpc(String method, String status, long nanos) {
+  public void rpc(String method, String status, long nanos) {
     rpc.computeIfAbsent(method + "/" + status, k -> Timer.builder("iris_rpc").tag("method", method)
             .tag("status", status).description("ControllerService calls, as answered")
             .serviceLevelObjectives(HistogramBuckets.RPC).register(registry))
@@ -148,7 +148,7 @@ public final class ControllerMetrics implements StoreObserver {
   }
 
   /** Renders the registry after updating the state gauges from {@code snapshot}. */
-  String scrape(Snapshot snapshot) {
+  public String scrape(Snapshot snapshot) {
     tasks.forEach((s, v) -> v.set(snapshot.tasks()[s.ordinal()]));
     jobs.forEach((s, v) -> v.set(snapshot.jobs()[s.ordinal()]));
     workersAlive.set(snapshot.alive());

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * Follows the committed events from a sequence: first the events the store retains after it, then live
  * ones as they are published, each exactly once and in sequence order. Behind both the gRPC watch
- * ({@link EventWatch}) and the dashboard's WebSocket feed.
+ * ({@code api.EventWatch}) and the dashboard's WebSocket feed.
  *
  * <p>The live consumer is registered before the store is asked, so no event falls between the replay and
  * the live stream: live events that arrive while the store answers are held back until the replay is

@@ -1,14 +1,20 @@
 package dev.iris.dashboard;
 
+import static dev.iris.web.JsonRoutes.error;
+import static dev.iris.web.JsonRoutes.fail;
+import static dev.iris.web.JsonRoutes.intParam;
+import static dev.iris.web.JsonRoutes.param;
+import static dev.iris.web.JsonRoutes.respond;
+
 import dev.iris.common.ProtoStates;
-import dev.iris.common.RpcErrors;
-import dev.iris.controller.ControllerServiceImpl;
+import dev.iris.controller.api.ControllerServiceImpl;
 import dev.iris.controller.EventReplay;
 import dev.iris.controller.ProtoMapper;
 import dev.iris.controller.StoreClient;
 import dev.iris.controller.StoreQuery;
 import dev.iris.core.JobId;
 import dev.iris.core.JobState;
+import dev.iris.web.ProtoJson;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,7 +23,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.grpc.common.GrpcStatus;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -169,71 +174,11 @@ public final class DashboardRoutes {
         });
   }
 
-  // ------------------------------------------------------------------ plumbing
-
-  static String param(RoutingContext ctx, String name, String fallback) {
-    String v = ctx.request().getParam(name);
-    return v == null ? fallback : v.trim();
-  }
-
-  static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
-    String v = param(ctx, name, "");
-    if (v.isEmpty()) {
-      return fallback;
-    }
-    try {
-      int n = Integer.parseInt(v);
-      if (n >= min && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // fall through
-    }
-    throw new dev.iris.core.ValidationException(name + " must be a whole number from " + min + " to " + max);
-  }
-
   private static JobState jobState(String s) {
     if (s.isEmpty() || s.equalsIgnoreCase("all")) {
       return null;
     }
     return ProtoStates.jobStateNamed(s).flatMap(ProtoStates::toDomain)
         .orElseThrow(() -> new dev.iris.core.ValidationException("state '" + s + "' is not a job state"));
-  }
-
-  static void respond(RoutingContext ctx, Future<JsonObject> result) {
-    result.onSuccess(json -> {
-      if (!ctx.response().ended()) {
-        ctx.response().putHeader("cache-control", "no-store");
-        ctx.json(json);
-      }
-    }).onFailure(t -> fail(ctx, t));
-  }
-
-  /** Answers a failure with an HTTP status that matches its gRPC status and a one-line JSON error. */
-  static void fail(RoutingContext ctx, Throwable t) {
-    var status = RpcErrors.toStatus(t);
-    int code = httpStatus(status.status());
-    if (code >= 500) {
-      LOG.warn("{} {} failed: {}", ctx.request().method(), ctx.request().path(), status.message());
-    }
-    error(ctx, code, status.message());
-  }
-
-  static int httpStatus(GrpcStatus s) {
-    return switch (s) {
-      case INVALID_ARGUMENT, OUT_OF_RANGE -> 400;
-      case NOT_FOUND -> 404;
-      case ALREADY_EXISTS, FAILED_PRECONDITION, ABORTED -> 409;
-      case DEADLINE_EXCEEDED -> 504;
-      case UNAVAILABLE -> 502;
-      default -> 500;
-    };
-  }
-
-  static void error(RoutingContext ctx, int code, String message) {
-    if (!ctx.response().ended()) {
-      ctx.response().setStatusCode(code).putHeader("content-type", "application/json")
-          .end(new JsonObject().put("error", message).encode());
-    }
   }
 }

@@ -4,6 +4,7 @@ import dev.iris.controller.EventReplay;
 import dev.iris.controller.ProtoMapper;
 import dev.iris.controller.StoreQuery;
 import dev.iris.controller.state.StoreEvent;
+import dev.iris.web.ProtoJson;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;

@@ -7,24 +7,22 @@ import dev.iris.core.JobId;
 import dev.iris.core.ValidationException;
 import dev.iris.link.WorkerLinks;
 import dev.iris.rpc.Worker;
+import dev.iris.web.JsonRoutes;
+import dev.iris.web.LogQueries;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * {@code GET /api/jobs/<id>/tasks/<index>/logs}: the controller keeps no logs, so this finds the task's
  * attempt and its worker in the store, then asks that worker. Parameters: {@code attempt} (default the
  * current one), {@code start_line} (negative: the last N lines; a tail asks from the last line it saw
- * plus one), {@code since_ms} (exclusive), {@code regex}, {@code max_lines} (default 1000).
+ * plus one), {@code since_ms} (exclusive), {@code regex}, {@code max_lines} (see {@link LogQueries}).
  */
 final class TaskLogs {
   static final long WORKER_TIMEOUT_MS = 5_000;
-  static final int DEFAULT_MAX_LINES = 1000;
-  static final int MAX_LINES = 10_000;
   private final StoreClient store;
   private final WorkerLinks links;
 
@@ -37,12 +35,12 @@ final class TaskLogs {
     try {
       JobId id = JobId.of(ctx.pathParam("param0"));
       int index = parseIndex(ctx.pathParam("param1"));
-      int attempt = DashboardRoutes.intParam(ctx, "attempt", -1, -1, Integer.MAX_VALUE);
-      Worker.FetchLogsFilter filter = filter(ctx);
-      DashboardRoutes.respond(ctx, store.read(new StoreQuery.FindLogSource(id, index, attempt < 0 ? null : attempt))
+      int attempt = JsonRoutes.intParam(ctx, "attempt", -1, -1, Integer.MAX_VALUE);
+      Worker.FetchLogsFilter filter = LogQueries.filter(ctx);
+      JsonRoutes.respond(ctx, store.read(new StoreQuery.FindLogSource(id, index, attempt < 0 ? null : attempt))
           .compose(source -> fetch(source, filter)));
     } catch (RuntimeException e) {
-      DashboardRoutes.fail(ctx, e);
+      JsonRoutes.fail(ctx, e);
     }
   }
 
@@ -65,40 +63,9 @@ final class TaskLogs {
             "logs of " + t.taskId() + " from worker " + t.workerId() + ": " + dev.iris.common.RpcErrors.messageOf(e))))
         .map(r -> {
           JsonArray lines = new JsonArray();
-          r.getLogsList().forEach(e -> lines.add(line(e)));
+          r.getLogsList().forEach(e -> lines.add(LogQueries.line(e)));
           return out.put("logs", lines);
         });
-  }
-
-  static JsonObject line(Worker.LogEntry e) {
-    return new JsonObject().put("timestamp_ms", e.getTimestampMs()).put("source", e.getSource())
-        .put("data", e.getData()).put("line_number", e.getLineNumber());
-  }
-
-  static Worker.FetchLogsFilter filter(RoutingContext ctx) {
-    Worker.FetchLogsFilter.Builder f = Worker.FetchLogsFilter.newBuilder()
-        .setMaxLines(DashboardRoutes.intParam(ctx, "max_lines", DEFAULT_MAX_LINES, 1, MAX_LINES));
-    String regex = DashboardRoutes.param(ctx, "regex", "");
-    if (!regex.isEmpty()) {
-      try {
-        Pattern.compile(regex);
-      } catch (PatternSyntaxException e) {
-        throw new ValidationException("regex is not valid: " + e.getDescription());
-      }
-      f.setRegex(regex);
-    }
-    f.setStartLine(longParam(ctx, "start_line"));
-    f.setStartMs(Math.max(0, longParam(ctx, "since_ms")));
-    return f.build();
-  }
-
-  private static long longParam(RoutingContext ctx, String name) {
-    String v = DashboardRoutes.param(ctx, name, "");
-    try {
-      return v.isEmpty() ? 0 : Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw new ValidationException(name + " must be a whole number");
-    }
   }
 
   private static int parseIndex(String s) {

@@ -4,7 +4,6 @@ import dev.iris.common.HostPort;
 import dev.iris.worker.attempt.AttemptEvent;
 import dev.iris.worker.attempt.AttemptKey;
 
-import dev.iris.dashboard.WorkerDashboardRoutes;
 import dev.iris.link.WorkerLinks;
 import dev.iris.link.WorkerServiceBinding;
 import dev.iris.rpc.ControllerService;

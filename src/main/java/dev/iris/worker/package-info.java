@@ -1,5 +1,5 @@
 /**
- * The worker: {@link dev.iris.worker.WorkerNode} deploys a {@link dev.iris.worker.WorkerVerticle}, which owns
+ * The worker: a {@link dev.iris.worker.WorkerVerticle} owns
  * this worker's task attempts and serves WorkerService over gRPC and the event bus. Each attempt's
  * decisions are the pure lifecycle of {@code worker.attempt}; the shell here ({@code AttemptRunner},
  * {@code AttemptKiller}, {@code AttemptFinisher}) carries its effects out with the process runtime

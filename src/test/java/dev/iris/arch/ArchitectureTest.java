@@ -91,4 +91,54 @@ class ArchitectureTest {
         .as("a simple name names one class, so a reader (and an import) never has to ask which")
         .isEmpty();
   }
+
+  /** The packages form no cycle: neither subpackage by subpackage, nor top-level part by part. */
+  @Test
+  void packagesAreFreeOfCycles() {
+    JavaClasses all = mainClasses();
+    com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices().matching("dev.iris.(**)")
+        .should().beFreeOfCycles().because("a package is read and changed without the ones that use it")
+        .check(all);
+    com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices().matching("dev.iris.(*)..")
+        .should().beFreeOfCycles().because("controller, worker, dashboard, web, link, common and core are layers")
+        .check(all);
+  }
+
+  /** Who may use whom: the worker and the controller know nothing of each other or of what is built on them. */
+  @Test
+  void layersUseOnlyWhatIsBelowThem() {
+    JavaClasses all = mainClasses();
+    String[] above = {"dev.iris.node..", "dev.iris.cli..", "dev.iris.client.."};
+    noClasses().that().resideInAPackage("dev.iris.worker..")
+        .should().dependOnClassesThat().resideInAnyPackage(concat(above, "dev.iris.controller..", "dev.iris.dashboard.."))
+        .because("a worker talks to the controller only through its link, and serves its own page")
+        .check(all);
+    noClasses().that().resideInAPackage("dev.iris.controller..")
+        .should().dependOnClassesThat().resideInAnyPackage(concat(above, "dev.iris.worker..", "dev.iris.dashboard..",
+            "dev.iris.web.."))
+        .because("the controller serves its API; the dashboard is mounted next to it by the node")
+        .check(all);
+    noClasses().that().resideInAPackage("dev.iris.dashboard..")
+        .should().dependOnClassesThat().resideInAnyPackage(concat(above, "dev.iris.worker.."))
+        .check(all);
+    noClasses().that().resideInAnyPackage("dev.iris.web..", "dev.iris.link..")
+        .should().dependOnClassesThat().resideInAnyPackage(concat(above, "dev.iris.worker..", "dev.iris.controller..",
+            "dev.iris.dashboard.."))
+        .because("shared plumbing knows nothing of its users")
+        .check(all);
+    noClasses().that().resideInAnyPackage("dev.iris.controller", "dev.iris.controller.state")
+        .should().dependOnClassesThat().resideInAPackage("dev.iris.controller.api..")
+        .because("the gRPC layer sits on the controller's verticles, not under them")
+        .check(all);
+  }
+
+  private static JavaClasses mainClasses() {
+    return new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("dev.iris");
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b))
+        .toArray(String[]::new);
+  }
 }

@@ -1,5 +1,8 @@
 package dev.iris.controller;
 
+import dev.iris.node.ControllerNode;
+import dev.iris.controller.api.ControllerServerVerticle;
+import dev.iris.controller.api.LaunchRequests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

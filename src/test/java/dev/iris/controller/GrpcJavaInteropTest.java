@@ -1,5 +1,6 @@
 package dev.iris.controller;
 
+import dev.iris.node.ControllerNode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

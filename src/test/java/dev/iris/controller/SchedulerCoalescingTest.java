@@ -1,5 +1,6 @@
 package dev.iris.controller;
 
+import dev.iris.node.ControllerNode;
 import static dev.iris.controller.ControllerGrpcTest.await;
 import static dev.iris.controller.ControllerGrpcTest.eventually;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,6 +1,6 @@
 package dev.iris.dashboard;
 
-import dev.iris.controller.ControllerNode;
+import dev.iris.node.ControllerNode;
 import dev.iris.controller.state.StoreConfig;
 import dev.iris.link.EventBusControllerLink;
 import dev.iris.link.GrpcControllerLink;

@@ -6,7 +6,7 @@ import dev.iris.rpc.CommandEntrypoint;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.ResourceSpecProto;
 import dev.iris.worker.WorkerConfig;
-import dev.iris.worker.WorkerNode;
+import dev.iris.node.WorkerNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

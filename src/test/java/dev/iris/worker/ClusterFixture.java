@@ -3,7 +3,7 @@ package dev.iris.worker;
 import static dev.iris.worker.WorkerTesting.await;
 import static dev.iris.worker.WorkerTesting.eventually;
 
-import dev.iris.controller.ControllerNode;
+import dev.iris.node.ControllerNode;
 import dev.iris.controller.state.StoreConfig;
 import dev.iris.link.EventBusControllerLink;
 import dev.iris.link.GrpcControllerLink;

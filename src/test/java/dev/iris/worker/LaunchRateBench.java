@@ -1,6 +1,7 @@
 package dev.iris.worker;
 
-import dev.iris.controller.ControllerNode;
+import dev.iris.node.WorkerNode;
+import dev.iris.node.ControllerNode;
 import dev.iris.link.EventBusControllerLink;
 import dev.iris.rpc.CommandEntrypoint;
 import dev.iris.rpc.Controller;

@@ -1,5 +1,6 @@
 package dev.iris.worker;
 
+import dev.iris.node.WorkerNode;
 import static dev.iris.worker.WorkerTesting.await;
 import static dev.iris.worker.WorkerTesting.shJob;
 import static dev.iris.worker.WorkerTesting.shTask;

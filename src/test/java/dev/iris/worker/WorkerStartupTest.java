@@ -1,5 +1,6 @@
 package dev.iris.worker;
 
+import dev.iris.node.WorkerNode;
 import dev.iris.worker.attempt.AttemptKey;
 import dev.iris.worker.host.WorkDirs;
 

@@ -1,4 +1,4 @@
-package dev.iris.dashboard;
+package dev.iris.web;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
@@ -11,13 +11,13 @@ import java.util.List;
  * Protobuf to JSON for the browser: proto field names ({@code job_id}), every field present (zeros
  * included), enums by name, 64-bit integers as strings (the JSON mapping of protobuf).
  */
-final class ProtoJson {
+public final class ProtoJson {
   private static final JsonFormat.Printer PRINTER = JsonFormat.printer().preservingProtoFieldNames()
       .alwaysPrintFieldsWithNoPresence().omittingInsignificantWhitespace();
 
   private ProtoJson() {}
 
-  static String text(MessageOrBuilder m) {
+  public static String text(MessageOrBuilder m) {
     try {
       return PRINTER.print(m);
     } catch (InvalidProtocolBufferException e) {
@@ -25,11 +25,11 @@ final class ProtoJson {
     }
   }
 
-  static JsonObject object(MessageOrBuilder m) {
+  public static JsonObject object(MessageOrBuilder m) {
     return new JsonObject(text(m));
   }
 
-  static JsonArray array(List<? extends MessageOrBuilder> messages) {
+  public static JsonArray array(List<? extends MessageOrBuilder> messages) {
     JsonArray a = new JsonArray();
     messages.forEach(m -> a.add(object(m)));
     return a;

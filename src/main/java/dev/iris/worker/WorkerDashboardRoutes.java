@@ -1,9 +1,12 @@
-package dev.iris.dashboard;
+package dev.iris.worker;
 
 import dev.iris.common.ProtoStates;
 import dev.iris.rpc.TaskState;
 import dev.iris.rpc.Worker;
 import dev.iris.rpc.WorkerService;
+import dev.iris.web.JsonRoutes;
+import dev.iris.web.LogQueries;
+import dev.iris.web.ProtoJson;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -15,7 +18,7 @@ import io.vertx.ext.web.handler.StaticHandler;
  * worker's task attempts with counts by state (ASSIGNED included); {@code /api/tasks/logs?task_id=...}
  * reads one attempt's logs. Both answer from the worker's own {@link WorkerService}.
  */
-public final class WorkerDashboardRoutes {
+final class WorkerDashboardRoutes {
   private final WorkerService service;
   private final String workerId;
 
@@ -24,20 +27,20 @@ public final class WorkerDashboardRoutes {
     this.workerId = workerId;
   }
 
-  public static void mount(Router router, WorkerService service, String workerId) {
+  static void mount(Router router, WorkerService service, String workerId) {
     new WorkerDashboardRoutes(service, workerId).addTo(router);
   }
 
   private void addTo(Router router) {
     router.get("/api/tasks").handler(this::tasks);
     router.get("/api/tasks/logs").handler(this::logs);
-    router.route("/api/*").handler(ctx -> DashboardRoutes.error(ctx, 404, "no such API: " + ctx.request().path()));
+    router.route("/api/*").handler(ctx -> JsonRoutes.error(ctx, 404, "no such API: " + ctx.request().path()));
     router.get("/").handler(ctx -> ctx.reroute("/worker.html"));
     router.route("/*").handler(StaticHandler.create("webroot"));
   }
 
   private void tasks(RoutingContext ctx) {
-    DashboardRoutes.respond(ctx, service.listTasks(Worker.ListTasksRequest.getDefaultInstance()).map(r -> {
+    JsonRoutes.respond(ctx, service.listTasks(Worker.ListTasksRequest.getDefaultInstance()).map(r -> {
       JsonObject counts = new JsonObject();
       for (TaskState s : TaskState.values()) {
         if (ProtoStates.toDomain(s).isPresent()) {
@@ -52,23 +55,23 @@ public final class WorkerDashboardRoutes {
 
   private void logs(RoutingContext ctx) {
     try {
-      String taskId = DashboardRoutes.param(ctx, "task_id", "");
+      String taskId = JsonRoutes.param(ctx, "task_id", "");
       if (taskId.isEmpty()) {
         throw new dev.iris.core.ValidationException("task_id is required");
       }
       Worker.FetchTaskLogsRequest.Builder req = Worker.FetchTaskLogsRequest.newBuilder().setTaskId(taskId)
-          .setFilter(TaskLogs.filter(ctx));
-      int attempt = DashboardRoutes.intParam(ctx, "attempt", -1, -1, Integer.MAX_VALUE);
+          .setFilter(LogQueries.filter(ctx));
+      int attempt = JsonRoutes.intParam(ctx, "attempt", -1, -1, Integer.MAX_VALUE);
       if (attempt >= 0) {
         req.setAttemptId(attempt);
       }
-      DashboardRoutes.respond(ctx, service.fetchTaskLogs(req.build()).map(r -> {
+      JsonRoutes.respond(ctx, service.fetchTaskLogs(req.build()).map(r -> {
         JsonArray lines = new JsonArray();
-        r.getLogsList().forEach(e -> lines.add(TaskLogs.line(e)));
+        r.getLogsList().forEach(e -> lines.add(LogQueries.line(e)));
         return new JsonObject().put("task_id", taskId).put("worker_id", workerId).put("logs", lines);
       }));
     } catch (RuntimeException e) {
-      DashboardRoutes.fail(ctx, e);
+      JsonRoutes.fail(ctx, e);
     }
   }
 }

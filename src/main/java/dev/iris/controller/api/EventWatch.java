@@ -1,5 +1,8 @@
-package dev.iris.controller;
+package dev.iris.controller.api;
 
+import dev.iris.controller.EventReplay;
+import dev.iris.controller.ProtoMapper;
+import dev.iris.controller.StoreQuery;
 import dev.iris.controller.state.StoreEvent;
 import dev.iris.core.JobId;
 import dev.iris.rpc.ClusterEvent;

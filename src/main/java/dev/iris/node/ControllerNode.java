@@ -1,5 +1,11 @@
-package dev.iris.controller;
+package dev.iris.node;
 
+import dev.iris.controller.ControllerMetrics;
+import dev.iris.controller.DispatchVerticle;
+import dev.iris.controller.SchedulerVerticle;
+import dev.iris.controller.StateStoreVerticle;
+import dev.iris.controller.api.ControllerServerVerticle;
+import dev.iris.controller.api.ControllerServiceImpl;
 import dev.iris.controller.state.StoreConfig;
 import dev.iris.dashboard.DashboardRoutes;
 import io.vertx.core.Future;

@@ -1,4 +1,4 @@
-package dev.iris.controller;
+package dev.iris.controller.api;
 
 import dev.iris.common.ProtoSpecs;
 import dev.iris.common.ProtoStates;

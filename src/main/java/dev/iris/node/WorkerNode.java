@@ -1,5 +1,7 @@
-package dev.iris.worker;
+package dev.iris.node;
 
+import dev.iris.worker.WorkerConfig;
+import dev.iris.worker.WorkerVerticle;
 import dev.iris.rpc.ControllerService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,5 +1,7 @@
-package dev.iris.controller;
+package dev.iris.controller.api;
 
+import dev.iris.controller.StoreClient;
+import dev.iris.controller.StoreQuery;
 import dev.iris.common.RpcErrors;
 import dev.iris.common.RpcException;
 import dev.iris.core.JobId;

@@ -1,5 +1,9 @@
-package dev.iris.controller;
+package dev.iris.controller.api;
 
+import dev.iris.controller.Addresses;
+import dev.iris.controller.ControllerMetrics;
+import dev.iris.controller.StoreClient;
+import dev.iris.controller.StoreQuery;
 import dev.iris.common.EventBusRpc;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.ControllerServiceGrpcService;
