@@ -41,6 +41,8 @@ import java.util.concurrent.TimeUnit;
  * commands run a controller, a worker or a local cluster in this process.
  */
 public class IrisBackend implements CliBackend {
+  /** How long a worker's call to its controller may take before it is retried. */
+  static final long CONTROLLER_CALL_TIMEOUT_MS = 10_000;
   private final ClientCommands client = new ClientCommands(c -> IrisClient.remote(c.toString()));
 
   /** Runs a client command, turning the client's refusals into one-line CLI failures. */
@@ -132,9 +134,9 @@ public class IrisBackend implements CliBackend {
         request.taskPorts().map(PortRange::to).orElse(PortAllocator.DEFAULT_TO), request.keepTaskDirs());
     Vertx vertx = startVertx(request.cluster(), "worker " + workerId);
     ControllerService controller = clustered
-        ? new EventBusControllerLink(vertx.eventBus(), 10_000)
+        ? new EventBusControllerLink(vertx.eventBus(), CONTROLLER_CALL_TIMEOUT_MS)
         : new GrpcControllerLink(dev.iris.common.GrpcClients.create(vertx),
-            request.controller().toSocketAddress(), 10_000);
+            request.controller().toSocketAddress(), CONTROLLER_CALL_TIMEOUT_MS);
     WorkerNode node;
     try {
       node = await(WorkerNode.start(vertx, config, controller));

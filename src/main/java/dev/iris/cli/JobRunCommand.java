@@ -37,7 +37,7 @@ import picocli.CommandLine.Parameters;
       "  iris job run --name train --replicas 4 --memory 8G -- python train.py",
       "  iris job run --constraint 'zone in a,b' --port http -- ./serve.sh",
       "",
-      "ByteSizes:       4096, 100k, 512M, 2G, 1.5GiB (K, M, G, T are powers of 1024)",
+      "Sizes:       4096, 100k, 512M, 2G, 1.5GiB (K, M, G, T are powers of 1024)",
       "Durations:   30s, 5m, 1h30m, 250ms, 90 (plain numbers are seconds)",
       "Constraints: key=v, key!=v, key, !key, key>=3 (also > < <=), key in a,b,c"
     })

@@ -21,7 +21,7 @@ import picocli.CommandLine.TypeConversionException;
 final class ValueConverters {
   private ValueConverters() {}
 
-  /** ByteSizes in bytes: {@code 2G}, {@code 512M}, {@code 1.5GiB}. */
+  /** Sizes in bytes: {@code 2G}, {@code 512M}, {@code 1.5GiB}. */
   static final class Size extends Adapter<Long> {
     Size() {
       super(ByteSizes::parseBytes);

@@ -9,7 +9,7 @@ import io.vertx.grpc.client.GrpcClientOptions;
  * lists with their tasks. Vert.x's default limit of 256 KiB fails such calls with a bare error.
  */
 public final class GrpcClients {
-  /** The largest message a client receives; the controller's server accepts the same. */
+  /** The largest gRPC message any Iris client or server takes (a bundle of up to 64 MiB fits, with room to spare). */
   public static final long MAX_MESSAGE_BYTES = 80L * 1024 * 1024;
 
   private GrpcClients() {}

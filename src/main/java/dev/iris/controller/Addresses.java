@@ -16,8 +16,6 @@ public final class Addresses {
   public static final String CONTROLLER_RPC = "iris.controller.";
   /** Prefix of a worker's WorkerService methods on the event bus: {@code iris.worker.<id>.RunTask}. */
   public static final String WORKER_RPC = "iris.worker.";
-  /** Worker addresses of this form are reached over the event bus rather than gRPC. */
-  public static final String LOCAL_WORKER_SCHEME = "bus://";
 
   private Addresses() {}
 

@@ -18,6 +18,13 @@ import java.util.function.BiConsumer;
 
 /** Deploys the controller's verticles on a Vert.x instance and undeploys them again. */
 public final class ControllerNode {
+  /** How often the store checks for silent workers and expired scheduling timeouts. */
+  public static final long STORE_TICK_MS = 200;
+  /** How often the scheduler runs when nothing woke it. */
+  public static final long SCHEDULER_TICK_MS = 500;
+  /** The heartbeat interval told to workers. */
+  public static final long HEARTBEAT_INTERVAL_MS = 1_000;
+
   /**
    * Where and how the controller runs.
    *
@@ -28,7 +35,8 @@ public final class ControllerNode {
       BiConsumer<Router, ControllerServiceImpl> routes) {
     /** The defaults; the router serves the dashboard. */
     public static Config defaults(String host, int port) {
-      return new Config(host, port, StoreConfig.DEFAULT, 200, 500, 1_000, DispatchVerticle.DispatchConfig.DEFAULT,
+      return new Config(host, port, StoreConfig.DEFAULT, STORE_TICK_MS, SCHEDULER_TICK_MS, HEARTBEAT_INTERVAL_MS,
+          DispatchVerticle.DispatchConfig.DEFAULT,
           DashboardRoutes::mount);
     }
 

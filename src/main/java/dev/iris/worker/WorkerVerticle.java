@@ -4,6 +4,7 @@ import dev.iris.common.HostPort;
 import dev.iris.worker.attempt.AttemptEvent;
 import dev.iris.worker.attempt.AttemptKey;
 
+import dev.iris.common.GrpcClients;
 import dev.iris.link.WorkerLinks;
 import dev.iris.link.WorkerServiceBinding;
 import dev.iris.rpc.ControllerService;
@@ -265,7 +266,7 @@ public final class WorkerVerticle extends VerticleBase {
     if (config.busOnly()) {
       return Future.succeededFuture();
     }
-    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(64L * 1024 * 1024));
+    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(GrpcClients.MAX_MESSAGE_BYTES));
     grpc.addService(WorkerServiceGrpcService.of(service));
     grpc.addService(io.vertx.grpc.reflection.ReflectionService.v1());
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()));

@@ -4,6 +4,7 @@ import dev.iris.controller.Addresses;
 import dev.iris.controller.ControllerMetrics;
 import dev.iris.controller.StoreClient;
 import dev.iris.controller.StoreQuery;
+import dev.iris.common.GrpcClients;
 import dev.iris.common.EventBusRpc;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.ControllerServiceGrpcService;
@@ -23,7 +24,8 @@ import java.util.function.BiConsumer;
  * on the event bus for in-process workers and clients.
  */
 public final class ControllerServerVerticle extends VerticleBase {
-  public static final long MAX_MESSAGE_BYTES = 80L * 1024 * 1024;
+  /** The largest message the controller takes: {@link GrpcClients#MAX_MESSAGE_BYTES}, as its clients. */
+  public static final long MAX_MESSAGE_BYTES = GrpcClients.MAX_MESSAGE_BYTES;
   private final String host;
   private final int port;
   private final long heartbeatIntervalMs;
