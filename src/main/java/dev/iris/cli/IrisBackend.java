@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
  * commands run a controller, a worker or a local cluster in this process.
  */
 public class IrisBackend implements CliBackend {
-  /** How long a worker's call to its controller may take before it is retried. */
+  /** How long a worker waits for its controller to answer one call. */
   static final long CONTROLLER_CALL_TIMEOUT_MS = 10_000;
   private final ClientCommands client = new ClientCommands(c -> IrisClient.remote(c.toString()));
 
