@@ -16,99 +16,110 @@ import io.vertx.grpc.common.GrpcStatus;
  * served over gRPC only.
  */
 public final class EventBusControllerLink implements ControllerService {
-  private static final String PREFIX = "iris.controller.";
   private final EventBus bus;
   private final long timeoutMs;
 
   public EventBusControllerLink(EventBus bus, long timeoutMs) {
     this.bus = bus;
-    this.timeoutMs = timeoutMs;    dev.iris.common.LocalCodec.register(bus); // requests and replies travel by reference
+    this.timeoutMs = timeoutMs;
+    dev.iris.common.LocalCodec.register(bus); // requests and replies travel by reference
+  }
+
+  /** The event-bus address of the controller's {@code method}: {@code iris.controller.<method>}. */
+  public static String address(String method) {
+    return "iris.controller." + method;
   }
 
   @Override
   public Future<Controller.LaunchJobResponse> launchJob(Controller.LaunchJobRequest request) {
-    return EventBusRpc.call(bus, PREFIX + "LaunchJob", request, Controller.LaunchJobResponse.parser(), timeoutMs);
+    return EventBusRpc.call(bus, address("LaunchJob"), request, Controller.LaunchJobResponse.parser(), timeoutMs);
   }
 
   @Override
   public Future<Controller.GetJobStatusResponse> getJobStatus(Controller.GetJobStatusRequest request) {
-    return EventBusRpc.call(bus, PREFIX + "GetJobStatus", request, Controller.GetJobStatusResponse.parser(), timeoutMs);
+    return EventBusRpc.call(bus, address("GetJobStatus"), request, Controller.GetJobStatusResponse.parser(), timeoutMs);
   }
 
   @Override
   public Future<Empty> terminateJob(Controller.TerminateJobRequest request) {
-    return EventBusRpc.call(bus, PREFIX + "TerminateJob", request, Empty.parser(), timeoutMs);
+    return EventBusRpc.call(bus, address("TerminateJob"), request, Empty.parser(), timeoutMs);
   }
 
   @Override
   public Future<Controller.ListJobsResponse> listJobs(Controller.ListJobsRequest request) {
-    return EventBusRpc.call(bus, PREFIX + "ListJobs", request, Controller.ListJobsResponse.parser(), timeoutMs);
+    return EventBusRpc.call(bus, address("ListJobs"), request, Controller.ListJobsResponse.parser(), timeoutMs);
   }
 
   @Override
   public Future<Controller.GetTaskStatusResponse> getTaskStatus(Controller.GetTaskStatusRequest request) {
-    return EventBusRpc.call(bus, PREFIX + "GetTaskStatus", request, Controller.GetTaskStatusResponse.parser(), timeoutMs);
+    return EventBusRpc.call(bus, address("GetTaskStatus"), request, Controller.GetTaskStatusResponse.parser(),
+        timeoutMs);
   }
 
   @Override
   public Future<Controller.ListTasksResponse> listTasks(Controller.ListTasksRequest request) {
-    return EventBusRpc.call(bus, PREFIX + "ListTasks", request, Controller.ListTasksResponse.parser(), timeoutMs);
+    return EventBusRpc.call(bus, address("ListTasks"), request, Controller.ListTasksResponse.parser(), timeoutMs);
   }
 
   @Override
   public Future<Controller.RegisterWorkerResponse> registerWorker(Controller.RegisterWorkerRequest request) {
-    return EventBusRpc.call(bus, PREFIX + "RegisterWorker", request, Controller.RegisterWorkerResponse.parser(), timeoutMs);
+    return EventBusRpc.call(bus, address("RegisterWorker"), request,
+        Controller.RegisterWorkerResponse.parser(), timeoutMs);
   }
 
   @Override
   public Future<Controller.HeartbeatResponse> heartbeat(Controller.HeartbeatRequest request) {
-    return EventBusRpc.call(bus, PREFIX + "Heartbeat", request, Controller.HeartbeatResponse.parser(), timeoutMs);
+    return EventBusRpc.call(bus, address("Heartbeat"), request, Controller.HeartbeatResponse.parser(), timeoutMs);
   }
 
   @Override
   public Future<Controller.ListWorkersResponse> listWorkers(Controller.ListWorkersRequest request) {
-    return EventBusRpc.call(bus, PREFIX + "ListWorkers", request, Controller.ListWorkersResponse.parser(), timeoutMs);
+    return EventBusRpc.call(bus, address("ListWorkers"), request, Controller.ListWorkersResponse.parser(), timeoutMs);
   }
 
   @Override
   public Future<Controller.ReportTaskStateResponse> reportTaskState(Controller.ReportTaskStateRequest request) {
-    return EventBusRpc.call(bus, PREFIX + "ReportTaskState", request, Controller.ReportTaskStateResponse.parser(), timeoutMs);
+    return EventBusRpc.call(bus, address("ReportTaskState"), request,
+        Controller.ReportTaskStateResponse.parser(), timeoutMs);
   }
 
   @Override
   public Future<Controller.ReportTaskStatesResponse> reportTaskStates(Controller.ReportTaskStatesRequest request) {
-    return EventBusRpc.call(bus, PREFIX + "ReportTaskStates", request, Controller.ReportTaskStatesResponse.parser(),
+    return EventBusRpc.call(bus, address("ReportTaskStates"), request, Controller.ReportTaskStatesResponse.parser(),
         timeoutMs);
   }
 
   @Override
   public Future<Controller.GetBundleResponse> getBundle(Controller.GetBundleRequest request) {
-    return EventBusRpc.call(bus, PREFIX + "GetBundle", request, Controller.GetBundleResponse.parser(), timeoutMs);
+    return EventBusRpc.call(bus, address("GetBundle"), request, Controller.GetBundleResponse.parser(), timeoutMs);
   }
 
   @Override
   public Future<Controller.RegisterEndpointResponse> registerEndpoint(Controller.RegisterEndpointRequest request) {
-    return EventBusRpc.call(bus, PREFIX + "RegisterEndpoint", request, Controller.RegisterEndpointResponse.parser(), timeoutMs);
+    return EventBusRpc.call(bus, address("RegisterEndpoint"), request,
+        Controller.RegisterEndpointResponse.parser(), timeoutMs);
   }
 
   @Override
   public Future<Empty> unregisterEndpoint(Controller.UnregisterEndpointRequest request) {
-    return EventBusRpc.call(bus, PREFIX + "UnregisterEndpoint", request, Empty.parser(), timeoutMs);
+    return EventBusRpc.call(bus, address("UnregisterEndpoint"), request, Empty.parser(), timeoutMs);
   }
 
   @Override
   public Future<Controller.LookupEndpointResponse> lookupEndpoint(Controller.LookupEndpointRequest request) {
-    return EventBusRpc.call(bus, PREFIX + "LookupEndpoint", request, Controller.LookupEndpointResponse.parser(), timeoutMs);
+    return EventBusRpc.call(bus, address("LookupEndpoint"), request,
+        Controller.LookupEndpointResponse.parser(), timeoutMs);
   }
 
   @Override
   public Future<Controller.ListEndpointsResponse> listEndpoints(Controller.ListEndpointsRequest request) {
-    return EventBusRpc.call(bus, PREFIX + "ListEndpoints", request, Controller.ListEndpointsResponse.parser(), timeoutMs);
+    return EventBusRpc.call(bus, address("ListEndpoints"), request, Controller.ListEndpointsResponse.parser(),
+        timeoutMs);
   }
 
   @Override
   public Future<dev.iris.rpc.Worker.FetchTaskLogsResponse> fetchTaskLogs(Controller.FetchTaskLogsRequest request) {
-    return EventBusRpc.call(bus, PREFIX + "FetchTaskLogs", request, dev.iris.rpc.Worker.FetchTaskLogsResponse.parser(),
+    return EventBusRpc.call(bus, address("FetchTaskLogs"), request, dev.iris.rpc.Worker.FetchTaskLogsResponse.parser(),
         timeoutMs);
   }
 

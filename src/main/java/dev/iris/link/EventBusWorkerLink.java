@@ -17,7 +17,8 @@ public final class EventBusWorkerLink implements WorkerService {
   public EventBusWorkerLink(EventBus bus, String workerId, long timeoutMs) {
     this.bus = bus;
     this.workerId = workerId;
-    this.timeoutMs = timeoutMs;    dev.iris.common.LocalCodec.register(bus); // requests and replies travel by reference
+    this.timeoutMs = timeoutMs;
+    dev.iris.common.LocalCodec.register(bus); // requests and replies travel by reference
   }
 
   /** The address of {@code method} of worker {@code workerId}. */

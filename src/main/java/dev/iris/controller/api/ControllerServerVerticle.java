@@ -1,6 +1,7 @@
 package dev.iris.controller.api;
 
-import dev.iris.controller.Addresses;
+import static dev.iris.link.EventBusControllerLink.address;
+
 import dev.iris.controller.ControllerMetrics;
 import dev.iris.controller.StoreClient;
 import dev.iris.controller.StoreQuery;
@@ -101,24 +102,25 @@ public final class ControllerServerVerticle extends VerticleBase {
 
   private void bindEventBus(ControllerServiceImpl s) {
     var bus = vertx.eventBus();
-    String p = Addresses.CONTROLLER_RPC;
-    EventBusRpc.bind(bus, p + "LaunchJob", Controller.LaunchJobRequest.parser(), s::launchJob);
-    EventBusRpc.bind(bus, p + "GetJobStatus", Controller.GetJobStatusRequest.parser(), s::getJobStatus);
-    EventBusRpc.bind(bus, p + "TerminateJob", Controller.TerminateJobRequest.parser(), s::terminateJob);
-    EventBusRpc.bind(bus, p + "ListJobs", Controller.ListJobsRequest.parser(), s::listJobs);
-    EventBusRpc.bind(bus, p + "GetTaskStatus", Controller.GetTaskStatusRequest.parser(), s::getTaskStatus);
-    EventBusRpc.bind(bus, p + "ListTasks", Controller.ListTasksRequest.parser(), s::listTasks);
-    EventBusRpc.bind(bus, p + "RegisterWorker", Controller.RegisterWorkerRequest.parser(), s::registerWorker);
-    EventBusRpc.bind(bus, p + "Heartbeat", Controller.HeartbeatRequest.parser(), s::heartbeat);
-    EventBusRpc.bind(bus, p + "ListWorkers", Controller.ListWorkersRequest.parser(), s::listWorkers);
-    EventBusRpc.bind(bus, p + "ReportTaskState", Controller.ReportTaskStateRequest.parser(), s::reportTaskState);
-    EventBusRpc.bind(bus, p + "ReportTaskStates", Controller.ReportTaskStatesRequest.parser(), s::reportTaskStates);
-    EventBusRpc.bind(bus, p + "GetBundle", Controller.GetBundleRequest.parser(), s::getBundle);
-    EventBusRpc.bind(bus, p + "FetchTaskLogs", Controller.FetchTaskLogsRequest.parser(), s::fetchTaskLogs);
-    EventBusRpc.bind(bus, p + "RegisterEndpoint", Controller.RegisterEndpointRequest.parser(), s::registerEndpoint);
-    EventBusRpc.bind(bus, p + "UnregisterEndpoint", Controller.UnregisterEndpointRequest.parser(),
+    EventBusRpc.bind(bus, address("LaunchJob"), Controller.LaunchJobRequest.parser(), s::launchJob);
+    EventBusRpc.bind(bus, address("GetJobStatus"), Controller.GetJobStatusRequest.parser(), s::getJobStatus);
+    EventBusRpc.bind(bus, address("TerminateJob"), Controller.TerminateJobRequest.parser(), s::terminateJob);
+    EventBusRpc.bind(bus, address("ListJobs"), Controller.ListJobsRequest.parser(), s::listJobs);
+    EventBusRpc.bind(bus, address("GetTaskStatus"), Controller.GetTaskStatusRequest.parser(), s::getTaskStatus);
+    EventBusRpc.bind(bus, address("ListTasks"), Controller.ListTasksRequest.parser(), s::listTasks);
+    EventBusRpc.bind(bus, address("RegisterWorker"), Controller.RegisterWorkerRequest.parser(), s::registerWorker);
+    EventBusRpc.bind(bus, address("Heartbeat"), Controller.HeartbeatRequest.parser(), s::heartbeat);
+    EventBusRpc.bind(bus, address("ListWorkers"), Controller.ListWorkersRequest.parser(), s::listWorkers);
+    EventBusRpc.bind(bus, address("ReportTaskState"), Controller.ReportTaskStateRequest.parser(), s::reportTaskState);
+    EventBusRpc.bind(bus, address("ReportTaskStates"), Controller.ReportTaskStatesRequest.parser(),
+        s::reportTaskStates);
+    EventBusRpc.bind(bus, address("GetBundle"), Controller.GetBundleRequest.parser(), s::getBundle);
+    EventBusRpc.bind(bus, address("FetchTaskLogs"), Controller.FetchTaskLogsRequest.parser(), s::fetchTaskLogs);
+    EventBusRpc.bind(bus, address("RegisterEndpoint"), Controller.RegisterEndpointRequest.parser(),
+        s::registerEndpoint);
+    EventBusRpc.bind(bus, address("UnregisterEndpoint"), Controller.UnregisterEndpointRequest.parser(),
         s::unregisterEndpoint);
-    EventBusRpc.bind(bus, p + "LookupEndpoint", Controller.LookupEndpointRequest.parser(), s::lookupEndpoint);
-    EventBusRpc.bind(bus, p + "ListEndpoints", Controller.ListEndpointsRequest.parser(), s::listEndpoints);
+    EventBusRpc.bind(bus, address("LookupEndpoint"), Controller.LookupEndpointRequest.parser(), s::lookupEndpoint);
+    EventBusRpc.bind(bus, address("ListEndpoints"), Controller.ListEndpointsRequest.parser(), s::listEndpoints);
   }
 }
