@@ -1,12 +1,12 @@
 package dev.iris.cli;
 
+import dev.iris.cli.parse.ByteSizes;
 import dev.iris.cli.parse.ConstraintExpr;
 import dev.iris.cli.parse.Durations;
 import dev.iris.cli.parse.InvalidValueException;
 import dev.iris.cli.parse.JobStates;
 import dev.iris.cli.parse.KeyValue;
 import dev.iris.cli.parse.PortRange;
-import dev.iris.cli.parse.ByteSizes;
 import dev.iris.common.HostPort;
 import dev.iris.rpc.JobState;
 import java.time.Duration;

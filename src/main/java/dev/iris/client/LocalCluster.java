@@ -1,11 +1,11 @@
 package dev.iris.client;
 
 import dev.iris.common.HostPort;
-import dev.iris.node.ControllerNode;
 import dev.iris.link.EventBusControllerLink;
+import dev.iris.node.ControllerNode;
+import dev.iris.node.WorkerNode;
 import dev.iris.worker.WorkerConfig;
 import dev.iris.worker.host.WorkDirs;
-import dev.iris.node.WorkerNode;
 import dev.iris.worker.ports.PortAllocator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

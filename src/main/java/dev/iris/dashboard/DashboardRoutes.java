@@ -7,11 +7,11 @@ import static dev.iris.web.JsonRoutes.param;
 import static dev.iris.web.JsonRoutes.respond;
 
 import dev.iris.common.ProtoStates;
-import dev.iris.controller.api.ControllerServiceImpl;
 import dev.iris.controller.EventReplay;
 import dev.iris.controller.ProtoMapper;
 import dev.iris.controller.StoreClient;
 import dev.iris.controller.StoreQuery;
+import dev.iris.controller.api.ControllerServiceImpl;
 import dev.iris.core.JobId;
 import dev.iris.core.JobState;
 import dev.iris.web.ProtoJson;

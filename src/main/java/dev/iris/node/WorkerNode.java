@@ -1,8 +1,8 @@
 package dev.iris.node;
 
+import dev.iris.rpc.ControllerService;
 import dev.iris.worker.WorkerConfig;
 import dev.iris.worker.WorkerVerticle;
-import dev.iris.rpc.ControllerService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;

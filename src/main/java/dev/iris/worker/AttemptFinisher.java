@@ -1,7 +1,7 @@
 package dev.iris.worker;
 
-import dev.iris.worker.host.WorkDirs;
 import dev.iris.worker.attempt.Command;
+import dev.iris.worker.host.WorkDirs;
 import dev.iris.worker.logs.TaskLogStore;
 import io.vertx.core.Future;
 import java.util.Objects;

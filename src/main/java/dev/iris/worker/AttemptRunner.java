@@ -1,12 +1,12 @@
 package dev.iris.worker;
 
-import dev.iris.worker.host.WorkDirs;
 import dev.iris.worker.attempt.AttemptEffect;
 import dev.iris.worker.attempt.AttemptEvent;
 import dev.iris.worker.attempt.AttemptLifecycle;
 import dev.iris.worker.attempt.Command;
 import dev.iris.worker.attempt.Step;
 import dev.iris.worker.bundle.BundleException;
+import dev.iris.worker.host.WorkDirs;
 import dev.iris.worker.logs.TaskLogStore;
 import dev.iris.worker.ports.PortAllocationException;
 import dev.iris.worker.ports.PortAllocator;

@@ -1,11 +1,10 @@
 package dev.iris.worker;
 
-import dev.iris.worker.attempt.AttemptKey;
-
 import dev.iris.common.RpcErrors;
 import dev.iris.common.RpcException;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.ControllerService;
+import dev.iris.worker.attempt.AttemptKey;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;

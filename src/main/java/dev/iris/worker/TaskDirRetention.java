@@ -1,8 +1,7 @@
 package dev.iris.worker;
 
-import dev.iris.worker.host.WorkDirs;
 import dev.iris.worker.attempt.AttemptKey;
-
+import dev.iris.worker.host.WorkDirs;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.HashMap;

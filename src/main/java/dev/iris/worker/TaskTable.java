@@ -1,7 +1,6 @@
 package dev.iris.worker;
 
 import dev.iris.worker.attempt.AttemptKey;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,8 +1,5 @@
 package dev.iris.worker;
 
-import dev.iris.worker.attempt.AttemptKey;
-import dev.iris.worker.attempt.AttemptState;
-
 import dev.iris.common.ProtoSpecs;
 import dev.iris.common.RpcErrors;
 import dev.iris.common.RpcGuard;
@@ -13,6 +10,8 @@ import dev.iris.rpc.Empty;
 import dev.iris.rpc.TaskStatus;
 import dev.iris.rpc.Worker;
 import dev.iris.rpc.WorkerServiceService;
+import dev.iris.worker.attempt.AttemptKey;
+import dev.iris.worker.attempt.AttemptState;
 import dev.iris.worker.logs.LogFilter;
 import dev.iris.worker.logs.LogLine;
 import dev.iris.worker.logs.TaskLogStore;

@@ -1,16 +1,15 @@
 package dev.iris.worker;
 
-import dev.iris.common.HostPort;
-import dev.iris.worker.attempt.AttemptEvent;
-import dev.iris.worker.attempt.AttemptKey;
-
 import dev.iris.common.GrpcClients;
+import dev.iris.common.HostPort;
 import dev.iris.link.WorkerLinks;
 import dev.iris.link.WorkerServiceBinding;
 import dev.iris.rpc.ControllerService;
 import dev.iris.rpc.WorkerMetadata;
 import dev.iris.rpc.WorkerServiceGrpcService;
 import dev.iris.rpc.WorkerTaskEntry;
+import dev.iris.worker.attempt.AttemptEvent;
+import dev.iris.worker.attempt.AttemptKey;
 import dev.iris.worker.bundle.BundleCache;
 import dev.iris.worker.host.MachineProbe;
 import dev.iris.worker.host.Watchdog;

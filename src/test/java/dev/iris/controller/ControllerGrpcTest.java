@@ -1,15 +1,15 @@
 package dev.iris.controller;
 
-import dev.iris.node.ControllerNode;
-import dev.iris.controller.api.ControllerServerVerticle;
-import dev.iris.controller.api.LaunchRequests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.iris.common.RpcException;
+import dev.iris.controller.api.ControllerServerVerticle;
+import dev.iris.controller.api.LaunchRequests;
 import dev.iris.controller.state.StoreConfig;
 import dev.iris.link.EventBusControllerLink;
 import dev.iris.link.GrpcControllerLink;
+import dev.iris.node.ControllerNode;
 import dev.iris.rpc.ClusterEvent;
 import dev.iris.rpc.CommandEntrypoint;
 import dev.iris.rpc.Controller;

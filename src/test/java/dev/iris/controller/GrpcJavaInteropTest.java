@@ -1,9 +1,9 @@
 package dev.iris.controller;
 
-import dev.iris.node.ControllerNode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.iris.node.ControllerNode;
 import dev.iris.rpc.Controller;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;

@@ -1,6 +1,5 @@
 package dev.iris.controller;
 
-import dev.iris.node.ControllerNode;
 import static dev.iris.controller.ControllerGrpcTest.await;
 import static dev.iris.controller.ControllerGrpcTest.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,6 +10,7 @@ import dev.iris.core.JobSpec;
 import dev.iris.core.Resources;
 import dev.iris.core.TaskState;
 import dev.iris.link.EventBusControllerLink;
+import dev.iris.node.ControllerNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;

@@ -1,12 +1,12 @@
 package dev.iris.controller;
 
-import dev.iris.node.ControllerNode;
 import static dev.iris.controller.ControllerGrpcTest.await;
 import static dev.iris.controller.ControllerGrpcTest.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iris.controller.state.StoreConfig;
 import dev.iris.link.GrpcControllerLink;
+import dev.iris.node.ControllerNode;
 import dev.iris.rpc.ClusterEvent;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.EventKind;

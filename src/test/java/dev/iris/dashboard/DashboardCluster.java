@@ -1,9 +1,9 @@
 package dev.iris.dashboard;
 
-import dev.iris.node.ControllerNode;
 import dev.iris.controller.state.StoreConfig;
 import dev.iris.link.EventBusControllerLink;
 import dev.iris.link.GrpcControllerLink;
+import dev.iris.node.ControllerNode;
 import dev.iris.rpc.CommandEntrypoint;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.JobStatus;

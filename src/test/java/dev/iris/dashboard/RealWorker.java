@@ -2,11 +2,11 @@ package dev.iris.dashboard;
 
 import static dev.iris.dashboard.DashboardCluster.await;
 
+import dev.iris.node.WorkerNode;
 import dev.iris.rpc.CommandEntrypoint;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.ResourceSpecProto;
 import dev.iris.worker.WorkerConfig;
-import dev.iris.node.WorkerNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.iris.client.IrisClient;
 import dev.iris.client.IrisException;
-import dev.iris.client.JobHandle;
 import dev.iris.client.JobFailedException;
+import dev.iris.client.JobHandle;
 import dev.iris.client.JobRequest;
 import dev.iris.common.ProtoStates;
 import dev.iris.rpc.Controller;

@@ -5,6 +5,7 @@ import static dev.iris.worker.WorkerTesting.eventually;
 import static dev.iris.worker.WorkerTesting.shTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.iris.common.ProtoStates;
 import dev.iris.link.EventBusWorkerLink;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.TaskState;
@@ -175,7 +176,7 @@ class AttemptRacesTest {
   /** Exactly one terminal report of the attempt, and it is the last. */
   private void assertOneFinalReport(int attempt, TaskState state) {
     List<TaskState> states = controller.states(TASK, attempt);
-    assertThat(states.stream().filter(WorkerTesting::isTerminal)).containsExactly(state);
+    assertThat(states.stream().filter(ProtoStates::isFinished)).containsExactly(state);
     assertThat(states.get(states.size() - 1)).isEqualTo(state);
   }
 }

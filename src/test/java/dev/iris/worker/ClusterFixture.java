@@ -3,10 +3,10 @@ package dev.iris.worker;
 import static dev.iris.worker.WorkerTesting.await;
 import static dev.iris.worker.WorkerTesting.eventually;
 
-import dev.iris.node.ControllerNode;
 import dev.iris.controller.state.StoreConfig;
 import dev.iris.link.EventBusControllerLink;
 import dev.iris.link.GrpcControllerLink;
+import dev.iris.node.ControllerNode;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.ControllerService;
 import dev.iris.rpc.JobState;

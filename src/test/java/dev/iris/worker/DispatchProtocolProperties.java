@@ -3,8 +3,8 @@ package dev.iris.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iris.controller.state.AcceptMark;
-import dev.iris.controller.state.ClusterState;
 import dev.iris.controller.state.ClusterState.AttemptReport;
+import dev.iris.controller.state.ClusterState;
 import dev.iris.controller.state.StoreConfig;
 import dev.iris.controller.state.WorkerInstruction;
 import dev.iris.controller.state.WorkerRecord;

@@ -1,8 +1,8 @@
 package dev.iris.worker;
 
-import dev.iris.node.WorkerNode;
-import dev.iris.node.ControllerNode;
 import dev.iris.link.EventBusControllerLink;
+import dev.iris.node.ControllerNode;
+import dev.iris.node.WorkerNode;
 import dev.iris.rpc.CommandEntrypoint;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.ControllerService;

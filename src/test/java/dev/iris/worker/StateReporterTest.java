@@ -1,12 +1,11 @@
 package dev.iris.worker;
 
-import dev.iris.worker.attempt.AttemptKey;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iris.common.RpcException;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.TaskState;
+import dev.iris.worker.attempt.AttemptKey;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

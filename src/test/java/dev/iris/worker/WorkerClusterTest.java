@@ -1,6 +1,5 @@
 package dev.iris.worker;
 
-import dev.iris.node.WorkerNode;
 import static dev.iris.worker.ClusterFixture.WAIT;
 import static dev.iris.worker.WorkerTesting.alive;
 import static dev.iris.worker.WorkerTesting.await;
@@ -10,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import dev.iris.link.EventBusWorkerLink;
+import dev.iris.node.WorkerNode;
 import dev.iris.rpc.CommandEntrypoint;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.EnvironmentConfig;
@@ -21,11 +21,11 @@ import dev.iris.rpc.Worker;
 import dev.iris.rpc.WorkerService;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

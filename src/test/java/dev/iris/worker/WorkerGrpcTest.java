@@ -1,6 +1,5 @@
 package dev.iris.worker;
 
-import dev.iris.node.WorkerNode;
 import static dev.iris.worker.WorkerTesting.await;
 import static dev.iris.worker.WorkerTesting.shJob;
 import static dev.iris.worker.WorkerTesting.shTask;
@@ -11,6 +10,7 @@ import dev.iris.common.RpcException;
 import dev.iris.link.EventBusWorkerLink;
 import dev.iris.link.GrpcControllerLink;
 import dev.iris.link.GrpcWorkerLink;
+import dev.iris.node.WorkerNode;
 import dev.iris.rpc.CommandEntrypoint;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.Empty;

@@ -1,13 +1,14 @@
 package dev.iris.worker;
 
-import dev.iris.node.WorkerNode;
 import static dev.iris.worker.WorkerTesting.await;
 import static dev.iris.worker.WorkerTesting.eventually;
 import static dev.iris.worker.WorkerTesting.shTask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.iris.common.ProtoStates;
 import dev.iris.link.GrpcWorkerLink;
+import dev.iris.node.WorkerNode;
 import dev.iris.rpc.CommandEntrypoint;
 import dev.iris.rpc.TaskState;
 import dev.iris.rpc.TaskStatus;
@@ -165,7 +166,7 @@ class WorkerMetricsTest {
   }
 
   private TaskStatus awaitEnd(String taskId) throws Exception {
-    eventually(WAIT, taskId + " to end", () -> WorkerTesting.isTerminal(status(taskId).getState()));
+    eventually(WAIT, taskId + " to end", () -> ProtoStates.isFinished(status(taskId).getState()));
     return status(taskId);
   }
 

@@ -1,6 +1,5 @@
 package dev.iris.worker;
 
-import dev.iris.node.WorkerNode;
 import static dev.iris.worker.WorkerTesting.alive;
 import static dev.iris.worker.WorkerTesting.await;
 import static dev.iris.worker.WorkerTesting.eventually;
@@ -8,8 +7,10 @@ import static dev.iris.worker.WorkerTesting.shTask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.iris.common.ProtoStates;
 import dev.iris.common.RpcException;
 import dev.iris.link.EventBusWorkerLink;
+import dev.iris.node.WorkerNode;
 import dev.iris.rpc.CommandEntrypoint;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.Empty;
@@ -396,7 +397,7 @@ class WorkerServiceTest {
   }
 
   private TaskStatus awaitEnd(String taskId) throws Exception {
-    eventually(WAIT, taskId + " to end", () -> WorkerTesting.isTerminal(status(taskId).getState()));
+    eventually(WAIT, taskId + " to end", () -> ProtoStates.isFinished(status(taskId).getState()));
     return status(taskId);
   }
 

@@ -1,14 +1,13 @@
 package dev.iris.worker;
 
-import dev.iris.node.WorkerNode;
-import dev.iris.worker.attempt.AttemptKey;
-import dev.iris.worker.host.WorkDirs;
-
 import static dev.iris.worker.WorkerTesting.alive;
 import static dev.iris.worker.WorkerTesting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.iris.node.WorkerNode;
 import dev.iris.rpc.Controller;
+import dev.iris.worker.attempt.AttemptKey;
+import dev.iris.worker.host.WorkDirs;
 import dev.iris.worker.runtime.LaunchSpec;
 import dev.iris.worker.runtime.LineSink;
 import dev.iris.worker.runtime.ProcessTaskRuntime;

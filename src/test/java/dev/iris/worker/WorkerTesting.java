@@ -14,15 +14,6 @@ import java.util.concurrent.TimeUnit;
 
 /** Helpers shared by the worker's tests. */
 public final class WorkerTesting {
-  /** Whether a reported state is an end. */
-  static boolean isTerminal(dev.iris.rpc.TaskState s) {
-    return switch (s) {
-      case TASK_STATE_SUCCEEDED, TASK_STATE_FAILED, TASK_STATE_KILLED, TASK_STATE_WORKER_FAILED,
-          TASK_STATE_UNSCHEDULABLE -> true;
-      default -> false;
-    };
-  }
-
   private WorkerTesting() {}
 
   interface Check {

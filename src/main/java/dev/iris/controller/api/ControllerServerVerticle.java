@@ -2,11 +2,11 @@ package dev.iris.controller.api;
 
 import static dev.iris.link.EventBusControllerLink.address;
 
+import dev.iris.common.EventBusRpc;
+import dev.iris.common.GrpcClients;
 import dev.iris.controller.ControllerMetrics;
 import dev.iris.controller.StoreClient;
 import dev.iris.controller.StoreQuery;
-import dev.iris.common.GrpcClients;
-import dev.iris.common.EventBusRpc;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.ControllerServiceGrpcService;
 import io.vertx.core.Future;

@@ -1,11 +1,11 @@
 package dev.iris.controller.api;
 
+import dev.iris.common.RpcGuard;
 import dev.iris.controller.ControllerMetrics;
 import dev.iris.controller.EventReplay;
 import dev.iris.controller.ProtoMapper;
 import dev.iris.controller.StoreClient;
 import dev.iris.controller.StoreQuery;
-import dev.iris.common.RpcGuard;
 import dev.iris.controller.state.AcceptMark;
 import dev.iris.controller.state.ClusterState.AttemptReport;
 import dev.iris.controller.state.Mutation;

@@ -1,9 +1,9 @@
 package dev.iris.controller.api;
 
-import dev.iris.controller.StoreClient;
-import dev.iris.controller.StoreQuery;
 import dev.iris.common.RpcErrors;
 import dev.iris.common.RpcException;
+import dev.iris.controller.StoreClient;
+import dev.iris.controller.StoreQuery;
 import dev.iris.core.JobId;
 import dev.iris.link.WorkerLinks;
 import dev.iris.rpc.Controller;

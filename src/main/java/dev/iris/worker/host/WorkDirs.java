@@ -1,7 +1,6 @@
 package dev.iris.worker.host;
 
 import dev.iris.worker.attempt.AttemptKey;
-
 import dev.iris.worker.proc.ProcFs;
 import dev.iris.worker.proc.ProcStat;
 import dev.iris.worker.runtime.RunningTask;

@@ -1,12 +1,11 @@
 package dev.iris.worker.host;
 
-import dev.iris.worker.Poll;
-import dev.iris.worker.attempt.AttemptKey;
-
 import static dev.iris.worker.WorkerTesting.alive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.iris.worker.Poll;
+import dev.iris.worker.attempt.AttemptKey;
 import dev.iris.worker.runtime.LaunchSpec;
 import dev.iris.worker.runtime.LineSink;
 import dev.iris.worker.runtime.ProcessTaskRuntime;

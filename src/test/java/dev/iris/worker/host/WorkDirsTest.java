@@ -1,11 +1,10 @@
 package dev.iris.worker.host;
 
-import dev.iris.worker.Poll;
-import dev.iris.worker.attempt.AttemptKey;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.iris.worker.Poll;
+import dev.iris.worker.attempt.AttemptKey;
 import dev.iris.worker.proc.ProcFs;
 import dev.iris.worker.proc.ProcId;
 import dev.iris.worker.proc.ProcessTree;

@@ -3,8 +3,8 @@ package dev.iris.worker.logs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.iris.worker.attempt.AttemptKey;
 import dev.iris.worker.MutableClock;
+import dev.iris.worker.attempt.AttemptKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
