@@ -38,6 +38,8 @@ class StateReporterTest {
   private WorkerMetrics metrics;
   private HeldController controller;
   private StateReporter reporter;
+  /** What the settled listener heard, in order: {@code key=true|false}. */
+  private final List<String> settled = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeEach
   void start() {
@@ -45,7 +47,7 @@ class StateReporterTest {
     context = vertx.getOrCreateContext();
     metrics = new WorkerMetrics(() -> 0);
     controller = new HeldController();
-    reporter = new StateReporter(vertx, new ContextOps(context), controller, metrics, (key, acknowledged) -> { });
+    reporter = new StateReporter(vertx, new ContextOps(context), controller, metrics, (key, acknowledged) -> settled.add(key + "=" + acknowledged));
   }
 
   @AfterEach
@@ -148,6 +150,20 @@ class StateReporterTest {
     assertThat(controller.states(task(1))).containsExactly(TaskState.TASK_STATE_SUCCEEDED);
     assertThat(counter("retried")).isEqualTo(1);
     assertThat(counter("delivered")).isEqualTo(2);
+  }
+
+  @Test
+  void anAttemptSettlesOnceItsLatestReportIsAnsweredAcknowledgedOrRefused() throws Exception {
+    onContext(() -> reporter.report(key(1), report(1, TaskState.TASK_STATE_RUNNING)));
+    onContext(() -> {
+      reporter.report(key(1), report(1, TaskState.TASK_STATE_SUCCEEDED)); // waits behind the RUNNING in flight
+      reporter.report(key(2), report(2, TaskState.TASK_STATE_RUNNING));
+    });
+    controller.call(0).ok();
+    assertThat(settled).as("key 1 still has its SUCCEEDED waiting").isEmpty();
+    controller.call(1).answer(List.of("", "task id 'job/task-2' is not of this world"));
+    Poll.until(WAIT, "both settled", () -> settled.size() == 2);
+    assertThat(settled).containsExactly(key(1) + "=true", key(2) + "=false");
   }
 
   @Test
