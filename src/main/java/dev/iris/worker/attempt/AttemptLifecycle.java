@@ -40,15 +40,14 @@ import java.util.Set;
  * next state and the effects. Pure: {@code now} is an argument, effects are values the worker carries out.
  *
  * <pre>
- *            MayStart           Prepared          BundleInstalled     ProcessExited(SETUP, 0)
- * ACCEPTED ----------> PREPARING -------> INSTALLING ----------> SETTING_UP -------------------> STARTING
- *    |                    |  \ (nothing to build: command started with the directory)   ^   ProcessStarted(MAIN)
- *    |                    |   +-----------------------------------------------------------+        |
- *    |                    |  \ (no bundle) --> SETTING_UP;  (bundle, no setup) INSTALLING --> STARTING
- *    |                    v                                                                        v
- *    +---- kill ----> FINISHED <--- StepFailed | setup exit != 0 | kill ---------------------  RUNNING
- *                        ^                                                                        |
- *                        +---------- ProcessExited(MAIN) [after KillDone if a kill was sent] -----+
+ * ACCEPTED   --MayStart----------> PREPARING
+ * PREPARING  --Prepared----------> INSTALLING (a bundle) | SETTING_UP (a setup command, no bundle)
+ *                                  | STARTING (nothing to build: the command was started with the directory)
+ * INSTALLING --BundleInstalled---> SETTING_UP (a setup command) | STARTING
+ * SETTING_UP --ProcessExited(0)--> STARTING
+ * STARTING   --ProcessStarted----> RUNNING
+ * RUNNING    --ProcessExited-----> FINISHED (after KillDone when a kill was sent)
+ * any other  --StepFailed, a setup exit != 0, a kill once the step in flight returns--> FINISHED
  * </pre>
  *
  * Rules the table keeps:
