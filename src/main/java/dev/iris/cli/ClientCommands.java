@@ -138,13 +138,20 @@ final class ClientCommands {
       JobStatus s = iris.status(r.jobId(), false);
       long since = r.since().map(d -> System.currentTimeMillis() - d.toMillis()).orElse(0L);
       Worker.FetchLogsFilter filter = Worker.FetchLogsFilter.newBuilder().setStartMs(since)
-          .setRegex(r.grep().map(java.util.regex.Pattern::pattern).orElse("")).build();
+          .setRegex(r.grep().map(com.google.re2j.Pattern::pattern).orElse("")).build();
       for (int i = 0; i < s.getNumTasks(); i++) {
         if (r.taskIndex().isPresent() && r.taskIndex().getAsInt() != i) {
           continue;
         }
-        for (Worker.LogEntry e : iris.fetchTaskLogs(r.jobId(), i, filter)) {
-          o.out().println(r.taskIndex().isPresent() ? e.getData() : "[task-" + i + "] " + e.getData());
+        // a long log comes in pages (an answer stays under the transport's size limit): each from the line
+        // after the last one printed, until a page comes back empty
+        List<Worker.LogEntry> page = iris.fetchTaskLogs(r.jobId(), i, filter);
+        while (!page.isEmpty()) {
+          for (Worker.LogEntry e : page) {
+            o.out().println(r.taskIndex().isPresent() ? e.getData() : "[task-" + i + "] " + e.getData());
+          }
+          long next = page.get(page.size() - 1).getLineNumber() + 1;
+          page = iris.fetchTaskLogs(r.jobId(), i, filter.toBuilder().setStartLine(next).build());
         }
       }
       return ExitCodes.OK;

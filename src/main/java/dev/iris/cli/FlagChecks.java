@@ -2,7 +2,9 @@ package dev.iris.cli;
 
 import dev.iris.cli.parse.ConstraintExpr;
 import dev.iris.cli.parse.KeyValue;
+import dev.iris.core.LogRegex;
 import dev.iris.core.TaskSpecRules;
+import dev.iris.core.ValidationException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
@@ -159,12 +160,12 @@ final class FlagChecks {
     return value;
   }
 
-  Pattern regex(String flag, String regex) {
+  /** A log filter's regular expression, by the rule the worker applies ({@link LogRegex}). */
+  com.google.re2j.Pattern regex(String flag, String regex) {
     try {
-      return Pattern.compile(regex);
-    } catch (PatternSyntaxException e) {
-      throw usageError(flag + " '" + regex + "' is not a regular expression: " + e.getDescription()
-          + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""));
+      return LogRegex.compile(regex);
+    } catch (ValidationException e) {
+      throw usageError(flag + ": " + e.getMessage());
     }
   }
 }

@@ -9,20 +9,25 @@ import io.vertx.grpc.server.StatusException;
 
 /** Maps domain refusals onto gRPC statuses, and any transport's failure back to a status and message. */
 public final class RpcErrors {
+  /** The longest status message sent; longer ones are cut ({@link #bounded}). */
+  public static final int MAX_MESSAGE_CHARS = 1_000;
+
   private RpcErrors() {}
 
   public static StatusException invalid(String message) {
-    return new StatusException(GrpcStatus.INVALID_ARGUMENT, message);
+    return new StatusException(GrpcStatus.INVALID_ARGUMENT, bounded(message));
   }
 
   public static StatusException notFound(String message) {
-    return new StatusException(GrpcStatus.NOT_FOUND, message);
+    return new StatusException(GrpcStatus.NOT_FOUND, bounded(message));
   }
 
   /** The status a server should answer for {@code t}. */
   public static StatusException toStatus(Throwable t) {
     if (t instanceof StatusException s) {
-      return s;
+      String message = s.message();
+      return message == null || message.length() <= MAX_MESSAGE_CHARS ? s
+          : new StatusException(s.status(), bounded(message));
     }
     if (t instanceof Refusal r) {
       GrpcStatus status = switch (r.code()) {
@@ -31,7 +36,7 @@ public final class RpcErrors {
         case ALREADY_EXISTS -> GrpcStatus.ALREADY_EXISTS;
         case FAILED_PRECONDITION -> GrpcStatus.FAILED_PRECONDITION;
       };
-      return new StatusException(status, t.getMessage());
+      return new StatusException(status, bounded(t.getMessage()));
     }
     if (t instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE
         && r.failureCode() > 0 && r.failureCode() < 17) {
@@ -43,7 +48,18 @@ public final class RpcErrors {
     if (t instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS) {
       return new StatusException(GrpcStatus.UNAVAILABLE, r.getMessage());
     }
-    return new StatusException(GrpcStatus.INTERNAL, String.valueOf(t.getMessage()));
+    return new StatusException(GrpcStatus.INTERNAL, bounded(String.valueOf(t.getMessage())));
+  }
+
+  /**
+   * A status message of at most {@link #MAX_MESSAGE_CHARS} characters: a message that quotes a huge value
+   * (a megabyte in an id field) is cut, so answering it costs nothing and the reader gets one line.
+   */
+  static String bounded(String message) {
+    if (message == null || message.length() <= MAX_MESSAGE_CHARS) {
+      return message;
+    }
+    return message.substring(0, MAX_MESSAGE_CHARS) + "... (" + message.length() + " characters)";
   }
 
   /** The gRPC status of a failure seen by a client, whichever transport produced it. */

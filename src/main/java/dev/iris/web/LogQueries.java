@@ -1,11 +1,10 @@
 package dev.iris.web;
 
+import dev.iris.core.LogRegex;
 import dev.iris.core.ValidationException;
 import dev.iris.rpc.Worker;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /** Log routes' query parameters and lines, the same on the controller's dashboard and a worker's page. */
 public final class LogQueries {
@@ -29,11 +28,7 @@ public final class LogQueries {
         .setMaxLines(JsonRoutes.intParam(ctx, "max_lines", DEFAULT_MAX_LINES, 1, MAX_LINES));
     String regex = JsonRoutes.param(ctx, "regex", "");
     if (!regex.isEmpty()) {
-      try {
-        Pattern.compile(regex);
-      } catch (PatternSyntaxException e) {
-        throw new ValidationException("regex is not valid: " + e.getDescription());
-      }
+      LogRegex.compile(regex);
       f.setRegex(regex);
     }
     f.setStartLine(longParam(ctx, "start_line"));

@@ -136,7 +136,7 @@ class ClientCommandsTest {
         "job logs j1 --task -1           | iris job logs    | --task must be at least 0, got -1",
         "job logs j1 --task x            | iris job logs    | invalid value for option '--task': 'x' is not an int",
         "job logs j1 --since soon        | iris job logs    | invalid value for option '--since': 'soon' is not a duration",
-        "job logs j1 --grep (            | iris job logs    | --grep '(' is not a regular expression: Unclosed group near index 1",
+        "job logs j1 --grep (            | iris job logs    | --grep: regex '(' is not valid: missing closing )",
         "job logs                        | iris job logs    | missing required parameter: 'JOB'",
         "task status j1                  | iris task status | missing required parameter: 'INDEX'",
         "task list                       | iris task list   | missing required parameter: 'JOB'",

@@ -102,4 +102,50 @@ class GrpcJavaInteropTest {
         .stream().map(s -> s.getName()).toList();
     assertThat(services).contains("iris.cluster.ControllerService");
   }
+
+  @Test
+  void aLongTaskLogComesInAnswersAStockClientAccepts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    dev.iris.node.WorkerNode worker = ControllerGrpcTest.await(dev.iris.node.WorkerNode.start(vertx,
+        dev.iris.worker.WorkerConfig.defaults("w1", dir).withCapacity(2, 1L << 30, 1L << 30),
+        new dev.iris.link.EventBusControllerLink(vertx.eventBus(), 10_000)));
+    try {
+      var launch = method("LaunchJob", Controller.LaunchJobRequest.getDefaultInstance(),
+          Controller.LaunchJobResponse.getDefaultInstance());
+      var status = method("GetJobStatus", Controller.GetJobStatusRequest.getDefaultInstance(),
+          Controller.GetJobStatusResponse.getDefaultInstance());
+      var logs = method("FetchTaskLogs", Controller.FetchTaskLogsRequest.getDefaultInstance(),
+          dev.iris.rpc.Worker.FetchTaskLogsResponse.getDefaultInstance());
+      // 6,000 lines of 1,000 characters: 6 MB, over a stock grpc-java client's 4 MiB limit in one answer
+      ClientCalls.blockingUnaryCall(channel, launch, CallOptions.DEFAULT, Controller.LaunchJobRequest.newBuilder()
+          .setName("chatty").setEntrypoint(dev.iris.rpc.CommandEntrypoint.newBuilder().addAllArgv(List.of("sh", "-c",
+              "i=0; line=$(printf '%01000d' 0); while [ $i -lt 6000 ]; do echo $line; i=$((i+1)); done")))
+          .setResources(dev.iris.rpc.ResourceSpecProto.newBuilder().setReplicas(1).setCpu(0).setMemoryBytes(1 << 20))
+          .build());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (ClientCalls.blockingUnaryCall(channel, status, CallOptions.DEFAULT, Controller.GetJobStatusRequest
+          .newBuilder().setJobId("chatty").build()).getJob().getState() != dev.iris.rpc.JobState.JOB_STATE_SUCCEEDED) {
+        assertThat(System.nanoTime()).as("chatty succeeds").isLessThan(deadline);
+        Thread.sleep(50);
+      }
+      long next = 0;
+      int lines = 0;
+      int pages = 0;
+      while (true) {
+        dev.iris.rpc.Worker.FetchTaskLogsResponse page = ClientCalls.blockingUnaryCall(channel, logs, CallOptions.DEFAULT,
+            Controller.FetchTaskLogsRequest.newBuilder().setJobId("chatty").setTaskIndex(0)
+                .setFilter(dev.iris.rpc.Worker.FetchLogsFilter.newBuilder().setStartLine(next)).build());
+        if (page.getLogsCount() == 0) {
+          break;
+        }
+        pages++;
+        lines += page.getLogsCount();
+        next = page.getLogs(page.getLogsCount() - 1).getLineNumber() + 1;
+      }
+      assertThat(lines).isEqualTo(6_000);
+      assertThat(pages).isEqualTo(2);
+    } finally {
+      ControllerGrpcTest.await(worker.stop());
+    }
+  }
 }

@@ -1,11 +1,11 @@
 package dev.iris.cli.request;
 
+import com.google.re2j.Pattern;
 import dev.iris.common.HostPort;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.regex.Pattern;
 
 /**
  * {@code iris job logs JOB}: print the logs of a job's tasks, each line prefixed with its task unless

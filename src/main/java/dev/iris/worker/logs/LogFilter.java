@@ -1,12 +1,12 @@
 package dev.iris.worker.logs;
 
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import dev.iris.core.LogRegex;
+import dev.iris.core.ValidationException;
 
 /**
  * Which lines a read returns. Conditions combine with AND; the result is in line order.
  *
- * @param regex lines whose data contains a match ({@link java.util.regex.Matcher#find()}); null or
+ * @param regex lines whose data contains a match of this RE2 expression ({@link LogRegex}); null or
  *     empty matches every line
  * @param startLine {@code >= 0}: lines numbered {@code startLine} or later; negative: only the last
  *     {@code -startLine} lines that pass the other conditions
@@ -18,6 +18,11 @@ import java.util.regex.PatternSyntaxException;
 public record LogFilter(String regex, long startLine, long startMs, long endMs, int maxLines) {
   /** The most lines a single read returns. */
   public static final int MAX_LINES = 100_000;
+  /**
+   * The most bytes of lines a single read returns (3.5 MiB), so an answer fits a stock gRPC client's 4 MiB
+   * limit; a longer log is read in pages, each from the line after the last one returned.
+   */
+  public static final long MAX_ANSWER_BYTES = 7L << 19;
 
   /** Every line (up to {@link #MAX_LINES}). */
   public static final LogFilter ALL = new LogFilter(null, 0, 0, 0, 0);
@@ -34,10 +39,9 @@ public record LogFilter(String regex, long startLine, long startMs, long endMs, 
     }
     if (regex != null && !regex.isEmpty()) {
       try {
-        Pattern.compile(regex);
-      } catch (PatternSyntaxException e) {
-        throw new IllegalArgumentException(
-            "invalid log filter regex '" + regex + "': " + e.getDescription(), e);
+        LogRegex.compile(regex);
+      } catch (ValidationException e) {
+        throw new IllegalArgumentException("log filter: " + e.getMessage(), e);
       }
     }
   }

@@ -1,25 +1,31 @@
 package dev.iris.worker.logs;
 
+import com.google.re2j.Pattern;
+import dev.iris.core.LogRegex;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Applies a {@link LogFilter} to records offered in line order, keeping at most the filter's limit in
- * memory: the first matches, or for a tail the last ones in a ring.
+ * memory: the first matches, or for a tail the last ones in a ring. Either way the lines kept stay within
+ * {@link LogFilter#MAX_ANSWER_BYTES}, so that an answer fits a stock gRPC client's 4 MB limit; a reader
+ * pages on from the last line number it got.
  */
 final class LogQuery {
+  /** Bytes of protobuf around each line's data, at most: line number, timestamp, tags and lengths (23). */
+  static final int LINE_OVERHEAD_BYTES = 24;
   private final LogFilter filter;
   private final Pattern pattern;
   private final int limit;
   private final boolean tail;
   private final ArrayDeque<LogLine> kept = new ArrayDeque<>();
+  private long keptBytes;
 
   LogQuery(LogFilter filter) {
     this.filter = filter;
     String regex = filter.regex();
-    this.pattern = regex == null || regex.isEmpty() ? null : Pattern.compile(regex);
+    this.pattern = regex == null || regex.isEmpty() ? null : LogRegex.compile(regex);
     this.limit = filter.effectiveLimit();
     this.tail = filter.startLine() < 0;
   }
@@ -35,7 +41,7 @@ final class LogQuery {
    * @return false once no later line can change the result
    */
   boolean offer(String record) {
-    if (!tail && kept.size() >= limit) {
+    if (!tail && (kept.size() >= limit || keptBytes >= LogFilter.MAX_ANSWER_BYTES)) {
       return false;
     }
     long number = LogLineCodec.lineNumber(record);
@@ -53,11 +59,33 @@ final class LogQuery {
     if (line == null || (pattern != null && !pattern.matcher(line.data()).find())) {
       return true;
     }
+    long bytes = answerBytes(line);
+    if (!tail && !kept.isEmpty() && keptBytes + bytes > LogFilter.MAX_ANSWER_BYTES) {
+      return false; // the next page starts here
+    }
     if (tail && kept.size() == limit) {
-      kept.removeFirst();
+      keptBytes -= answerBytes(kept.removeFirst());
     }
     kept.addLast(line);
+    keptBytes += bytes;
+    while (tail && kept.size() > 1 && keptBytes > LogFilter.MAX_ANSWER_BYTES) {
+      keptBytes -= answerBytes(kept.removeFirst()); // the newest lines that fit
+    }
     return tail || kept.size() < limit;
+  }
+
+  /** What a line costs in an answer: its UTF-8 data and source, plus the fields and framing around them. */
+  static long answerBytes(LogLine line) {
+    return utf8Length(line.data()) + line.source().length() + LINE_OVERHEAD_BYTES;
+  }
+
+  private static long utf8Length(String s) {
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3; // a surrogate pair is 4 bytes
+    }
+    return n;
   }
 
   List<LogLine> result() {

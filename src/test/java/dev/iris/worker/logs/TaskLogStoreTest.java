@@ -88,7 +88,7 @@ class TaskLogStoreTest {
   void anInvalidRegexIsRejectedWithAClearMessage() {
     assertThatThrownBy(() -> new LogFilter("line-(", 0, 0, 0, 0))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("invalid log filter regex 'line-(': Unclosed group");
+        .hasMessageStartingWith("log filter: regex 'line-(' is not valid: missing closing )");
   }
 
   @Test
@@ -232,5 +232,41 @@ class TaskLogStoreTest {
       }
       return total;
     }
+  }
+
+  @Test
+  void aLongLogIsReadInPagesThatEachFitAnAnswer() {
+    TaskLogStore logs = store();
+    String kib = "x".repeat(1024);
+    int n = 5_000; // about 5 MiB of lines
+    for (int i = 0; i < n; i++) {
+      logs.append(KEY, "stdout", i + " " + kib);
+    }
+    long next = 0;
+    int pages = 0;
+    List<Long> all = new java.util.ArrayList<>();
+    while (true) {
+      List<LogLine> page = logs.read(KEY, LogFilter.fromLine(next));
+      if (page.isEmpty()) {
+        break;
+      }
+      pages++;
+      assertThat(page.stream().mapToLong(LogQuery::answerBytes).sum()).isLessThanOrEqualTo(LogFilter.MAX_ANSWER_BYTES);
+      all.addAll(numbers(page));
+      next = page.get(page.size() - 1).lineNumber() + 1;
+    }
+    assertThat(pages).isEqualTo(2);
+    assertThat(all).isEqualTo(range(0, n));
+    List<LogLine> tail = logs.read(KEY, LogFilter.tail(n));
+    assertThat(tail.stream().mapToLong(LogQuery::answerBytes).sum()).isLessThanOrEqualTo(LogFilter.MAX_ANSWER_BYTES);
+    assertThat(tail.get(tail.size() - 1).lineNumber()).as("a tail keeps the newest lines that fit").isEqualTo(n - 1);
+  }
+
+  @Test
+  void aPathologicalRegexRunsInLinearTime() {
+    TaskLogStore logs = store();
+    logs.append(KEY, "stdout", "a".repeat(5_000) + "!");
+    // (a+)+$ backtracks exponentially in java.util.regex; RE2 answers at once
+    assertThat(logs.read(KEY, new LogFilter("(a+)+$", 0, 0, 0, 0))).isEmpty();
   }
 }
