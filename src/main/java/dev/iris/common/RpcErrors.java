@@ -55,7 +55,7 @@ public final class RpcErrors {
    * A status message of at most {@link #MAX_MESSAGE_CHARS} characters: a message that quotes a huge value
    * (a megabyte in an id field) is cut, so answering it costs nothing and the reader gets one line.
    */
-  static String bounded(String message) {
+  public static String bounded(String message) {
     if (message == null || message.length() <= MAX_MESSAGE_CHARS) {
       return message;
     }

@@ -1,6 +1,7 @@
 package dev.iris.worker;
 
 import dev.iris.common.GrpcClients;
+import dev.iris.common.MalformedRequests;
 import dev.iris.common.HostPort;
 import dev.iris.link.WorkerLinks;
 import dev.iris.link.WorkerServiceBinding;
@@ -266,7 +267,7 @@ public final class WorkerVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(GrpcClients.MAX_MESSAGE_BYTES));
-    grpc.addService(WorkerServiceGrpcService.of(service));
+    grpc.addService(MalformedRequests.refused(WorkerServiceGrpcService.of(service)));
     grpc.addService(io.vertx.grpc.reflection.ReflectionService.v1());
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()));
     Router dashboard = Router.router(vertx);

@@ -148,4 +148,44 @@ class GrpcJavaInteropTest {
       ControllerGrpcTest.await(worker.stop());
     }
   }
+
+  @Test
+  void garbageBytesGetInvalidArgument() {
+    MethodDescriptor.Marshaller<byte[]> raw = new MethodDescriptor.Marshaller<>() {
+      @Override
+      public java.io.InputStream stream(byte[] value) {
+        return new java.io.ByteArrayInputStream(value);
+      }
+
+      @Override
+      public byte[] parse(java.io.InputStream stream) {
+        try {
+          return stream.readAllBytes();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    };
+    MethodDescriptor<byte[], byte[]> launch = MethodDescriptor.<byte[], byte[]>newBuilder()
+        .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("iris.cluster.ControllerService/LaunchJob")
+        .setRequestMarshaller(raw).setResponseMarshaller(raw).build();
+    assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, launch, CallOptions.DEFAULT,
+        new byte[] {(byte) 0xff, (byte) 0xff, 0x01, 0x02, 0x03}))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription())
+              .startsWith("request to iris.cluster.ControllerService/LaunchJob does not decode: ");
+        });
+    // invalid UTF-8 in a string field (field 1 = name, length 2, bytes 0xC3 0x28)
+    assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, launch, CallOptions.DEFAULT,
+        new byte[] {0x0a, 0x02, (byte) 0xc3, 0x28}))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription()).contains("UTF-8");
+        });
+    // and the service goes on answering
+    assertThat(ClientCalls.blockingUnaryCall(channel, method("LaunchJob", Controller.LaunchJobRequest
+        .getDefaultInstance(), Controller.LaunchJobResponse.getDefaultInstance()), CallOptions.DEFAULT,
+        ControllerGrpcTest.launch("after-garbage", 1, 1)).getJobId()).isEqualTo("after-garbage");
+  }
 }

@@ -4,6 +4,7 @@ import static dev.iris.link.EventBusControllerLink.address;
 
 import dev.iris.common.EventBusRpc;
 import dev.iris.common.GrpcClients;
+import dev.iris.common.MalformedRequests;
 import dev.iris.controller.ControllerMetrics;
 import dev.iris.controller.StoreClient;
 import dev.iris.controller.StoreQuery;
@@ -57,7 +58,7 @@ public final class ControllerServerVerticle extends VerticleBase {
   public Future<?> start() {
     ControllerServiceImpl service = new ControllerServiceImpl(vertx, heartbeatIntervalMs, metrics);
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(MAX_MESSAGE_BYTES));
-    grpc.addService(ControllerServiceGrpcService.of(service));
+    grpc.addService(MalformedRequests.refused(ControllerServiceGrpcService.of(service)));
     grpc.addService(ReflectionService.v1());
     bindEventBus(service);
 
