@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
     })
 final class ControllerCommand extends BackendCommand {
 
-  @Option(names = "--host", paramLabel = "HOST", defaultValue = "0.0.0.0",
-      description = "Address to bind to (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+      description = "Address to bind to (default: ${DEFAULT-VALUE}); another than a loopback address needs "
+          + "--insecure.")
   String host;
 
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "10000",
@@ -29,6 +30,8 @@ final class ControllerCommand extends BackendCommand {
 
   @Mixin ClusterOptions cluster;
 
+  @Mixin ExposureOption exposure;
+
   @Override
   protected int execute(CliBackend backend, CliOutput output) throws Exception {
     return backend.startController(request(), output);
@@ -36,7 +39,8 @@ final class ControllerCommand extends BackendCommand {
 
   StartControllerRequest request() {
     FlagChecks check = check();
-    String bindHost = check.host("--host", host);
-    return new StartControllerRequest(bindHost, check.listenPort("--port", port), cluster.spec(check, bindHost));
+    String bindHost = exposure.check(check, "--host", check.host("--host", host));
+    return new StartControllerRequest(bindHost, check.listenPort("--port", port),
+        cluster.spec(check, bindHost).map(c -> exposure.checked(check, c)));
   }
 }

@@ -4,6 +4,7 @@ import dev.iris.cli.request.StartLocalClusterRequest;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code iris local}: the embedded default, a controller and N workers in one JVM. */
@@ -30,8 +31,11 @@ final class LocalCommand extends BackendCommand {
   int port;
 
   @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
-      description = "Address to bind to (default: ${DEFAULT-VALUE}).")
+      description = "Address to bind to (default: ${DEFAULT-VALUE}); another than a loopback address needs "
+          + "--insecure.")
   String host;
+
+  @Mixin ExposureOption exposure;
 
   @Option(names = "--demo",
       description = "Submit a small multi-replica job once the cluster is up, so there is something to see.")
@@ -50,7 +54,7 @@ final class LocalCommand extends BackendCommand {
   StartLocalClusterRequest request() {
     FlagChecks check = check();
     return new StartLocalClusterRequest(
-        check.host("--host", host),
+        exposure.check(check, "--host", check.host("--host", host)),
         check.listenPort("--port", port),
         check.inRange("--workers", workers, 1, MAX_WORKERS),
         demo,

@@ -35,8 +35,9 @@ final class WorkerCommand extends BackendCommand {
 
   @Mixin ControllerOption controller;
 
-  @Option(names = "--host", paramLabel = "HOST", defaultValue = "0.0.0.0",
-      description = "Address to bind to (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+      description = "Address to bind to and advertise (default: ${DEFAULT-VALUE}); another than a loopback "
+          + "address needs --insecure.")
   String host;
 
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "10001",
@@ -79,6 +80,8 @@ final class WorkerCommand extends BackendCommand {
 
   @Mixin ClusterOptions cluster;
 
+  @Mixin ExposureOption exposure;
+
   @Override
   protected int execute(CliBackend backend, CliOutput output) throws Exception {
     return backend.startWorker(request(), output);
@@ -87,7 +90,7 @@ final class WorkerCommand extends BackendCommand {
   StartWorkerRequest request() {
     FlagChecks check = check();
     attributes.forEach(pair -> check.attributeKey("--attribute", pair.key()));
-    String bindHost = check.host("--host", host);
+    String bindHost = exposure.check(check, "--host", check.host("--host", host));
     return new StartWorkerRequest(
         controller.address(),
         bindHost,
@@ -99,7 +102,7 @@ final class WorkerCommand extends BackendCommand {
         check.distinctPairs("--attribute", attributes),
         Optional.ofNullable(workerId).map(id -> check.identifier("--worker-id", id)),
         Optional.ofNullable(taskPorts),
-        cluster.spec(check, bindHost),
+        cluster.spec(check, bindHost).map(c -> exposure.checked(check, c)),
         keepTaskDirs);
   }
 }

@@ -35,7 +35,8 @@ class ServerCommandsTest {
   @Test
   void localWithFlags(@TempDir Path dir) {
     Path workDir = dir.resolve("not-yet-created");
-    run("local", "--workers", "4", "--port", "0", "--host", "0.0.0.0", "--demo", "--work-dir", workDir.toString());
+    run("local", "--workers", "4", "--port", "0", "--host", "0.0.0.0", "--insecure", "--demo", "--work-dir",
+        workDir.toString());
     assertThat(backend.single(StartLocalClusterRequest.class))
         .isEqualTo(new StartLocalClusterRequest("0.0.0.0", 0, 4, true, Optional.of(workDir)));
   }
@@ -45,20 +46,20 @@ class ServerCommandsTest {
     run("controller");
     run("controller", "--host", "127.0.0.1", "--port", "12000");
     assertThat(backend.requests).containsExactly(
-        new StartControllerRequest("0.0.0.0", 10000), new StartControllerRequest("127.0.0.1", 12000));
+        new StartControllerRequest("127.0.0.1", 10000), new StartControllerRequest("127.0.0.1", 12000));
   }
 
   @Test
   void workerDefaultsDetectResources() {
     run("worker");
     assertThat(backend.single(StartWorkerRequest.class)).isEqualTo(new StartWorkerRequest(
-        new HostPort("localhost", 10000), "0.0.0.0", 10001, Optional.empty(), OptionalInt.empty(),
+        new HostPort("localhost", 10000), "127.0.0.1", 10001, Optional.empty(), OptionalInt.empty(),
         OptionalLong.empty(), OptionalLong.empty(), Map.of(), Optional.empty(), Optional.empty()));
   }
 
   @Test
   void workerWithFlags(@TempDir Path workDir) {
-    run("worker", "--controller", "ctl:10000", "--host", "10.0.0.7", "--port", "10002",
+    run("worker", "--controller", "ctl:10000", "--host", "10.0.0.7", "--insecure", "--port", "10002",
         "--work-dir", workDir.toString(), "--cpu", "8", "--memory", "16G", "--disk", "100G",
         "--attribute", "zone=a", "--attribute", "slice=s1", "--worker-id", "w-7", "--task-ports", "31000-31999");
     StartWorkerRequest request = backend.single(StartWorkerRequest.class);
@@ -79,8 +80,9 @@ class ServerCommandsTest {
 
   @Test
   void clusterFlagsOnControllerAndWorker() {
-    run("controller", "--host", "10.0.0.1", "--cluster", "--cluster-members", "10.0.0.1:5701,10.0.0.2:5701");
-    run("worker", "--host", "10.0.0.2", "--cluster", "--cluster-host", "10.0.0.9", "--cluster-port", "5801",
+    run("controller", "--host", "10.0.0.1", "--insecure", "--cluster", "--cluster-members",
+        "10.0.0.1:5701,10.0.0.2:5701");
+    run("worker", "--host", "10.0.0.2", "--insecure", "--cluster", "--cluster-host", "10.0.0.9", "--cluster-port", "5801",
         "--cluster-members", "10.0.0.1:5701");
     List<HostPort> both = List.of(new HostPort("10.0.0.1", 5701), new HostPort("10.0.0.2", 5701));
     assertThat(backend.requests).hasSize(2);
@@ -110,6 +112,10 @@ class ServerCommandsTest {
         "local --workers many           | iris local      | invalid value for option '--workers': 'many' is not an int",
         "local --port 70000             | iris local      | --port must be 0..65535, got 70000",
         "local --host ''                | iris local      | --host '' is not a host name or address",
+        "local --host 0.0.0.0           | iris local      | --host 0.0.0.0 lets other machines reach this port, and Iris does not authenticate callers yet: anyone who reaches it can run commands. Add --insecure",
+        "controller --host 10.1.2.3     | iris controller | --host 10.1.2.3 lets other machines reach this port",
+        "worker --host 0.0.0.0          | iris worker     | --host 0.0.0.0 lets other machines reach this port",
+        "worker --cluster --cluster-host 10.0.0.9 | iris worker | --cluster-host 10.0.0.9 lets other machines reach this port",
         "controller --port -1           | iris controller | --port must be 0..65535, got -1",
         "worker --controller nope       | iris worker     | 'nope' has no port",
         "worker --cpu 0                 | iris worker     | --cpu must be at least 1, got 0",

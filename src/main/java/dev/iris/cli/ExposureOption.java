@@ -1,0 +1,48 @@
+package dev.iris.cli;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --insecure}: the explicit consent to listen where other machines reach the port. Iris does not
+ * authenticate callers yet, so whoever reaches a controller's or worker's port can run commands there; a
+ * server binds only to a loopback address unless told so.
+ */
+final class ExposureOption {
+  @Option(names = "--insecure",
+      description = "Listen on an address other machines reach, although Iris does not authenticate callers: "
+          + "anyone who reaches the port can run commands. For a private network only.")
+  boolean insecure;
+
+  /** Refuses an address other machines reach (for {@code flag}) unless --insecure says so. */
+  String check(FlagChecks check, String flag, String host) {
+    if (!insecure && !isLoopback(host)) {
+      throw check.usageError(flag + " " + host + " lets other machines reach this port, and Iris does not "
+          + "authenticate callers yet: anyone who reaches it can run commands. Add --insecure to accept that "
+          + "(on a private network only), or bind to 127.0.0.1");
+    }
+    return host;
+  }
+
+  /** Refuses a cluster bind address other machines reach (the clustered event bus) unless --insecure. */
+  dev.iris.cli.request.ClusterSpec checked(FlagChecks check, dev.iris.cli.request.ClusterSpec cluster) {
+    check(check, "--cluster-host", cluster.host());
+    return cluster;
+  }
+
+  /** Whether {@code host} names a loopback address (a name that does not resolve does not). */
+  static boolean isLoopback(String host) {
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    try {
+      for (InetAddress a : InetAddress.getAllByName(h)) {
+        if (!a.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return true;
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+}
