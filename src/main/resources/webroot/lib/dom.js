@@ -15,6 +15,7 @@ export function h(tag, attrs, ...children) {
     if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
     else if (k === 'class') el.className += (el.className ? ' ' : '') + v;
     else if (k === 'dataset') Object.assign(el.dataset, v);
+    else if (k === 'style') el.style.cssText = v; // through CSSOM: the page's CSP allows no inline style attribute
     else el.setAttribute(k, v === true ? '' : v);
   }
   append(el, children);

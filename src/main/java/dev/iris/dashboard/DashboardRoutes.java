@@ -14,6 +14,7 @@ import dev.iris.controller.StoreQuery;
 import dev.iris.controller.api.ControllerServiceImpl;
 import dev.iris.core.JobId;
 import dev.iris.core.JobState;
+import dev.iris.web.BrowserGuards;
 import dev.iris.web.ProtoJson;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -65,6 +66,7 @@ public final class DashboardRoutes {
   }
 
   private void addTo(Router router) {
+    BrowserGuards.install(router);
     router.get("/api/jobs").handler(this::jobs);
     router.getWithRegex("/api/jobs/(.+)/tasks/([0-9]+)/logs").handler(logs::handle);
     router.postWithRegex("/api/jobs/(.+)/kill").handler(this::kill);

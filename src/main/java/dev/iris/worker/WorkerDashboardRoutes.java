@@ -4,6 +4,7 @@ import dev.iris.common.ProtoStates;
 import dev.iris.rpc.TaskState;
 import dev.iris.rpc.Worker;
 import dev.iris.rpc.WorkerService;
+import dev.iris.web.BrowserGuards;
 import dev.iris.web.JsonRoutes;
 import dev.iris.web.LogQueries;
 import dev.iris.web.ProtoJson;
@@ -32,6 +33,7 @@ final class WorkerDashboardRoutes {
   }
 
   private void addTo(Router router) {
+    BrowserGuards.install(router);
     router.get("/api/tasks").handler(this::tasks);
     router.get("/api/tasks/logs").handler(this::logs);
     router.route("/api/*").handler(ctx -> JsonRoutes.error(ctx, 404, "no such API: " + ctx.request().path()));

@@ -3,6 +3,7 @@ package dev.iris.dashboard;
 import static dev.iris.dashboard.DashboardCluster.await;
 import static dev.iris.dashboard.DashboardCluster.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.JobState;
@@ -144,6 +145,45 @@ class DashboardApiTest {
     assertThat(metrics).contains("iris_rpc_seconds_count{method=\"TerminateJob\",status=\"OK\"} 2")
         .contains("iris_rpc_seconds_count{method=\"TerminateJob\",status=\"NOT_FOUND\"} 1")
         .contains("iris_rpc_seconds_count{method=\"TerminateJob\",status=\"INVALID_ARGUMENT\"} 1");
+  }
+
+  /** A page of another site cannot kill through the user's browser, nor read the live feed. */
+  @Test
+  void crossOriginKillsAndFeedsAreRefused() throws Exception {
+    c.worker("w1", 4, r -> null);
+    c.launch("target", 1, 1);
+    eventually(() -> c.status("target").getTasksRunning() == 1);
+    io.vertx.core.MultiMap evil = io.vertx.core.MultiMap.caseInsensitiveMultiMap()
+        .add("origin", "https://evil.example").add("content-type", "text/plain");
+    DashboardCluster.Reply refused = c.send(c.port(), HttpMethod.POST, "/api/jobs/target/kill", evil);
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.json().getString("error")).startsWith("cross-origin request refused: POST /api/jobs/target/kill");
+    assertThat(c.status("target").getState()).isEqualTo(JobState.JOB_STATE_RUNNING);
+    io.vertx.core.MultiMap sandboxed = io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("origin", "null");
+    assertThat(c.send(c.port(), HttpMethod.POST, "/api/jobs/target/kill", sandboxed).status()).isEqualTo(403);
+
+    io.vertx.core.MultiMap own = io.vertx.core.MultiMap.caseInsensitiveMultiMap()
+        .add("origin", "http://127.0.0.1:" + c.port());
+    assertThat(c.send(c.port(), HttpMethod.POST, "/api/jobs/target/kill", own).status()).isEqualTo(200);
+
+    WebSocketClient client = c.vertx.createWebSocketClient();
+    io.vertx.core.http.WebSocketConnectOptions foreign = new io.vertx.core.http.WebSocketConnectOptions()
+        .setPort(c.port()).setHost("127.0.0.1").setURI("/api/feed?from=0").addHeader("origin", "https://evil.example");
+    assertThatThrownBy(() -> await(client.connect(foreign))).hasMessageContaining("403");
+    io.vertx.core.http.WebSocketConnectOptions mine = new io.vertx.core.http.WebSocketConnectOptions()
+        .setPort(c.port()).setHost("127.0.0.1").setURI("/api/feed?from=0")
+        .addHeader("origin", "http://127.0.0.1:" + c.port());
+    await(await(client.connect(mine)).close());
+  }
+
+  @Test
+  void pagesAndAnswersCarryTheBrowserGuards() throws Exception {
+    for (String path : List.of("/", "/index.html", "/api/jobs")) {
+      DashboardCluster.Reply r = c.get(path);
+      assertThat(r.headers().get("content-security-policy")).as(path).contains("default-src 'self'")
+          .contains("frame-ancestors 'none'");
+      assertThat(r.headers().get("x-content-type-options")).as(path).isEqualTo("nosniff");
+    }
   }
 
   @Test

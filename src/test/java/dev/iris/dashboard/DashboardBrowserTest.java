@@ -219,6 +219,9 @@ class DashboardBrowserTest {
     b.waitFor("committed cpu", d -> d.findElement(By.cssSelector("tr[data-worker='w1']")).getText().contains("2 / 4 cores"));
     assertThat(b.driver.findElement(By.cssSelector("tr[data-worker='w1'] .tasks-cell")).getText())
         .contains("first/task-0").contains("while-away/task-0");
+    // the meters are sized by inline styles set through CSSOM, which the page's Content-Security-Policy allows
+    assertThat((String) b.js("return document.querySelector(\"tr[data-worker='w1'] .meter-fill\").style.width"))
+        .isEqualTo("50%");
     b.screenshot("04-workers");
   }
 

@@ -75,7 +75,7 @@ final class DashboardCluster implements AutoCloseable {
   }
 
   /** An HTTP answer: status code and body. */
-  record Reply(int status, String body) {
+  record Reply(int status, String body, io.vertx.core.MultiMap headers) {
     JsonObject json() {
       return new JsonObject(body);
     }
@@ -90,8 +90,17 @@ final class DashboardCluster implements AutoCloseable {
   }
 
   Reply send(int port, HttpMethod method, String uri) throws Exception {
+    return send(port, method, uri, io.vertx.core.MultiMap.caseInsensitiveMultiMap());
+  }
+
+  /** A request with extra headers (an Origin, as a browser page sends). */
+  Reply send(int port, HttpMethod method, String uri, io.vertx.core.MultiMap headers) throws Exception {
     return await(http.request(method, port, "127.0.0.1", uri)
-        .compose(req -> req.send().compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), b.toString())))));
+        .compose(req -> {
+          req.headers().addAll(headers);
+          return req.send().compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), b.toString(),
+              resp.headers())));
+        }));
   }
 
   @Override
