@@ -131,7 +131,8 @@ public class IrisBackend implements CliBackend {
         request.diskBytes().isPresent() ? request.diskBytes().getAsLong() : null,
         request.attributes(), request.controller().toString(),
         request.taskPorts().map(PortRange::from).orElse(PortAllocator.DEFAULT_FROM),
-        request.taskPorts().map(PortRange::to).orElse(PortAllocator.DEFAULT_TO), request.keepTaskDirs());
+        request.taskPorts().map(PortRange::to).orElse(PortAllocator.DEFAULT_TO), request.keepTaskDirs(),
+        request.inheritEnv());
     Vertx vertx = startVertx(request.cluster(), "worker " + workerId);
     ControllerService controller = clustered
         ? new EventBusControllerLink(vertx.eventBus(), CONTROLLER_CALL_TIMEOUT_MS)

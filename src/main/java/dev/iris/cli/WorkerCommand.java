@@ -78,6 +78,12 @@ final class WorkerCommand extends BackendCommand {
           + "(default: ${DEFAULT-VALUE}: removed once its processes are gone). Its logs are not affected.")
   Duration keepTaskDirs;
 
+  @Option(names = "--inherit-env",
+      description = "Give tasks this worker's whole environment. By default they get only PATH, HOME, LANG, TZ, "
+          + "USER and TMPDIR of it (besides their job's variables and IRIS_*): the rest may hold the worker's "
+          + "own credentials.")
+  boolean inheritEnv;
+
   @Mixin ClusterOptions cluster;
 
   @Mixin ExposureOption exposure;
@@ -103,6 +109,7 @@ final class WorkerCommand extends BackendCommand {
         Optional.ofNullable(workerId).map(id -> check.identifier("--worker-id", id)),
         Optional.ofNullable(taskPorts),
         cluster.spec(check, bindHost).map(c -> exposure.checked(check, c)),
-        keepTaskDirs);
+        keepTaskDirs,
+        inheritEnv);
   }
 }

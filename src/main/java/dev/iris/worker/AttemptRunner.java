@@ -211,7 +211,7 @@ final class AttemptRunner {
         a.lastSetupLine = line;
       };
       return record(a, runtime.start(new LaunchSpec(a.request.getEnvironment().getSetupCommandList(), dir,
-          environment), sink));
+          environment, config.inheritEnv()), sink));
     }
     LineSink sink = (source, line) -> {
       metrics.logLine(logs.append(a.key, source, line));
@@ -221,7 +221,7 @@ final class AttemptRunner {
     };
     RunningTask process;
     try {
-      process = runtime.start(new LaunchSpec(a.argv, dir, environment), sink);
+      process = runtime.start(new LaunchSpec(a.argv, dir, environment, config.inheritEnv()), sink);
     } catch (RuntimeException e) {
       metrics.processLaunch(false, System.nanoTime() - a.receivedAtNanos);
       throw e;

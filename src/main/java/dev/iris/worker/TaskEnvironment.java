@@ -4,20 +4,35 @@ import dev.iris.core.TaskId;
 import dev.iris.rpc.Worker;
 import dev.iris.worker.host.WorkDirs;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The environment a task process gets on top of the worker's own: the job's variables first, then Iris's
- * {@code IRIS_*} variables, which win over a job variable of the same name.
+ * The environment a task process gets: {@link #BASE} of the worker's own environment (or all of it with
+ * {@link WorkerConfig#inheritEnv}), then the job's variables, then Iris's {@code IRIS_*} variables, which win
+ * over a job variable of the same name. The rest of the worker's environment (cloud credentials, the
+ * worker's own secrets) never reaches a task unless the worker is told so.
  */
 final class TaskEnvironment {
+  /** The worker's variables every task gets: where programs are, whose home, which locale and time zone. */
+  static final List<String> BASE = List.of("PATH", "HOME", "LANG", "TZ", "USER", "TMPDIR");
+
 
   private TaskEnvironment() {}
 
   static Map<String, String> of(Worker.RunTaskRequest request, TaskId task, WorkerConfig config,
       Map<String, Integer> ports) {
-    Map<String, String> env = new LinkedHashMap<>(request.getEnvironment().getEnvVarsMap());
+    Map<String, String> env = new LinkedHashMap<>();
+    if (!config.inheritEnv()) {
+      for (String name : BASE) {
+        String value = System.getenv(name);
+        if (value != null) {
+          env.put(name, value);
+        }
+      }
+    }
+    env.putAll(request.getEnvironment().getEnvVarsMap());
     env.put("IRIS_JOB_ID", task.job().value());
     env.put("IRIS_TASK_ID", task.toString());
     env.put("IRIS_TASK_INDEX", Integer.toString(task.index()));

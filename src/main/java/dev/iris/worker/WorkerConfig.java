@@ -29,10 +29,12 @@ import java.util.Objects;
  *     left: zero (the default; null means zero) removes it at once, a positive duration that long after; the
  *     attempt's eviction from the worker's history (which also drops its logs) removes it earlier if that
  *     comes first. See {@link TaskDirRetention}
+ * @param inheritEnv whether tasks inherit the worker's whole environment; by default they get only
+ *     {@link TaskEnvironment#BASE} of it (the rest may hold the worker's own credentials)
  */
 public record WorkerConfig(String workerId, String host, int port, String advertiseHost, Path workDir,
     Integer cpu, Long memoryBytes, Long diskBytes, Map<String, String> attributes, String controllerAddress,
-    int portRangeFrom, int portRangeTo, Duration keepTaskDirs) {
+    int portRangeFrom, int portRangeTo, Duration keepTaskDirs, boolean inheritEnv) {
 
   /** Validates and copies. */
   public WorkerConfig {
@@ -66,43 +68,49 @@ public record WorkerConfig(String workerId, String host, int port, String advert
    */
   public static WorkerConfig defaults(String workerId, Path workDir) {
     return new WorkerConfig(workerId, "127.0.0.1", -1, "127.0.0.1", workDir, null, null, null, Map.of(), "",
-        PortAllocator.DEFAULT_FROM, PortAllocator.DEFAULT_TO, Duration.ZERO);
+        PortAllocator.DEFAULT_FROM, PortAllocator.DEFAULT_TO, Duration.ZERO, false);
   }
 
   /** The same worker serving gRPC on {@code host:port} (port 0 = any), advertised as {@code advertiseHost}. */
   public WorkerConfig withServer(String host, int port, String advertiseHost) {
     return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
-        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs);
+        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inheritEnv);
   }
 
   /** The same worker with fixed capacity (null entries are probed). */
   public WorkerConfig withCapacity(Integer cpu, Long memoryBytes, Long diskBytes) {
     return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
-        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs);
+        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inheritEnv);
   }
 
   /** The same worker with placement attributes. */
   public WorkerConfig withAttributes(Map<String, String> attributes) {
     return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
-        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs);
+        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inheritEnv);
   }
 
   /** The same worker telling its tasks where the controller is. */
   public WorkerConfig withControllerAddress(String controllerAddress) {
     return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
-        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs);
+        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inheritEnv);
   }
 
   /** The same worker handing its tasks ports from {@code from} to {@code to}. */
   public WorkerConfig withPortRange(int from, int to) {
     return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
-        controllerAddress, from, to, keepTaskDirs);
+        controllerAddress, from, to, keepTaskDirs, inheritEnv);
   }
 
   /** The same worker keeping a finished attempt's working directory for {@code keep} (zero: not at all). */
+  /** The same config, with tasks inheriting the worker's whole environment ({@code true}) or a minimal base. */
+  public WorkerConfig withInheritEnv(boolean inherit) {
+    return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
+        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inherit);
+  }
+
   public WorkerConfig withKeepTaskDirs(Duration keep) {
     return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
-        controllerAddress, portRangeFrom, portRangeTo, keep);
+        controllerAddress, portRangeFrom, portRangeTo, keep, inheritEnv);
   }
 
   /**

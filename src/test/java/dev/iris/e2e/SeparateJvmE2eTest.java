@@ -59,7 +59,8 @@ class SeparateJvmE2eTest {
     dir = tempDir;
     int port = Processes.freePort();
     controller = "127.0.0.1:" + port;
-    processes = new Processes(dir, Map.of("IRIS_CONTROLLER_ADDRESS", controller));
+    // every process gets a variable standing for a worker's own secret: no task may see it
+    processes = new Processes(dir, Map.of("IRIS_CONTROLLER_ADDRESS", controller, "WORKER_ONLY_SECRET", "hunter2"));
     Processes.Server ctl = processes.start("controller", "--host", "127.0.0.1", "--port", Integer.toString(port));
     Processes.awaitLine(ctl, "iris controller listening on " + controller, WAIT);
     // two workers on one machine: disjoint task port ranges, as WorkerConfig asks
@@ -99,6 +100,15 @@ class SeparateJvmE2eTest {
     assertThat(run.out()).anyMatch(l -> l.startsWith("[task-0] hello from 0"))
         .anyMatch(l -> l.startsWith("[task-1] hello from 1"));
     assertThat(run.err()).last().asString().isEqualTo("iris: job cli-ok SUCCEEDED (2/2 tasks)");
+  }
+
+  @Test
+  void aTaskGetsItsJobsVariablesAndABaseNotTheWorkersWholeEnvironment() {
+    Processes.Run run = processes.run("job", "run", "--name", "env-check", "--env", "MINE=yes", "--", "/usr/bin/env");
+    assertThat(run.exitCode()).as("%s", run).isZero();
+    assertThat(run.out()).contains("[task-0] MINE=yes", "[task-0] PATH=" + System.getenv("PATH"))
+        .anyMatch(l -> l.startsWith("[task-0] IRIS_TASK_ID=env-check/task-0"))
+        .noneMatch(l -> l.contains("WORKER_ONLY_SECRET"));
   }
 
   @Test

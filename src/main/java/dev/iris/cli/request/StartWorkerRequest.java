@@ -27,6 +27,7 @@ import java.util.OptionalLong;
  * @param taskPorts the ports handed to tasks; empty means the default range, 30000-40000
  * @param cluster join a clustered event bus instead of registering over gRPC; empty means gRPC
  * @param keepTaskDirs how long a finished task's directory is kept; zero removes it at once
+ * @param inheritEnv whether tasks inherit the worker's whole environment instead of a minimal base
  */
 public record StartWorkerRequest(
     HostPort controller,
@@ -40,7 +41,8 @@ public record StartWorkerRequest(
     Optional<String> workerId,
     Optional<PortRange> taskPorts,
     Optional<ClusterSpec> cluster,
-    Duration keepTaskDirs) {
+    Duration keepTaskDirs,
+    boolean inheritEnv) {
 
   public StartWorkerRequest {
     Objects.requireNonNull(cluster, "cluster");
@@ -61,6 +63,6 @@ public record StartWorkerRequest(
       OptionalLong memoryBytes, OptionalLong diskBytes, Map<String, String> attributes, Optional<String> workerId,
       Optional<PortRange> taskPorts) {
     this(controller, host, port, workDir, cpu, memoryBytes, diskBytes, attributes, workerId, taskPorts,
-        Optional.empty(), Duration.ZERO);
+        Optional.empty(), Duration.ZERO, false);
   }
 }

@@ -22,10 +22,13 @@ final class JdkSpawner implements Spawner {
   }
 
   @Override
-  public Process spawn(Path executable, List<String> argv, Map<String, String> environment, Path directory)
-      throws IOException {
+  public Process spawn(Path executable, List<String> argv, Map<String, String> environment, boolean inherit,
+      Path directory) throws IOException {
     ProcessBuilder builder = new ProcessBuilder().directory(directory.toFile());
     builder.redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
+    if (!inherit) {
+      builder.environment().clear();
+    }
     builder.environment().putAll(environment);
     List<String> command = new ArrayList<>(argv.size() + 2);
     if (setsid) {

@@ -81,15 +81,15 @@ final class PosixSpawner implements Spawner {
   }
 
   @Override
-  public Process spawn(Path executable, List<String> argv, Map<String, String> environment, Path directory)
-      throws IOException {
+  public Process spawn(Path executable, List<String> argv, Map<String, String> environment, boolean inherit,
+      Path directory) throws IOException {
     int pid;
     InputStream stdout;
     InputStream stderr;
     // NUL characters were refused by ProcessTaskRuntime; argv[0] is the resolved path, as JdkSpawner passes it
     try (Memory args = CStrings.of(argv.size(),
             i -> (i == 0 ? executable.toString() : argv.get(i)).getBytes(StandardCharsets.UTF_8));
-        Memory env = CStrings.environment(inherited, environment)) {
+        Memory env = CStrings.environment(inherit ? inherited : List.of(), environment)) {
       int[] out = pipe();
       int[] err;
       try {

@@ -128,11 +128,11 @@ public final class ProcessTaskRuntime implements TaskRuntime {
         throw ExecutableResolver.failure(program, "the value of " + name + " contains a NUL character");
       }
     });
-    Path executable = ExecutableResolver.resolve(program, overrides.containsKey("PATH") ? overrides : System.getenv(),
-        directory);
+    Path executable = ExecutableResolver.resolve(program,
+        overrides.containsKey("PATH") || !spec.inherit() ? overrides : System.getenv(), directory);
     Process process;
     try {
-      process = spawner.spawn(executable, spec.argv(), overrides, directory);
+      process = spawner.spawn(executable, spec.argv(), overrides, spec.inherit(), directory);
     } catch (IOException e) {
       throw ExecutableResolver.failure(program, reason(e));
     }

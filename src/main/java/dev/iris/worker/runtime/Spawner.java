@@ -9,13 +9,13 @@ import java.util.Map;
 interface Spawner {
   /**
    * Starts {@code executable} with {@code argv} (whose first element is the program as the user named it),
-   * this JVM's environment with {@code environment} on top, standard input from {@code /dev/null} and both
-   * outputs on pipes.
+   * {@code environment} (on top of this JVM's environment when {@code inherit}), standard input from
+   * {@code /dev/null} and both outputs on pipes.
    *
    * @throws IOException when the process cannot start; its message ends with the OS reason
    */
-  Process spawn(Path executable, List<String> argv, Map<String, String> environment, Path directory)
-      throws IOException;
+  Process spawn(Path executable, List<String> argv, Map<String, String> environment, boolean inherit,
+      Path directory) throws IOException;
 
   /** Whether every process starts as the leader of a session (and process group) of its own. */
   boolean newSession();

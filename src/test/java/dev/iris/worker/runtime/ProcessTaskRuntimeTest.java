@@ -216,6 +216,21 @@ class ProcessTaskRuntimeTest {
   }
 
   @Test
+  void withoutInheritingTheProcessGetsOnlyTheGivenEnvironment() throws Exception {
+    TaskProcesses t = tasks();
+    // /usr/bin/env by its path: no PATH is given, and none is inherited
+    await(t.start(new LaunchSpec(List.of("/usr/bin/env"), dir, Map.of("ONLY", "this"), false)).exitFuture());
+    assertThat(t.sink.of(LineSink.STDOUT)).containsExactly("ONLY=this");
+  }
+
+  @Test
+  void inheritingTheProcessGetsThisProcesssEnvironmentUnderTheGivenOne() throws Exception {
+    TaskProcesses t = tasks();
+    await(t.start(new LaunchSpec(List.of("/usr/bin/env"), dir, Map.of("ONLY", "this"), true)).exitFuture());
+    assertThat(t.sink.of(LineSink.STDOUT)).contains("ONLY=this", "PATH=" + System.getenv("PATH"));
+  }
+
+  @Test
   void aNulCharacterInAnArgumentOrVariableFailsTheStartWithAClearMessage() {
     TaskProcesses t = tasks();
     assertThatThrownBy(() -> t.start(new LaunchSpec(List.of("echo", "a\0b"), dir, Map.of())))
