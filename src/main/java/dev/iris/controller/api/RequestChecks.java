@@ -33,8 +33,10 @@ final class RequestChecks {
 
   static JobsQuery jobsQuery(Controller.ListJobsRequest request) {
     dev.iris.core.JobState state = request.getState() == JobState.JOB_STATE_UNSPECIFIED ? null
-        : ProtoStates.toDomain(request.getState()).orElseThrow(
-            () -> new ValidationException("state " + request.getState() + " is not a job state to filter by"));
+        : ProtoStates.toDomain(request.getState()).orElseThrow(() -> new ValidationException(
+            request.getState() == JobState.UNRECOGNIZED
+                ? "state " + request.getStateValue() + " is not a job state this server knows"
+                : "state " + request.getState() + " is not a job state to filter by"));
     if (request.getPageSize() < 0) {
       throw new ValidationException("page_size must not be negative");
     }
@@ -113,7 +115,7 @@ final class RequestChecks {
   /** The attempt a ReportTaskState request reports on (its worker id is checked separately). */
   static AttemptReport report(Controller.ReportTaskStateRequest r) {
     return report(WorkerTaskEntry.newBuilder().setTaskId(r.getTaskId())
-        .setAttemptId(r.getAttemptId()).setState(r.getState()).setExitCode(r.getExitCode()).setError(r.getError())
+        .setAttemptId(r.getAttemptId()).setStateValue(r.getStateValue()).setExitCode(r.getExitCode()).setError(r.getError())
         .setStartedAtMs(r.getStartedAtMs()).setFinishedAtMs(r.getFinishedAtMs()).putAllPorts(r.getPortsMap())
         .setResourceUsage(r.getResourceUsage()).setAcceptedSeq(r.getAcceptedSeq()).build(), r.getBuildMetrics());
   }
@@ -139,8 +141,10 @@ final class RequestChecks {
 
   private static AttemptReport report(WorkerTaskEntry e, dev.iris.rpc.BuildMetrics build) {
     TaskId task = TaskId.parse(e.getTaskId());
-    dev.iris.core.TaskState state = ProtoStates.toDomain(e.getState())
-        .orElseThrow(() -> new ValidationException("report for " + task + " has no state"));
+    dev.iris.core.TaskState state = ProtoStates.toDomain(e.getState()).orElseThrow(() -> new ValidationException(
+        e.getState() == dev.iris.rpc.TaskState.UNRECOGNIZED
+            ? "report for " + task + " has state " + e.getStateValue() + ", not a task state this server knows"
+            : "report for " + task + " has no state"));
     if (e.getAttemptId() < 0) {
       throw new ValidationException("attempt_id must not be negative");
     }
