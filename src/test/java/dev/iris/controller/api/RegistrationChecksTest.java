@@ -33,10 +33,26 @@ class RegistrationChecksTest {
   }
 
   @Test
-  void keepsTheDefaultIdsOfWorkersAndIdsUpTo128Characters() {
-    assertThat(RegistrationChecks.workerId(WorkerConfig.defaultWorkerId(10001))).isNotEmpty();
-    assertThat(RegistrationChecks.workerId(WorkerConfig.defaultWorkerId(0))).isNotEmpty();
+  void keepsIdsUpTo128Characters() {
     assertThat(RegistrationChecks.workerId("w".repeat(128))).hasSize(128);
+  }
+
+  static Stream<String> hostnames() {
+    return Stream.of("node-1", "localhost", "ip-10-0-0-5.ec2.internal", "-leading-dash", ".", "", "h\u00f6st",
+        "my host", "a.b.c.".repeat(50), "x" + ".-".repeat(100));
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @MethodSource("hostnames")
+  void keepsTheDefaultIdOfAWorkerOnAnyHost(String hostname) {
+    for (int port : new int[] {10001, 65535, 0}) {
+      String id = WorkerConfig.defaultWorkerId(hostname, port);
+      assertThat(RegistrationChecks.workerId(id)).isEqualTo(id);
+      if (port > 0) {
+        assertThat(id).endsWith("-" + port);
+      }
+    }
+    assertThat(RegistrationChecks.workerId(WorkerConfig.defaultWorkerId(10001))).endsWith("-10001");
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
