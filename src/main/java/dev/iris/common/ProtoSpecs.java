@@ -4,7 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.iris.core.Constraint;
 import dev.iris.core.ConstraintOp;
-import dev.iris.core.Quote;
+import dev.iris.core.Quoted;
 import dev.iris.core.Resources;
 import dev.iris.core.ValidationException;
 import dev.iris.rpc.CommandEntrypoint;
@@ -66,9 +66,9 @@ public final class ProtoSpecs {
   public static Constraint toDomain(dev.iris.rpc.Constraint c) {
     ConstraintOp op = toDomain(c.getOp()).orElseThrow(() -> new ValidationException(
         c.getOp() == dev.iris.rpc.ConstraintOp.UNRECOGNIZED
-            ? "constraint on " + Quote.of(c.getKey()) + " has operator " + c.getOpValue()
+            ? "constraint on " + Quoted.of(c.getKey()) + " has operator " + c.getOpValue()
                 + ", not one this server knows"
-            : "constraint on " + Quote.of(c.getKey()) + " has no operator"));
+            : "constraint on " + Quoted.of(c.getKey()) + " has no operator"));
     return new Constraint(c.getKey(), op, c.getValue(), c.getValuesList());
   }
 

@@ -36,19 +36,19 @@ public final class EndpointRegistry {
       throw new ValidationException("endpoint name must not be empty");
     }
     if (name.length() > MAX_NAME_LENGTH) {
-      throw new ValidationException("endpoint name " + Quote.of(name) + " is longer than " + MAX_NAME_LENGTH
+      throw new ValidationException("endpoint name " + Quoted.of(name) + " is longer than " + MAX_NAME_LENGTH
           + " characters");
     }
     for (String segment : name.split("/", -1)) {
       if (segment.isEmpty()) {
-        throw new ValidationException("endpoint name " + Quote.of(name) + " has an empty segment");
+        throw new ValidationException("endpoint name " + Quoted.of(name) + " has an empty segment");
       }
       if (!SEGMENT.matcher(segment).matches()) {
-        throw new ValidationException("endpoint name " + Quote.of(name)
+        throw new ValidationException("endpoint name " + Quoted.of(name)
             + " may hold only letters, digits and . _ : - in segments separated by '/'");
       }
       if (segment.equals(".") || segment.equals("..")) {
-        throw new ValidationException("endpoint name " + Quote.of(name) + " has a '" + segment + "' segment");
+        throw new ValidationException("endpoint name " + Quoted.of(name) + " has a '" + segment + "' segment");
       }
     }
   }
@@ -58,7 +58,7 @@ public final class EndpointRegistry {
       Map<String, String> metadata) {
     validateName(name);
     if (address == null || address.isBlank()) {
-      throw new ValidationException("endpoint " + Quote.of(name) + " needs an address");
+      throw new ValidationException("endpoint " + Quoted.of(name) + " needs an address");
     }
     Endpoint e = new Endpoint("ep-" + nextId++, name, address, job, task, attemptId, metadata);
     byId.put(e.id(), e);

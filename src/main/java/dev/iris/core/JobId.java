@@ -83,15 +83,15 @@ public record JobId(String value) implements Comparable<JobId> {
       throw new ValidationException("job id must not be empty");
     }
     if (value.length() > MAX_LENGTH) {
-      throw new ValidationException("job id " + Quote.of(value) + " is longer than " + MAX_LENGTH + " characters");
+      throw new ValidationException("job id " + Quoted.of(value) + " is longer than " + MAX_LENGTH + " characters");
     }
     if (value.startsWith("/") || value.endsWith("/") || value.contains("//")) {
-      throw new ValidationException("job id " + Quote.of(value) + " has an empty segment");
+      throw new ValidationException("job id " + Quoted.of(value) + " has an empty segment");
     }
     String[] segments = value.split("/");
     if (segments.length > MAX_DEPTH) {
       throw new ValidationException(
-          "job id " + Quote.of(value) + " is nested " + segments.length + " deep; at most " + MAX_DEPTH);
+          "job id " + Quoted.of(value) + " is nested " + segments.length + " deep; at most " + MAX_DEPTH);
     }
     for (String segment : segments) {
       validateSegment(segment, value);
@@ -103,15 +103,15 @@ public record JobId(String value) implements Comparable<JobId> {
       throw new ValidationException("job name must not be empty");
     }
     if (segment.indexOf('/') >= 0) {
-      throw new ValidationException("job name " + Quote.of(segment) + " must not contain '/'");
+      throw new ValidationException("job name " + Quoted.of(segment) + " must not contain '/'");
     }
     if (!SEGMENT.matcher(segment).matches()) {
-      throw new ValidationException("job name " + Quote.of(segment) + " in " + Quote.of(whole)
+      throw new ValidationException("job name " + Quoted.of(segment) + " in " + Quoted.of(whole)
           + " must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
     }
     if (TASK_SEGMENT.matcher(segment).matches()) {
       throw new ValidationException(
-          "job name " + Quote.of(segment) + " is reserved: 'task-N' names tasks");
+          "job name " + Quoted.of(segment) + " is reserved: 'task-N' names tasks");
     }
   }
 }

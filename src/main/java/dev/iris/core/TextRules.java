@@ -4,10 +4,10 @@ import java.util.Map;
 
 /**
  * Checks of free-form text a request carries (host names, attributes, metadata): bounded in length and free
- * of control characters ({@link Quote#isControl}), so that what is stored, logged and shown stays short and
+ * of control characters ({@link Quoted#isControl}), so that what is stored, logged and shown stays short and
  * on one line. Lengths are checked first, so a hostile value costs no more than reading its length. Each
  * check returns the value or throws a {@link ValidationException} naming the field, with the value quoted
- * by {@link Quote#of}.
+ * by {@link Quoted#of}.
  */
 public final class TextRules {
   private TextRules() {}
@@ -15,10 +15,10 @@ public final class TextRules {
   /** {@code value} (may be empty) when it has at most {@code maxLength} characters and no control character. */
   public static String text(String field, String value, int maxLength) {
     if (value.length() > maxLength) {
-      throw new ValidationException(field + " " + Quote.of(value) + " is longer than " + maxLength + " characters");
+      throw new ValidationException(field + " " + Quoted.of(value) + " is longer than " + maxLength + " characters");
     }
-    if (Quote.indexOfControl(value) >= 0) {
-      throw new ValidationException(field + " " + Quote.of(value) + " contains a control character");
+    if (hasControl(value)) {
+      throw new ValidationException(field + " " + Quoted.of(value) + " contains a control character");
     }
     return value;
   }
@@ -39,7 +39,7 @@ public final class TextRules {
         throw new ValidationException(field + " have an empty key");
       }
       text("key", key, maxKeyLength, field);
-      text("value of " + Quote.of(key), value, maxValueLength, field);
+      text("value of " + Quoted.of(key), value, maxValueLength, field);
     });
     return map;
   }
@@ -49,8 +49,17 @@ public final class TextRules {
       throw new ValidationException(what + " in " + field + " is " + value.length() + " characters long; at most "
           + maxLength);
     }
-    if (Quote.indexOfControl(value) >= 0) {
-      throw new ValidationException(what + " in " + field + " contains a control character: " + Quote.of(value));
+    if (hasControl(value)) {
+      throw new ValidationException(what + " in " + field + " contains a control character: " + Quoted.of(value));
     }
+  }
+
+  private static boolean hasControl(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      if (Quoted.isControl(value.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -116,7 +116,7 @@ class HostileRequestsGrpcTest {
       tooMany.put("k" + i, "v");
     }
     refused(() -> register("../w", "h:1", WorkerMetadata.newBuilder()), "worker_id '../w' must be 1-128 letters");
-    refused(() -> register("w\u0000", "h:1", WorkerMetadata.newBuilder()), "worker_id 'w\\u0000' must be");
+    refused(() -> register("w\u0000", "h:1", WorkerMetadata.newBuilder()), "worker_id 'w\\x00' must be");
     refused(() -> register("w".repeat(1 << 20), "h:1", WorkerMetadata.newBuilder()), "(1048576 characters)");
     refused(() -> register("w1", "h", WorkerMetadata.newBuilder()), "worker w1 address: 'h' has no port");
     refused(() -> register("w1", "h:1\u0000", WorkerMetadata.newBuilder()), "contains a control character");
@@ -124,7 +124,7 @@ class HostileRequestsGrpcTest {
     refused(() -> register("w1", "bus://w2", WorkerMetadata.newBuilder()), "must be bus://w1");
     refused(() -> register("w1", "h:1", WorkerMetadata.newBuilder().putAllAttributes(tooMany)),
         "worker w1 attributes hold 100000 entries; at most 256");
-    refused(() -> register("w1", "h:1", WorkerMetadata.newBuilder().setHostname("h\nforged")), "hostname 'h\\nforged'");
+    refused(() -> register("w1", "h:1", WorkerMetadata.newBuilder().setHostname("h\nforged")), "hostname 'h\\x0aforged'");
     refused(() -> register("w1", "h:1", WorkerMetadata.newBuilder().setStartCapacity(1 << 30)), "start_capacity");
     refused(() -> register("w1", "h:1", WorkerMetadata.newBuilder().setCpuCount(-1)), "negative capacity");
     assertThat(workers()).isEmpty();
@@ -148,9 +148,9 @@ class HostileRequestsGrpcTest {
 
     refused(() -> endpoint("../../x", "10.0.0.1:8080", Map.of()), "endpoint name '../../x' has a '..' segment");
     refused(() -> endpoint("svc/../../x", "10.0.0.1:8080", Map.of()), "has a '..' segment");
-    refused(() -> endpoint("svc/\u0000", "10.0.0.1:8080", Map.of()), "endpoint name 'svc/\\u0000' may hold only");
+    refused(() -> endpoint("svc/\u0000", "10.0.0.1:8080", Map.of()), "endpoint name 'svc/\\x00' may hold only");
     refused(() -> endpoint("svc/<script>", "10.0.0.1:8080", Map.of()), "endpoint name 'svc/<script>' may hold only");
-    refused(() -> endpoint("svc/http", "10.0.0.1:8080\u0000", Map.of()), "endpoint address '10.0.0.1:8080\\u0000'");
+    refused(() -> endpoint("svc/http", "10.0.0.1:8080\u0000", Map.of()), "endpoint address '10.0.0.1:8080\\x00'");
     refused(() -> endpoint("svc/http", "<script>alert(1)</script>:80", Map.of()), "endpoint address");
     refused(() -> endpoint("svc/http", "not-an-address", Map.of()), "has no port");
     refused(() -> endpoint("svc/http", "10.0.0.1:8080", tooMany), "endpoint metadata hold 100000 entries");

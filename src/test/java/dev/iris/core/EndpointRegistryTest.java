@@ -165,9 +165,9 @@ class EndpointRegistryTest {
   @Test
   void rejectsControlCharactersAndQuotesThemEscaped() {
     assertThatThrownBy(() -> EndpointRegistry.validateName("svc\n")).isInstanceOf(ValidationException.class)
-        .hasMessageStartingWith("endpoint name 'svc\\n' may hold only");
+        .hasMessageStartingWith("endpoint name 'svc\\x0a' may hold only");
     assertThatThrownBy(() -> EndpointRegistry.validateName("svc\0x")).isInstanceOf(ValidationException.class)
-        .hasMessageStartingWith("endpoint name 'svc\\u0000x' may hold only");
+        .hasMessageStartingWith("endpoint name 'svc\\x00x' may hold only");
     assertThatThrownBy(() -> EndpointRegistry.validateName(null)).isInstanceOf(ValidationException.class)
         .hasMessageContaining("must not be empty");
   }

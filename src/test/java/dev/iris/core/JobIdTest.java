@@ -68,9 +68,9 @@ class JobIdTest {
   @Test
   void quotesWhatItRefusesOnOneLine() {
     assertThatThrownBy(() -> JobId.of("a\nb")).hasMessage(
-        "job name 'a\\nb' in 'a\\nb' must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        "job name 'a\\x0ab' in 'a\\x0ab' must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
     assertThatThrownBy(() -> TaskId.parse("x".repeat(1000) + "/task-1\n")).hasMessage(
-        "task id '" + "x".repeat(64) + "...' (1008 characters) has a malformed index '1\\n'");
+        "task id '" + "x".repeat(64) + "...' (1008 characters) has a malformed index '1\\x0a'");
   }
 
   @Test

@@ -15,7 +15,7 @@ import dev.iris.core.EndpointRegistry;
 import dev.iris.core.JobId;
 import dev.iris.core.JobSpec;
 import dev.iris.core.JobState;
-import dev.iris.core.Quote;
+import dev.iris.core.Quoted;
 import dev.iris.core.ValidationException;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.ControllerServiceService;
@@ -214,7 +214,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
       String id = request.getEndpointId();
       return store.apply(new Mutation.UnregisterEndpoint(id)).compose(removed -> removed
           ? Future.succeededFuture(Empty.getDefaultInstance())
-          : Future.failedFuture(StoreException.notFound("endpoint " + Quote.of(id) + " not found")));
+          : Future.failedFuture(StoreException.notFound("endpoint " + Quoted.of(id) + " not found")));
     });
   }
 

@@ -5,7 +5,7 @@ import dev.iris.core.BundleFormat;
 import dev.iris.core.Constraint;
 import dev.iris.core.JobId;
 import dev.iris.core.JobSpec;
-import dev.iris.core.Quote;
+import dev.iris.core.Quoted;
 import dev.iris.core.Resources;
 import dev.iris.core.Sha256;
 import dev.iris.core.ValidationException;
@@ -54,7 +54,7 @@ public final class LaunchRequests {
     }
     if (name.contains("/")) {
       throw new ValidationException(
-          "job name " + Quote.of(name) + " must not contain '/'; set parent_job_id for a child job");
+          "job name " + Quoted.of(name) + " must not contain '/'; set parent_job_id for a child job");
     }
     return parent.isEmpty() ? JobId.root(name) : JobId.of(parent).child(name);
   }

@@ -5,7 +5,7 @@ import dev.iris.common.ProtoSpecs;
 import dev.iris.controller.state.WorkerRecord;
 import dev.iris.core.EndpointRegistry;
 import dev.iris.core.JobId;
-import dev.iris.core.Quote;
+import dev.iris.core.Quoted;
 import dev.iris.core.Resources;
 import dev.iris.core.TaskId;
 import dev.iris.core.TextRules;
@@ -58,7 +58,7 @@ final class RegistrationChecks {
   /** A worker id: 1-{@value #MAX_WORKER_ID_LENGTH} letters, digits or {@code . _ : -}, the first a letter or digit. */
   static String workerId(String id) {
     if (id.length() > MAX_WORKER_ID_LENGTH || !WORKER_ID.matcher(id).matches()) {
-      throw new ValidationException("worker_id " + Quote.of(id) + " must be 1-" + MAX_WORKER_ID_LENGTH
+      throw new ValidationException("worker_id " + Quoted.of(id) + " must be 1-" + MAX_WORKER_ID_LENGTH
           + " letters, digits or . _ : -, starting with a letter or digit");
     }
     return id;
@@ -104,7 +104,7 @@ final class RegistrationChecks {
   static String workerAddress(String id, String address) {
     if (address.startsWith(WorkerLinks.BUS_SCHEME)) {
       if (!address.equals(WorkerLinks.BUS_SCHEME + id)) {
-        throw new ValidationException("worker " + id + " address " + Quote.of(address) + " must be "
+        throw new ValidationException("worker " + id + " address " + Quoted.of(address) + " must be "
             + WorkerLinks.BUS_SCHEME + id + " (a worker on the event bus is reached by its own id) or host:port");
       }
       return address;
@@ -123,7 +123,7 @@ final class RegistrationChecks {
     }
     TextRules.text(field, address, MAX_ADDRESS_LENGTH);
     if (address.chars().anyMatch(Character::isWhitespace)) {
-      throw new ValidationException(field + " " + Quote.of(address) + " must not hold whitespace");
+      throw new ValidationException(field + " " + Quoted.of(address) + " must not hold whitespace");
     }
     HostPort parsed;
     try {
@@ -132,7 +132,7 @@ final class RegistrationChecks {
       throw new ValidationException(field + ": " + e.getMessage()); // it quotes the address, short by now
     }
     if (!HOST.matcher(parsed.host()).matches()) {
-      throw new ValidationException(field + " " + Quote.of(address)
+      throw new ValidationException(field + " " + Quoted.of(address)
           + " has a host other than letters, digits and . _ : % - (an IPv6 address in brackets)");
     }
     return address;

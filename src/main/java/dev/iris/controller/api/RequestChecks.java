@@ -4,7 +4,7 @@ import dev.iris.common.ProtoStates;
 import dev.iris.controller.state.AcceptMark;
 import dev.iris.controller.state.ClusterState.AttemptReport;
 import dev.iris.core.JobId;
-import dev.iris.core.Quote;
+import dev.iris.core.Quoted;
 import dev.iris.core.Sha256;
 import dev.iris.core.TaskAttempt;
 import dev.iris.core.TaskId;
@@ -55,7 +55,7 @@ final class RequestChecks {
   /** The hash a GetBundle request names: a SHA-256 as {@link Sha256#hex} writes it. */
   static String bundleHash(String hash) {
     if (!Sha256.isHex(hash)) {
-      throw new ValidationException("bundle_hash " + Quote.of(hash) + " is not 64 lowercase hex digits (sha-256)");
+      throw new ValidationException("bundle_hash " + Quoted.of(hash) + " is not 64 lowercase hex digits (sha-256)");
     }
     return hash;
   }
@@ -72,7 +72,7 @@ final class RequestChecks {
     } catch (NumberFormatException e) {
       // fall through
     }
-    throw new ValidationException("page_token " + Quote.of(token) + " is not one this server issued");
+    throw new ValidationException("page_token " + Quoted.of(token) + " is not one this server issued");
   }
 
   /** Where a worker's list of attempts was taken (see {@link AcceptMark}). */
@@ -112,8 +112,8 @@ final class RequestChecks {
   /** One report of a batch from {@code workerId}: its own worker_id, when set, must be the batch's. */
   static AttemptReport batchedReport(String workerId, Controller.ReportTaskStateRequest r) {
     if (!r.getWorkerId().isEmpty() && !r.getWorkerId().equals(workerId)) {
-      throw new ValidationException("report of " + Quote.of(r.getTaskId()) + " names worker "
-          + Quote.of(r.getWorkerId()) + " in a batch from worker '" + workerId + "'");
+      throw new ValidationException("report of " + Quoted.of(r.getTaskId()) + " names worker "
+          + Quoted.of(r.getWorkerId()) + " in a batch from worker '" + workerId + "'");
     }
     return report(r);
   }

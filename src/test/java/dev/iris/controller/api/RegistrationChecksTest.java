@@ -104,9 +104,9 @@ class RegistrationChecksTest {
   @Test
   void refusesControlCharactersAndOverlongAddresses() {
     assertThatThrownBy(() -> RegistrationChecks.workerAddress("w1", "h:1\u0000"))
-        .hasMessage("worker w1 address 'h:1\\u0000' contains a control character");
+        .hasMessage("worker w1 address 'h:1\\x00' contains a control character");
     assertThatThrownBy(() -> RegistrationChecks.workerAddress("w1", "h\n:1"))
-        .hasMessage("worker w1 address 'h\\n:1' contains a control character");
+        .hasMessage("worker w1 address 'h\\x0a:1' contains a control character");
     assertThatThrownBy(() -> RegistrationChecks.workerAddress("w1", "h".repeat(300) + ":1"))
         .hasMessageEndingWith("(302 characters) is longer than 261 characters");
     String longest = "h".repeat(RegistrationChecks.MAX_HOST_LENGTH) + ":65535";
@@ -154,17 +154,17 @@ class RegistrationChecksTest {
         bad("NUL in a key", m -> m.putAttributes("zo\u0000ne", "a"), "key in worker w1 attributes contains a control"),
         bad("long attribute value", m -> m.putAttributes("zone", "a".repeat(1025)), "value of 'zone' in worker w1"
             + " attributes is 1025 characters long; at most 1024"),
-        bad("newline in a value", m -> m.putAttributes("zone", "a\nb"), "contains a control character: 'a\\nb'"),
+        bad("newline in a value", m -> m.putAttributes("zone", "a\nb"), "contains a control character: 'a\\x0ab'"),
         bad("newline in hostname", m -> m.setHostname("h\nINFO forged"),
-            "worker w1 hostname 'h\\nINFO forged' contains"),
+            "worker w1 hostname 'h\\x0aINFO forged' contains"),
         bad("long hostname", m -> m.setHostname("h".repeat(254)), "worker w1 hostname 'hhhh"),
         bad("escape in ip", m -> m.setIpAddress("10.0.0.1\u001b[2J"),
-            "worker w1 ip_address '10.0.0.1\\u001b[2J' contains"),
+            "worker w1 ip_address '10.0.0.1\\x1b[2J' contains"),
         bad("negative cpu", m -> m.setCpuCount(-1), "worker w1 reports negative capacity: cpu_count=-1"),
         bad("negative memory", m -> m.setMemoryBytes(-1), "memory_bytes=-1"),
         bad("negative disk", m -> m.setDiskBytes(-5), "disk_bytes=-5"),
         bad("negative gpus", m -> m.setDevice(ProtoSpecs.gpus(-2, "")), "worker w1 reports a negative gpu count, -2"),
-        bad("control in gpu variant", m -> m.setDevice(ProtoSpecs.gpus(1, "H\u0007")), "gpu variant 'H\\u0007'"),
+        bad("control in gpu variant", m -> m.setDevice(ProtoSpecs.gpus(1, "H\u0007")), "gpu variant 'H\\x07'"),
         bad("negative start capacity", m -> m.setStartCapacity(-1), "start_capacity must be 0..10000, got -1"),
         bad("huge start capacity", m -> m.setStartCapacity(1 << 30),
             "start_capacity must be 0..10000, got 1073741824"));
@@ -180,7 +180,7 @@ class RegistrationChecksTest {
   @Test
   void refusesAnIncarnationWithControlCharacters() {
     assertThatThrownBy(() -> RegistrationChecks.registration(register(m -> m).toBuilder()
-        .setIncarnation("inc\r\n").build())).hasMessage("incarnation 'inc\\r\\n' contains a control character");
+        .setIncarnation("inc\r\n").build())).hasMessage("incarnation 'inc\\x0d\\x0a' contains a control character");
     assertThatThrownBy(() -> RegistrationChecks.incarnation("i".repeat(129)))
         .hasMessageEndingWith("is longer than 128 characters");
   }
@@ -217,9 +217,9 @@ class RegistrationChecksTest {
   @Test
   void refusesEndpointsWithControlCharactersOrTooMuchMetadata() {
     assertThatThrownBy(() -> RegistrationChecks.endpoint(endpoint("svc\u0000", "h:1").build()))
-        .hasMessageStartingWith("endpoint name 'svc\\u0000' may hold only");
+        .hasMessageStartingWith("endpoint name 'svc\\x00' may hold only");
     assertThatThrownBy(() -> RegistrationChecks.endpoint(endpoint("svc", "h:1\u0000").build()))
-        .hasMessage("endpoint address 'h:1\\u0000' contains a control character");
+        .hasMessage("endpoint address 'h:1\\x00' contains a control character");
     Map<String, String> tooMany = new HashMap<>();
     for (int i = 0; i < 257; i++) {
       tooMany.put("k" + i, "v");
@@ -227,9 +227,9 @@ class RegistrationChecksTest {
     assertThatThrownBy(() -> RegistrationChecks.endpoint(endpoint("svc", "h:1").putAllMetadata(tooMany).build()))
         .hasMessage("endpoint metadata hold 257 entries; at most 256");
     assertThatThrownBy(() -> RegistrationChecks.endpoint(endpoint("svc", "h:1").putMetadata("k", "<b>\n").build()))
-        .hasMessage("value of 'k' in endpoint metadata contains a control character: '<b>\\n'");
+        .hasMessage("value of 'k' in endpoint metadata contains a control character: '<b>\\x0a'");
     assertThatThrownBy(() -> RegistrationChecks.endpointPrefix("train/\n"))
-        .hasMessage("endpoint prefix 'train/\\n' contains a control character");
+        .hasMessage("endpoint prefix 'train/\\x0a' contains a control character");
   }
 
   // ---------------------------------------------------------------- helpers
