@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.iris.core.Constraint;
 import dev.iris.core.ConstraintOp;
+import dev.iris.core.Quoted;
 import dev.iris.core.Resources;
 import dev.iris.core.ValidationException;
 import dev.iris.rpc.CommandEntrypoint;
@@ -59,11 +60,15 @@ public final class ProtoSpecs {
   /**
    * The constraint {@code c} states.
    *
-   * @throws ValidationException when it has no operator, or breaks a rule of {@link Constraint}
+   * @throws ValidationException when it has no operator or one this build does not know, or breaks a rule of
+   *     {@link Constraint}
    */
   public static Constraint toDomain(dev.iris.rpc.Constraint c) {
-    ConstraintOp op = toDomain(c.getOp())
-        .orElseThrow(() -> new ValidationException("constraint on '" + c.getKey() + "' has no operator"));
+    ConstraintOp op = toDomain(c.getOp()).orElseThrow(() -> new ValidationException(
+        c.getOp() == dev.iris.rpc.ConstraintOp.UNRECOGNIZED
+            ? "constraint on " + Quoted.of(c.getKey()) + " has operator " + c.getOpValue()
+                + ", not one this server knows"
+            : "constraint on " + Quoted.of(c.getKey()) + " has no operator"));
     return new Constraint(c.getKey(), op, c.getValue(), c.getValuesList());
   }
 

@@ -14,16 +14,16 @@ public record Constraint(String key, ConstraintOp op, String value, List<String>
       throw new ValidationException("constraint key must not be empty");
     }
     if (op == null) {
-      throw new ValidationException("constraint on '" + key + "' has no operator");
+      throw new ValidationException("constraint on " + Quoted.of(key) + " has no operator");
     }
     value = value == null ? "" : value;
     values = values == null ? List.of() : List.copyOf(values);
     if (op.isNumeric() && parse(value) == null) {
       throw new ValidationException(
-          "constraint " + key + " " + op + " needs a number, got '" + value + "'");
+          "constraint " + Quoted.of(key) + " " + op + " needs a number, got " + Quoted.of(value));
     }
     if (op == ConstraintOp.IN && values.isEmpty()) {
-      throw new ValidationException("constraint " + key + " IN needs at least one value");
+      throw new ValidationException("constraint " + Quoted.of(key) + " IN needs at least one value");
     }
   }
 

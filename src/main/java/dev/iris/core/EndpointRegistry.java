@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
  * prefix, in name order.
  */
 public final class EndpointRegistry {
+  /** The longest endpoint name. */
   public static final int MAX_NAME_LENGTH = 512;
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._/:-]+");
+  private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._:-]+");
 
   private final Map<String, Endpoint> byId = new HashMap<>();
   private final TreeMap<String, Map<String, Endpoint>> byName = new TreeMap<>();
@@ -25,17 +26,30 @@ public final class EndpointRegistry {
   private final Map<JobId, List<String>> byJob = new HashMap<>();
   private long nextId = 1;
 
-  /** Validates a name: non-empty, no spaces, at most {@value #MAX_NAME_LENGTH} characters. */
+  /**
+   * Validates a name: at most {@value #MAX_NAME_LENGTH} characters, segments separated by {@code /} (a task's
+   * endpoints are {@code {root_job}/{name}}), each segment letters, digits and {@code . _ : -}, and no
+   * segment empty, {@code .} or {@code ..}: a name is never a path that climbs out of its namespace.
+   */
   public static void validateName(String name) {
     if (name == null || name.isEmpty()) {
       throw new ValidationException("endpoint name must not be empty");
     }
     if (name.length() > MAX_NAME_LENGTH) {
-      throw new ValidationException("endpoint name is longer than " + MAX_NAME_LENGTH + " characters");
+      throw new ValidationException("endpoint name " + Quoted.of(name) + " is longer than " + MAX_NAME_LENGTH
+          + " characters");
     }
-    if (!NAME.matcher(name).matches()) {
-      throw new ValidationException(
-          "endpoint name '" + name + "' may hold only letters, digits and . _ / : -");
+    for (String segment : name.split("/", -1)) {
+      if (segment.isEmpty()) {
+        throw new ValidationException("endpoint name " + Quoted.of(name) + " has an empty segment");
+      }
+      if (!SEGMENT.matcher(segment).matches()) {
+        throw new ValidationException("endpoint name " + Quoted.of(name)
+            + " may hold only letters, digits and . _ : - in segments separated by '/'");
+      }
+      if (segment.equals(".") || segment.equals("..")) {
+        throw new ValidationException("endpoint name " + Quoted.of(name) + " has a '" + segment + "' segment");
+      }
     }
   }
 
@@ -44,7 +58,7 @@ public final class EndpointRegistry {
       Map<String, String> metadata) {
     validateName(name);
     if (address == null || address.isBlank()) {
-      throw new ValidationException("endpoint '" + name + "' needs an address");
+      throw new ValidationException("endpoint " + Quoted.of(name) + " needs an address");
     }
     Endpoint e = new Endpoint("ep-" + nextId++, name, address, job, task, attemptId, metadata);
     byId.put(e.id(), e);

@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
  */
 public record JobId(String value) implements Comparable<JobId> {
   public static final int MAX_DEPTH = 8;
+  /** The longest job id: {@value #MAX_DEPTH} segments of 63 characters and the slashes between them. */
+  public static final int MAX_LENGTH = MAX_DEPTH * 64 - 1;
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
   private static final Pattern TASK_SEGMENT = Pattern.compile("task-[0-9]+");
 
@@ -80,13 +82,16 @@ public record JobId(String value) implements Comparable<JobId> {
     if (value == null || value.isEmpty()) {
       throw new ValidationException("job id must not be empty");
     }
+    if (value.length() > MAX_LENGTH) {
+      throw new ValidationException("job id " + Quoted.of(value) + " is longer than " + MAX_LENGTH + " characters");
+    }
     if (value.startsWith("/") || value.endsWith("/") || value.contains("//")) {
-      throw new ValidationException("job id '" + value + "' has an empty segment");
+      throw new ValidationException("job id " + Quoted.of(value) + " has an empty segment");
     }
     String[] segments = value.split("/");
     if (segments.length > MAX_DEPTH) {
       throw new ValidationException(
-          "job id '" + value + "' is nested " + segments.length + " deep; at most " + MAX_DEPTH);
+          "job id " + Quoted.of(value) + " is nested " + segments.length + " deep; at most " + MAX_DEPTH);
     }
     for (String segment : segments) {
       validateSegment(segment, value);
@@ -98,16 +103,15 @@ public record JobId(String value) implements Comparable<JobId> {
       throw new ValidationException("job name must not be empty");
     }
     if (segment.indexOf('/') >= 0) {
-      throw new ValidationException("job name '" + segment + "' must not contain '/'");
+      throw new ValidationException("job name " + Quoted.of(segment) + " must not contain '/'");
     }
     if (!SEGMENT.matcher(segment).matches()) {
-      throw new ValidationException(
-          "job name '" + segment + "' in '" + whole + "' must be 1-63 letters, digits, '.', '_' or '-',"
-              + " starting with a letter or digit");
+      throw new ValidationException("job name " + Quoted.of(segment) + " in " + Quoted.of(whole)
+          + " must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
     }
     if (TASK_SEGMENT.matcher(segment).matches()) {
       throw new ValidationException(
-          "job name '" + segment + "' is reserved: 'task-N' names tasks");
+          "job name " + Quoted.of(segment) + " is reserved: 'task-N' names tasks");
     }
   }
 }

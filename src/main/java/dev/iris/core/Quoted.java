@@ -17,17 +17,28 @@ public final class Quoted {
       return "null";
     }
     boolean cut = value.length() > MAX_CHARS;
-    String shown = cut ? value.substring(0, MAX_CHARS) : value;
-    StringBuilder b = new StringBuilder(shown.length() + 24).append('\'');
-    for (int i = 0; i < shown.length(); i++) {
-      char c = shown.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
-        b.append(String.format("\\x%02x", (int) c));
+    int shown = cut ? MAX_CHARS : value.length();
+    if (cut && Character.isHighSurrogate(value.charAt(shown - 1))) {
+      shown--; // never split a surrogate pair
+    }
+    StringBuilder b = new StringBuilder(shown + 24).append('\'');
+    for (int i = 0; i < shown; i++) {
+      char c = value.charAt(i);
+      if (isControl(c)) {
+        b.append(c < 0x100 ? String.format("\\x%02x", (int) c) : String.format("\\u%04x", (int) c));
       } else {
         b.append(c);
       }
     }
     b.append(cut ? "...' (" + value.length() + " characters)" : "'");
     return b.toString();
+  }
+
+  /**
+   * True for the characters {@link #of} escapes, which no name, address or attribute may hold: the C0 and C1
+   * control characters (NUL, newline, escape, DEL, ...) and the Unicode line and paragraph separators.
+   */
+  public static boolean isControl(char c) {
+    return Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
   }
 }

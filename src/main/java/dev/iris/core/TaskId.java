@@ -22,13 +22,13 @@ public record TaskId(JobId job, int index) implements Comparable<TaskId> {
     int at = value.lastIndexOf(MARKER);
     if (at <= 0) {
       throw new ValidationException(
-          "task id '" + value + "' is not of the form '{job_id}/task-{index}'");
+          "task id " + Quoted.of(value) + " is not of the form '{job_id}/task-{index}'");
     }
     String digits = value.substring(at + MARKER.length());
     if (digits.isEmpty() || digits.length() > 5 || !digits.chars().allMatch(Character::isDigit)
         || (digits.length() > 1 && digits.charAt(0) == '0')) {
       throw new ValidationException(
-          "task id '" + value + "' has a malformed index '" + digits + "'");
+          "task id " + Quoted.of(value) + " has a malformed index " + Quoted.of(digits));
     }
     return new TaskId(JobId.of(value.substring(0, at)), Integer.parseInt(digits));
   }

@@ -57,7 +57,7 @@ public final class TaskSpecRules {
     Map<String, String> copy = new LinkedHashMap<>();
     env.forEach((k, v) -> {
       if (!isEnvName(k)) {
-        throw new ValidationException("environment variable name '" + k + "' is not valid");
+        throw new ValidationException("environment variable name " + Quoted.of(k) + " is not valid");
       }
       if (v == null || v.indexOf('\0') >= 0) {
         throw new ValidationException("environment variable " + k + " has an invalid value");
@@ -82,10 +82,10 @@ public final class TaskSpecRules {
     for (String p : ports) {
       if (p == null || !PORT_NAME.matcher(p).matches()) {
         throw new ValidationException(
-            "port name '" + p + "' must be 1-32 letters, digits or '_', starting with a letter");
+            "port name " + Quoted.of(p) + " must be 1-32 letters, digits or '_', starting with a letter");
       }
       if (!seen.add(p.toLowerCase(Locale.ROOT))) {
-        throw new ValidationException("port '" + p + "' is requested twice");
+        throw new ValidationException("port " + Quoted.of(p) + " is requested twice");
       }
     }
     return List.copyOf(ports);
@@ -97,7 +97,7 @@ public final class TaskSpecRules {
       return "";
     }
     if (!Sha256.isHex(hash)) {
-      throw new ValidationException("bundle hash must be 64 lowercase hex digits (sha-256), got '" + hash + "'");
+      throw new ValidationException("bundle hash must be 64 lowercase hex digits (sha-256), got " + Quoted.of(hash));
     }
     return hash;
   }

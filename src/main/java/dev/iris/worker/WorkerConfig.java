@@ -118,14 +118,22 @@ public record WorkerConfig(String workerId, String host, int port, String advert
    * suffix when the port is picked at start (0). Characters the controller refuses become {@code -}.
    */
   public static String defaultWorkerId(int port) {
-    String host = MachineProbe.hostname().replaceAll("[^A-Za-z0-9._:-]", "-");
+    return defaultWorkerId(MachineProbe.hostname(), port);
+  }
+
+  /**
+   * The id {@link #defaultWorkerId(int)} makes on a machine named {@code hostname}: at most 128 characters,
+   * the host name cut (never the suffix), starting with a letter or digit as the controller requires.
+   */
+  public static String defaultWorkerId(String hostname, int port) {
+    String host = hostname.replaceAll("[^A-Za-z0-9._:-]", "-");
     if (host.isEmpty() || !Character.isLetterOrDigit(host.charAt(0))) {
       host = "worker" + host;
     }
     String suffix = port > 0 ? Integer.toString(port)
         : Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36, 36L * 36 * 36 * 36 * 36 * 36), 36);
-    String id = host + "-" + suffix;
-    return id.length() > 128 ? id.substring(id.length() - 128) : id;
+    int hostRoom = MAX_WORKER_ID_LENGTH - 1 - suffix.length();
+    return (host.length() > hostRoom ? host.substring(0, hostRoom) : host) + "-" + suffix;
   }
 
   /**
@@ -145,6 +153,8 @@ public record WorkerConfig(String workerId, String host, int port, String advert
 
   /** The port of a worker that serves no network port, reachable only over the event bus. */
   public static final int BUS_ONLY = -1;
+  /** The longest worker id the controller takes. */
+  private static final int MAX_WORKER_ID_LENGTH = 128;
 
   /** Whether the worker serves no network port (event bus only). */
   public boolean busOnly() {

@@ -60,6 +60,13 @@ class ProtoSpecsTest {
   }
 
   @Test
+  void aConstraintWithAnOperatorThisBuildDoesNotKnowIsRefusedByNumber() {
+    assertThatThrownBy(() -> ProtoSpecs.toDomain(dev.iris.rpc.Constraint.newBuilder().setKey("zone").setOpValue(999)
+        .build())).isInstanceOf(ValidationException.class)
+        .hasMessage("constraint on 'zone' has operator 999, not one this server knows");
+  }
+
+  @Test
   void resourcesSurviveTheRoundTripWithTheirReplicaCount() {
     Resources withGpus = new Resources(4, 1L << 30, 1L << 32, 2, "a100");
     ResourceSpecProto proto = ProtoSpecs.toProto(withGpus, 3);

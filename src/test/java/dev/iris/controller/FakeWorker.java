@@ -24,6 +24,8 @@ import java.util.function.Function;
  * a controller link, and ends each task the way {@code outcome} says, without running processes.
  */
 final class FakeWorker {
+  /** The most a worker may state as its start capacity (RegistrationChecks.MAX_START_CAPACITY). */
+  private static final int MAX_START_CAPACITY = 10_000;
   final String id;
   final List<Worker.RunTaskRequest> runs = new CopyOnWriteArrayList<>();
   final List<Worker.KillTaskRequest> kills = new CopyOnWriteArrayList<>();
@@ -75,7 +77,7 @@ final class FakeWorker {
     return controller.registerWorker(Controller.RegisterWorkerRequest.newBuilder().setWorkerId(id)
         .setAddress("bus://" + id)
         .setMetadata(WorkerMetadata.newBuilder().setCpuCount(cpu).setMemoryBytes(64L << 30)
-            .setDiskBytes(1L << 40).putAllAttributes(attributes).setStartCapacity(Math.max(1, cpu))) // starts are instant
+            .setDiskBytes(1L << 40).putAllAttributes(attributes).setStartCapacity(Math.max(1, Math.min(cpu, MAX_START_CAPACITY)))) // starts are instant
         .build());
   }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class EndpointRegistryTest {
@@ -129,24 +130,54 @@ class EndpointRegistryTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"a", "train/coordinator", "svc:grpc", "a.b_c-d", "A9"})
+  @ValueSource(strings = {"a", "train/coordinator", "svc:grpc", "a.b_c-d", "A9", "svc/http", "train/eval/grpc",
+      "a/.hidden", "a/..b", "a/b..", "-x", "train/x.y:z"})
   void acceptsValidNames(String name) {
     assertThatCode(() -> EndpointRegistry.validateName(name)).doesNotThrowAnyException();
   }
 
   @Test
-  void rejectsInvalidNames() {
+  void acceptsNamesUpTo512Characters() {
+    assertThatCode(() -> EndpointRegistry.validateName("x".repeat(512))).doesNotThrowAnyException();
+    assertThatCode(() -> EndpointRegistry.validateName("a/".repeat(255) + "ab")).doesNotThrowAnyException();
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      "\"\"              | must not be empty",
+      "my svc            | endpoint name 'my svc' may hold only letters, digits and . _ : - in segments separated by '/'",
+      "s\u00e9rvice     | may hold only",
+      "<script>          | endpoint name '<script>' may hold only",
+      "../../x           | endpoint name '../../x' has a '..' segment",
+      "train/../x        | has a '..' segment",
+      "train/./x         | endpoint name 'train/./x' has a '.' segment",
+      "..                | has a '..' segment",
+      "/x                | endpoint name '/x' has an empty segment",
+      "x/                | has an empty segment",
+      "a//b              | has an empty segment",
+      "/                 | has an empty segment",
+  })
+  void rejectsInvalidNames(String name, String message) {
+    assertThatThrownBy(() -> EndpointRegistry.validateName(name)).isInstanceOf(ValidationException.class)
+        .hasMessageContaining(message);
+  }
+
+  @Test
+  void rejectsControlCharactersAndQuotesThemEscaped() {
+    assertThatThrownBy(() -> EndpointRegistry.validateName("svc\n")).isInstanceOf(ValidationException.class)
+        .hasMessageStartingWith("endpoint name 'svc\\x0a' may hold only");
+    assertThatThrownBy(() -> EndpointRegistry.validateName("svc\0x")).isInstanceOf(ValidationException.class)
+        .hasMessageStartingWith("endpoint name 'svc\\x00x' may hold only");
     assertThatThrownBy(() -> EndpointRegistry.validateName(null)).isInstanceOf(ValidationException.class)
         .hasMessageContaining("must not be empty");
-    assertThatThrownBy(() -> EndpointRegistry.validateName("")).isInstanceOf(ValidationException.class)
-        .hasMessageContaining("must not be empty");
-    assertThatThrownBy(() -> EndpointRegistry.validateName("my svc")).isInstanceOf(ValidationException.class)
-        .hasMessageContaining("'my svc'");
-    assertThatThrownBy(() -> EndpointRegistry.validateName("svc\n")).isInstanceOf(ValidationException.class);
-    assertThatThrownBy(() -> EndpointRegistry.validateName("s\u00e9rvice")).isInstanceOf(ValidationException.class);
+  }
+
+  @Test
+  void rejectsLongNamesQuotingOnlyAPrefix() {
     assertThatThrownBy(() -> EndpointRegistry.validateName("x".repeat(513))).isInstanceOf(ValidationException.class)
-        .hasMessageContaining("longer than 512");
-    assertThatCode(() -> EndpointRegistry.validateName("x".repeat(512))).doesNotThrowAnyException();
+        .hasMessage("endpoint name '" + "x".repeat(64) + "...' (513 characters) is longer than 512 characters");
+    assertThatThrownBy(() -> EndpointRegistry.validateName("x".repeat(10_000_000)))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("(10000000 characters)");
   }
 
   @Test

@@ -57,6 +57,23 @@ class JobIdTest {
   }
 
   @Test
+  void acceptsTheLongestIdAndRefusesLongerOnesQuotingAPrefix() {
+    String longest = String.join("/", java.util.Collections.nCopies(JobId.MAX_DEPTH, "a".repeat(63)));
+    assertThat(JobId.of(longest).value()).hasSize(JobId.MAX_LENGTH);
+    assertThatThrownBy(() -> JobId.of(longest + "b")).isInstanceOf(ValidationException.class)
+        .hasMessage("job id '" + "a".repeat(63) + "/...' (512 characters) is longer than 511 characters");
+    assertThatThrownBy(() -> JobId.of("j".repeat(64 << 20))).hasMessageContaining("(67108864 characters)");
+  }
+
+  @Test
+  void quotesWhatItRefusesOnOneLine() {
+    assertThatThrownBy(() -> JobId.of("a\nb")).hasMessage(
+        "job name 'a\\x0ab' in 'a\\x0ab' must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
+    assertThatThrownBy(() -> TaskId.parse("x".repeat(1000) + "/task-1\n")).hasMessage(
+        "task id '" + "x".repeat(64) + "...' (1008 characters) has a malformed index '1\\x0a'");
+  }
+
+  @Test
   void rootAndChildBuildHierarchicalIds() {
     JobId train = JobId.root("train");
     JobId eval = train.child("eval");

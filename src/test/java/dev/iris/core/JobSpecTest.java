@@ -130,7 +130,7 @@ class JobSpecTest {
         bad("env name with dash", b -> b.env = Map.of("MY-VAR", "v"), "'MY-VAR' is not valid"),
         bad("env name with '='", b -> b.env = Map.of("A=B", "v"), "'A=B' is not valid"),
         bad("empty env name", b -> b.env = Map.of("", "v"), "'' is not valid"),
-        bad("null env name", b -> b.env = mapOf(null, "v"), "'null' is not valid"),
+        bad("null env name", b -> b.env = mapOf(null, "v"), "name null is not valid"),
         bad("NUL in env value", b -> b.env = Map.of("A", "x\0"), "environment variable A has an invalid value"),
         bad("null env value", b -> b.env = mapOf("A", null), "environment variable A has an invalid value"),
         // ports
@@ -140,7 +140,7 @@ class JobSpecTest {
         bad("port with dash", b -> b.ports = List.of("my-port"), "port name 'my-port'"),
         bad("empty port", b -> b.ports = List.of(""), "port name ''"),
         bad("port name too long", b -> b.ports = List.of("p" + "x".repeat(32)), "1-32"),
-        bad("null port", b -> b.ports = Arrays.asList("http", null), "port name 'null'"),
+        bad("null port", b -> b.ports = Arrays.asList("http", null), "port name null must be"),
         // policy
         bad("negative max_task_failures", b -> b.maxTaskFailures = -1, "max_task_failures must be between 0"),
         bad("negative failure retries", b -> b.maxRetriesFailure = -1, "max_retries_failure must be between 0"),

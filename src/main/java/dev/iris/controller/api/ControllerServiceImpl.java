@@ -15,7 +15,7 @@ import dev.iris.core.EndpointRegistry;
 import dev.iris.core.JobId;
 import dev.iris.core.JobSpec;
 import dev.iris.core.JobState;
-import dev.iris.core.TaskId;
+import dev.iris.core.Quoted;
 import dev.iris.core.ValidationException;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.ControllerServiceService;
@@ -117,7 +117,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   @Override
   public Future<Controller.RegisterWorkerResponse> registerWorker(Controller.RegisterWorkerRequest request) {
     return rpc.call("RegisterWorker", () -> {
-      WorkerRecord.Registration reg = RequestChecks.registration(request);
+      WorkerRecord.Registration reg = RegistrationChecks.registration(request);
       AcceptMark mark = RequestChecks.mark(request.getIncarnation(), request.getAcceptedSeq());
       List<AttemptReport> running = RequestChecks.reports(request.getTasksList());
       return store.apply(new Mutation.RegisterWorker(reg, mark, running))
@@ -129,7 +129,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   @Override
   public Future<Controller.HeartbeatResponse> heartbeat(Controller.HeartbeatRequest request) {
     return rpc.call("Heartbeat", () -> {
-      String workerId = RequestChecks.workerId(request.getWorkerId());
+      String workerId = RegistrationChecks.workerId(request.getWorkerId());
       AcceptMark mark = RequestChecks.mark(request.getIncarnation(), request.getAcceptedSeq());
       List<AttemptReport> attempts = RequestChecks.reports(request.getTasksList());
       return store.apply(new Mutation.Heartbeat(workerId, mark, attempts))
@@ -149,7 +149,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   @Override
   public Future<Controller.ReportTaskStateResponse> reportTaskState(Controller.ReportTaskStateRequest r) {
     return rpc.call("ReportTaskState", () -> {
-      String workerId = RequestChecks.workerId(r.getWorkerId());
+      String workerId = RegistrationChecks.workerId(r.getWorkerId());
       AttemptReport report = RequestChecks.report(r);
       return store.apply(new Mutation.ReportTaskStates(workerId, List.of(report)))
           .map(Controller.ReportTaskStateResponse.getDefaultInstance());
@@ -185,7 +185,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   @Override
   public Future<Controller.GetBundleResponse> getBundle(Controller.GetBundleRequest request) {
     return rpc.call("GetBundle", () -> {
-      String hash = request.getBundleHash();
+      String hash = RequestChecks.bundleHash(request.getBundleHash());
       return store.read(new StoreQuery.GetBundle(hash))
           .map(blob -> Controller.GetBundleResponse.newBuilder().setBundleBlob(blob).build());
     });
@@ -201,11 +201,9 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   @Override
   public Future<Controller.RegisterEndpointResponse> registerEndpoint(Controller.RegisterEndpointRequest r) {
     return rpc.call("RegisterEndpoint", () -> {
-      EndpointRegistry.validateName(r.getName());
-      JobId job = RequestChecks.jobId(r.getJobId());
-      TaskId task = r.getTaskId().isEmpty() ? null : TaskId.parse(r.getTaskId());
-      return store.apply(new Mutation.RegisterEndpoint(r.getName(), r.getAddress(), job, task, r.getAttemptId(),
-              r.getMetadataMap()))
+      RegistrationChecks.EndpointRegistration ep = RegistrationChecks.endpoint(r);
+      return store.apply(new Mutation.RegisterEndpoint(ep.name(), ep.address(), ep.job(), ep.task(),
+              ep.attemptId(), ep.metadata()))
           .map(e -> Controller.RegisterEndpointResponse.newBuilder().setEndpointId(e.id()).build());
     });
   }
@@ -216,7 +214,7 @@ public final class ControllerServiceImpl extends ControllerServiceService {
       String id = request.getEndpointId();
       return store.apply(new Mutation.UnregisterEndpoint(id)).compose(removed -> removed
           ? Future.succeededFuture(Empty.getDefaultInstance())
-          : Future.failedFuture(StoreException.notFound("endpoint " + id + " not found")));
+          : Future.failedFuture(StoreException.notFound("endpoint " + Quoted.of(id) + " not found")));
     });
   }
 
@@ -231,7 +229,8 @@ public final class ControllerServiceImpl extends ControllerServiceService {
 
   @Override
   public Future<Controller.ListEndpointsResponse> listEndpoints(Controller.ListEndpointsRequest request) {
-    return rpc.call("ListEndpoints", () -> store.read(new StoreQuery.ListEndpoints(request.getPrefix()))
+    return rpc.call("ListEndpoints", () -> store.read(new StoreQuery.ListEndpoints(
+            RegistrationChecks.endpointPrefix(request.getPrefix())))
         .map(list -> {
           Controller.ListEndpointsResponse.Builder b = Controller.ListEndpointsResponse.newBuilder();
           list.endpoints().forEach(e -> b.addEndpoints(ProtoMapper.endpoint(e)));

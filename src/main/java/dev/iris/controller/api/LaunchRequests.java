@@ -1,9 +1,11 @@
 package dev.iris.controller.api;
 
 import dev.iris.common.ProtoSpecs;
+import dev.iris.core.BundleFormat;
 import dev.iris.core.Constraint;
 import dev.iris.core.JobId;
 import dev.iris.core.JobSpec;
+import dev.iris.core.Quoted;
 import dev.iris.core.Resources;
 import dev.iris.core.Sha256;
 import dev.iris.core.ValidationException;
@@ -14,6 +16,7 @@ import java.util.List;
 
 /** Turns a LaunchJobRequest into a validated {@link JobSpec}, or a {@link ValidationException} saying why not. */
 public final class LaunchRequests {
+  /** The largest bundle (a zip archive, see {@link BundleFormat}) a job may carry. */
   public static final int MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
 
   private LaunchRequests() {}
@@ -50,7 +53,8 @@ public final class LaunchRequests {
       throw new ValidationException("job name must not be empty");
     }
     if (name.contains("/")) {
-      throw new ValidationException("job name '" + name + "' must not contain '/'; set parent_job_id for a child job");
+      throw new ValidationException(
+          "job name " + Quoted.of(name) + " must not contain '/'; set parent_job_id for a child job");
     }
     return parent.isEmpty() ? JobId.root(name) : JobId.of(parent).child(name);
   }
@@ -94,6 +98,7 @@ public final class LaunchRequests {
     if (r.getBundleBlob().size() > MAX_BUNDLE_BYTES) {
       throw new ValidationException("bundle is " + r.getBundleBlob().size() + " bytes; at most " + MAX_BUNDLE_BYTES);
     }
+    BundleFormat.check(r.getBundleBlob().asReadOnlyByteBuffer());
     String actual = Sha256.hex(r.getBundleBlob().toByteArray());
     if (!r.getBundleHash().isEmpty() && !r.getBundleHash().equalsIgnoreCase(actual)) {
       throw new ValidationException("bundle_hash does not match the bundle's sha-256 (" + actual + ")");

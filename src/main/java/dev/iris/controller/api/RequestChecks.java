@@ -1,28 +1,26 @@
 package dev.iris.controller.api;
 
-import dev.iris.common.ProtoSpecs;
 import dev.iris.common.ProtoStates;
 import dev.iris.controller.state.AcceptMark;
 import dev.iris.controller.state.ClusterState.AttemptReport;
-import dev.iris.controller.state.WorkerRecord;
 import dev.iris.core.JobId;
+import dev.iris.core.Quoted;
+import dev.iris.core.Sha256;
 import dev.iris.core.TaskAttempt;
 import dev.iris.core.TaskId;
+import dev.iris.core.TextRules;
 import dev.iris.core.ValidationException;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.JobState;
-import dev.iris.rpc.WorkerMetadata;
 import dev.iris.rpc.WorkerTaskEntry;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Checks ControllerService request fields and turns them into domain values, or throws a
  * {@link ValidationException} saying why not.
  */
 final class RequestChecks {
-  private static final Pattern WORKER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
   /** The most reports one ReportTaskStates call may carry. */
   static final int MAX_REPORTS_PER_BATCH = 10_000;
 
@@ -33,15 +31,18 @@ final class RequestChecks {
 
   static JobsQuery jobsQuery(Controller.ListJobsRequest request) {
     dev.iris.core.JobState state = request.getState() == JobState.JOB_STATE_UNSPECIFIED ? null
-        : ProtoStates.toDomain(request.getState()).orElseThrow(
-            () -> new ValidationException("state " + request.getState() + " is not a job state to filter by"));
+        : ProtoStates.toDomain(request.getState()).orElseThrow(() -> new ValidationException(
+            request.getState() == JobState.UNRECOGNIZED
+                ? "state " + request.getStateValue() + " is not a job state this server knows"
+                : "state " + request.getState() + " is not a job state to filter by"));
     if (request.getPageSize() < 0) {
       throw new ValidationException("page_size must not be negative");
     }
     int pageSize = request.getPageSize() == 0 ? ControllerServiceImpl.DEFAULT_PAGE_SIZE
         : Math.min(request.getPageSize(), ControllerServiceImpl.MAX_PAGE_SIZE);
     int offset = pageOffset(request.getPageToken());
-    return new JobsQuery(state, request.getNamePrefix(), offset, pageSize);
+    String prefix = TextRules.text("name_prefix", request.getNamePrefix(), JobId.MAX_LENGTH);
+    return new JobsQuery(state, prefix, offset, pageSize);
   }
 
   static JobId jobId(String value) {
@@ -49,6 +50,14 @@ final class RequestChecks {
       throw new ValidationException("job_id must not be empty");
     }
     return JobId.of(value);
+  }
+
+  /** The hash a GetBundle request names: a SHA-256 as {@link Sha256#hex} writes it. */
+  static String bundleHash(String hash) {
+    if (!Sha256.isHex(hash)) {
+      throw new ValidationException("bundle_hash " + Quoted.of(hash) + " is not 64 lowercase hex digits (sha-256)");
+    }
+    return hash;
   }
 
   private static int pageOffset(String token) {
@@ -63,32 +72,7 @@ final class RequestChecks {
     } catch (NumberFormatException e) {
       // fall through
     }
-    throw new ValidationException("page_token '" + token + "' is not one this server issued");
-  }
-
-  static String workerId(String id) {
-    if (!WORKER_ID.matcher(id).matches()) {
-      throw new ValidationException("worker_id '" + id + "' must be 1-128 letters, digits or . _ : -");
-    }
-    return id;
-  }
-
-  static WorkerRecord.Registration registration(Controller.RegisterWorkerRequest r) {
-    String id = workerId(r.getWorkerId());
-    if (r.getAddress().isBlank()) {
-      throw new ValidationException("worker " + id + " needs an address");
-    }
-    WorkerMetadata m = r.getMetadata();
-    if (m.getCpuCount() < 0 || m.getMemoryBytes() < 0 || m.getDiskBytes() < 0) {
-      throw new ValidationException("worker " + id + " reports negative capacity");
-    }
-    if (m.getStartCapacity() < 0) {
-      throw new ValidationException("worker " + id + " reports a negative start capacity");
-    }
-    return new WorkerRecord.Registration(id, r.getAddress(),
-        new dev.iris.core.Resources(m.getCpuCount(), m.getMemoryBytes(), m.getDiskBytes(),
-            Math.max(0, ProtoSpecs.gpuCount(m.getDevice())), ProtoSpecs.gpuVariant(m.getDevice())),
-        m.getAttributesMap(), m.getHostname(), m.getIpAddress(), m.getStartCapacity(), r.getIncarnation());
+    throw new ValidationException("page_token " + Quoted.of(token) + " is not one this server issued");
   }
 
   /** Where a worker's list of attempts was taken (see {@link AcceptMark}). */
@@ -96,10 +80,7 @@ final class RequestChecks {
     if (acceptedSeq < 0) {
       throw new ValidationException("accepted_seq must not be negative, got " + acceptedSeq);
     }
-    if (incarnation.length() > 128) {
-      throw new ValidationException("incarnation is longer than 128 characters");
-    }
-    return new AcceptMark(incarnation, acceptedSeq);
+    return new AcceptMark(RegistrationChecks.incarnation(incarnation), acceptedSeq);
   }
 
   static List<AttemptReport> reports(List<WorkerTaskEntry> entries) {
@@ -112,15 +93,15 @@ final class RequestChecks {
 
   /** The attempt a ReportTaskState request reports on (its worker id is checked separately). */
   static AttemptReport report(Controller.ReportTaskStateRequest r) {
-    return report(WorkerTaskEntry.newBuilder().setTaskId(r.getTaskId())
-        .setAttemptId(r.getAttemptId()).setState(r.getState()).setExitCode(r.getExitCode()).setError(r.getError())
+    return report(WorkerTaskEntry.newBuilder().setTaskId(r.getTaskId()).setAttemptId(r.getAttemptId())
+        .setStateValue(r.getStateValue()).setExitCode(r.getExitCode()).setError(r.getError())
         .setStartedAtMs(r.getStartedAtMs()).setFinishedAtMs(r.getFinishedAtMs()).putAllPorts(r.getPortsMap())
         .setResourceUsage(r.getResourceUsage()).setAcceptedSeq(r.getAcceptedSeq()).build(), r.getBuildMetrics());
   }
 
   /** The worker a ReportTaskStates batch comes from; the batch is refused whole if it or its size is wrong. */
   static String reportBatch(Controller.ReportTaskStatesRequest r) {
-    String id = workerId(r.getWorkerId());
+    String id = RegistrationChecks.workerId(r.getWorkerId());
     if (r.getReportsCount() > MAX_REPORTS_PER_BATCH) {
       throw new ValidationException("a ReportTaskStates batch holds at most " + MAX_REPORTS_PER_BATCH
           + " reports, this one has " + r.getReportsCount());
@@ -131,16 +112,18 @@ final class RequestChecks {
   /** One report of a batch from {@code workerId}: its own worker_id, when set, must be the batch's. */
   static AttemptReport batchedReport(String workerId, Controller.ReportTaskStateRequest r) {
     if (!r.getWorkerId().isEmpty() && !r.getWorkerId().equals(workerId)) {
-      throw new ValidationException("report of " + r.getTaskId() + " names worker '" + r.getWorkerId()
-          + "' in a batch from worker '" + workerId + "'");
+      throw new ValidationException("report of " + Quoted.of(r.getTaskId()) + " names worker "
+          + Quoted.of(r.getWorkerId()) + " in a batch from worker '" + workerId + "'");
     }
     return report(r);
   }
 
   private static AttemptReport report(WorkerTaskEntry e, dev.iris.rpc.BuildMetrics build) {
     TaskId task = TaskId.parse(e.getTaskId());
-    dev.iris.core.TaskState state = ProtoStates.toDomain(e.getState())
-        .orElseThrow(() -> new ValidationException("report for " + task + " has no state"));
+    dev.iris.core.TaskState state = ProtoStates.toDomain(e.getState()).orElseThrow(() -> new ValidationException(
+        e.getState() == dev.iris.rpc.TaskState.UNRECOGNIZED
+            ? "report for " + task + " has state " + e.getStateValue() + ", not a task state this server knows"
+            : "report for " + task + " has no state"));
     if (e.getAttemptId() < 0) {
       throw new ValidationException("attempt_id must not be negative");
     }
