@@ -3,6 +3,7 @@ package dev.iris.dashboard;
 import static dev.iris.dashboard.DashboardCluster.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.iris.rpc.Controller;
 import dev.iris.rpc.TaskState;
 import java.nio.file.Files;
 import java.util.List;
@@ -160,6 +161,29 @@ class DashboardBrowserTest {
       c.send(io.vertx.core.http.HttpMethod.POST, "/api/jobs/shell/kill");
       b.waitFor("killed on the worker page", d -> d.findElement(By.cssSelector("tr.task[data-task='shell/task-0'] .badge"))
           .getText().equalsIgnoreCase("killed"));
+    }
+  }
+
+  /** What a user writes (commands, log lines, env values) is shown as text, never run as HTML or script. */
+  @Test
+  void markupInACommandAndItsLogsIsShownAsText() throws Exception {
+    String payload = "<img src=x onerror=window.pwned=1><script>window.pwned=2</script>";
+    try (RealWorker w = new RealWorker(c, "real-x")) {
+      c.launch(Controller.LaunchJobRequest.newBuilder().setName("markup")
+          .setEntrypoint(dev.iris.rpc.CommandEntrypoint.newBuilder().addArgv("sh").addArgv("-c")
+              .addArgv("echo '" + payload + "'; sleep 60"))
+          .setEnvironment(dev.iris.rpc.EnvironmentConfig.newBuilder().putEnvVars("NOTE", payload))
+          .setResources(dev.iris.rpc.ResourceSpecProto.newBuilder().setReplicas(1).setCpu(1).setMemoryBytes(64L << 20))
+          .build());
+      b.driver.get(c.baseUrl() + "/#/jobs/markup");
+      b.waitFor("the payload in the logs, as text", d -> d.findElement(By.id("log-lines")).getText().contains(payload));
+      assertThat(b.driver.findElement(By.tagName("body")).getText()).contains("<img src=x onerror=window.pwned=1>");
+      assertThat(b.driver.findElements(By.cssSelector("#page img[src='x'], #page script"))).isEmpty();
+      assertThat(b.js("return window.pwned === undefined")).isEqualTo(true);
+      b.driver.get("http://127.0.0.1:" + w.port() + "/");
+      b.waitFor("the worker page", d -> !d.findElements(By.cssSelector("tr.task[data-task='markup/task-0']")).isEmpty());
+      assertThat(b.js("return window.pwned === undefined")).isEqualTo(true);
+      c.send(io.vertx.core.http.HttpMethod.POST, "/api/jobs/markup/kill");
     }
   }
 
