@@ -61,6 +61,15 @@ function render() {
   container.append(h('div.empty', 'No such page. ', h('a', { href: '#/jobs' }, 'Back to the jobs')));
 }
 
+// a controller other machines reach without authentication says so on every page
+fetch('/health').then((r) => r.json()).then((health) => {
+  if (health.exposed && !health.authenticated) {
+    document.body.prepend(h('div.insecure-banner', { id: 'insecure-banner' },
+      'This controller listens where other machines reach it, without authentication: anyone who reaches its port '
+        + 'can run commands on every worker. Run it on a private network only.'));
+  }
+}).catch(() => {});
+
 window.addEventListener('hashchange', render);
 setInterval(() => {
   refreshAgo(container);

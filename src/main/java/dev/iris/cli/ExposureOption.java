@@ -1,7 +1,6 @@
 package dev.iris.cli;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import dev.iris.common.HostPort;
 import picocli.CommandLine.Option;
 
 /**
@@ -17,7 +16,7 @@ final class ExposureOption {
 
   /** Refuses an address other machines reach (for {@code flag}) unless --insecure says so. */
   String check(FlagChecks check, String flag, String host) {
-    if (!insecure && !isLoopback(host)) {
+    if (!insecure && !HostPort.isLoopback(host)) {
       throw check.usageError(flag + " " + host + " lets other machines reach this port, and Iris does not "
           + "authenticate callers yet: anyone who reaches it can run commands. Add --insecure to accept that "
           + "(on a private network only), or bind to 127.0.0.1");
@@ -29,20 +28,5 @@ final class ExposureOption {
   dev.iris.cli.request.ClusterSpec checked(FlagChecks check, dev.iris.cli.request.ClusterSpec cluster) {
     check(check, "--cluster-host", cluster.host());
     return cluster;
-  }
-
-  /** Whether {@code host} names a loopback address (a name that does not resolve does not). */
-  static boolean isLoopback(String host) {
-    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    try {
-      for (InetAddress a : InetAddress.getAllByName(h)) {
-        if (!a.isLoopbackAddress()) {
-          return false;
-        }
-      }
-      return true;
-    } catch (UnknownHostException e) {
-      return false;
-    }
   }
 }

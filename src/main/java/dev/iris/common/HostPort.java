@@ -1,5 +1,8 @@
 package dev.iris.common;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
 import io.vertx.core.net.SocketAddress;
 import java.util.Objects;
 
@@ -94,5 +97,20 @@ public record HostPort(String host, int port) {
   @Override
   public String toString() {
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  /** Whether {@code host} names a loopback address (a name that does not resolve does not). */
+  public static boolean isLoopback(String host) {
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    try {
+      for (InetAddress a : InetAddress.getAllByName(h)) {
+        if (!a.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return true;
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 }

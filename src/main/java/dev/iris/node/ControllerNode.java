@@ -1,5 +1,6 @@
 package dev.iris.node;
 
+import dev.iris.common.HostPort;
 import dev.iris.controller.ControllerMetrics;
 import dev.iris.controller.DispatchVerticle;
 import dev.iris.controller.SchedulerVerticle;
@@ -29,19 +30,25 @@ public final class ControllerNode {
    * Where and how the controller runs.
    *
    * @param routes mounts more HTTP routes (the dashboard) next to the API they may call; null for none
+   * @param exposed whether other machines reach the port without authentication (the dashboard warns)
    */
   public record Config(String host, int port, StoreConfig store, long storeTickMs, long schedulerTickMs,
       long heartbeatIntervalMs, DispatchVerticle.DispatchConfig dispatch,
-      BiConsumer<Router, ControllerServiceImpl> routes) {
+      BiConsumer<Router, ControllerServiceImpl> routes, boolean exposed) {
     /** The defaults; the router serves the dashboard. */
     public static Config defaults(String host, int port) {
       return new Config(host, port, StoreConfig.DEFAULT, STORE_TICK_MS, SCHEDULER_TICK_MS, HEARTBEAT_INTERVAL_MS,
           DispatchVerticle.DispatchConfig.DEFAULT,
-          DashboardRoutes::mount);
+          DashboardRoutes::mount, !HostPort.isLoopback(host));
+    }
+
+    /** The same config, saying whether other machines reach the port without authentication. */
+    public Config withExposed(boolean e) {
+      return new Config(host, port, store, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, routes, e);
     }
 
     public Config withStore(StoreConfig s) {
-      return new Config(host, port, s, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, routes);
+      return new Config(host, port, s, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, routes, exposed);
     }
   }
 
@@ -59,7 +66,7 @@ public final class ControllerNode {
     ControllerMetrics metrics = new ControllerMetrics();
     node.scheduler = new SchedulerVerticle(config.schedulerTickMs(), metrics);
     node.server = new ControllerServerVerticle(config.host(), config.port(), config.heartbeatIntervalMs(),
-        config.routes(), metrics);
+        config.routes(), config.exposed(), metrics);
     return node.deploy(new StateStoreVerticle(config.store(), clock, config.storeTickMs(), metrics))
         .compose(v -> node.deploy(new DispatchVerticle(config.dispatch(), metrics)))
         .compose(v -> node.deploy(node.scheduler))

@@ -164,6 +164,20 @@ class DashboardBrowserTest {
     }
   }
 
+  /** A controller other machines reach without authentication warns on every page; one on loopback does not. */
+  @Test
+  void anExposedControllerWarnsOnEveryPage() throws Exception {
+    b.driver.get(c.baseUrl() + "/#/jobs");
+    waitLive();
+    assertThat(b.driver.findElements(By.id("insecure-banner"))).isEmpty();
+    try (DashboardCluster exposed = new DashboardCluster(true)) {
+      b.driver.get(exposed.baseUrl() + "/#/workers");
+      b.waitFor("the warning", d -> d.findElement(By.id("insecure-banner")).getText()
+          .contains("without authentication"));
+      assertThat(exposed.get("/health").json().getBoolean("exposed")).isTrue();
+    }
+  }
+
   /** What a user writes (commands, log lines, env values) is shown as text, never run as HTML or script. */
   @Test
   void markupInACommandAndItsLogsIsShownAsText() throws Exception {

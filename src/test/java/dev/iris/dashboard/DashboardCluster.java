@@ -32,7 +32,13 @@ final class DashboardCluster implements AutoCloseable {
   private final List<LoggingFakeWorker> workers = new ArrayList<>();
 
   DashboardCluster() throws Exception {
-    var config = ControllerNode.Config.defaults("127.0.0.1", 0).withStore(new StoreConfig(2_000, StoreConfig.DEFAULT_START_CAPACITY, 1_000, 10_000));
+    this(false);
+  }
+
+  /** A cluster on loopback; {@code exposed} makes the controller say other machines reach it (it warns). */
+  DashboardCluster(boolean exposed) throws Exception {
+    var config = ControllerNode.Config.defaults("127.0.0.1", 0).withExposed(exposed)
+        .withStore(new StoreConfig(2_000, StoreConfig.DEFAULT_START_CAPACITY, 1_000, 10_000));
     node = await(ControllerNode.start(vertx, config, Clock.systemUTC()));
     grpc = GrpcClient.client(vertx);
     api = new GrpcControllerLink(grpc, SocketAddress.inetSocketAddress(node.port(), "127.0.0.1"), 5_000);

@@ -35,14 +35,18 @@ public final class ControllerServerVerticle extends VerticleBase {
   private HttpServer server;
 
   private final ControllerMetrics metrics;
+  /** Whether other machines reach the port without authentication: /health says so, the dashboard warns. */
+  private final boolean exposed;
 
   /**
    * @param routes mounts more HTTP routes (the dashboard) on the router, next to the API they may call; or
    *     null for none
+   * @param exposed whether other machines reach the port (without authentication)
    */
   public ControllerServerVerticle(String host, int port, long heartbeatIntervalMs,
-      BiConsumer<Router, ControllerServiceImpl> routes, ControllerMetrics metrics) {
+      BiConsumer<Router, ControllerServiceImpl> routes, boolean exposed, ControllerMetrics metrics) {
     this.metrics = metrics;
+    this.exposed = exposed;
     this.host = host;
     this.port = port;
     this.heartbeatIntervalMs = heartbeatIntervalMs;
@@ -63,7 +67,8 @@ public final class ControllerServerVerticle extends VerticleBase {
     bindEventBus(service);
 
     Router router = Router.router(vertx);
-    router.get("/health").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "ok")));
+    router.get("/health").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "ok")
+        .put("authenticated", false).put("exposed", exposed)));
     StoreClient store = new StoreClient(vertx);
     router.get("/metrics").handler(ctx -> store.read(new StoreQuery.CountStates())
         .onSuccess(snap -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
