@@ -18,6 +18,8 @@ public final class TaskSpecRules {
   /** The most characters all arguments of one command may have together. */
   public static final int MAX_ARGV_BYTES = 256 * 1024;
   public static final int MAX_PORTS = 64;
+  /** The longest port name. */
+  public static final int MAX_PORT_NAME_LENGTH = 32;
   public static final int MAX_ENV_VARS = 1024;
 
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");

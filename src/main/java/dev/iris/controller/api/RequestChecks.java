@@ -8,6 +8,7 @@ import dev.iris.core.Quoted;
 import dev.iris.core.Sha256;
 import dev.iris.core.TaskAttempt;
 import dev.iris.core.TaskId;
+import dev.iris.core.TaskSpecRules;
 import dev.iris.core.TextRules;
 import dev.iris.core.ValidationException;
 import dev.iris.rpc.Controller;
@@ -23,6 +24,13 @@ import java.util.List;
 final class RequestChecks {
   /** The most reports one ReportTaskStates call may carry. */
   static final int MAX_REPORTS_PER_BATCH = 10_000;
+  /**
+   * The most attempts a heartbeat or registration may list: far above what a worker holds (its start capacity,
+   * its running tasks, and what ended in the last 30 s), far below what could choke the controller.
+   */
+  static final int MAX_TASK_ENTRIES = 200_000;
+  /** The longest error of an attempt kept; a longer one is cut, not refused (the outcome must not be lost). */
+  static final int MAX_ERROR_CHARS = 4_096;
 
   private RequestChecks() {}
 
@@ -84,6 +92,10 @@ final class RequestChecks {
   }
 
   static List<AttemptReport> reports(List<WorkerTaskEntry> entries) {
+    if (entries.size() > MAX_TASK_ENTRIES) {
+      throw new ValidationException("a worker lists at most " + MAX_TASK_ENTRIES + " attempts, this list has "
+          + entries.size());
+    }
     List<AttemptReport> out = new ArrayList<>(entries.size());
     for (WorkerTaskEntry e : entries) {
       out.add(report(e, null));
@@ -136,6 +148,23 @@ final class RequestChecks {
     if (e.getAcceptedSeq() < 0) {
       throw new ValidationException("accepted_seq must not be negative");
     }
-    return new AttemptReport(task, e.getAttemptId(), state, e.getExitCode(), e.getError(), obs, e.getAcceptedSeq());
+    if (e.getPortsCount() > TaskSpecRules.MAX_PORTS) {
+      throw new ValidationException("report for " + task + " lists " + e.getPortsCount() + " ports; a task has at most "
+          + TaskSpecRules.MAX_PORTS);
+    }
+    e.getPortsMap().forEach((name, port) -> {
+      if (port < 0 || port > 65_535 || name.length() > TaskSpecRules.MAX_PORT_NAME_LENGTH) {
+        throw new ValidationException("report for " + task + " has port " + Quoted.of(name) + " = " + port);
+      }
+    });
+    // an outcome is never refused for its wording: a long error is cut, not lost
+    return new AttemptReport(task, e.getAttemptId(), state, e.getExitCode(), cut(e.getError()), obs,
+        e.getAcceptedSeq());
+  }
+
+  /** An attempt's error as stored: at most {@link #MAX_ERROR_CHARS} characters, a longer one cut and marked so. */
+  static String cut(String error) {
+    return error.length() <= MAX_ERROR_CHARS ? error
+        : error.substring(0, MAX_ERROR_CHARS) + "... (" + error.length() + " characters)";
   }
 }
