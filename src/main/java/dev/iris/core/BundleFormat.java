@@ -17,6 +17,10 @@ import java.nio.charset.StandardCharsets;
  * no files. What the entries hold (paths, sizes, links) is the unpacker's to check.
  */
 public final class BundleFormat {
+  /** The "made by" host of an entry whose external attributes hold a Unix mode. */
+  private static final int UNIX = 3;
+  private static final long FILE_TYPE = 0170000;
+  private static final long SYMLINK = 0120000;
   private static final int END_SIGNATURE = 0x06054b50;
   private static final int END_SIZE = 22;
   private static final int MAX_COMMENT = 0xFFFF;
@@ -129,10 +133,19 @@ public final class BundleFormat {
         if (method != STORED && method != DEFLATED) {
           throw notAZip("entry " + count + " is compressed with method " + method + ", not stored or deflated");
         }
+        String name;
         try {
-          names.decode(zip.slice(at + CENTRAL_SIZE, nameLength));
+          name = names.decode(zip.slice(at + CENTRAL_SIZE, nameLength)).toString();
         } catch (CharacterCodingException e) {
           throw notAZip("the name of entry " + count + " is not UTF-8");
+        }
+        if (escapes(name)) {
+          throw new ValidationException("bundle entry " + Quoted.of(name) + " escapes the working directory");
+        }
+        boolean madeOnUnix = (u16(zip, at + 4) >>> 8) == UNIX;
+        if (madeOnUnix && ((u32(zip, at + 38) >>> 16) & FILE_TYPE) == SYMLINK) {
+          throw new ValidationException("bundle entry " + Quoted.of(name)
+              + " is a symbolic link, which bundles may not contain");
         }
         long local = u32(zip, at + 42);
         if (local == MAGIC_LONG && extraLength == 0) {
@@ -152,6 +165,28 @@ public final class BundleFormat {
       }
       return count;
     }
+  }
+
+  /**
+   * Whether an entry's path leaves the directory it is unpacked into: absolute, or more {@code ..} segments
+   * than directories before them (the worker's unpacker refuses the same, by resolving it).
+   */
+  static boolean escapes(String name) {
+    if (name.startsWith("/") || name.startsWith("\\")) {
+      return true;
+    }
+    int depth = 0;
+    for (String segment : name.split("[/\\\\]")) {
+      if (segment.equals("..")) {
+        depth--;
+        if (depth < 0) {
+          return true;
+        }
+      } else if (!segment.isEmpty() && !segment.equals(".")) {
+        depth++;
+      }
+    }
+    return false;
   }
 
   private static ValidationException notAZip(String why) {

@@ -184,4 +184,19 @@ class BundleFormatTest {
     }
     return out.toByteArray();
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+      "../evil, true", "/etc/passwd, true", "a/../../x, true", "a/../b, false", "./a/./b, false", "a/b/.., false",
+      "a..b, false", "..a, false", "dir/, false"})
+  void anEntryThatLeavesItsDirectoryIsRefusedAtSubmit(String name, boolean escapes) {
+    assertThat(BundleFormat.escapes(name)).isEqualTo(escapes);
+    byte[] bundle = zip(Map.of(name.endsWith("/") ? name + "f" : name, "x"), null, ZipEntry.DEFLATED);
+    if (escapes) {
+      assertThatThrownBy(() -> BundleFormat.check(ByteBuffer.wrap(bundle))).isInstanceOf(ValidationException.class)
+          .hasMessageContaining("escapes the working directory");
+    } else {
+      assertThat(BundleFormat.check(ByteBuffer.wrap(bundle))).isEqualTo(1);
+    }
+  }
 }

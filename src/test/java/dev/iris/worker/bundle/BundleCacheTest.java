@@ -117,6 +117,9 @@ class BundleCacheTest {
 
     assertThatThrownBy(() -> cache.unpack(hash, temp.resolve("work")))
         .isInstanceOf(BundleException.class)
+        .hasMessage("bundle entry 'link' is a symbolic link, which bundles may not contain");    // and the controller refuses it at submit, by the same words
+    assertThatThrownBy(() -> dev.iris.core.BundleFormat.check(java.nio.ByteBuffer.wrap(zip)))
+        .isInstanceOf(dev.iris.core.ValidationException.class)
         .hasMessage("bundle entry 'link' is a symbolic link, which bundles may not contain");
   }
 
