@@ -38,6 +38,9 @@ public final class RpcErrors {
       };
       return new StatusException(status, bounded(t.getMessage()));
     }
+    if (t instanceof RpcException r) { // a call this server made failed: its status, not an internal error
+      return new StatusException(r.status(), bounded(r.getMessage()));
+    }
     if (t instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE
         && r.failureCode() > 0 && r.failureCode() < 17) {
       return new StatusException(GrpcStatus.valueOf(r.failureCode()), r.getMessage());

@@ -33,4 +33,13 @@ class RpcErrorsTest {
     StatusException s = new StatusException(GrpcStatus.NOT_FOUND, "job j not found");
     assertThat(RpcErrors.toStatus(s)).isSameAs(s);
   }
+
+  @Test
+  void aFailedDownstreamCallKeepsItsStatus() {
+    StatusException s = RpcErrors.toStatus(new RpcException(GrpcStatus.INVALID_ARGUMENT, "log filter: bad"));
+    assertThat(s.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
+    assertThat(s.message()).isEqualTo("log filter: bad");
+    assertThat(RpcErrors.toStatus(RpcException.unreachable("connection refused")).status())
+        .isEqualTo(GrpcStatus.UNAVAILABLE);
+  }
 }

@@ -186,6 +186,19 @@ class HostileRequestsGrpcTest {
   }
 
   @Test
+  void aBadLogFilterIsRefusedByTheControllerNotAnInternalError() {
+    refused(() -> api.fetchTaskLogs(Controller.FetchTaskLogsRequest.newBuilder().setJobId("any")
+        .setFilter(dev.iris.rpc.Worker.FetchLogsFilter.newBuilder().setRegex("(unclosed")).build()),
+        "regex '(unclosed' is not valid");
+    refused(() -> api.fetchTaskLogs(Controller.FetchTaskLogsRequest.newBuilder().setJobId("any")
+        .setFilter(dev.iris.rpc.Worker.FetchLogsFilter.newBuilder().setRegex("x".repeat(5_000))).build()),
+        "at most 1000 are accepted");
+    refused(() -> api.fetchTaskLogs(Controller.FetchTaskLogsRequest.newBuilder().setJobId("any")
+        .setFilter(dev.iris.rpc.Worker.FetchLogsFilter.newBuilder().setMaxLines(-1)).build()),
+        "must not be negative");
+  }
+
+  @Test
   void hugeValuesAreQuotedByAShortPrefix() throws Exception {
     String huge = "j".repeat(4 << 20);
     refused(() -> api.getJobStatus(Controller.GetJobStatusRequest.newBuilder().setJobId(huge).build()),

@@ -4,6 +4,7 @@ import dev.iris.common.ProtoStates;
 import dev.iris.controller.state.AcceptMark;
 import dev.iris.controller.state.ClusterState.AttemptReport;
 import dev.iris.core.JobId;
+import dev.iris.core.LogRegex;
 import dev.iris.core.Quoted;
 import dev.iris.core.Sha256;
 import dev.iris.core.TaskAttempt;
@@ -166,5 +167,15 @@ final class RequestChecks {
   static String cut(String error) {
     return error.length() <= MAX_ERROR_CHARS ? error
         : error.substring(0, MAX_ERROR_CHARS) + "... (" + error.length() + " characters)";
+  }
+
+  /** A log filter, checked here rather than by the worker: the regex by {@link LogRegex}, no negative bound. */
+  static void logFilter(dev.iris.rpc.Worker.FetchLogsFilter f) {
+    if (!f.getRegex().isEmpty()) {
+      LogRegex.compile(f.getRegex());
+    }
+    if (f.getStartMs() < 0 || f.getEndMs() < 0 || f.getMaxLines() < 0) {
+      throw new ValidationException("start_ms, end_ms and max_lines must not be negative");
+    }
   }
 }

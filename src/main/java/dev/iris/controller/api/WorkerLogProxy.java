@@ -24,6 +24,7 @@ final class WorkerLogProxy {
 
   Future<Worker.FetchTaskLogsResponse> fetch(Controller.FetchTaskLogsRequest request) {
     JobId id = RequestChecks.jobId(request.getJobId());
+    RequestChecks.logFilter(request.getFilter());
     Integer attempt = request.hasAttemptId() ? request.getAttemptId() : null;
     return store.read(new StoreQuery.FindLogSource(id, request.getTaskIndex(), attempt))
         .compose(src -> ask(src, request));
