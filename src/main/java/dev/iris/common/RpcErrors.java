@@ -1,5 +1,6 @@
 package dev.iris.common;
 
+import dev.iris.core.Quoted;
 import dev.iris.core.Refusal;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -59,11 +60,9 @@ public final class RpcErrors {
    * (a megabyte in an id field) is cut, so answering it costs nothing and the reader gets one line.
    */
   public static String bounded(String message) {
-    if (message == null || message.length() <= MAX_MESSAGE_CHARS) {
-      return message;
-    }
-    return message.substring(0, MAX_MESSAGE_CHARS) + "... (" + message.length() + " characters)";
+    return Quoted.cut(message, MAX_MESSAGE_CHARS);
   }
+
 
   /** The gRPC status of a failure seen by a client, whichever transport produced it. */
   public static GrpcStatus statusOf(Throwable t) {

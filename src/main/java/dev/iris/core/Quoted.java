@@ -41,4 +41,15 @@ public final class Quoted {
   public static boolean isControl(char c) {
     return Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
   }
+
+  /**
+   * {@code text} itself when it has at most {@code max} characters, else its first {@code max} and
+   * {@code ... (N characters)}: for messages and stored texts, not quoted values.
+   */
+  public static String cut(String text, int max) {
+    if (text == null || text.length() <= max) {
+      return text;
+    }
+    return text.substring(0, max) + "... (" + text.length() + " characters)";
+  }
 }

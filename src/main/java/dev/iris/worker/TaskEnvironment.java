@@ -17,6 +17,8 @@ import java.util.Map;
 final class TaskEnvironment {
   /** The worker's variables every task gets: where programs are, whose home, which locale and time zone. */
   static final List<String> BASE = List.of("PATH", "HOME", "LANG", "TZ", "USER", "TMPDIR");
+  /** This worker's values of {@link #BASE}, read once: a process's environment does not change. */
+  private static final Map<String, String> BASE_VALUES = baseValues();
 
 
   private TaskEnvironment() {}
@@ -25,12 +27,7 @@ final class TaskEnvironment {
       Map<String, Integer> ports) {
     Map<String, String> env = new LinkedHashMap<>();
     if (!config.inheritEnv()) {
-      for (String name : BASE) {
-        String value = System.getenv(name);
-        if (value != null) {
-          env.put(name, value);
-        }
-      }
+      env.putAll(BASE_VALUES);
     }
     env.putAll(request.getEnvironment().getEnvVarsMap());
     env.put("IRIS_JOB_ID", task.job().value());
@@ -49,5 +46,16 @@ final class TaskEnvironment {
     }
     ports.forEach((name, port) -> env.put("IRIS_PORT_" + name.toUpperCase(Locale.ROOT), Integer.toString(port)));
     return env;
+  }
+
+  private static Map<String, String> baseValues() {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (String name : BASE) {
+      String value = System.getenv(name);
+      if (value != null) {
+        values.put(name, value);
+      }
+    }
+    return Map.copyOf(values);
   }
 }

@@ -165,9 +165,9 @@ final class RequestChecks {
 
   /** An attempt's error as stored: at most {@link #MAX_ERROR_CHARS} characters, a longer one cut and marked so. */
   static String cut(String error) {
-    return error.length() <= MAX_ERROR_CHARS ? error
-        : error.substring(0, MAX_ERROR_CHARS) + "... (" + error.length() + " characters)";
+    return Quoted.cut(error, MAX_ERROR_CHARS);
   }
+
 
   /** A log filter, checked here rather than by the worker: the regex by {@link LogRegex}, no negative bound. */
   static void logFilter(dev.iris.rpc.Worker.FetchLogsFilter f) {
