@@ -3,6 +3,7 @@ package dev.iris.cli;
 import dev.iris.cli.output.HumanFormat;
 import dev.iris.cli.output.Table;
 import dev.iris.cli.parse.ConstraintExpr;
+import dev.iris.cli.request.ControllerTarget;
 import dev.iris.cli.request.EndpointListRequest;
 import dev.iris.cli.request.JobKillRequest;
 import dev.iris.cli.request.JobListRequest;
@@ -34,9 +35,9 @@ import java.util.function.Function;
 
 /** The client commands of the CLI, on top of {@link IrisClient}. Each returns an exit code. */
 final class ClientCommands {
-  private final Function<HostPort, IrisClient> connect;
+  private final Function<ControllerTarget, IrisClient> connect;
 
-  ClientCommands(Function<HostPort, IrisClient> connect) {
+  ClientCommands(Function<ControllerTarget, IrisClient> connect) {
     this.connect = connect;
   }
 

@@ -1,5 +1,6 @@
 package dev.iris.cli;
 
+import dev.iris.cli.request.AuthSpec;
 import dev.iris.cli.request.StartControllerRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,8 +21,8 @@ import picocli.CommandLine.Option;
 final class ControllerCommand extends BackendCommand {
 
   @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
-      description = "Address to bind to (default: ${DEFAULT-VALUE}); another than a loopback address needs "
-          + "--insecure.")
+      description = "Address to bind to (default: ${DEFAULT-VALUE}); with --no-auth, another than a loopback "
+          + "address needs --insecure.")
   String host;
 
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "10000",
@@ -29,6 +30,8 @@ final class ControllerCommand extends BackendCommand {
   int port;
 
   @Mixin ClusterOptions cluster;
+
+  @Mixin AuthOptions auth;
 
   @Mixin ExposureOption exposure;
 
@@ -39,8 +42,9 @@ final class ControllerCommand extends BackendCommand {
 
   StartControllerRequest request() {
     FlagChecks check = check();
-    String bindHost = exposure.check(check, "--host", check.host("--host", host));
+    AuthSpec authSpec = auth.spec(check);
+    String bindHost = exposure.check(check, "--host", check.host("--host", host), authSpec.enabled());
     return new StartControllerRequest(bindHost, check.listenPort("--port", port),
-        cluster.spec(check, bindHost).map(c -> exposure.checked(check, c)));
+        cluster.spec(check, bindHost).map(c -> exposure.checked(check, c)), authSpec);
   }
 }

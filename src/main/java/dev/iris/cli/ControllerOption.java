@@ -1,6 +1,10 @@
 package dev.iris.cli;
 
+import dev.iris.cli.request.ControllerTarget;
 import dev.iris.common.HostPort;
+import dev.iris.common.TokenFiles;
+import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -26,8 +30,25 @@ final class ControllerOption {
       description = "Controller address (default: $" + ENV_VAR + ", else " + DEFAULT_ADDRESS + ").")
   HostPort controller;
 
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description = "File holding your token (default: $" + TokenFiles.ENV_VAR + ", else ~/.iris/token when it exists).")
+  Path tokenFile;
+
+  /** The controller to call, with the token its calls bear (see {@link TokenFiles#forClient}). */
+  ControllerTarget address() {
+    IrisCommand command = IrisCommand.of(mixee);
+    try {
+      return new ControllerTarget(hostPort(), TokenFiles.forClient(Optional.ofNullable(tokenFile),
+          command.environment()));
+    } catch (java.io.IOException e) {
+      throw new ParameterException(mixee.commandLine(), "--token-file: " + ErrorLines.ioMessage(e));
+    }
+  }
+
   /** The address to use: the flag, else the environment, else {@value #DEFAULT_ADDRESS}. */
-  HostPort address() {
+  HostPort hostPort() {
     if (controller != null) {
       return controller;
     }

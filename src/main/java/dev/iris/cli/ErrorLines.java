@@ -25,4 +25,15 @@ final class ErrorLines {
     String type = error.getClass().getSimpleName();
     return message.isEmpty() ? type : type + ": " + message;
   }
+
+  /** An I/O failure about a file as one line: {@code no such file: F}, {@code permission denied: F}, ... */
+  static String ioMessage(java.io.IOException e) {
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file: " + e.getMessage();
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied: " + e.getMessage();
+    }
+    return oneLine(e.getMessage());
+  }
 }

@@ -14,7 +14,12 @@ import dev.iris.cli.request.StartWorkerRequest;
 import dev.iris.cli.request.TaskListRequest;
 import dev.iris.cli.request.TaskStatusRequest;
 import dev.iris.cli.request.WorkerListRequest;
+import dev.iris.cli.request.AuthSpec;
 import dev.iris.client.IrisClient;
+import dev.iris.common.TokenFiles;
+import dev.iris.controller.ControllerAuth;
+import dev.iris.core.auth.TokenBook;
+import dev.iris.core.auth.UsersFile;
 import dev.iris.client.IrisException;
 import dev.iris.client.JobRequest;
 import dev.iris.client.LocalCluster;
@@ -31,6 +36,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -41,9 +47,10 @@ import java.util.concurrent.TimeUnit;
  * commands run a controller, a worker or a local cluster in this process.
  */
 public class IrisBackend implements CliBackend {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IrisBackend.class);
   /** How long a worker waits for its controller to answer one call. */
   static final long CONTROLLER_CALL_TIMEOUT_MS = 10_000;
-  private final ClientCommands client = new ClientCommands(c -> IrisClient.remote(c.toString()));
+  private final ClientCommands client = new ClientCommands(c -> IrisClient.remote(c.address().toString(), c.token()));
 
   /** Runs a client command, turning the client's refusals into one-line CLI failures. */
   private static int oneLine(java.util.function.Supplier<Integer> command) {
@@ -101,11 +108,12 @@ public class IrisBackend implements CliBackend {
 
   @Override
   public int startController(StartControllerRequest request, CliOutput output) {
-    Vertx vertx = startVertx(request.cluster(), "controller");
+    ControllerAuth auth = controllerAuth(request.auth());
+    Vertx vertx = startVertx(request.cluster(), "controller", adminToken(auth));
     ControllerNode node;
     try {
-      node = await(ControllerNode.start(vertx, ControllerNode.Config.defaults(request.host(), request.port()),
-          Clock.systemUTC()));
+      node = await(ControllerNode.start(vertx, ControllerNode.Config.defaults(request.host(), request.port())
+          .withAuth(auth), Clock.systemUTC()));
     } catch (ExecutionException | InterruptedException e) {
       vertx.close();
       Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -132,12 +140,12 @@ public class IrisBackend implements CliBackend {
         request.attributes(), request.controller().toString(),
         request.taskPorts().map(PortRange::from).orElse(PortAllocator.DEFAULT_FROM),
         request.taskPorts().map(PortRange::to).orElse(PortAllocator.DEFAULT_TO), request.keepTaskDirs(),
-        request.inheritEnv());
-    Vertx vertx = startVertx(request.cluster(), "worker " + workerId);
+        request.inheritEnv(), request.controller().token());
+    Vertx vertx = startVertx(request.cluster(), "worker " + workerId, request.controller().token());
     ControllerService controller = clustered
         ? new EventBusControllerLink(vertx.eventBus(), CONTROLLER_CALL_TIMEOUT_MS)
         : new GrpcControllerLink(dev.iris.common.GrpcClients.create(vertx),
-            request.controller().toSocketAddress(), CONTROLLER_CALL_TIMEOUT_MS);
+            request.controller().toSocketAddress(), CONTROLLER_CALL_TIMEOUT_MS, request.controller().token());
     WorkerNode node;
     try {
       node = await(WorkerNode.start(vertx, config, controller));
@@ -158,6 +166,7 @@ public class IrisBackend implements CliBackend {
 
   @Override
   public int startLocalCluster(StartLocalClusterRequest request, CliOutput output) {
+    ControllerAuth auth = controllerAuth(request.auth());
     Vertx vertx = Vertx.vertx();
     LocalCluster cluster;
     Path tempDir = null; // created here when no --work-dir was given, and deleted at the end
@@ -166,7 +175,8 @@ public class IrisBackend implements CliBackend {
         tempDir = java.nio.file.Files.createTempDirectory("iris-local-");
       }
       Path workDir = request.workDir().orElse(tempDir);
-      cluster = await(LocalCluster.start(vertx, request.host(), request.port(), request.workers(), workDir));
+      cluster = await(LocalCluster.start(vertx, request.host(), request.port(), request.workers(), workDir,
+          adminToken(auth)));
     } catch (Exception e) {
       vertx.close();
       deleteQuietly(tempDir);
@@ -182,7 +192,7 @@ public class IrisBackend implements CliBackend {
         + (request.port() == 10000 ? "" : "   (with IRIS_CONTROLLER_ADDRESS=" + address + ")"));
     out.println("  Ctrl+C stops the cluster and every task it runs");
     if (request.demo()) {
-      try (IrisClient iris = IrisClient.remote(address)) {
+      try (IrisClient iris = IrisClient.remote(address, cluster.token())) {
         String id = iris.submit(DEMO).id();
         out.println("  demo job:   " + id + " (4 tasks)  ->  http://" + address + "/#/jobs/" + id
             + "   or ./iris job logs " + id + " --follow");
@@ -201,14 +211,57 @@ public class IrisBackend implements CliBackend {
   }
 
   /** A plain Vert.x, or one that joined the cluster; a failed join is a one-line error (and exits the JVM). */
-  private static Vertx startVertx(Optional<ClusterSpec> cluster, String what) {
+  /**
+   * The controller's authentication from its flags: the admin token file (made when absent) and the users
+   * file. Says where the token is, never what it is.
+   */
+  private static ControllerAuth controllerAuth(AuthSpec spec) {
+    if (!spec.enabled()) {
+      LOG.warn("authentication is off (--no-auth): every caller of the port is trusted as an admin");
+      return ControllerAuth.none();
+    }
+    try {
+      TokenFiles.Loaded admin = TokenFiles.loadOrCreate(spec.tokenFile());
+      LOG.info(admin.created() ? "created the cluster's admin token in {} (mode 0600)" : "admin token from {}",
+          spec.tokenFile());
+      if (TokenFiles.readableByOthers(spec.tokenFile())) {
+        LOG.warn("token file {} is readable by other users: chmod 600 it", spec.tokenFile());
+      }
+      List<TokenBook.Grant> users = List.of();
+      if (spec.usersFile().isPresent()) {
+        Path f = spec.usersFile().get();
+        try {
+          users = UsersFile.parse(java.nio.file.Files.readString(f));
+        } catch (dev.iris.core.ValidationException e) {
+          throw CliException.failure("--users-file " + f + ": " + e.getMessage());
+        }
+        LOG.info("{} token(s) from users file {}", users.size(), f);
+      }
+      return ControllerAuth.of(admin.token(), users);
+    } catch (java.io.IOException e) {
+      throw CliException.failure("cannot read the tokens: " + ErrorLines.ioMessage(e));
+    } catch (dev.iris.core.ValidationException e) {
+      throw CliException.failure(e.getMessage());
+    }
+  }
+
+  /** The admin token {@code auth} checks callers against; null without authentication. */
+  private static String adminToken(ControllerAuth auth) {
+    return auth.enabled() ? auth.adminToken() : null;
+  }
+
+  /**
+   * The Vert.x of a server: clustered with {@code --cluster}, its cluster name derived from {@code token}
+   * so that members of another cluster (another token) never join this one by accident.
+   */
+  private static Vertx startVertx(Optional<ClusterSpec> cluster, String what, String token) {
     if (cluster.isEmpty()) {
       return Vertx.vertx();
     }
     ClusterSpec c = cluster.get();
     try {
       return await(new ClusteredVertx(c.host(), c.port(),
-          c.members().stream().map(HostPort::toString).toList()).start());
+          c.members().stream().map(HostPort::toString).toList(), ClusteredVertx.clusterNameFor(token)).start());
     } catch (ExecutionException | InterruptedException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       String reason = String.valueOf(cause.getMessage());

@@ -1,5 +1,6 @@
 package dev.iris.cli;
 
+import dev.iris.cli.request.AuthSpec;
 import dev.iris.cli.request.StartLocalClusterRequest;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -31,9 +32,11 @@ final class LocalCommand extends BackendCommand {
   int port;
 
   @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
-      description = "Address to bind to (default: ${DEFAULT-VALUE}); another than a loopback address needs "
-          + "--insecure.")
+      description = "Address to bind to (default: ${DEFAULT-VALUE}); with --no-auth, another than a loopback "
+          + "address needs --insecure.")
   String host;
+
+  @Mixin AuthOptions auth;
 
   @Mixin ExposureOption exposure;
 
@@ -53,11 +56,12 @@ final class LocalCommand extends BackendCommand {
 
   StartLocalClusterRequest request() {
     FlagChecks check = check();
+    AuthSpec authSpec = auth.spec(check);
     return new StartLocalClusterRequest(
-        exposure.check(check, "--host", check.host("--host", host)),
+        exposure.check(check, "--host", check.host("--host", host), authSpec.enabled()),
         check.listenPort("--port", port),
         check.inRange("--workers", workers, 1, MAX_WORKERS),
         demo,
-        Optional.ofNullable(workDir).map(dir -> check.directoryOrAbsent("--work-dir", dir)));
+        Optional.ofNullable(workDir).map(dir -> check.directoryOrAbsent("--work-dir", dir)), authSpec);
   }
 }

@@ -2,6 +2,7 @@ package dev.iris.cli;
 
 import dev.iris.cli.parse.KeyValue;
 import dev.iris.cli.parse.PortRange;
+import dev.iris.cli.request.ControllerTarget;
 import dev.iris.cli.request.StartWorkerRequest;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -96,9 +97,10 @@ final class WorkerCommand extends BackendCommand {
   StartWorkerRequest request() {
     FlagChecks check = check();
     attributes.forEach(pair -> check.attributeKey("--attribute", pair.key()));
-    String bindHost = exposure.check(check, "--host", check.host("--host", host));
+    ControllerTarget target = controller.address();
+    String bindHost = exposure.check(check, "--host", check.host("--host", host), !target.token().isEmpty());
     return new StartWorkerRequest(
-        controller.address(),
+        target,
         bindHost,
         check.listenPort("--port", port),
         Optional.ofNullable(workDir).map(dir -> check.directoryOrAbsent("--work-dir", dir)),

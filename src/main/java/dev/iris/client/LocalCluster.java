@@ -2,6 +2,7 @@ package dev.iris.client;
 
 import dev.iris.common.HostPort;
 import dev.iris.link.EventBusControllerLink;
+import dev.iris.controller.ControllerAuth;
 import dev.iris.node.ControllerNode;
 import dev.iris.node.WorkerNode;
 import dev.iris.worker.WorkerConfig;
@@ -26,8 +27,10 @@ public final class LocalCluster implements AutoCloseable {
   private final ControllerNode controller;
   private final List<WorkerNode> workers;
   private final String host;
+  private final String token;
 
-  private LocalCluster(Vertx vertx, ControllerNode controller, List<WorkerNode> workers, String host) {
+  private LocalCluster(Vertx vertx, ControllerNode controller, List<WorkerNode> workers, String host, String token) {
+    this.token = token;
     this.vertx = vertx;
     this.controller = controller;
     this.workers = workers;
@@ -40,9 +43,16 @@ public final class LocalCluster implements AutoCloseable {
    */
   public static final String GROUP_ATTRIBUTE = "cluster";
 
-  /** Starts a controller on {@code host:port} (0 = any free port) and {@code workers} workers under {@code workDir}. */
-  public static Future<LocalCluster> start(Vertx vertx, String host, int port, int workers, Path workDir) {
-    return ControllerNode.start(vertx, ControllerNode.Config.defaults(host, port), Clock.systemUTC())
+  /**
+   * Starts a controller on {@code host:port} (0 = any free port) and {@code workers} workers under
+   * {@code workDir}. Callers of the port need {@code adminToken} (or a task's token); null: no authentication.
+   * The workers in this JVM reach the controller over the event bus, inside its trust boundary.
+   */
+  public static Future<LocalCluster> start(Vertx vertx, String host, int port, int workers, Path workDir,
+      String adminToken) {
+    ControllerAuth auth = adminToken == null ? ControllerAuth.none()
+        : ControllerAuth.of(adminToken, List.of());
+    return ControllerNode.start(vertx, ControllerNode.Config.defaults(host, port).withAuth(auth), Clock.systemUTC())
         .compose(controller -> {
           List<WorkerNode> nodes = new ArrayList<>();
           Future<Void> chain = Future.succeededFuture();
@@ -60,7 +70,7 @@ public final class LocalCluster implements AutoCloseable {
                   return null;
                 }));
           }
-          return chain.map(v -> new LocalCluster(vertx, controller, nodes, host))
+          return chain.map(v -> new LocalCluster(vertx, controller, nodes, host, adminToken == null ? "" : adminToken))
               .recover(t -> Future.join(nodes.stream().map(WorkerNode::stop).toList())
                   .compose(x -> controller.stop()).transform(x -> Future.failedFuture(t)));
         });
@@ -86,8 +96,9 @@ public final class LocalCluster implements AutoCloseable {
     try {
       dir = Files.createTempDirectory("iris-local-");
       Path workDir = dir;
-      LocalCluster cluster = start(vertx, "127.0.0.1", 0, workers, dir).toCompletionStage().toCompletableFuture().get();
-      return new IrisClient(vertx, true, cluster.address(), () -> {
+      LocalCluster cluster = start(vertx, "127.0.0.1", 0, workers, dir, randomToken())
+          .toCompletionStage().toCompletableFuture().get();
+      return new IrisClient(vertx, true, cluster.address(), cluster.token(), () -> {
         try {
           cluster.close();
         } finally {
@@ -109,6 +120,18 @@ public final class LocalCluster implements AutoCloseable {
     } catch (IOException ignored) {
       // a leftover temporary directory; the start failure is what matters
     }
+  }
+
+  /** A fresh admin token for a cluster only this process's client uses. */
+  private static String randomToken() {
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(key);
+  }
+
+  /** The admin token callers of the port need; empty without authentication. */
+  public String token() {
+    return token;
   }
 
   /** {@code host:port} of the controller. */

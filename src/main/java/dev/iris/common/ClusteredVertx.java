@@ -20,14 +20,34 @@ import java.util.Objects;
  * @param host the address this member binds Hazelcast and the event bus to, and tells the others
  * @param port Hazelcast's port on {@code host}; the event bus takes a free port of its own
  * @param members every member as {@code host:port} (this one may be among them)
+ * @param clusterName Hazelcast's cluster name: members with another name never join ({@link #clusterNameFor})
  */
-public record ClusteredVertx(String host, int port, List<String> members) {
+public record ClusteredVertx(String host, int port, List<String> members, String clusterName) {
   public ClusteredVertx {
     Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(clusterName, "clusterName");
     members = List.copyOf(members);
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("invalid cluster port " + port);
     }
+  }
+
+  /** A member without a cluster name of its own: {@link #clusterNameFor} no token. */
+  public ClusteredVertx(String host, int port, List<String> members) {
+    this(host, port, members, clusterNameFor(null));
+  }
+
+  /**
+   * The cluster name of members holding {@code token} (the cluster's admin token; null or empty for none):
+   * {@code iris-} and 16 hex digits of its SHA-256, so that members of another cluster never join this one
+   * by accident. A name, not a secret: Hazelcast's open-source edition does not authenticate members.
+   */
+  public static String clusterNameFor(String token) {
+    if (token == null || token.isEmpty()) {
+      return "iris";
+    }
+    return "iris-" + dev.iris.core.Sha256.hex(("iris cluster name\n" + token).getBytes(
+        java.nio.charset.StandardCharsets.UTF_8)).substring(0, 16);
   }
 
   /** Starts the Vert.x and joins (or founds) the cluster. */
@@ -40,6 +60,7 @@ public record ClusteredVertx(String host, int port, List<String> members) {
 
   Config hazelcastConfig() {
     Config config = ConfigUtil.loadConfig(); // keeps the maps Vert.x needs
+    config.setClusterName(clusterName);
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.socket.bind.any", "false");
     config.setProperty("hazelcast.wait.seconds.before.join", "0");

@@ -12,6 +12,9 @@ import java.util.concurrent.TimeUnit;
  * print "NOT_FOUND: job x not found" rather than a bare status.
  */
 public final class GrpcUnary {
+  /** The header that carries a caller's credential, {@code Bearer <token>}. */
+  public static final String AUTHORIZATION = "authorization";
+
   private GrpcUnary() {}
 
   private static String rootMessage(Throwable t) {
@@ -25,10 +28,19 @@ public final class GrpcUnary {
 
   public static <Req, Resp> Future<Resp> call(GrpcClient client, SocketAddress server,
       ServiceMethod<Resp, Req> method, Req request, long timeoutMs) {
+    return call(client, server, method, request, timeoutMs, "");
+  }
+
+  /** A call bearing {@code token} ({@code authorization: Bearer <token>}); none when the token is empty. */
+  public static <Req, Resp> Future<Resp> call(GrpcClient client, SocketAddress server,
+      ServiceMethod<Resp, Req> method, Req request, long timeoutMs, String token) {
     return client.request(server, method)
         .recover(t -> Future.failedFuture(RpcException.unreachable(
             "cannot reach " + server.host() + ":" + server.port() + ": " + rootMessage(t))))
         .compose(req -> {
+          if (!token.isEmpty()) {
+            req.headers().set(AUTHORIZATION, "Bearer " + token);
+          }
           if (timeoutMs > 0) {
             req.timeout(timeoutMs, TimeUnit.MILLISECONDS);
           }

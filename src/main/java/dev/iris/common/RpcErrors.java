@@ -36,6 +36,8 @@ public final class RpcErrors {
         case NOT_FOUND -> GrpcStatus.NOT_FOUND;
         case ALREADY_EXISTS -> GrpcStatus.ALREADY_EXISTS;
         case FAILED_PRECONDITION -> GrpcStatus.FAILED_PRECONDITION;
+        case UNAUTHENTICATED -> GrpcStatus.UNAUTHENTICATED;
+        case PERMISSION_DENIED -> GrpcStatus.PERMISSION_DENIED;
       };
       return new StatusException(status, bounded(t.getMessage()));
     }

@@ -39,7 +39,11 @@ public final class DispatchVerticle extends VerticleBase {
 
   private final ControllerMetrics metrics;
 
-  public DispatchVerticle(DispatchConfig config, ControllerMetrics metrics) {
+  private final ControllerAuth auth;
+
+  /** @param auth bears the controller's token on every call to a worker, and mints each task's token */
+  public DispatchVerticle(DispatchConfig config, ControllerMetrics metrics, ControllerAuth auth) {
+    this.auth = auth;
     this.config = config;
     this.metrics = metrics;
   }
@@ -47,7 +51,7 @@ public final class DispatchVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     LocalCodec.register(vertx);
-    links = new WorkerLinks(vertx, config.callTimeoutMs());
+    links = new WorkerLinks(vertx, config.callTimeoutMs(), auth.workerToken());
     store = new StoreClient(vertx);
     vertx.eventBus().<WorkerInstruction>localConsumer(Addresses.DISPATCH, msg -> deliver(msg.body()));
     vertx.eventBus().<ClusterState.WorkerProbe>localConsumer(Addresses.PROBE, msg -> probe(msg.body()));
@@ -62,7 +66,7 @@ public final class DispatchVerticle extends VerticleBase {
 
   private void deliver(WorkerInstruction cmd) {
     if (cmd instanceof WorkerInstruction.RunTask run) {
-      var request = ProtoMapper.runTask(run);
+      var request = ProtoMapper.runTask(run, auth.taskToken(run.task().job(), run.spec().user()));
       long started = System.nanoTime();
       withRetries(() -> links.forAddress(run.address()).runTask(request), config.attempts())
           .onComplete(ar -> metrics.dispatch(System.nanoTime() - started, ar.succeeded()))

@@ -32,7 +32,8 @@ import java.util.function.Function;
 public final class ProtoMapper {
   private ProtoMapper() {}
 
-  public static Worker.RunTaskRequest runTask(WorkerInstruction.RunTask cmd) {
+  /** The RunTask of an attempt; {@code taskToken} becomes the task's IRIS_TOKEN (empty: none). */
+  public static Worker.RunTaskRequest runTask(WorkerInstruction.RunTask cmd, String taskToken) {
     JobSpec spec = cmd.spec();
     return Worker.RunTaskRequest.newBuilder()
         .setJobId(cmd.task().job().value())
@@ -46,6 +47,7 @@ public final class ProtoMapper {
         .setTimeoutSeconds(spec.taskTimeoutSeconds())
         .addAllPorts(spec.ports())
         .setBundleHash(spec.bundleHash())
+        .setTaskToken(taskToken)
         .build();
   }
 
@@ -86,7 +88,8 @@ public final class ProtoMapper {
         .setSchedulingTimeoutSeconds((int) (spec.schedulingTimeoutMs() / 1000))
         .setTimeoutSeconds(spec.taskTimeoutSeconds())
         .addAllPortNames(spec.ports())
-        .putAllEnvVars(spec.env());
+        .putAllEnvVars(spec.env())
+        .setUser(spec.user());
     spec.constraints().forEach(c -> b.addConstraints(ProtoSpecs.toProto(c)));
     if (spec.isGang()) {
       b.setCoscheduling(CoschedulingConfig.newBuilder().setGroupBy(spec.coscheduleBy()));

@@ -23,6 +23,7 @@ import java.util.Map;
  * @param taskTimeoutSeconds how long a task may run; 0 = no limit
  * @param setupCommand an optional command run before {@code argv}, in the same directory
  * @param bundleHash sha-256 of the job's bundle, empty when none
+ * @param user who submitted the job, its owner (who may kill it and see its variables)
  */
 public record JobSpec(
     JobId id,
@@ -39,7 +40,8 @@ public record JobSpec(
     long schedulingTimeoutMs,
     int taskTimeoutSeconds,
     List<String> setupCommand,
-    String bundleHash) {
+    String bundleHash,
+    String user) {
 
   public static final int MAX_REPLICAS = 10_000;
   public static final int DEFAULT_MAX_RETRIES_FAILURE = 0;
@@ -79,12 +81,13 @@ public record JobSpec(
     }
     requireRange("timeout_seconds", taskTimeoutSeconds, 0, 365 * 24 * 3600);
     bundleHash = TaskSpecRules.bundleHash(bundleHash);
+    user = TextRules.userName(user);
   }
 
   /** A spec with the defaults of the original system for everything but the essentials. */
   public static JobSpec simple(JobId id, List<String> argv, Resources resources, int replicas) {
     return new JobSpec(id, argv, resources, replicas, Map.of(), List.of(), List.of(), "",
-        0, DEFAULT_MAX_RETRIES_FAILURE, DEFAULT_MAX_RETRIES_PREEMPTION, 0, 0, List.of(), "");
+        0, DEFAULT_MAX_RETRIES_FAILURE, DEFAULT_MAX_RETRIES_PREEMPTION, 0, 0, List.of(), "", "admin");
   }
 
   public boolean isGang() {
@@ -94,7 +97,14 @@ public record JobSpec(
   public JobSpec withPolicy(int maxTaskFailures, int maxRetriesFailure, int maxRetriesPreemption) {
     return new JobSpec(id, argv, resources, replicas, env, ports, constraints, coscheduleBy,
         maxTaskFailures, maxRetriesFailure, maxRetriesPreemption, schedulingTimeoutMs,
-        taskTimeoutSeconds, setupCommand, bundleHash);
+        taskTimeoutSeconds, setupCommand, bundleHash, user);
+  }
+
+  /** The same spec, submitted by {@code owner}. */
+  public JobSpec withUser(String owner) {
+    return new JobSpec(id, argv, resources, replicas, env, ports, constraints, coscheduleBy,
+        maxTaskFailures, maxRetriesFailure, maxRetriesPreemption, schedulingTimeoutMs,
+        taskTimeoutSeconds, setupCommand, bundleHash, owner);
   }
 
   private static void validateResources(Resources r) {

@@ -6,7 +6,7 @@ package dev.iris.core;
  */
 public interface Refusal {
   /** Why a request was refused; one to one with the gRPC status of the same name. */
-  enum Code { INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION }
+  enum Code { INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION, UNAUTHENTICATED, PERMISSION_DENIED }
 
   Code code();
 }

@@ -62,4 +62,15 @@ public final class TextRules {
     }
     return false;
   }
+
+  private static final java.util.regex.Pattern USER = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
+
+  /** Checks a user name: 1 to 64 letters, digits, '.', '_', '@', '-', starting with a letter or digit. */
+  public static String userName(String user) {
+    if (user == null || !USER.matcher(user).matches()) {
+      throw new ValidationException("a user name is 1 to 64 letters, digits, '.', '_', '@' or '-' (starting with a "
+          + "letter or digit), got " + Quoted.of(String.valueOf(user)));
+    }
+    return user;
+  }
 }

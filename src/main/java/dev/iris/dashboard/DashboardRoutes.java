@@ -12,9 +12,10 @@ import dev.iris.controller.ProtoMapper;
 import dev.iris.controller.StoreClient;
 import dev.iris.controller.StoreQuery;
 import dev.iris.controller.api.ControllerServiceImpl;
+import dev.iris.controller.api.HttpAuth;
+import dev.iris.core.auth.Access;
 import dev.iris.core.JobId;
 import dev.iris.core.JobState;
-import dev.iris.web.BrowserGuards;
 import dev.iris.web.ProtoJson;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -49,7 +50,7 @@ public final class DashboardRoutes {
     this.store = new StoreClient(vertx);
     this.api = api;
     this.feed = new LiveFeed(vertx, new EventReplay(vertx, store));
-    this.logs = new TaskLogs(vertx, store);
+    this.logs = new TaskLogs(store, api.workerLinks(vertx, TaskLogs.WORKER_TIMEOUT_MS));
   }
 
   /**
@@ -66,7 +67,14 @@ public final class DashboardRoutes {
   }
 
   private void addTo(Router router) {
-    BrowserGuards.install(router);
+    router.route("/api/*").handler(ctx -> { // the dashboard shows the whole cluster: users, viewers, admins
+      try {
+        Access.require(HttpAuth.caller(ctx), Access.Permission.READ_CLUSTER);
+        ctx.next();
+      } catch (RuntimeException e) {
+        fail(ctx, e);
+      }
+    });
     router.get("/api/jobs").handler(this::jobs);
     router.getWithRegex("/api/jobs/(.+)/tasks/([0-9]+)/logs").handler(logs::handle);
     router.postWithRegex("/api/jobs/(.+)/kill").handler(this::kill);
@@ -93,6 +101,7 @@ public final class DashboardRoutes {
 
   private void jobs(RoutingContext ctx) {
     try {
+      ControllerServiceImpl.JobStatusView view = api.redacted(HttpAuth.caller(ctx));
       String ids = param(ctx, "ids", "");
       if (!ids.isEmpty()) {
         List<JobId> list = new ArrayList<>();
@@ -101,35 +110,37 @@ public final class DashboardRoutes {
             list.add(JobId.of(id.trim()));
           }
         }
-        respond(ctx, store.read(new StoreQuery.GetJobs(list)).map(DashboardRoutes::jobsJson));
+        respond(ctx, store.read(new StoreQuery.GetJobs(list)).map(p -> jobsJson(p, view)));
         return;
       }
       JobState state = jobState(param(ctx, "state", ""));
       int page = intParam(ctx, "page", 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE);
       int size = intParam(ctx, "size", DEFAULT_PAGE_SIZE, 0, MAX_PAGE_SIZE);
       respond(ctx, store.read(new StoreQuery.ListJobTree(state, param(ctx, "prefix", ""), page, size))
-          .map(DashboardRoutes::jobsJson));
+          .map(p -> jobsJson(p, view)));
     } catch (RuntimeException e) {
       fail(ctx, e);
     }
   }
 
-  private static JsonObject jobsJson(StoreQuery.JobsPage p) {
+  private static JsonObject jobsJson(StoreQuery.JobsPage p, ControllerServiceImpl.JobStatusView view) {
     JsonObject counts = new JsonObject();
     for (JobState s : JobState.values()) {
       counts.put(ProtoStates.toProto(s).name(), p.counts().getOrDefault(s, 0));
     }
-    return new JsonObject().put("jobs", ProtoJson.array(p.jobs())).put("counts", counts).put("total", p.total())
+    return new JsonObject().put("jobs", ProtoJson.array(p.jobs().stream().map(view::apply).toList())).put("counts", counts).put("total", p.total())
         .put("page", p.page()).put("size", p.size()).put("sequence", p.sequence());
   }
 
   private void job(RoutingContext ctx) {
     try {
       JobId id = JobId.of(ctx.pathParam("param0"));
+      ControllerServiceImpl.JobStatusView view = api.redacted(HttpAuth.caller(ctx));
       int offset = intParam(ctx, "task_offset", 0, 0, Integer.MAX_VALUE);
       int limit = intParam(ctx, "task_limit", DEFAULT_TASK_LIMIT, 0, 10_000);
       respond(ctx, store.read(new StoreQuery.GetJobDetail(id, offset, limit)).map(d -> new JsonObject()
-          .put("job", ProtoJson.object(d.job())).put("children", ProtoJson.array(d.children()))
+          .put("job", ProtoJson.object(view.apply(d.job())))
+          .put("children", ProtoJson.array(d.children().stream().map(view::apply).toList()))
           .put("task_offset", d.taskOffset()).put("focus_task", d.focusTask()).put("sequence", d.sequence())));
     } catch (RuntimeException e) {
       fail(ctx, e);
@@ -139,7 +150,7 @@ public final class DashboardRoutes {
   /** Kills a job and its descendants through TerminateJob, as the CLI does; answers the job's state after. */
   private void kill(RoutingContext ctx) {
     String id = ctx.pathParam("param0");
-    respond(ctx, api.terminate(id, "killed from the dashboard").map(state -> {
+    respond(ctx, api.terminate(HttpAuth.caller(ctx), id, "killed from the dashboard").map(state -> {
       LOG.info("job {} killed from the dashboard ({})", id, ctx.request().remoteAddress());
       return new JsonObject().put("job_id", id).put("state", ProtoStates.toProto(state).name());
     }));

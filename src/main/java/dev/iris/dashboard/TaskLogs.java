@@ -10,7 +10,6 @@ import dev.iris.rpc.Worker;
 import dev.iris.web.JsonRoutes;
 import dev.iris.web.LogQueries;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -26,9 +25,9 @@ final class TaskLogs {
   private final StoreClient store;
   private final WorkerLinks links;
 
-  TaskLogs(Vertx vertx, StoreClient store) {
+  TaskLogs(StoreClient store, WorkerLinks links) {
     this.store = store;
-    this.links = new WorkerLinks(vertx, WORKER_TIMEOUT_MS);
+    this.links = links;
   }
 
   void handle(RoutingContext ctx) {

@@ -19,7 +19,11 @@ public final class WorkerLinks {
   private final Map<String, WorkerService> links = new HashMap<>();
   private GrpcClient grpc;
 
-  public WorkerLinks(Vertx vertx, long timeoutMs) {
+  private final String token;
+
+  /** @param token what calls to worker processes bear (the controller's token for its workers; empty: none) */
+  public WorkerLinks(Vertx vertx, long timeoutMs, String token) {
+    this.token = token;
     this.vertx = vertx;
     this.timeoutMs = timeoutMs;
   }
@@ -35,7 +39,7 @@ public final class WorkerLinks {
     if (grpc == null) {
       grpc = dev.iris.common.GrpcClients.create(vertx);
     }
-    return new GrpcWorkerLink(grpc, HostPort.parse(address).toSocketAddress(), timeoutMs);
+    return new GrpcWorkerLink(grpc, HostPort.parse(address).toSocketAddress(), timeoutMs, token);
   }
 
   public void close() {

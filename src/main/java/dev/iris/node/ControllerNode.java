@@ -1,6 +1,7 @@
 package dev.iris.node;
 
 import dev.iris.common.HostPort;
+import dev.iris.controller.ControllerAuth;
 import dev.iris.controller.ControllerMetrics;
 import dev.iris.controller.DispatchVerticle;
 import dev.iris.controller.SchedulerVerticle;
@@ -31,24 +32,33 @@ public final class ControllerNode {
    *
    * @param routes mounts more HTTP routes (the dashboard) next to the API they may call; null for none
    * @param exposed whether other machines reach the port without authentication (the dashboard warns)
+   * @param auth who may call ({@link ControllerAuth#none()}: everyone, as an admin)
    */
   public record Config(String host, int port, StoreConfig store, long storeTickMs, long schedulerTickMs,
       long heartbeatIntervalMs, DispatchVerticle.DispatchConfig dispatch,
-      BiConsumer<Router, ControllerServiceImpl> routes, boolean exposed) {
+      BiConsumer<Router, ControllerServiceImpl> routes, boolean exposed, ControllerAuth auth) {
     /** The defaults; the router serves the dashboard. */
     public static Config defaults(String host, int port) {
       return new Config(host, port, StoreConfig.DEFAULT, STORE_TICK_MS, SCHEDULER_TICK_MS, HEARTBEAT_INTERVAL_MS,
           DispatchVerticle.DispatchConfig.DEFAULT,
-          DashboardRoutes::mount, !HostPort.isLoopback(host));
+          DashboardRoutes::mount, !HostPort.isLoopback(host), ControllerAuth.none());
     }
 
     /** The same config, saying whether other machines reach the port without authentication. */
     public Config withExposed(boolean e) {
-      return new Config(host, port, store, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, routes, e);
+      return new Config(host, port, store, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, routes, e,
+          auth);
+    }
+
+    /** The same config, authenticating callers with {@code a} (no longer exposed without authentication). */
+    public Config withAuth(ControllerAuth a) {
+      return new Config(host, port, store, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, routes,
+          exposed && !a.enabled(), a);
     }
 
     public Config withStore(StoreConfig s) {
-      return new Config(host, port, s, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, routes, exposed);
+      return new Config(host, port, s, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, routes, exposed,
+          auth);
     }
   }
 
@@ -66,9 +76,9 @@ public final class ControllerNode {
     ControllerMetrics metrics = new ControllerMetrics();
     node.scheduler = new SchedulerVerticle(config.schedulerTickMs(), metrics);
     node.server = new ControllerServerVerticle(config.host(), config.port(), config.heartbeatIntervalMs(),
-        config.routes(), config.exposed(), metrics);
+        config.routes(), config.exposed(), metrics, config.auth());
     return node.deploy(new StateStoreVerticle(config.store(), clock, config.storeTickMs(), metrics))
-        .compose(v -> node.deploy(new DispatchVerticle(config.dispatch(), metrics)))
+        .compose(v -> node.deploy(new DispatchVerticle(config.dispatch(), metrics, config.auth())))
         .compose(v -> node.deploy(node.scheduler))
         .compose(v -> node.deploy(node.server))
         .map(node)

@@ -68,6 +68,8 @@ public final class JsonRoutes {
   public static int httpStatus(GrpcStatus s) {
     return switch (s) {
       case INVALID_ARGUMENT, OUT_OF_RANGE -> 400;
+      case UNAUTHENTICATED -> 401;
+      case PERMISSION_DENIED -> 403;
       case NOT_FOUND -> 404;
       case ALREADY_EXISTS, FAILED_PRECONDITION, ABORTED -> 409;
       case DEADLINE_EXCEEDED -> 504;

@@ -43,6 +43,7 @@ final class ControllerSession {
   private long heartbeatInFlightSince = NONE;
   private long heartbeatIntervalMs = DEFAULT_HEARTBEAT_MS;
   private boolean registered;
+  private volatile String controllerToken = "";
   private boolean closed;
 
   ControllerSession(Vertx vertx, ContextOps ops, ControllerService controller, String workerId, String address,
@@ -66,6 +67,14 @@ final class ControllerSession {
 
   boolean registered() {
     return registered;
+  }
+
+  /**
+   * The token the controller's calls bear, as its last registration answer said: empty before the first
+   * registration (no caller trusted yet), null when the controller sends none (it authenticates no one).
+   */
+  String controllerToken() {
+    return controllerToken;
   }
 
   void close() {
@@ -92,6 +101,7 @@ final class ControllerSession {
         return;
       }
       registered = true;
+      controllerToken = response.getControllerToken().isEmpty() ? null : response.getControllerToken();
       backoffMs = FIRST_BACKOFF_MS;
       failures = 0;
       long interval = response.getHeartbeatIntervalMs() > 0 ? response.getHeartbeatIntervalMs() : DEFAULT_HEARTBEAT_MS;

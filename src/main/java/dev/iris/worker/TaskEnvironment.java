@@ -11,10 +11,13 @@ import java.util.Map;
 /**
  * The environment a task process gets: {@link #BASE} of the worker's own environment (or all of it with
  * {@link WorkerConfig#inheritEnv}), then the job's variables, then Iris's {@code IRIS_*} variables, which win
- * over a job variable of the same name. The rest of the worker's environment (cloud credentials, the
+ * over a job variable of the same name, and {@code IRIS_TOKEN}, the task's token scoped to its job (empty when
+ * the controller authenticates no one). The rest of the worker's environment (cloud credentials, the
  * worker's own secrets) never reaches a task unless the worker is told so.
  */
 final class TaskEnvironment {
+  /** The variable that holds a task's token (scoped to its job), which clients inside the task use. */
+  static final String TOKEN_VARIABLE = "IRIS_TOKEN";
   /** The worker's variables every task gets: where programs are, whose home, which locale and time zone. */
   static final List<String> BASE = List.of("PATH", "HOME", "LANG", "TZ", "USER", "TMPDIR");
   /** This worker's values of {@link #BASE}, read once: a process's environment does not change. */
@@ -45,6 +48,10 @@ final class TaskEnvironment {
       env.put("IRIS_BUNDLE_GCS_PATH", request.getBundleGcsPath());
     }
     ports.forEach((name, port) -> env.put("IRIS_PORT_" + name.toUpperCase(Locale.ROOT), Integer.toString(port)));
+    // the task's own token, scoped to its job; never the worker's (an empty one blanks one inherited)
+    if (!request.getTaskToken().isEmpty() || config.inheritEnv()) {
+      env.put(TOKEN_VARIABLE, request.getTaskToken());
+    }
     return env;
   }
 

@@ -34,7 +34,7 @@ import java.util.Objects;
  */
 public record WorkerConfig(String workerId, String host, int port, String advertiseHost, Path workDir,
     Integer cpu, Long memoryBytes, Long diskBytes, Map<String, String> attributes, String controllerAddress,
-    int portRangeFrom, int portRangeTo, Duration keepTaskDirs, boolean inheritEnv) {
+    int portRangeFrom, int portRangeTo, Duration keepTaskDirs, boolean inheritEnv, String token) {
 
   /** Validates and copies. */
   public WorkerConfig {
@@ -60,6 +60,7 @@ public record WorkerConfig(String workerId, String host, int port, String advert
     attributes = Map.copyOf(attributes == null ? Map.of() : attributes);
     controllerAddress = controllerAddress == null ? "" : controllerAddress;
     keepTaskDirs = keepTaskDirs == null ? Duration.ZERO : keepTaskDirs;
+    token = token == null ? "" : token;
   }
 
   /**
@@ -68,49 +69,58 @@ public record WorkerConfig(String workerId, String host, int port, String advert
    */
   public static WorkerConfig defaults(String workerId, Path workDir) {
     return new WorkerConfig(workerId, "127.0.0.1", -1, "127.0.0.1", workDir, null, null, null, Map.of(), "",
-        PortAllocator.DEFAULT_FROM, PortAllocator.DEFAULT_TO, Duration.ZERO, false);
+        PortAllocator.DEFAULT_FROM, PortAllocator.DEFAULT_TO, Duration.ZERO, false, "");
   }
 
   /** The same worker serving gRPC on {@code host:port} (port 0 = any), advertised as {@code advertiseHost}. */
   public WorkerConfig withServer(String host, int port, String advertiseHost) {
     return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
-        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inheritEnv);
+        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inheritEnv, token);
   }
 
   /** The same worker with fixed capacity (null entries are probed). */
   public WorkerConfig withCapacity(Integer cpu, Long memoryBytes, Long diskBytes) {
     return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
-        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inheritEnv);
+        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inheritEnv, token);
   }
 
   /** The same worker with placement attributes. */
   public WorkerConfig withAttributes(Map<String, String> attributes) {
     return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
-        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inheritEnv);
+        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inheritEnv, token);
   }
 
   /** The same worker telling its tasks where the controller is. */
   public WorkerConfig withControllerAddress(String controllerAddress) {
     return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
-        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inheritEnv);
+        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inheritEnv, token);
   }
 
   /** The same worker handing its tasks ports from {@code from} to {@code to}. */
   public WorkerConfig withPortRange(int from, int to) {
     return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
-        controllerAddress, from, to, keepTaskDirs, inheritEnv);
+        controllerAddress, from, to, keepTaskDirs, inheritEnv, token);
   }
 
-  /** The same worker keeping a finished attempt's working directory for {@code keep} (zero: not at all). */
   /** The same config, with tasks inheriting the worker's whole environment ({@code true}) or a minimal base. */
   public WorkerConfig withInheritEnv(boolean inherit) {
     return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
-        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inherit);
+        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inherit, token);
   }
 
+  /** The same worker keeping a finished attempt's working directory for {@code keep} (zero: not at all). */
   public WorkerConfig withKeepTaskDirs(Duration keep) {
     return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
-        controllerAddress, portRangeFrom, portRangeTo, keep, inheritEnv);
+        controllerAddress, portRangeFrom, portRangeTo, keep, inheritEnv, token);
+  }
+
+  /**
+   * The same worker holding {@code token} (its token for the controller): it then takes WorkerService calls
+   * only from its controller, and serves its own HTTP API only to callers bearing this token.
+   */
+  public WorkerConfig withToken(String token) {
+    return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
+        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inheritEnv, token);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.iris.worker;
 
 import dev.iris.common.GrpcClients;
+import dev.iris.common.BearerGate;
 import dev.iris.common.MalformedRequests;
 import dev.iris.common.HostPort;
 import dev.iris.link.WorkerLinks;
@@ -237,8 +238,8 @@ public final class WorkerVerticle extends VerticleBase {
 
   private WorkerMetadata prepareMachine() throws Exception {
     Files.createDirectories(dirs.root());
-    lock = WorkDirLock.acquire(dirs.root(), WorkDirLock.Role.WORKER, CLEANUP_PATIENCE,
-        EnumSet.of(WorkDirLock.Role.CLEANUP));
+    lock = WorkDirLock.acquire(dirs.root(), WorkDirLock.Occupant.WORKER, CLEANUP_PATIENCE,
+        EnumSet.of(WorkDirLock.Occupant.CLEANUP));
     if (runtime instanceof ProcessTaskRuntime) {
       // before anything can start: from here on a crash of this process is cleaned up after
       watchdog = Watchdog.start(dirs.root()).orElse(null);
@@ -262,12 +263,24 @@ public final class WorkerVerticle extends VerticleBase {
     return m.build();
   }
 
+  /**
+   * The token the worker's callers must bear: null (anyone) for a worker without a token of its own; else
+   * its controller's, once the controller told it (until then, no one).
+   */
+  private String controllerToken() {
+    if (config.token().isEmpty()) {
+      return null;
+    }
+    return session == null ? "" : session.controllerToken();
+  }
+
   private Future<Void> serve(WorkerServiceImpl service) {
     if (config.busOnly()) {
       return Future.succeededFuture();
     }
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(GrpcClients.MAX_MESSAGE_BYTES));
-    grpc.addService(MalformedRequests.refused(WorkerServiceGrpcService.of(service)));
+    grpc.addService(MalformedRequests.refused(BearerGate.guarded(WorkerServiceGrpcService.of(service),
+        this::controllerToken, java.util.Set.of("HealthCheck"))));
     grpc.addService(io.vertx.grpc.reflection.ReflectionService.v1());
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()));
     Router dashboard = Router.router(vertx);
@@ -275,6 +288,15 @@ public final class WorkerVerticle extends VerticleBase {
         .put("worker_id", config.workerId()).put("running_tasks", table.unfinishedCount())));
     dashboard.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape(table.unfinished())));
+    if (!config.token().isEmpty()) { // the worker's own page and API: only for holders of the worker's token
+      dashboard.route("/api/*").handler(ctx -> {
+        if (BearerGate.bears(ctx.request().getHeader("authorization"), config.token())) {
+          ctx.next();
+        } else {
+          dev.iris.web.JsonRoutes.error(ctx, 401, "this worker's API needs 'authorization: Bearer <the worker's token>'");
+        }
+      });
+    }
     WorkerDashboardRoutes.mount(dashboard, service, config.workerId());
     server.requestHandler(req -> {
       String type = req.getHeader("content-type");

@@ -114,9 +114,12 @@ class ArchitectureTest {
         .because("a worker talks to the controller only through its link, and serves its own page")
         .check(all);
     noClasses().that().resideInAPackage("dev.iris.controller..")
-        .should().dependOnClassesThat().resideInAnyPackage(concat(above, "dev.iris.worker..", "dev.iris.dashboard..",
-            "dev.iris.web.."))
+        .should().dependOnClassesThat().resideInAnyPackage(concat(above, "dev.iris.worker..", "dev.iris.dashboard.."))
         .because("the controller serves its API; the dashboard is mounted next to it by the node")
+        .check(all);
+    noClasses().that().resideInAnyPackage("dev.iris.controller", "dev.iris.controller.state")
+        .should().dependOnClassesThat().resideInAPackage("dev.iris.web..")
+        .because("only the API layer speaks HTTP (health, metrics, authentication of routes)")
         .check(all);
     noClasses().that().resideInAPackage("dev.iris.dashboard..")
         .should().dependOnClassesThat().resideInAnyPackage(concat(above, "dev.iris.worker.."))

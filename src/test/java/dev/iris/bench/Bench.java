@@ -320,7 +320,7 @@ public final class Bench {
     int warm = tiny() ? 2 : 50;
     Vertx vertx = Vertx.vertx();
     Path dir = Files.createTempDirectory("iris-bench-latency-");
-    LocalCluster cluster = await(LocalCluster.start(vertx, "127.0.0.1", 0, 1, dir), 60);
+    LocalCluster cluster = await(LocalCluster.start(vertx, "127.0.0.1", 0, 1, dir, TOKEN), 60);
     try {
       ControllerService bus = new EventBusControllerLink(vertx.eventBus(), 30_000);
       Map<String, CompletableFuture<long[]>> seen = new ConcurrentHashMap<>();
@@ -462,7 +462,8 @@ public final class Bench {
           .tasks()[dev.iris.core.TaskState.PENDING.ordinal()];
       // read latency meanwhile, over gRPC as a client sees it
       GrpcClient grpc = GrpcClient.client(ctl.vertx);
-      ControllerService remote = new GrpcControllerLink(grpc, HostPort.parse(ctl.address()).toSocketAddress(), 30_000);
+      ControllerService remote = new GrpcControllerLink(grpc, HostPort.parse(ctl.address()).toSocketAddress(), 30_000,
+          TOKEN);
       long[] status = new long[calls];
       long[] list = new long[calls];
       for (int i = -10; i < calls; i++) {
@@ -569,7 +570,7 @@ public final class Bench {
       }
     })) {
       ProcessBuilder pb = new ProcessBuilder(javaBin(), "-cp", classpath(), "dev.iris.cli.Main", "worker",
-          "--controller", ctl.address(), "--host", "127.0.0.1", "--port", "0", "--worker-id", workerId,
+          "--controller", ctl.address(), "--token-file", tokenFile().toString(), "--host", "127.0.0.1", "--port", "0", "--worker-id", workerId,
           "--cpu", "2", "--work-dir", dir.resolve("work-" + k).toString())
           .redirectErrorStream(true).redirectOutput(out.resolve("deadworker-worker.log").toFile());
       Process worker = pb.start();
@@ -671,10 +672,12 @@ public final class Bench {
       this.store = new StoreClient(vertx);
     }
 
+    /** A controller that authenticates its callers ({@link #TOKEN}): every figure is taken with tokens on. */
     static Ctl start(ControllerNode.Config config) throws Exception {
       Vertx vertx = Vertx.vertx();
       try {
-        return new Ctl(vertx, await(ControllerNode.start(vertx, config, Clock.systemUTC()), 60));
+        return new Ctl(vertx, await(ControllerNode.start(vertx,
+            config.withAuth(dev.iris.controller.ControllerAuth.of(TOKEN, List.of())), Clock.systemUTC()), 60));
       } catch (Exception e) {
         vertx.close();
         throw e;
@@ -720,6 +723,7 @@ public final class Bench {
     ProcessBuilder pb = new ProcessBuilder(javaBin(), "-cp", classpath(), SimWorkerMain.class.getName(),
         controller, Integer.toString(workers), Integer.toString(cpu), "sim-grpc")
         .redirectError(out.resolve("grpc-simworkers.log").toFile());
+    pb.environment().put("IRIS_TOKEN", TOKEN);
     Process p = pb.start();
     BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
@@ -758,6 +762,29 @@ public final class Bench {
       p.destroyForcibly();
       p.waitFor(5, TimeUnit.SECONDS);
     }
+  }
+
+  /** The admin token of every controller a bench starts: the figures are taken with authentication on. */
+  static final String TOKEN = newToken();
+  private static Path tokenFile;
+
+  private static String newToken() {
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(key);
+  }
+
+  /** A file holding {@link #TOKEN} (mode 0600), for the server JVMs a bench starts; deleted at exit. */
+  static synchronized Path tokenFile() throws IOException {
+    if (tokenFile == null) {
+      Path dir = Files.createTempDirectory("iris-bench-token-");
+      tokenFile = Files.createFile(dir.resolve("token"), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(tokenFile, TOKEN + "\n");
+      tokenFile.toFile().deleteOnExit();
+      dir.toFile().deleteOnExit();
+    }
+    return tokenFile;
   }
 
   static String javaBin() {

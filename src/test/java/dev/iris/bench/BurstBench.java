@@ -94,7 +94,7 @@ final class BurstBench {
             "--host", "127.0.0.1", "--port", "0", "--worker-id", PREFIX + w, "--cpu", "2",
             "--task-ports", TASK_PORTS.get(w), "--work-dir", dir.resolve(w).toString())));
       }
-      try (IrisClient iris = IrisClient.remote(address)) {
+      try (IrisClient iris = IrisClient.remote(address, Bench.TOKEN)) {
         Map<String, WorkerHealthStatus> workers = awaitWorkers(iris, jvms);
         JsonArray loadBefore = Bench.machine().getJsonArray("loadavg");
         Snapshot previous = snapshot(jvms, workers, dir);
@@ -175,7 +175,7 @@ final class BurstBench {
       for (int c = 0; c < CLIENTS; c++) {
         int first = c;
         clients.add(pool.submit(() -> {
-          try (IrisClient client = IrisClient.remote(address)) {
+          try (IrisClient client = IrisClient.remote(address, Bench.TOKEN)) {
             client.listWorkers(); // connected before the start, so the burst does not time connection set-up
             ready.countDown();
             go.await();

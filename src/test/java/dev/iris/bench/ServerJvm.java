@@ -30,10 +30,14 @@ final class ServerJvm {
     this.log = log;
   }
 
-  /** Starts {@code java -cp <this classpath> dev.iris.cli.Main irisArgs...}, stdout and stderr to {@code log}. */
+  /**
+   * Starts {@code java -cp <this classpath> dev.iris.cli.Main irisArgs... --token-file <the bench's>}, stdout
+   * and stderr to {@code log}.
+   */
   static ServerJvm start(String name, Path log, List<String> irisArgs) throws IOException {
     List<String> command = new ArrayList<>(List.of(Bench.javaBin(), "-cp", Bench.classpath(), "dev.iris.cli.Main"));
     command.addAll(irisArgs);
+    command.addAll(List.of("--token-file", Bench.tokenFile().toString()));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("IRIS_"));
     return new ServerJvm(name, pb.start(), log);

@@ -28,7 +28,8 @@ public final class SimWorkerMain {
     String prefix = args.length > 3 ? args[3] : "sim-grpc";
     Vertx vertx = Vertx.vertx();
     GrpcClient client = GrpcClient.client(vertx);
-    GrpcControllerLink link = new GrpcControllerLink(client, HostPort.parse(controller).toSocketAddress(), 30_000);
+    GrpcControllerLink link = new GrpcControllerLink(client, HostPort.parse(controller).toSocketAddress(), 30_000,
+        System.getenv().getOrDefault("IRIS_TOKEN", ""));
     SimWorkers fleet = new SimWorkers(new SimWorkers.Spec(prefix, count, cpu, 64L << 30, null,
         SimWorkers.Transport.GRPC, "127.0.0.1", false), link);
     try {

@@ -42,12 +42,17 @@ final class CliRunner {
     }
   }
 
+  /** The home the commands see: it holds no token, so client commands send none and servers default there. */
+  static final String HOME = "/nonexistent/iris-test-home";
+  /** Where a server command puts the admin token by default, under {@link #HOME}. */
+  static final java.nio.file.Path DEFAULT_TOKEN_FILE = java.nio.file.Path.of(HOME, ".iris", "token");
+
   static Result run(String... args) {
-    return run(new NotAvailableBackend(), Map.of(), args);
+    return run(new NotAvailableBackend(), Map.of("HOME", HOME), args);
   }
 
   static Result run(CliBackend backend, String... args) {
-    return run(backend, Map.of(), args);
+    return run(backend, Map.of("HOME", HOME), args);
   }
 
   static Result run(CliBackend backend, Map<String, String> environment, String... args) {

@@ -11,6 +11,7 @@ import dev.iris.cli.request.OutputFormat;
 import dev.iris.cli.request.TaskListRequest;
 import dev.iris.cli.request.TaskStatusRequest;
 import dev.iris.cli.request.WorkerListRequest;
+import dev.iris.cli.request.ControllerTarget;
 import dev.iris.common.HostPort;
 import dev.iris.rpc.JobState;
 import java.time.Duration;
@@ -23,8 +24,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The read and kill commands hand the backend exactly what was asked. */
 class ClientCommandsTest {
-  private static final HostPort DEFAULT_CONTROLLER = new HostPort("localhost", 10000);
-  private static final HostPort CTL = new HostPort("ctl", 9000);
+  private static final ControllerTarget DEFAULT_CONTROLLER = ControllerTarget.of(new HostPort("localhost", 10000));
+  private static final ControllerTarget CTL = ControllerTarget.of(new HostPort("ctl", 9000));
 
   private final RecordingBackend backend = new RecordingBackend();
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iris.cli.parse.PortRange;
 import dev.iris.cli.request.ClusterSpec;
+import dev.iris.cli.request.AuthSpec;
+import dev.iris.cli.request.ControllerTarget;
 import dev.iris.cli.request.StartControllerRequest;
 import dev.iris.cli.request.StartLocalClusterRequest;
 import dev.iris.cli.request.StartWorkerRequest;
@@ -23,13 +25,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code local}, {@code controller} and {@code worker} validate their flags into start requests. */
 class ServerCommandsTest {
+  private static final AuthSpec AUTH = new AuthSpec(true, CliRunner.DEFAULT_TOKEN_FILE, Optional.empty());
   private final RecordingBackend backend = new RecordingBackend();
 
   @Test
   void localDefaults() {
     run("local");
     assertThat(backend.single(StartLocalClusterRequest.class))
-        .isEqualTo(new StartLocalClusterRequest("127.0.0.1", 10000, 2, false, Optional.empty()));
+        .isEqualTo(new StartLocalClusterRequest("127.0.0.1", 10000, 2, false, Optional.empty(), AUTH));
   }
 
   @Test
@@ -38,7 +41,7 @@ class ServerCommandsTest {
     run("local", "--workers", "4", "--port", "0", "--host", "0.0.0.0", "--insecure", "--demo", "--work-dir",
         workDir.toString());
     assertThat(backend.single(StartLocalClusterRequest.class))
-        .isEqualTo(new StartLocalClusterRequest("0.0.0.0", 0, 4, true, Optional.of(workDir)));
+        .isEqualTo(new StartLocalClusterRequest("0.0.0.0", 0, 4, true, Optional.of(workDir), AUTH));
   }
 
   @Test
@@ -46,14 +49,14 @@ class ServerCommandsTest {
     run("controller");
     run("controller", "--host", "127.0.0.1", "--port", "12000");
     assertThat(backend.requests).containsExactly(
-        new StartControllerRequest("127.0.0.1", 10000), new StartControllerRequest("127.0.0.1", 12000));
+        new StartControllerRequest("127.0.0.1", 10000, AUTH), new StartControllerRequest("127.0.0.1", 12000, AUTH));
   }
 
   @Test
   void workerDefaultsDetectResources() {
     run("worker");
     assertThat(backend.single(StartWorkerRequest.class)).isEqualTo(new StartWorkerRequest(
-        new HostPort("localhost", 10000), "127.0.0.1", 10001, Optional.empty(), OptionalInt.empty(),
+        ControllerTarget.of(new HostPort("localhost", 10000)), "127.0.0.1", 10001, Optional.empty(), OptionalInt.empty(),
         OptionalLong.empty(), OptionalLong.empty(), Map.of(), Optional.empty(), Optional.empty()));
   }
 
@@ -64,7 +67,7 @@ class ServerCommandsTest {
         "--attribute", "zone=a", "--attribute", "slice=s1", "--worker-id", "w-7", "--task-ports", "31000-31999");
     StartWorkerRequest request = backend.single(StartWorkerRequest.class);
     assertThat(request).isEqualTo(new StartWorkerRequest(
-        new HostPort("ctl", 10000), "10.0.0.7", 10002, Optional.of(workDir), OptionalInt.of(8),
+        ControllerTarget.of(new HostPort("ctl", 10000)), "10.0.0.7", 10002, Optional.of(workDir), OptionalInt.of(8),
         OptionalLong.of(16L << 30), OptionalLong.of(100L << 30), Map.of("zone", "a", "slice", "s1"),
         Optional.of("w-7"), Optional.of(new PortRange(31000, 31999))));
     assertThat(request.attributes().keySet()).containsExactly("zone", "slice");
@@ -112,8 +115,9 @@ class ServerCommandsTest {
         "local --workers many           | iris local      | invalid value for option '--workers': 'many' is not an int",
         "local --port 70000             | iris local      | --port must be 0..65535, got 70000",
         "local --host ''                | iris local      | --host '' is not a host name or address",
-        "local --host 0.0.0.0           | iris local      | --host 0.0.0.0 lets other machines reach this port, and Iris does not authenticate callers yet: anyone who reaches it can run commands. Add --insecure",
-        "controller --host 10.1.2.3     | iris controller | --host 10.1.2.3 lets other machines reach this port",
+        "local --no-auth --host 0.0.0.0 | iris local      | --host 0.0.0.0 lets other machines reach this port, and with --no-auth anyone who reaches it can run commands. Drop --no-auth (callers then need a token), add --insecure",
+        "controller --no-auth --host 10.1.2.3 | iris controller | --host 10.1.2.3 lets other machines reach this port",
+        "controller --no-auth --token-file t | iris controller | --no-auth cannot be combined with --token-file or --users-file",
         "worker --host 0.0.0.0          | iris worker     | --host 0.0.0.0 lets other machines reach this port",
         "worker --cluster --cluster-host 10.0.0.9 | iris worker | --cluster-host 10.0.0.9 lets other machines reach this port",
         "controller --port -1           | iris controller | --port must be 0..65535, got -1",

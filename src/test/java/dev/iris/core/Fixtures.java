@@ -23,13 +23,13 @@ final class Fixtures {
   /** A coscheduled (gang) spec: all tasks on workers sharing the attribute {@code slice}. */
   static JobSpec gang(int replicas, int maxTaskFailures, int maxRetriesFailure, int maxRetriesPreemption) {
     return new JobSpec(JOB, ARGV, ONE_CPU, replicas, Map.of(), List.of(), List.of(), "slice",
-        maxTaskFailures, maxRetriesFailure, maxRetriesPreemption, 0, 0, List.of(), "");
+        maxTaskFailures, maxRetriesFailure, maxRetriesPreemption, 0, 0, List.of(), "", "alice");
   }
 
   static JobSpec withSchedulingTimeout(JobSpec s, long timeoutMs) {
     return new JobSpec(s.id(), s.argv(), s.resources(), s.replicas(), s.env(), s.ports(), s.constraints(),
         s.coscheduleBy(), s.maxTaskFailures(), s.maxRetriesFailure(), s.maxRetriesPreemption(), timeoutMs,
-        s.taskTimeoutSeconds(), s.setupCommand(), s.bundleHash());
+        s.taskTimeoutSeconds(), s.setupCommand(), s.bundleHash(), s.user());
   }
 
   static Job submit(JobSpec spec) {

@@ -43,7 +43,7 @@ class JobSpecTest {
     JobSpec build() {
       return new JobSpec(id, argv, resources, replicas, env, ports, constraints, coscheduleBy,
           maxTaskFailures, maxRetriesFailure, maxRetriesPreemption, schedulingTimeoutMs, taskTimeoutSeconds,
-          setup, bundleHash);
+          setup, bundleHash, "alice");
     }
   }
 

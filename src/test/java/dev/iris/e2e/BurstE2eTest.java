@@ -49,7 +49,7 @@ class BurstE2eTest {
     int port = Processes.freePort();
     String controller = "127.0.0.1:" + port;
     try (Processes processes = new Processes(dir, Map.of("IRIS_CONTROLLER_ADDRESS", controller));
-        IrisClient iris = IrisClient.remote(controller)) {
+        IrisClient iris = IrisClient.remote(controller, processes.token())) {
       Processes.Server ctl = processes.start("controller", "--host", "127.0.0.1", "--port", Integer.toString(port));
       Processes.awaitLine(ctl, "iris controller listening on " + controller, WAIT);
       for (String id : List.of("w1", "w2")) {

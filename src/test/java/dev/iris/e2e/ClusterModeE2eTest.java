@@ -61,7 +61,7 @@ class ClusterModeE2eTest {
           "--worker-id", id, "--work-dir", dir.resolve(id).toString(), "--cpu", "2",
           "--task-ports", i == 1 ? "30000-34999" : "35000-39999"));
     }
-    iris = IrisClient.remote(controller);
+    iris = IrisClient.remote(controller, processes.token());
     Poll.until(WAIT, "both workers to join", () -> iris.listWorkers().stream()
         .filter(WorkerHealthStatus::getHealthy).count() == 2);
   }
@@ -102,7 +102,8 @@ class ClusterModeE2eTest {
   @Order(3)
   void aRemoteWorkersMetricsAreServedByTheController() throws Exception {
     HttpResponse<String> page = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://" + controller + "/workers/cw1/metrics")).build(),
+        HttpRequest.newBuilder(URI.create("http://" + controller + "/workers/cw1/metrics"))
+            .header("authorization", "Bearer " + processes.token()).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).contains("iris_worker_process_launches_total");

@@ -21,6 +21,7 @@ final class Processes implements AutoCloseable {
   private static final Duration GRACE = Duration.ofSeconds(15);
   private final Path dir;
   private final Map<String, String> env;
+  private final String token;
   private final List<ProcessHandle> started = new ArrayList<>();
   private final AtomicInteger seq = new AtomicInteger();
 
@@ -43,6 +44,11 @@ final class Processes implements AutoCloseable {
   Processes(Path dir, Map<String, String> env) {
     this.dir = dir;
     this.env = env;
+    try {
+      this.token = dev.iris.common.TokenFiles.loadOrCreate(home().resolve(".iris").resolve("token")).token();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Starts {@code iris args...} in a new JVM, stdout and stderr to one log file. */
@@ -75,8 +81,19 @@ final class Processes implements AutoCloseable {
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("IRIS_"));
+    pb.environment().put("HOME", home().toString()); // ~/.iris/token: the controller's, read by workers and CLI
     pb.environment().putAll(env);
     return pb;
+  }
+
+  /** The home directory of the processes: its {@code .iris/token} is the cluster's token, as for a real user. */
+  Path home() {
+    return dir.resolve("home");
+  }
+
+  /** The cluster's admin token: made in {@link #home()} before any process starts, as an admin would. */
+  String token() {
+    return token;
   }
 
   private synchronized Process launch(ProcessBuilder pb) {

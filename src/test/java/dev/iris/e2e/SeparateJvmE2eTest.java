@@ -70,7 +70,7 @@ class SeparateJvmE2eTest {
           "--work-dir", dir.resolve(id).toString(), "--worker-id", id, "--cpu", "2", "--attribute", "name=" + id,
           "--task-ports", taskPorts.get(id)));
     }
-    iris = IrisClient.remote(controller);
+    iris = IrisClient.remote(controller, processes.token());
     Poll.until(WAIT, "both workers to register", () -> iris.listWorkers().stream()
         .filter(WorkerHealthStatus::getHealthy).count() == 2);
   }
@@ -257,10 +257,19 @@ class SeparateJvmE2eTest {
     Processes.awaitLine(local, "  dashboard:  " + url, WAIT);
     Processes.awaitLine(local, "  demo job:   demo (4 tasks)", WAIT);
 
+    HttpResponse<String> anonymous = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(anonymous.statusCode()).as("no token: to the login page").isEqualTo(302);
+    assertThat(anonymous.headers().firstValue("location")).contains("/login.html");
+    // iris local wrote its token where the same user's clients look: ~/.iris/token
     HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+        .header("authorization", "Bearer " + processes.token())
         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).containsIgnoringCase("<html");
+    Processes.Run list = processes.run("job", "list", "--controller", "127.0.0.1:" + port);
+    assertThat(list.exitCode()).as("the CLI needs no token flag: %s", list).isZero();
+    assertThat(String.join("\n", list.out())).contains("demo");
 
     ProcessHandle handle = local.process().toHandle();
     Poll.until(WAIT, "the demo's four tasks to run",

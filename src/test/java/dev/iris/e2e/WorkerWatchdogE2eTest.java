@@ -58,7 +58,7 @@ class WorkerWatchdogE2eTest {
     processes.track(companion);
     Path pidFile = dir.resolve("task.pid");
     long taskPid;
-    try (IrisClient iris = IrisClient.remote(controller)) {
+    try (IrisClient iris = IrisClient.remote(controller, processes.token())) {
       String job = iris.submit(JobRequest.command("/bin/sh", "-c", "echo $$ > " + pidFile + "; exec sleep 1000")
           .name("orphan-to-be").cpu(0)).id();
       Poll.until(WAIT, "the task to write its pid", () -> lines(pidFile).size() == 1);

@@ -58,7 +58,7 @@ class RunTaskRulesTest {
 
     JobSpec submitted() {
       return new JobSpec(JobId.root("j"), argv, Resources.of(1, 0), 1, env, ports, List.of(), "", 0, 0, 100, 0, 0,
-          setup, bundleHash);
+          setup, bundleHash, "alice");
     }
 
     Worker.RunTaskRequest runTask() {

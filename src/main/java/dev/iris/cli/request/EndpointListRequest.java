@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param prefix only endpoints whose name starts with this; empty means all
  * @param format table or JSON
  */
-public record EndpointListRequest(HostPort controller, Optional<String> prefix, OutputFormat format) {
+public record EndpointListRequest(ControllerTarget controller, Optional<String> prefix, OutputFormat format) {
 
   public EndpointListRequest {
     Objects.requireNonNull(controller, "controller");

@@ -9,7 +9,7 @@ import java.util.Objects;
  * @param controller the controller to ask
  * @param jobId the job
  */
-public record JobKillRequest(HostPort controller, String jobId) {
+public record JobKillRequest(ControllerTarget controller, String jobId) {
 
   public JobKillRequest {
     Objects.requireNonNull(controller, "controller");

@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param format table or JSON
  */
 public record JobListRequest(
-    HostPort controller, Optional<JobState> state, Optional<String> prefix, OutputFormat format) {
+    ControllerTarget controller, Optional<JobState> state, Optional<String> prefix, OutputFormat format) {
 
   public JobListRequest {
     Objects.requireNonNull(controller, "controller");

@@ -19,7 +19,7 @@ import java.util.OptionalInt;
  * @param grep only lines matching this regular expression (found anywhere in the line)
  */
 public record JobLogsRequest(
-    HostPort controller,
+    ControllerTarget controller,
     String jobId,
     OptionalInt taskIndex,
     boolean follow,

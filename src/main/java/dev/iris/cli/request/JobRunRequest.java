@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param format how to print the job id (and, when waiting, the final status)
  */
 public record JobRunRequest(
-    HostPort controller, JobSubmission job, boolean waitForCompletion, OutputFormat format) {
+    ControllerTarget controller, JobSubmission job, boolean waitForCompletion, OutputFormat format) {
 
   public JobRunRequest {
     Objects.requireNonNull(controller, "controller");

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param includeTasks whether to list the job's tasks too ({@code --tasks})
  * @param format table or JSON
  */
-public record JobStatusRequest(HostPort controller, String jobId, boolean includeTasks, OutputFormat format) {
+public record JobStatusRequest(ControllerTarget controller, String jobId, boolean includeTasks, OutputFormat format) {
 
   public JobStatusRequest {
     Objects.requireNonNull(controller, "controller");

@@ -12,12 +12,14 @@ import java.util.Optional;
  * @param workers how many in-process workers, at least 1
  * @param demo whether to submit a small multi-replica job once the cluster is up
  * @param workDir where workers keep task directories; empty means a fresh temporary directory
+ * @param auth how callers of the port are authenticated
  */
 public record StartLocalClusterRequest(
-    String host, int port, int workers, boolean demo, Optional<Path> workDir) {
+    String host, int port, int workers, boolean demo, Optional<Path> workDir, AuthSpec auth) {
 
   public StartLocalClusterRequest {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(workDir, "workDir");
+    Objects.requireNonNull(auth, "auth");
   }
 }

@@ -30,7 +30,7 @@ import java.util.OptionalLong;
  * @param inheritEnv whether tasks inherit the worker's whole environment instead of a minimal base
  */
 public record StartWorkerRequest(
-    HostPort controller,
+    ControllerTarget controller,
     String host,
     int port,
     Optional<Path> workDir,
@@ -59,7 +59,7 @@ public record StartWorkerRequest(
   }
 
   /** The same without {@code --cluster}, keeping no task directory. */
-  public StartWorkerRequest(HostPort controller, String host, int port, Optional<Path> workDir, OptionalInt cpu,
+  public StartWorkerRequest(ControllerTarget controller, String host, int port, Optional<Path> workDir, OptionalInt cpu,
       OptionalLong memoryBytes, OptionalLong diskBytes, Map<String, String> attributes, Optional<String> workerId,
       Optional<PortRange> taskPorts) {
     this(controller, host, port, workDir, cpu, memoryBytes, diskBytes, attributes, workerId, taskPorts,

@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param jobId the job
  * @param format table or JSON
  */
-public record TaskListRequest(HostPort controller, String jobId, OutputFormat format) {
+public record TaskListRequest(ControllerTarget controller, String jobId, OutputFormat format) {
 
   public TaskListRequest {
     Objects.requireNonNull(controller, "controller");

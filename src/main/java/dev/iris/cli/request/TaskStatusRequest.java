@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param taskIndex the task's index within the job, at least 0
  * @param format table or JSON
  */
-public record TaskStatusRequest(HostPort controller, String jobId, int taskIndex, OutputFormat format) {
+public record TaskStatusRequest(ControllerTarget controller, String jobId, int taskIndex, OutputFormat format) {
 
   public TaskStatusRequest {
     Objects.requireNonNull(controller, "controller");

@@ -9,7 +9,7 @@ import java.util.Objects;
  * @param controller the controller to ask
  * @param format table or JSON
  */
-public record WorkerListRequest(HostPort controller, OutputFormat format) {
+public record WorkerListRequest(ControllerTarget controller, OutputFormat format) {
 
   public WorkerListRequest {
     Objects.requireNonNull(controller, "controller");

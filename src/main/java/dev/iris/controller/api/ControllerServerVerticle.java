@@ -8,8 +8,9 @@ import dev.iris.common.MalformedRequests;
 import dev.iris.controller.ControllerMetrics;
 import dev.iris.controller.StoreClient;
 import dev.iris.controller.StoreQuery;
+import dev.iris.core.auth.Caller;
+import dev.iris.core.auth.Role;
 import dev.iris.rpc.Controller;
-import dev.iris.rpc.ControllerServiceGrpcService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -26,6 +27,11 @@ import java.util.function.BiConsumer;
  * on the event bus for in-process workers and clients.
  */
 public final class ControllerServerVerticle extends VerticleBase {
+  /**
+   * Who calls over the event bus: the workers and clients in this JVM, or members of the clustered bus,
+   * which only members of the cluster reach (see the README on {@code --cluster}).
+   */
+  public static final Caller IN_CLUSTER = Caller.of("cluster", Role.ADMIN);
   /** The largest message the controller takes: {@link GrpcClients#MAX_MESSAGE_BYTES}, as its clients. */
   public static final long MAX_MESSAGE_BYTES = GrpcClients.MAX_MESSAGE_BYTES;
   private final String host;
@@ -37,6 +43,7 @@ public final class ControllerServerVerticle extends VerticleBase {
   private final ControllerMetrics metrics;
   /** Whether other machines reach the port without authentication: /health says so, the dashboard warns. */
   private final boolean exposed;
+  private final dev.iris.controller.ControllerAuth auth;
 
   /**
    * @param routes mounts more HTTP routes (the dashboard) on the router, next to the API they may call; or
@@ -44,7 +51,9 @@ public final class ControllerServerVerticle extends VerticleBase {
    * @param exposed whether other machines reach the port (without authentication)
    */
   public ControllerServerVerticle(String host, int port, long heartbeatIntervalMs,
-      BiConsumer<Router, ControllerServiceImpl> routes, boolean exposed, ControllerMetrics metrics) {
+      BiConsumer<Router, ControllerServiceImpl> routes, boolean exposed, ControllerMetrics metrics,
+      dev.iris.controller.ControllerAuth auth) {
+    this.auth = auth;
     this.metrics = metrics;
     this.exposed = exposed;
     this.host = host;
@@ -60,15 +69,17 @@ public final class ControllerServerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    ControllerServiceImpl service = new ControllerServiceImpl(vertx, heartbeatIntervalMs, metrics);
+    ControllerServiceImpl service = new ControllerServiceImpl(vertx, heartbeatIntervalMs, metrics, auth);
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(MAX_MESSAGE_BYTES));
-    grpc.addService(MalformedRequests.refused(ControllerServiceGrpcService.of(service)));
+    grpc.addService(MalformedRequests.refused(new ControllerGrpcService(service)));
     grpc.addService(ReflectionService.v1());
     bindEventBus(service);
 
     Router router = Router.router(vertx);
+    dev.iris.web.BrowserGuards.install(router);
+    HttpAuth.install(router, auth);
     router.get("/health").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "ok")
-        .put("authenticated", false).put("exposed", exposed)));
+        .put("authenticated", auth.enabled()).put("exposed", exposed)));
     StoreClient store = new StoreClient(vertx);
     router.get("/metrics").handler(ctx -> store.read(new StoreQuery.CountStates())
         .onSuccess(snap -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
@@ -106,27 +117,39 @@ public final class ControllerServerVerticle extends VerticleBase {
     return server == null ? Future.succeededFuture() : server.close();
   }
 
+  /**
+   * The same handlers on the event bus, for the workers and clients in this JVM ({@code iris local}) and,
+   * with {@code --cluster}, for the members of the clustered bus: callers inside the cluster's trust
+   * boundary, served as {@link #IN_CLUSTER}.
+   */
   private void bindEventBus(ControllerServiceImpl s) {
     var bus = vertx.eventBus();
-    EventBusRpc.bind(bus, address("LaunchJob"), Controller.LaunchJobRequest.parser(), s::launchJob);
-    EventBusRpc.bind(bus, address("GetJobStatus"), Controller.GetJobStatusRequest.parser(), s::getJobStatus);
-    EventBusRpc.bind(bus, address("TerminateJob"), Controller.TerminateJobRequest.parser(), s::terminateJob);
-    EventBusRpc.bind(bus, address("ListJobs"), Controller.ListJobsRequest.parser(), s::listJobs);
-    EventBusRpc.bind(bus, address("GetTaskStatus"), Controller.GetTaskStatusRequest.parser(), s::getTaskStatus);
-    EventBusRpc.bind(bus, address("ListTasks"), Controller.ListTasksRequest.parser(), s::listTasks);
-    EventBusRpc.bind(bus, address("RegisterWorker"), Controller.RegisterWorkerRequest.parser(), s::registerWorker);
-    EventBusRpc.bind(bus, address("Heartbeat"), Controller.HeartbeatRequest.parser(), s::heartbeat);
-    EventBusRpc.bind(bus, address("ListWorkers"), Controller.ListWorkersRequest.parser(), s::listWorkers);
-    EventBusRpc.bind(bus, address("ReportTaskState"), Controller.ReportTaskStateRequest.parser(), s::reportTaskState);
+    Caller c = IN_CLUSTER;
+    EventBusRpc.bind(bus, address("LaunchJob"), Controller.LaunchJobRequest.parser(), r -> s.launchJob(c, r));
+    EventBusRpc.bind(bus, address("GetJobStatus"), Controller.GetJobStatusRequest.parser(), r -> s.getJobStatus(c, r));
+    EventBusRpc.bind(bus, address("TerminateJob"), Controller.TerminateJobRequest.parser(), r -> s.terminateJob(c, r));
+    EventBusRpc.bind(bus, address("ListJobs"), Controller.ListJobsRequest.parser(), r -> s.listJobs(c, r));
+    EventBusRpc.bind(bus, address("GetTaskStatus"), Controller.GetTaskStatusRequest.parser(),
+        r -> s.getTaskStatus(c, r));
+    EventBusRpc.bind(bus, address("ListTasks"), Controller.ListTasksRequest.parser(), r -> s.listTasks(c, r));
+    EventBusRpc.bind(bus, address("RegisterWorker"), Controller.RegisterWorkerRequest.parser(),
+        r -> s.registerWorker(c, r));
+    EventBusRpc.bind(bus, address("Heartbeat"), Controller.HeartbeatRequest.parser(), r -> s.heartbeat(c, r));
+    EventBusRpc.bind(bus, address("ListWorkers"), Controller.ListWorkersRequest.parser(), r -> s.listWorkers(c, r));
+    EventBusRpc.bind(bus, address("ReportTaskState"), Controller.ReportTaskStateRequest.parser(),
+        r -> s.reportTaskState(c, r));
     EventBusRpc.bind(bus, address("ReportTaskStates"), Controller.ReportTaskStatesRequest.parser(),
-        s::reportTaskStates);
-    EventBusRpc.bind(bus, address("GetBundle"), Controller.GetBundleRequest.parser(), s::getBundle);
-    EventBusRpc.bind(bus, address("FetchTaskLogs"), Controller.FetchTaskLogsRequest.parser(), s::fetchTaskLogs);
+        r -> s.reportTaskStates(c, r));
+    EventBusRpc.bind(bus, address("GetBundle"), Controller.GetBundleRequest.parser(), r -> s.getBundle(c, r));
+    EventBusRpc.bind(bus, address("FetchTaskLogs"), Controller.FetchTaskLogsRequest.parser(),
+        r -> s.fetchTaskLogs(c, r));
     EventBusRpc.bind(bus, address("RegisterEndpoint"), Controller.RegisterEndpointRequest.parser(),
-        s::registerEndpoint);
+        r -> s.registerEndpoint(c, r));
     EventBusRpc.bind(bus, address("UnregisterEndpoint"), Controller.UnregisterEndpointRequest.parser(),
-        s::unregisterEndpoint);
-    EventBusRpc.bind(bus, address("LookupEndpoint"), Controller.LookupEndpointRequest.parser(), s::lookupEndpoint);
-    EventBusRpc.bind(bus, address("ListEndpoints"), Controller.ListEndpointsRequest.parser(), s::listEndpoints);
+        r -> s.unregisterEndpoint(c, r));
+    EventBusRpc.bind(bus, address("LookupEndpoint"), Controller.LookupEndpointRequest.parser(),
+        r -> s.lookupEndpoint(c, r));
+    EventBusRpc.bind(bus, address("ListEndpoints"), Controller.ListEndpointsRequest.parser(),
+        r -> s.listEndpoints(c, r));
   }
 }

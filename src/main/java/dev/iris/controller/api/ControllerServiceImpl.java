@@ -1,6 +1,7 @@
 package dev.iris.controller.api;
 
 import dev.iris.common.RpcGuard;
+import dev.iris.controller.ControllerAuth;
 import dev.iris.controller.ControllerMetrics;
 import dev.iris.controller.EventReplay;
 import dev.iris.controller.ProtoMapper;
@@ -17,8 +18,12 @@ import dev.iris.core.JobSpec;
 import dev.iris.core.JobState;
 import dev.iris.core.Quoted;
 import dev.iris.core.ValidationException;
+import dev.iris.core.auth.Access;
+import dev.iris.core.auth.Access.Permission;
+import dev.iris.core.auth.Caller;
+import dev.iris.core.auth.NotAuthenticated;
+import dev.iris.core.auth.Role;
 import dev.iris.rpc.Controller;
-import dev.iris.rpc.ControllerServiceService;
 import dev.iris.rpc.Empty;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -31,8 +36,12 @@ import java.util.List;
  * store, and maps the answer to protobuf; FetchTaskLogs is answered by the task's worker through
  * {@link WorkerLogProxy}. Every unary method runs through one {@link RpcGuard}: failures become precise
  * gRPC statuses, and each call's latency is recorded by method and status.
+ *
+ * <p>Every method is told its {@link Caller} (whoever the front end authenticated) and asks {@link Access}
+ * before it reads or changes anything: a user kills only its own jobs, a viewer reads only, a worker speaks
+ * only for the worker id it registered, a task acts only within its job, and only while that job runs.
  */
-public final class ControllerServiceImpl extends ControllerServiceService {
+public final class ControllerServiceImpl {
   public static final int DEFAULT_PAGE_SIZE = 100;
   public static final int MAX_PAGE_SIZE = 1000;
   private final StoreClient store;
@@ -40,118 +49,202 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   private final EventWatch watch;
   private final WorkerLogProxy logs;
   private final RpcGuard rpc;
+  private final ControllerAuth auth;
 
-  public ControllerServiceImpl(Vertx vertx, long heartbeatIntervalMs, ControllerMetrics metrics) {
+  public ControllerServiceImpl(Vertx vertx, long heartbeatIntervalMs, ControllerMetrics metrics, ControllerAuth auth) {
+    this.auth = auth;
     this.rpc = new RpcGuard(metrics::rpc);
     this.store = new StoreClient(vertx);
     this.heartbeatIntervalMs = heartbeatIntervalMs;
     this.watch = new EventWatch(new EventReplay(vertx, store));
-    this.logs = new WorkerLogProxy(store, new dev.iris.link.WorkerLinks(vertx, 10_000));
+    this.logs = new WorkerLogProxy(store, workerLinks(vertx, 10_000));
+  }
+
+  /** Links to workers whose calls bear this controller's token; the dashboard reads logs through them too. */
+  public dev.iris.link.WorkerLinks workerLinks(Vertx vertx, long timeoutMs) {
+    return new dev.iris.link.WorkerLinks(vertx, timeoutMs, auth.workerToken());
+  }
+
+  /** The controller's authentication (the front ends ask it who calls). */
+  public ControllerAuth auth() {
+    return auth;
+  }
+
+  // ---------------------------------------------------------------- callers
+
+  /**
+   * Completes when {@code caller}'s credential is still good: a task token is good while its job has not
+   * finished. Every other caller was settled by the front end.
+   */
+  private Future<Void> current(Caller caller) {
+    if (caller.role() != Role.TASK) {
+      return Future.succeededFuture();
+    }
+    return store.read(new StoreQuery.GetJobStatus(caller.scope(), false)).transform(ar -> {
+      if (ar.failed() || dev.iris.common.ProtoStates.toDomain(ar.result().getState()).map(JobState::isTerminal).orElse(true)) {
+        return Future.failedFuture(new NotAuthenticated("the task token of job '" + caller.scope().value()
+            + "' has expired: the job has finished"));
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Completes when {@code caller} may take {@code action} on {@code job}, reading its owner if that decides. */
+  private Future<Void> mayOnJob(Caller caller, Permission action, JobId job) {
+    return current(caller).compose(v -> {
+      if (Access.allows(caller, action, job, null)) {
+        return Future.succeededFuture();
+      }
+      if (caller.role() != Role.USER) {
+        Access.require(caller, action, job, null); // refused without looking further
+      }
+      return store.read(new StoreQuery.GetJobStatus(job, false)).map(owned -> {
+        Access.require(caller, action, job, owned.getUser());
+        return null;
+      });
+    });
+  }
+
+  /** {@code job} as {@code caller} may see it: the values of its variables only for its owner and admins. */
+  public JobStatusView redacted(Caller caller) {
+    return job -> Access.allows(caller, Permission.SEE_ENV, JobId.of(job.getJobId()), job.getUser()) ? job
+        : Redaction.withoutEnvValues(job);
+  }
+
+  /** How one caller sees job statuses (see {@link #redacted}). */
+  @FunctionalInterface
+  public interface JobStatusView {
+    dev.iris.rpc.JobStatus apply(dev.iris.rpc.JobStatus job);
   }
 
   // ---------------------------------------------------------------- jobs
 
-  @Override
-  public Future<Controller.LaunchJobResponse> launchJob(Controller.LaunchJobRequest request) {
+  public Future<Controller.LaunchJobResponse> launchJob(Caller caller, Controller.LaunchJobRequest request) {
     return rpc.call("LaunchJob", () -> {
-      JobSpec spec = LaunchRequests.toSpec(request);
+      JobSpec spec = LaunchRequests.toSpec(request, caller.user());
       byte[] bundle = request.getBundleBlob().isEmpty() ? null : request.getBundleBlob().toByteArray();
-      return store.apply(new Mutation.SubmitJob(spec, bundle))
+      return mayOnJob(caller, Permission.SUBMIT_JOB, spec.id().parent())
+          .compose(v -> store.apply(new Mutation.SubmitJob(spec, bundle)))
           .map(id -> Controller.LaunchJobResponse.newBuilder().setJobId(id.value()).build());
     });
   }
 
-  @Override
-  public Future<Controller.GetJobStatusResponse> getJobStatus(Controller.GetJobStatusRequest request) {
+  public Future<Controller.GetJobStatusResponse> getJobStatus(Caller caller, Controller.GetJobStatusRequest request) {
     return rpc.call("GetJobStatus", () -> {
       JobId id = RequestChecks.jobId(request.getJobId());
-      return store.read(new StoreQuery.GetJobStatus(id, request.getIncludeTasks()))
-          .map(job -> Controller.GetJobStatusResponse.newBuilder().setJob(job).build());
+      Access.require(caller, Permission.READ_JOB, id, null);
+      JobStatusView view = redacted(caller);
+      return current(caller).compose(v -> store.read(new StoreQuery.GetJobStatus(id, request.getIncludeTasks())))
+          .map(job -> Controller.GetJobStatusResponse.newBuilder().setJob(view.apply(job)).build());
     });
   }
 
-  @Override
-  public Future<Empty> terminateJob(Controller.TerminateJobRequest request) {
-    return terminate(request.getJobId(), "killed by user").map(Empty.getDefaultInstance());
+  public Future<Empty> terminateJob(Caller caller, Controller.TerminateJobRequest request) {
+    return terminate(caller, request.getJobId(), "killed by user").map(Empty.getDefaultInstance());
   }
 
   /**
-   * TerminateJob for every front end (the RPC, the dashboard's kill): checks the job id, kills the job and
-   * its descendants with {@code reason} (finished jobs are left as they are), and counts as a TerminateJob
-   * call. Completes with the job's state after.
+   * TerminateJob for every front end (the RPC, the dashboard's kill): checks the job id and that the caller
+   * may change the job, kills the job and its descendants with {@code reason} (finished jobs are left as they
+   * are), and counts as a TerminateJob call. Completes with the job's state after.
    */
-  public Future<JobState> terminate(String jobId, String reason) {
-    return rpc.call("TerminateJob",
-        () -> store.apply(new Mutation.TerminateJob(RequestChecks.jobId(jobId), reason)));
-  }
-
-  @Override
-  public Future<Controller.ListJobsResponse> listJobs(Controller.ListJobsRequest request) {
-    return rpc.call("ListJobs", () -> {
-      RequestChecks.JobsQuery q = RequestChecks.jobsQuery(request);
-      return store.read(new StoreQuery.ListJobs(q.state(), q.prefix(), q.offset(), q.pageSize()));
+  public Future<JobState> terminate(Caller caller, String jobId, String reason) {
+    return rpc.call("TerminateJob", () -> {
+      JobId id = RequestChecks.jobId(jobId);
+      return mayOnJob(caller, Permission.CHANGE_JOB, id)
+          .compose(v -> store.apply(new Mutation.TerminateJob(id, reason)));
     });
   }
 
-  @Override
-  public Future<Controller.GetTaskStatusResponse> getTaskStatus(Controller.GetTaskStatusRequest request) {
+  public Future<Controller.ListJobsResponse> listJobs(Caller caller, Controller.ListJobsRequest request) {
+    return rpc.call("ListJobs", () -> {
+      Access.require(caller, Permission.READ_CLUSTER);
+      RequestChecks.JobsQuery q = RequestChecks.jobsQuery(request);
+      JobStatusView view = redacted(caller);
+      return store.read(new StoreQuery.ListJobs(q.state(), q.prefix(), q.offset(), q.pageSize()))
+          .map(page -> {
+            Controller.ListJobsResponse.Builder b = page.toBuilder().clearJobs();
+            page.getJobsList().forEach(j -> b.addJobs(view.apply(j)));
+            return b.build();
+          });
+    });
+  }
+
+  public Future<Controller.GetTaskStatusResponse> getTaskStatus(Caller caller, Controller.GetTaskStatusRequest request) {
     return rpc.call("GetTaskStatus", () -> {
       JobId id = RequestChecks.jobId(request.getJobId());
+      Access.require(caller, Permission.READ_JOB, id, null);
       int index = request.getTaskIndex();
-      return store.read(new StoreQuery.GetTaskStatus(id, index))
+      return current(caller).compose(v -> store.read(new StoreQuery.GetTaskStatus(id, index)))
           .map(task -> Controller.GetTaskStatusResponse.newBuilder().setTask(task).build());
     });
   }
 
-  @Override
-  public Future<Controller.ListTasksResponse> listTasks(Controller.ListTasksRequest request) {
+  public Future<Controller.ListTasksResponse> listTasks(Caller caller, Controller.ListTasksRequest request) {
     return rpc.call("ListTasks", () -> {
       JobId id = RequestChecks.jobId(request.getJobId());
-      return store.read(new StoreQuery.ListTasks(id))
+      Access.require(caller, Permission.READ_JOB, id, null);
+      return current(caller).compose(v -> store.read(new StoreQuery.ListTasks(id)))
           .map(tasks -> Controller.ListTasksResponse.newBuilder().addAllTasks(tasks).build());
     });
   }
 
   // ---------------------------------------------------------------- workers
 
-  @Override
-  public Future<Controller.RegisterWorkerResponse> registerWorker(Controller.RegisterWorkerRequest request) {
+  /**
+   * Who speaks for a worker: a worker token's user, bound to the worker ids it registers; null for an
+   * admin, who may speak for any worker (see {@link dev.iris.controller.state.ClusterState#requireWorkerIdentity}).
+   */
+  private static String workerIdentity(Caller caller) {
+    return caller.role() == Role.ADMIN ? null : caller.user();
+  }
+
+  /**
+   * Registers a worker: only a worker (or admin) token may, and only for a worker id that its identity
+   * registered before or no one has. The answer carries the token this controller's calls to the worker
+   * will bear, so that the worker takes work from no one else.
+   */
+  public Future<Controller.RegisterWorkerResponse> registerWorker(Caller caller,
+      Controller.RegisterWorkerRequest request) {
     return rpc.call("RegisterWorker", () -> {
+      Access.require(caller, Permission.ACT_AS_WORKER);
       WorkerRecord.Registration reg = RegistrationChecks.registration(request);
       AcceptMark mark = RequestChecks.mark(request.getIncarnation(), request.getAcceptedSeq());
       List<AttemptReport> running = RequestChecks.reports(request.getTasksList());
-      return store.apply(new Mutation.RegisterWorker(reg, mark, running))
+      return store.apply(new Mutation.RegisterWorker(reg, mark, running, workerIdentity(caller)))
           .map(v -> Controller.RegisterWorkerResponse.newBuilder().setAccepted(true)
-              .setHeartbeatIntervalMs(heartbeatIntervalMs).build());
+              .setHeartbeatIntervalMs(heartbeatIntervalMs).setControllerToken(auth.workerToken()).build());
     });
   }
 
-  @Override
-  public Future<Controller.HeartbeatResponse> heartbeat(Controller.HeartbeatRequest request) {
+  public Future<Controller.HeartbeatResponse> heartbeat(Caller caller, Controller.HeartbeatRequest request) {
     return rpc.call("Heartbeat", () -> {
+      Access.require(caller, Permission.ACT_AS_WORKER);
       String workerId = RegistrationChecks.workerId(request.getWorkerId());
       AcceptMark mark = RequestChecks.mark(request.getIncarnation(), request.getAcceptedSeq());
       List<AttemptReport> attempts = RequestChecks.reports(request.getTasksList());
-      return store.apply(new Mutation.Heartbeat(workerId, mark, attempts))
+      return store.apply(new Mutation.Heartbeat(workerId, mark, attempts, workerIdentity(caller)))
           .map(known -> Controller.HeartbeatResponse.newBuilder().setReregister(!known).build());
     });
   }
 
-  @Override
-  public Future<Controller.ListWorkersResponse> listWorkers(Controller.ListWorkersRequest request) {
-    return rpc.call("ListWorkers", () -> store.read(new StoreQuery.ListWorkers()).map(workers -> {
-      Controller.ListWorkersResponse.Builder b = Controller.ListWorkersResponse.newBuilder();
-      workers.workers().forEach(w -> b.addWorkers(w.status()));
-      return b.build();
-    }));
+  public Future<Controller.ListWorkersResponse> listWorkers(Caller caller, Controller.ListWorkersRequest request) {
+    return rpc.call("ListWorkers", () -> {
+      Access.require(caller, Permission.READ_CLUSTER);
+      return store.read(new StoreQuery.ListWorkers()).map(workers -> {
+        Controller.ListWorkersResponse.Builder b = Controller.ListWorkersResponse.newBuilder();
+        workers.workers().forEach(w -> b.addWorkers(w.status()));
+        return b.build();
+      });
+    });
   }
 
-  @Override
-  public Future<Controller.ReportTaskStateResponse> reportTaskState(Controller.ReportTaskStateRequest r) {
+  public Future<Controller.ReportTaskStateResponse> reportTaskState(Caller caller, Controller.ReportTaskStateRequest r) {
     return rpc.call("ReportTaskState", () -> {
+      Access.require(caller, Permission.ACT_AS_WORKER);
       String workerId = RegistrationChecks.workerId(r.getWorkerId());
       AttemptReport report = RequestChecks.report(r);
-      return store.apply(new Mutation.ReportTaskStates(workerId, List.of(report)))
+      return store.apply(new Mutation.ReportTaskStates(workerId, List.of(report), workerIdentity(caller)))
           .map(Controller.ReportTaskStateResponse.getDefaultInstance());
     });
   }
@@ -160,9 +253,10 @@ public final class ControllerServiceImpl extends ControllerServiceService {
    * Many reports in one call and one store hop. A bad batch (worker id, size) is refused whole; a bad
    * report is refused alone, its reason in its slot of the answer, and the others are applied.
    */
-  @Override
-  public Future<Controller.ReportTaskStatesResponse> reportTaskStates(Controller.ReportTaskStatesRequest r) {
+  public Future<Controller.ReportTaskStatesResponse> reportTaskStates(Caller caller,
+      Controller.ReportTaskStatesRequest r) {
     return rpc.call("ReportTaskStates", () -> {
+      Access.require(caller, Permission.ACT_AS_WORKER);
       String workerId = RequestChecks.reportBatch(r);
       List<AttemptReport> valid = new ArrayList<>(r.getReportsCount());
       Controller.ReportTaskStatesResponse.Builder answer = Controller.ReportTaskStatesResponse.newBuilder();
@@ -178,71 +272,100 @@ public final class ControllerServiceImpl extends ControllerServiceService {
       if (valid.isEmpty()) {
         return Future.succeededFuture(response);
       }
-      return store.apply(new Mutation.ReportTaskStates(workerId, valid)).map(response);
+      return store.apply(new Mutation.ReportTaskStates(workerId, valid, workerIdentity(caller))).map(response);
     });
   }
 
-  @Override
-  public Future<Controller.GetBundleResponse> getBundle(Controller.GetBundleRequest request) {
+  public Future<Controller.GetBundleResponse> getBundle(Caller caller, Controller.GetBundleRequest request) {
     return rpc.call("GetBundle", () -> {
+      Access.require(caller, Permission.ACT_AS_WORKER);
       String hash = RequestChecks.bundleHash(request.getBundleHash());
       return store.read(new StoreQuery.GetBundle(hash))
           .map(blob -> Controller.GetBundleResponse.newBuilder().setBundleBlob(blob).build());
     });
   }
 
-  @Override
-  public Future<dev.iris.rpc.Worker.FetchTaskLogsResponse> fetchTaskLogs(Controller.FetchTaskLogsRequest request) {
-    return rpc.call("FetchTaskLogs", () -> logs.fetch(request));
+  public Future<dev.iris.rpc.Worker.FetchTaskLogsResponse> fetchTaskLogs(Caller caller,
+      Controller.FetchTaskLogsRequest request) {
+    return rpc.call("FetchTaskLogs", () -> {
+      JobId id = RequestChecks.jobId(request.getJobId());
+      Access.require(caller, Permission.READ_JOB, id, null);
+      return current(caller).compose(v -> logs.fetch(request));
+    });
   }
 
   // ---------------------------------------------------------------- endpoints
 
-  @Override
-  public Future<Controller.RegisterEndpointResponse> registerEndpoint(Controller.RegisterEndpointRequest r) {
+  public Future<Controller.RegisterEndpointResponse> registerEndpoint(Caller caller,
+      Controller.RegisterEndpointRequest r) {
     return rpc.call("RegisterEndpoint", () -> {
       RegistrationChecks.EndpointRegistration ep = RegistrationChecks.endpoint(r);
-      return store.apply(new Mutation.RegisterEndpoint(ep.name(), ep.address(), ep.job(), ep.task(),
-              ep.attemptId(), ep.metadata()))
+      return mayOnJob(caller, Permission.CHANGE_JOB, ep.job())
+          .compose(v -> store.apply(new Mutation.RegisterEndpoint(ep.name(), ep.address(), ep.job(), ep.task(),
+              ep.attemptId(), ep.metadata())))
           .map(e -> Controller.RegisterEndpointResponse.newBuilder().setEndpointId(e.id()).build());
     });
   }
 
-  @Override
-  public Future<Empty> unregisterEndpoint(Controller.UnregisterEndpointRequest request) {
+  public Future<Empty> unregisterEndpoint(Caller caller, Controller.UnregisterEndpointRequest request) {
     return rpc.call("UnregisterEndpoint", () -> {
       String id = request.getEndpointId();
-      return store.apply(new Mutation.UnregisterEndpoint(id)).compose(removed -> removed
+      Future<Void> allowed = caller.role() == Role.ADMIN ? Future.succeededFuture()
+          : store.read(new StoreQuery.ListEndpoints("")).compose(list -> list.endpoints().stream()
+              .filter(e -> e.id().equals(id)).findFirst()
+              .map(e -> mayOnJob(caller, Permission.CHANGE_JOB, e.job()))
+              .orElseGet(Future::succeededFuture)); // unknown: answered NOT_FOUND below
+      return allowed.compose(v -> store.apply(new Mutation.UnregisterEndpoint(id))).compose(removed -> removed
           ? Future.succeededFuture(Empty.getDefaultInstance())
           : Future.failedFuture(StoreException.notFound("endpoint " + Quoted.of(id) + " not found")));
     });
   }
 
-  @Override
-  public Future<Controller.LookupEndpointResponse> lookupEndpoint(Controller.LookupEndpointRequest request) {
+  public Future<Controller.LookupEndpointResponse> lookupEndpoint(Caller caller,
+      Controller.LookupEndpointRequest request) {
     return rpc.call("LookupEndpoint", () -> {
+      Access.require(caller, Permission.LOOKUP_ENDPOINTS);
       EndpointRegistry.validateName(request.getName());
-      return store.read(new StoreQuery.LookupEndpoint(request.getName()))
+      return current(caller).compose(v -> store.read(new StoreQuery.LookupEndpoint(request.getName())))
           .map(e -> Controller.LookupEndpointResponse.newBuilder().setEndpoint(ProtoMapper.endpoint(e)).build());
     });
   }
 
-  @Override
-  public Future<Controller.ListEndpointsResponse> listEndpoints(Controller.ListEndpointsRequest request) {
-    return rpc.call("ListEndpoints", () -> store.read(new StoreQuery.ListEndpoints(
-            RegistrationChecks.endpointPrefix(request.getPrefix())))
-        .map(list -> {
-          Controller.ListEndpointsResponse.Builder b = Controller.ListEndpointsResponse.newBuilder();
-          list.endpoints().forEach(e -> b.addEndpoints(ProtoMapper.endpoint(e)));
-          return b.build();
-        }));
+  public Future<Controller.ListEndpointsResponse> listEndpoints(Caller caller,
+      Controller.ListEndpointsRequest request) {
+    return rpc.call("ListEndpoints", () -> {
+      Access.require(caller, Permission.LOOKUP_ENDPOINTS);
+      String prefix = RegistrationChecks.endpointPrefix(request.getPrefix());
+      return current(caller).compose(v -> store.read(new StoreQuery.ListEndpoints(prefix)))
+          .map(list -> {
+            Controller.ListEndpointsResponse.Builder b = Controller.ListEndpointsResponse.newBuilder();
+            list.endpoints().forEach(e -> b.addEndpoints(ProtoMapper.endpoint(e)));
+            return b.build();
+          });
+    });
   }
 
   // ---------------------------------------------------------------- events
 
-  @Override
-  protected void watchEvents(Controller.WatchEventsRequest request,
+  /**
+   * Streams events to {@code response}, once the caller may read them: a job's events (and its tasks'),
+   * or with no job every event. A refusal fails the returned future before anything is streamed.
+   */
+  public Future<Void> watchEvents(Caller caller, Controller.WatchEventsRequest request,
       io.vertx.core.streams.WriteStream<dev.iris.rpc.ClusterEvent> response) {
-    watch.start(request, response);
+    return rpc.call("WatchEvents", () -> {
+      if (request.getJobId().isEmpty()) {
+        Access.require(caller, Permission.READ_CLUSTER);
+        return current(caller);
+      }
+      JobId id;
+      try {
+        id = JobId.of(request.getJobId());
+      } catch (IllegalArgumentException bad) { // EventWatch says why, as the stream's status
+        return caller.role() == Role.TASK ? Future.failedFuture(bad) : Future.succeededFuture();
+      }
+      Access.require(caller, Permission.READ_JOB, id, null);
+      return current(caller);
+    }).onSuccess(v -> watch.start(request, response));
   }
 }

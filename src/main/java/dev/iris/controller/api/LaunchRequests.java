@@ -21,7 +21,7 @@ public final class LaunchRequests {
 
   private LaunchRequests() {}
 
-  public static JobSpec toSpec(LaunchJobRequest r) {
+  public static JobSpec toSpec(LaunchJobRequest r, String user) {
     JobId id = jobId(r.getName(), r.getParentJobId());
     List<String> argv = argv(r);
     ResourceSpecProto res = r.getResources();
@@ -45,7 +45,8 @@ public final class LaunchRequests {
         seconds("scheduling_timeout_seconds", r.getSchedulingTimeoutSeconds()) * 1000L,
         (int) seconds("timeout_seconds", r.getTimeoutSeconds()),
         r.getEnvironment().getSetupCommandList(),
-        bundleHash(r));
+        bundleHash(r),
+        user);
   }
 
   private static JobId jobId(String name, String parent) {

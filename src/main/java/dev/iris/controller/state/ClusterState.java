@@ -232,6 +232,16 @@ public final class ClusterState {
     membership.unreachable(workerId, reason, now);
   }
 
+  /**
+   * Refuses ({@link dev.iris.core.auth.AccessDenied}) an {@code identity} (the user of a worker's token) that
+   * may not speak for {@code workerId}: a worker id belongs to the identity that first registered it, so no
+   * one takes a worker over by registering under its id. {@code bind}: a registration, which claims a new id.
+   * A null identity (an admin) may speak for any worker.
+   */
+  public void requireWorkerIdentity(String workerId, String identity, boolean bind) {
+    membership.requireIdentity(workerId, identity, bind);
+  }
+
   public Optional<WorkerRecord> worker(String id) {
     return Optional.ofNullable(membership.get(id));
   }

@@ -29,6 +29,8 @@ final class Membership {
   private final ActionLog actions;
   private final Outbox outbox;
   private long ignoredReports;
+  /** Who registered each worker id: only that identity may speak for it again (kept after it is lost). */
+  private final Map<String, String> identities = new HashMap<>();
 
   /** {@code workers} is this part's own map, shared read-only with the other parts of {@link ClusterState}. */
   Membership(StoreConfig config, Map<JobId, Job> jobs, Map<String, WorkerRecord> workers,
@@ -39,6 +41,25 @@ final class Membership {
     this.effects = effects;
     this.actions = actions;
     this.outbox = outbox;
+  }
+
+  /**
+   * Checks that {@code identity} may speak for {@code workerId}: the identity that first registered it, or
+   * anyone for an id never registered (which a registration then binds to {@code identity}); a null
+   * identity (an admin) may speak for any worker and binds none.
+   */
+  void requireIdentity(String workerId, String identity, boolean bind) {
+    if (identity == null) {
+      return;
+    }
+    String owner = identities.get(workerId);
+    if (owner != null && !owner.equals(identity)) {
+      throw new dev.iris.core.auth.AccessDenied("worker id '" + workerId + "' was registered by another identity; "
+          + "'" + identity + "' may not speak for it");
+    }
+    if (owner == null && bind) {
+      identities.put(workerId, identity);
+    }
   }
 
   /** The worker of that id, or null. */

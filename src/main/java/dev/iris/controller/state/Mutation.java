@@ -46,39 +46,43 @@ public sealed interface Mutation<R> {
   }
 
   /** A worker registers (or comes back) with the attempts it runs, listed at {@code mark}. */
-  record RegisterWorker(WorkerRecord.Registration registration, AcceptMark mark, List<AttemptReport> running)
-      implements Mutation<Void> {
+  record RegisterWorker(WorkerRecord.Registration registration, AcceptMark mark, List<AttemptReport> running,
+      String identity) implements Mutation<Void> {
     public RegisterWorker {
       running = List.copyOf(running);
     }
 
     @Override
     public Void applyTo(ClusterState state, long now) {
+      state.requireWorkerIdentity(registration.workerId(), identity, true);
       state.registerWorker(registration, mark, running, now);
       return null;
     }
   }
 
   /** A worker's heartbeat with its full list of attempts; answers false when it must register again. */
-  record Heartbeat(String workerId, AcceptMark mark, List<AttemptReport> attempts) implements Mutation<Boolean> {
+  record Heartbeat(String workerId, AcceptMark mark, List<AttemptReport> attempts, String identity)
+      implements Mutation<Boolean> {
     public Heartbeat {
       attempts = List.copyOf(attempts);
     }
 
     @Override
     public Boolean applyTo(ClusterState state, long now) {
+      state.requireWorkerIdentity(workerId, identity, false);
       return state.heartbeat(workerId, mark, attempts, now);
     }
   }
 
   /** Reports of one worker on its attempts, applied in order; stale ones are ignored. */
-  record ReportTaskStates(String workerId, List<AttemptReport> reports) implements Mutation<Void> {
+  record ReportTaskStates(String workerId, List<AttemptReport> reports, String identity) implements Mutation<Void> {
     public ReportTaskStates {
       reports = List.copyOf(reports);
     }
 
     @Override
     public Void applyTo(ClusterState state, long now) {
+      state.requireWorkerIdentity(workerId, identity, false);
       reports.forEach(r -> state.report(workerId, r, now));
       return null;
     }

@@ -61,7 +61,7 @@ public final class LeftoverCleanup {
     long started = System.nanoTime();
     WorkDirLock lock;
     try {
-      lock = WorkDirLock.acquire(root, WorkDirLock.Role.CLEANUP, lockPatience, EnumSet.allOf(WorkDirLock.Role.class));
+      lock = WorkDirLock.acquire(root, WorkDirLock.Occupant.CLEANUP, lockPatience, EnumSet.allOf(WorkDirLock.Occupant.class));
     } catch (WorkDirLock.InUseException e) {
       say(log, e.getMessage() + ": leaving it to that process");
       return CleanupResult.IN_USE;

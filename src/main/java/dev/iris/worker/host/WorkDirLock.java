@@ -30,10 +30,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class WorkDirLock implements AutoCloseable {
   static final String FILE_NAME = "worker.lock";
   private static final long POLL_MS = 100;
-  private static final Map<Path, Role> HELD_HERE = new ConcurrentHashMap<>();
+  private static final Map<Path, Occupant> HELD_HERE = new ConcurrentHashMap<>();
 
   /** Who holds a work directory's lock. */
-  public enum Role {
+  public enum Occupant {
     WORKER,
     CLEANUP;
 
@@ -43,7 +43,7 @@ public final class WorkDirLock implements AutoCloseable {
   }
 
   /** The holder of a lock someone else has: its pid and role, when its file says so. */
-  record Holder(long pid, Optional<Role> role) {
+  record Holder(long pid, Optional<Occupant> role) {
     static final Holder UNKNOWN = new Holder(-1, Optional.empty());
 
     String describe() {
@@ -90,7 +90,7 @@ public final class WorkDirLock implements AutoCloseable {
    *
    * @throws InUseException when the lock is still held once the patience is spent
    */
-  public static WorkDirLock acquire(Path root, Role role, Duration patience, Set<Role> waitFor)
+  public static WorkDirLock acquire(Path root, Occupant role, Duration patience, Set<Occupant> waitFor)
       throws InUseException, InterruptedException {
     Path normalized = root.toAbsolutePath().normalize();
     long deadline = System.nanoTime() + patience.toNanos();
@@ -99,9 +99,9 @@ public final class WorkDirLock implements AutoCloseable {
       if (taken.isPresent()) {
         return taken.get();
       }
-      Role here = HELD_HERE.get(normalized);
+      Occupant here = HELD_HERE.get(normalized);
       Holder holder = here != null ? new Holder(ProcessHandle.current().pid(), Optional.of(here)) : readHolder(normalized);
-      boolean patient = holder.role().map(waitFor::contains).orElse(waitFor.containsAll(EnumSet.allOf(Role.class)));
+      boolean patient = holder.role().map(waitFor::contains).orElse(waitFor.containsAll(EnumSet.allOf(Occupant.class)));
       if (!patient || System.nanoTime() >= deadline) {
         throw new InUseException(normalized, holder);
       }
@@ -109,7 +109,7 @@ public final class WorkDirLock implements AutoCloseable {
     }
   }
 
-  private static Optional<WorkDirLock> tryAcquire(Path root, Role role) {
+  private static Optional<WorkDirLock> tryAcquire(Path root, Occupant role) {
     if (HELD_HERE.putIfAbsent(root, role) != null) {
       return Optional.empty();
     }
@@ -143,7 +143,7 @@ public final class WorkDirLock implements AutoCloseable {
       try {
         String[] words = Files.readString(file(root), StandardCharsets.UTF_8).trim().split(" ");
         if (words.length == 2) {
-          Optional<Role> role = java.util.Arrays.stream(Role.values()).filter(r -> r.word().equals(words[1])).findFirst();
+          Optional<Occupant> role = java.util.Arrays.stream(Occupant.values()).filter(r -> r.word().equals(words[1])).findFirst();
           return new Holder(Long.parseLong(words[0]), role);
         }
       } catch (IOException | NumberFormatException e) {

@@ -55,16 +55,16 @@ class MutationTest {
               return s.job("run").state();
             }),
         new Row(Mutation.RegisterWorker.class, 0,
-            s -> new Mutation.RegisterWorker(newWorker(), new AcceptMark("", 0), List.of()),
+            s -> new Mutation.RegisterWorker(newWorker(), new AcceptMark("", 0), List.of(), "admin"),
             s -> {
               s.state.registerWorker(newWorker(), new AcceptMark("", 0), List.of(), s.now);
               return null;
             }),
         new Row(Mutation.Heartbeat.class, 0,
-            s -> new Mutation.Heartbeat(workerOf(s, RUNNING_TASK), AcceptMark.NONE, List.of()),
+            s -> new Mutation.Heartbeat(workerOf(s, RUNNING_TASK), AcceptMark.NONE, List.of(), "admin"),
             s -> s.state.heartbeat(workerOf(s, RUNNING_TASK), AcceptMark.NONE, List.of(), s.now)),
         new Row(Mutation.ReportTaskStates.class, 0,
-            s -> new Mutation.ReportTaskStates(workerOf(s, RUNNING_TASK), List.of(succeeded(s))),
+            s -> new Mutation.ReportTaskStates(workerOf(s, RUNNING_TASK), List.of(succeeded(s)), "admin"),
             s -> {
               s.state.report(workerOf(s, RUNNING_TASK), succeeded(s), s.now);
               return null;

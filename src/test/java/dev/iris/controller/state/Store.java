@@ -360,7 +360,7 @@ final class Store {
     JobSpec build() {
       return new JobSpec(id, List.of("python", "train.py"), resources, replicas, Map.of(), List.of(),
           constraints, coscheduleBy, maxTaskFailures, maxRetriesFailure, maxRetriesPreemption,
-          schedulingTimeoutMs, 0, List.of(), "");
+          schedulingTimeoutMs, 0, List.of(), "", "alice");
     }
   }
 }

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The work directory's lock, the cleanup after a dead worker, and the watchdog that runs it. */
 class LeftoverCleanupTest {
   private static final AttemptKey KEY = new AttemptKey("job-1/task-0", 0);
-  private static final EnumSet<WorkDirLock.Role> WAIT_FOR_NOBODY = EnumSet.noneOf(WorkDirLock.Role.class);
+  private static final EnumSet<WorkDirLock.Occupant> WAIT_FOR_NOBODY = EnumSet.noneOf(WorkDirLock.Occupant.class);
 
   @TempDir Path root;
   private final ProcessTaskRuntime runtime = new ProcessTaskRuntime();
@@ -60,7 +60,7 @@ class LeftoverCleanupTest {
     return task;
   }
 
-  private WorkDirLock lock(WorkDirLock.Role role) throws Exception {
+  private WorkDirLock lock(WorkDirLock.Occupant role) throws Exception {
     WorkDirLock lock = WorkDirLock.acquire(root, role, Duration.ZERO, WAIT_FOR_NOBODY);
     toClose.add(lock);
     return lock;
@@ -77,7 +77,7 @@ class LeftoverCleanupTest {
     assertThat(root.resolve("tasks")).isEmptyDirectory();
     assertThat(root.resolve("pids")).isEmptyDirectory();
     assertThat(logBytes.toString(StandardCharsets.UTF_8)).contains("killed 1 process tree(s)");
-    lock(WorkDirLock.Role.WORKER); // released again
+    lock(WorkDirLock.Occupant.WORKER); // released again
   }
 
   @Test
@@ -93,7 +93,7 @@ class LeftoverCleanupTest {
   @Test
   void cleanupLeavesAWorkDirInUseAlone() throws Exception {
     RunningTask task = recordedTask();
-    lock(WorkDirLock.Role.WORKER);
+    lock(WorkDirLock.Occupant.WORKER);
 
     long before = System.nanoTime();
     LeftoverCleanup.CleanupResult outcome = LeftoverCleanup.run(root, Duration.ofMillis(300), log);
@@ -106,11 +106,11 @@ class LeftoverCleanupTest {
 
   @Test
   void aSecondWorkerIsRefusedNamingTheHolder() throws Exception {
-    lock(WorkDirLock.Role.WORKER);
+    lock(WorkDirLock.Occupant.WORKER);
     assertThat(Files.readString(WorkDirLock.file(root))).isEqualTo(ProcessHandle.current().pid() + " worker\n");
 
-    assertThatThrownBy(() -> WorkDirLock.acquire(root, WorkDirLock.Role.WORKER, Duration.ofSeconds(30),
-            EnumSet.of(WorkDirLock.Role.CLEANUP)))
+    assertThatThrownBy(() -> WorkDirLock.acquire(root, WorkDirLock.Occupant.WORKER, Duration.ofSeconds(30),
+            EnumSet.of(WorkDirLock.Occupant.CLEANUP)))
         .isInstanceOf(WorkDirLock.InUseException.class)
         .hasMessage("work dir " + root.toAbsolutePath().normalize() + " is in use by another worker (pid "
             + ProcessHandle.current().pid() + ")");
@@ -118,11 +118,11 @@ class LeftoverCleanupTest {
 
   @Test
   void aWorkerWaitsForARunningCleanup() throws Exception {
-    WorkDirLock cleanup = lock(WorkDirLock.Role.CLEANUP);
+    WorkDirLock cleanup = lock(WorkDirLock.Occupant.CLEANUP);
     CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS).execute(cleanup::close);
 
-    WorkDirLock worker = WorkDirLock.acquire(root, WorkDirLock.Role.WORKER, Duration.ofSeconds(10),
-        EnumSet.of(WorkDirLock.Role.CLEANUP));
+    WorkDirLock worker = WorkDirLock.acquire(root, WorkDirLock.Occupant.WORKER, Duration.ofSeconds(10),
+        EnumSet.of(WorkDirLock.Occupant.CLEANUP));
     toClose.add(worker);
 
     assertThat(Files.readString(WorkDirLock.file(root))).endsWith(" worker\n");
