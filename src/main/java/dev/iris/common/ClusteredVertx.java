@@ -20,20 +20,29 @@ import java.util.Objects;
  * @param host the address this member binds Hazelcast and the event bus to, and tells the others
  * @param port Hazelcast's port on {@code host}; the event bus takes a free port of its own
  * @param members every member as {@code host:port} (this one may be among them)
+ * @param tls with a certificate, key and CA, the event bus runs over mutual TLS ({@link Tls#applyTo(EventBusOptions)});
+ *     Hazelcast's own traffic (membership, the map of who consumes which address) stays plaintext
  */
-public record ClusteredVertx(String host, int port, List<String> members) {
+public record ClusteredVertx(String host, int port, List<String> members, Tls tls) {
   public ClusteredVertx {
     Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(tls, "tls");
     members = List.copyOf(members);
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("invalid cluster port " + port);
     }
   }
 
+  /** A member whose event bus is plaintext. */
+  public ClusteredVertx(String host, int port, List<String> members) {
+    this(host, port, members, Tls.NONE);
+  }
+
   /** Starts the Vert.x and joins (or founds) the cluster. */
   public Future<Vertx> start() {
     return Vertx.builder()
-        .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(host).setClusterPublicHost(host)))
+        .with(new VertxOptions().setEventBusOptions(
+            tls.applyTo(new EventBusOptions().setHost(host).setClusterPublicHost(host))))
         .withClusterManager(new HazelcastClusterManager(hazelcastConfig()))
         .buildClustered();
   }
