@@ -2,6 +2,7 @@ package dev.iris.controller;
 
 import dev.iris.common.LocalCodec;
 import dev.iris.common.RpcException;
+import dev.iris.common.Tls;
 import dev.iris.controller.state.AcceptMark;
 import dev.iris.controller.state.ClusterState;
 import dev.iris.controller.state.Mutation;
@@ -39,15 +40,19 @@ public final class DispatchVerticle extends VerticleBase {
 
   private final ControllerMetrics metrics;
 
-  public DispatchVerticle(DispatchConfig config, ControllerMetrics metrics) {
+  /** How workers are called: over TLS, verified against a CA, or in plaintext. */
+  private final Tls workerTls;
+
+  public DispatchVerticle(DispatchConfig config, ControllerMetrics metrics, Tls workerTls) {
     this.config = config;
     this.metrics = metrics;
+    this.workerTls = workerTls;
   }
 
   @Override
   public Future<?> start() {
     LocalCodec.register(vertx);
-    links = new WorkerLinks(vertx, config.callTimeoutMs());
+    links = new WorkerLinks(vertx, config.callTimeoutMs(), workerTls);
     store = new StoreClient(vertx);
     vertx.eventBus().<WorkerInstruction>localConsumer(Addresses.DISPATCH, msg -> deliver(msg.body()));
     vertx.eventBus().<ClusterState.WorkerProbe>localConsumer(Addresses.PROBE, msg -> probe(msg.body()));

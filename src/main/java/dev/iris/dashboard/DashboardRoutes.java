@@ -49,7 +49,7 @@ public final class DashboardRoutes {
     this.store = new StoreClient(vertx);
     this.api = api;
     this.feed = new LiveFeed(vertx, new EventReplay(vertx, store));
-    this.logs = new TaskLogs(vertx, store);
+    this.logs = new TaskLogs(vertx, store, api.workerTls());
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.iris.dashboard;
 
 import dev.iris.common.ProtoStates;
+import dev.iris.common.Tls;
 import dev.iris.controller.StoreClient;
 import dev.iris.controller.StoreQuery;
 import dev.iris.core.JobId;
@@ -26,9 +27,9 @@ final class TaskLogs {
   private final StoreClient store;
   private final WorkerLinks links;
 
-  TaskLogs(Vertx vertx, StoreClient store) {
+  TaskLogs(Vertx vertx, StoreClient store, Tls workerTls) {
     this.store = store;
-    this.links = new WorkerLinks(vertx, WORKER_TIMEOUT_MS);
+    this.links = new WorkerLinks(vertx, WORKER_TIMEOUT_MS, workerTls);
   }
 
   void handle(RoutingContext ctx) {

@@ -1,6 +1,7 @@
 package dev.iris.link;
 
 import dev.iris.common.HostPort;
+import dev.iris.common.Tls;
 import dev.iris.rpc.WorkerService;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.client.GrpcClient;
@@ -17,11 +18,19 @@ public final class WorkerLinks {
   private final Vertx vertx;
   private final long timeoutMs;
   private final Map<String, WorkerService> links = new HashMap<>();
+  private final Tls tls;
   private GrpcClient grpc;
 
+  /** Links that call workers' gRPC ports in plaintext. */
   public WorkerLinks(Vertx vertx, long timeoutMs) {
+    this(vertx, timeoutMs, Tls.NONE);
+  }
+
+  /** Links that call workers' gRPC ports over TLS when {@code tls} has a CA to verify them with. */
+  public WorkerLinks(Vertx vertx, long timeoutMs, Tls tls) {
     this.vertx = vertx;
     this.timeoutMs = timeoutMs;
+    this.tls = tls;
   }
 
   public WorkerService forAddress(String address) {
@@ -33,7 +42,7 @@ public final class WorkerLinks {
       return new EventBusWorkerLink(vertx.eventBus(), address.substring(BUS_SCHEME.length()), timeoutMs);
     }
     if (grpc == null) {
-      grpc = dev.iris.common.GrpcClients.create(vertx);
+      grpc = dev.iris.common.GrpcClients.create(vertx, tls);
     }
     return new GrpcWorkerLink(grpc, HostPort.parse(address).toSocketAddress(), timeoutMs);
   }

@@ -1,6 +1,7 @@
 package dev.iris.node;
 
 import dev.iris.common.HostPort;
+import dev.iris.common.Tls;
 import dev.iris.controller.ControllerMetrics;
 import dev.iris.controller.DispatchVerticle;
 import dev.iris.controller.SchedulerVerticle;
@@ -31,24 +32,37 @@ public final class ControllerNode {
    *
    * @param routes mounts more HTTP routes (the dashboard) next to the API they may call; null for none
    * @param exposed whether other machines reach the port without authentication (the dashboard warns)
+   * @param tls the port serves gRPC, HTTPS and WSS with its certificate and key; calls to workers go over TLS,
+   *     verified against its CA, when it has one
    */
   public record Config(String host, int port, StoreConfig store, long storeTickMs, long schedulerTickMs,
       long heartbeatIntervalMs, DispatchVerticle.DispatchConfig dispatch,
-      BiConsumer<Router, ControllerServiceImpl> routes, boolean exposed) {
-    /** The defaults; the router serves the dashboard. */
+      BiConsumer<Router, ControllerServiceImpl> routes, boolean exposed, Tls tls) {
+    public Config {
+      java.util.Objects.requireNonNull(tls, "tls");
+    }
+
+    /** The defaults; the router serves the dashboard; no TLS. */
     public static Config defaults(String host, int port) {
       return new Config(host, port, StoreConfig.DEFAULT, STORE_TICK_MS, SCHEDULER_TICK_MS, HEARTBEAT_INTERVAL_MS,
           DispatchVerticle.DispatchConfig.DEFAULT,
-          DashboardRoutes::mount, !HostPort.isLoopback(host));
+          DashboardRoutes::mount, !HostPort.isLoopback(host), Tls.NONE);
     }
 
     /** The same config, saying whether other machines reach the port without authentication. */
     public Config withExposed(boolean e) {
-      return new Config(host, port, store, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, routes, e);
+      return new Config(host, port, store, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, routes, e, tls);
     }
 
     public Config withStore(StoreConfig s) {
-      return new Config(host, port, s, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, routes, exposed);
+      return new Config(host, port, s, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, routes, exposed,
+          tls);
+    }
+
+    /** The same config serving (and calling workers) with {@code t}. */
+    public Config withTls(Tls t) {
+      return new Config(host, port, store, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, routes, exposed,
+          t);
     }
   }
 
@@ -66,9 +80,9 @@ public final class ControllerNode {
     ControllerMetrics metrics = new ControllerMetrics();
     node.scheduler = new SchedulerVerticle(config.schedulerTickMs(), metrics);
     node.server = new ControllerServerVerticle(config.host(), config.port(), config.heartbeatIntervalMs(),
-        config.routes(), config.exposed(), metrics);
+        config.routes(), config.exposed(), metrics).withTls(config.tls());
     return node.deploy(new StateStoreVerticle(config.store(), clock, config.storeTickMs(), metrics))
-        .compose(v -> node.deploy(new DispatchVerticle(config.dispatch(), metrics)))
+        .compose(v -> node.deploy(new DispatchVerticle(config.dispatch(), metrics, config.tls().clientSide())))
         .compose(v -> node.deploy(node.scheduler))
         .compose(v -> node.deploy(node.server))
         .map(node)

@@ -269,10 +269,12 @@ public final class WorkerVerticle extends VerticleBase {
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(GrpcClients.MAX_MESSAGE_BYTES));
     grpc.addService(MalformedRequests.refused(WorkerServiceGrpcService.of(service)));
     grpc.addService(io.vertx.grpc.reflection.ReflectionService.v1());
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()));
+    server = vertx.createHttpServer(config.tls().applyTo(new HttpServerOptions().setHost(config.host())
+        .setPort(config.port())));
     Router dashboard = Router.router(vertx);
     dashboard.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")
-        .put("worker_id", config.workerId()).put("running_tasks", table.unfinishedCount())));
+        .put("worker_id", config.workerId()).put("running_tasks", table.unfinishedCount())
+        .put("tls", config.tls().serves())));
     dashboard.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape(table.unfinished())));
     WorkerDashboardRoutes.mount(dashboard, service, config.workerId());

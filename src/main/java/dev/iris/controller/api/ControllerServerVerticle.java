@@ -5,6 +5,7 @@ import static dev.iris.link.EventBusControllerLink.address;
 import dev.iris.common.EventBusRpc;
 import dev.iris.common.GrpcClients;
 import dev.iris.common.MalformedRequests;
+import dev.iris.common.Tls;
 import dev.iris.controller.ControllerMetrics;
 import dev.iris.controller.StoreClient;
 import dev.iris.controller.StoreQuery;
@@ -53,6 +54,15 @@ public final class ControllerServerVerticle extends VerticleBase {
     this.routes = routes;
   }
 
+  /** How the port serves (its certificate and key) and how workers are called (its CA); plaintext by default. */
+  private Tls tls = Tls.NONE;
+
+  /** Serves gRPC, HTTPS and WSS with {@code tls}'s certificate, and calls workers with its CA; before deploying. */
+  public ControllerServerVerticle withTls(Tls tls) {
+    this.tls = tls;
+    return this;
+  }
+
   /** The port actually bound (useful when asked for port 0). */
   public int actualPort() {
     return server.actualPort();
@@ -60,7 +70,7 @@ public final class ControllerServerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    ControllerServiceImpl service = new ControllerServiceImpl(vertx, heartbeatIntervalMs, metrics);
+    ControllerServiceImpl service = new ControllerServiceImpl(vertx, heartbeatIntervalMs, metrics, tls.clientSide());
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(MAX_MESSAGE_BYTES));
     grpc.addService(MalformedRequests.refused(ControllerServiceGrpcService.of(service)));
     grpc.addService(ReflectionService.v1());
@@ -68,7 +78,7 @@ public final class ControllerServerVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "ok")
-        .put("authenticated", false).put("exposed", exposed)));
+        .put("authenticated", false).put("exposed", exposed).put("tls", tls.serves())));
     StoreClient store = new StoreClient(vertx);
     router.get("/metrics").handler(ctx -> store.read(new StoreQuery.CountStates())
         .onSuccess(snap -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
@@ -78,8 +88,8 @@ public final class ControllerServerVerticle extends VerticleBase {
     if (routes != null) {
       routes.accept(router, service);
     }
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
-        .setMaxFormAttributeSize(-1));
+    server = vertx.createHttpServer(tls.applyTo(new HttpServerOptions().setHost(host).setPort(port)
+        .setMaxFormAttributeSize(-1)));
     server.requestHandler(req -> {
       String type = req.getHeader("content-type");
       if (type != null && type.startsWith("application/grpc")) {

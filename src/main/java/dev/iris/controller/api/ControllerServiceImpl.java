@@ -1,6 +1,7 @@
 package dev.iris.controller.api;
 
 import dev.iris.common.RpcGuard;
+import dev.iris.common.Tls;
 import dev.iris.controller.ControllerMetrics;
 import dev.iris.controller.EventReplay;
 import dev.iris.controller.ProtoMapper;
@@ -40,13 +41,21 @@ public final class ControllerServiceImpl extends ControllerServiceService {
   private final EventWatch watch;
   private final WorkerLogProxy logs;
   private final RpcGuard rpc;
+  private final Tls workerTls;
 
-  public ControllerServiceImpl(Vertx vertx, long heartbeatIntervalMs, ControllerMetrics metrics) {
+  /** @param workerTls how workers are called (their logs): over TLS, verified against its CA, or in plaintext */
+  public ControllerServiceImpl(Vertx vertx, long heartbeatIntervalMs, ControllerMetrics metrics, Tls workerTls) {
+    this.workerTls = workerTls;
     this.rpc = new RpcGuard(metrics::rpc);
     this.store = new StoreClient(vertx);
     this.heartbeatIntervalMs = heartbeatIntervalMs;
     this.watch = new EventWatch(new EventReplay(vertx, store));
-    this.logs = new WorkerLogProxy(store, new dev.iris.link.WorkerLinks(vertx, 10_000));
+    this.logs = new WorkerLogProxy(store, new dev.iris.link.WorkerLinks(vertx, 10_000, workerTls));
+  }
+
+  /** How workers are called: what the dashboard's log reader uses too. */
+  public Tls workerTls() {
+    return workerTls;
   }
 
   // ---------------------------------------------------------------- jobs
