@@ -2,6 +2,7 @@ package dev.iris.client;
 
 import dev.iris.common.HostPort;
 import dev.iris.common.RpcException;
+import dev.iris.common.Tls;
 import dev.iris.link.GrpcControllerLink;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.ControllerService;
@@ -49,23 +50,31 @@ public final class IrisClient implements AutoCloseable {
   private final String address;
   private final AutoCloseable onClose;
 
-  IrisClient(Vertx vertx, boolean ownsVertx, String address, AutoCloseable onClose) {
+  IrisClient(Vertx vertx, boolean ownsVertx, String address, AutoCloseable onClose, Tls tls) {
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
     this.address = address;
-    this.grpc = dev.iris.common.GrpcClients.create(vertx);
+    this.grpc = dev.iris.common.GrpcClients.create(vertx, tls);
     this.controller = new GrpcControllerLink(grpc, HostPort.parse(address).toSocketAddress(), CALL_TIMEOUT_MS);
     this.onClose = onClose;
   }
 
-  /** A client of the controller at {@code host:port}. */
+  /**
+   * A client of the controller at {@code host:port}: over TLS when {@code IRIS_TLS_CA} names the CA certificate
+   * to verify it with, in plaintext otherwise ({@link RemoteOptions#fromEnvironment()}).
+   */
   public static IrisClient remote(String address) {
+    return remote(address, RemoteOptions.fromEnvironment());
+  }
+
+  /** A client of the controller at {@code host:port}, reached as {@code options} say. */
+  public static IrisClient remote(String address, RemoteOptions options) {
     try {
       HostPort.parse(address);
     } catch (IllegalArgumentException e) {
       throw new IrisException("INVALID_ARGUMENT", e.getMessage());
     }
-    return new IrisClient(Vertx.vertx(), true, address, null);
+    return new IrisClient(Vertx.vertx(), true, address, null, options.tls());
   }
 
   /** A client of a new in-process cluster of a controller and {@code workers} workers; close stops it. */

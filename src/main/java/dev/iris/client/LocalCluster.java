@@ -1,6 +1,7 @@
 package dev.iris.client;
 
 import dev.iris.common.HostPort;
+import dev.iris.common.Tls;
 import dev.iris.link.EventBusControllerLink;
 import dev.iris.node.ControllerNode;
 import dev.iris.node.WorkerNode;
@@ -42,7 +43,17 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Starts a controller on {@code host:port} (0 = any free port) and {@code workers} workers under {@code workDir}. */
   public static Future<LocalCluster> start(Vertx vertx, String host, int port, int workers, Path workDir) {
-    return ControllerNode.start(vertx, ControllerNode.Config.defaults(host, port), Clock.systemUTC())
+    return start(vertx, host, port, workers, workDir, Tls.NONE);
+  }
+
+  /**
+   * The same, the controller's port serving gRPC, HTTPS and WSS with {@code tls}'s certificate and key. The
+   * workers are in this JVM, on the event bus; their tasks get {@code IRIS_TLS_CA} set to the certificate itself
+   * (a certificate is a trust anchor for itself), so their clients reach the controller.
+   */
+  public static Future<LocalCluster> start(Vertx vertx, String host, int port, int workers, Path workDir, Tls tls) {
+    Tls forTasks = tls.cert().map(Tls::trusting).orElse(Tls.NONE);
+    return ControllerNode.start(vertx, ControllerNode.Config.defaults(host, port).withTls(tls), Clock.systemUTC())
         .compose(controller -> {
           List<WorkerNode> nodes = new ArrayList<>();
           Future<Void> chain = Future.succeededFuture();
@@ -53,7 +64,8 @@ public final class LocalCluster implements AutoCloseable {
                 .withControllerAddress(new HostPort(host, controller.port()).toString())
                 .withAttributes(java.util.Map.of(dev.iris.scheduler.Scheduler.WORKER_INDEX_ATTRIBUTE, Integer.toString(i),
                     GROUP_ATTRIBUTE, "local"))
-                .withPortRange(portRangeFrom(i, workers), portRangeFrom(i + 1, workers) - 1);
+                .withPortRange(portRangeFrom(i, workers), portRangeFrom(i + 1, workers) - 1)
+                .withTls(forTasks);
             chain = chain.compose(v -> WorkerNode.start(vertx, config, new EventBusControllerLink(vertx.eventBus(), 10_000))
                 .map(node -> {
                   nodes.add(node);
@@ -93,7 +105,7 @@ public final class LocalCluster implements AutoCloseable {
         } finally {
           WorkDirs.deleteRecursively(workDir);
         }
-      });
+      }, Tls.NONE);
     } catch (Exception e) {
       vertx.close();
       deleteQuietly(dir);

@@ -62,6 +62,23 @@ public final class TestCa {
     return cert;
   }
 
+  /** A JDK TLS context that trusts this CA alone: for {@code java.net.http.HttpClient} (HTTPS, WSS) in tests. */
+  public javax.net.ssl.SSLContext sslContext() {
+    try (InputStream in = Files.newInputStream(cert)) {
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+      javax.net.ssl.TrustManagerFactory tmf =
+          javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+      context.init(null, tmf.getTrustManagers(), null);
+      return context;
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("cannot trust " + cert + ": " + e.getMessage(), e);
+    }
+  }
+
   /** A certificate for {@code localhost} and {@code 127.0.0.1}, named {@code name}. */
   public Issued issue(String name) {
     return issue(name, "dns:localhost,ip:127.0.0.1");
