@@ -3,6 +3,7 @@ package dev.iris.cli;
 import dev.iris.cli.output.HumanFormat;
 import dev.iris.cli.output.Table;
 import dev.iris.cli.parse.ConstraintExpr;
+import dev.iris.cli.request.ControllerTarget;
 import dev.iris.cli.request.EndpointListRequest;
 import dev.iris.cli.request.JobKillRequest;
 import dev.iris.cli.request.JobListRequest;
@@ -18,7 +19,6 @@ import dev.iris.client.IrisClient;
 import dev.iris.client.JobFailedException;
 import dev.iris.client.JobHandle;
 import dev.iris.client.JobRequest;
-import dev.iris.common.HostPort;
 import dev.iris.common.ProtoStates;
 import dev.iris.core.ConstraintOp;
 import dev.iris.rpc.Controller;
@@ -34,9 +34,9 @@ import java.util.function.Function;
 
 /** The client commands of the CLI, on top of {@link IrisClient}. Each returns an exit code. */
 final class ClientCommands {
-  private final Function<HostPort, IrisClient> connect;
+  private final Function<ControllerTarget, IrisClient> connect;
 
-  ClientCommands(Function<HostPort, IrisClient> connect) {
+  ClientCommands(Function<ControllerTarget, IrisClient> connect) {
     this.connect = connect;
   }
 

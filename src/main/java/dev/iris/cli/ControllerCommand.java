@@ -1,6 +1,7 @@
 package dev.iris.cli;
 
 import dev.iris.cli.request.StartControllerRequest;
+import dev.iris.common.Tls;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,7 +22,7 @@ final class ControllerCommand extends BackendCommand {
 
   @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
       description = "Address to bind to (default: ${DEFAULT-VALUE}); another than a loopback address needs "
-          + "--insecure.")
+          + "--insecure or TLS (--tls-cert).")
   String host;
 
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "10000",
@@ -32,6 +33,8 @@ final class ControllerCommand extends BackendCommand {
 
   @Mixin ExposureOption exposure;
 
+  @Mixin TlsServerOptions.WithPeerCa tlsOptions;
+
   @Override
   protected int execute(CliBackend backend, CliOutput output) throws Exception {
     return backend.startController(request(), output);
@@ -39,8 +42,9 @@ final class ControllerCommand extends BackendCommand {
 
   StartControllerRequest request() {
     FlagChecks check = check();
-    String bindHost = exposure.check(check, "--host", check.host("--host", host));
+    Tls tls = tlsOptions.tls(check, cluster.enabled);
+    String bindHost = exposure.check(check, "--host", check.host("--host", host), tls);
     return new StartControllerRequest(bindHost, check.listenPort("--port", port),
-        cluster.spec(check, bindHost).map(c -> exposure.checked(check, c)));
+        cluster.spec(check, bindHost).map(c -> exposure.checked(check, c, tls)), tls);
   }
 }

@@ -1,6 +1,7 @@
 package dev.iris.cli;
 
 import dev.iris.cli.request.StartLocalClusterRequest;
+import dev.iris.common.Tls;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -32,10 +33,12 @@ final class LocalCommand extends BackendCommand {
 
   @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
       description = "Address to bind to (default: ${DEFAULT-VALUE}); another than a loopback address needs "
-          + "--insecure.")
+          + "--insecure or TLS (--tls-cert).")
   String host;
 
   @Mixin ExposureOption exposure;
+
+  @Mixin TlsServerOptions tlsOptions;
 
   @Option(names = "--demo",
       description = "Submit a small multi-replica job once the cluster is up, so there is something to see.")
@@ -53,11 +56,13 @@ final class LocalCommand extends BackendCommand {
 
   StartLocalClusterRequest request() {
     FlagChecks check = check();
+    Tls tls = tlsOptions.tls(check);
     return new StartLocalClusterRequest(
-        exposure.check(check, "--host", check.host("--host", host)),
+        exposure.check(check, "--host", check.host("--host", host), tls),
         check.listenPort("--port", port),
         check.inRange("--workers", workers, 1, MAX_WORKERS),
         demo,
-        Optional.ofNullable(workDir).map(dir -> check.directoryOrAbsent("--work-dir", dir)));
+        Optional.ofNullable(workDir).map(dir -> check.directoryOrAbsent("--work-dir", dir)),
+        tls);
   }
 }

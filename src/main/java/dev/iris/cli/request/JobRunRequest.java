@@ -1,19 +1,18 @@
 package dev.iris.cli.request;
 
-import dev.iris.common.HostPort;
 import java.util.Objects;
 
 /**
  * {@code iris job run}: submit {@code job} and, unless {@code waitForCompletion} is off, stream its
  * logs until it ends.
  *
- * @param controller the controller to submit to
+ * @param controller the controller to submit to, and how to reach it
  * @param job the validated job
  * @param waitForCompletion whether to wait for the job and stream its logs ({@code --no-wait} turns it off)
  * @param format how to print the job id (and, when waiting, the final status)
  */
 public record JobRunRequest(
-    HostPort controller, JobSubmission job, boolean waitForCompletion, OutputFormat format) {
+    ControllerTarget controller, JobSubmission job, boolean waitForCompletion, OutputFormat format) {
 
   public JobRunRequest {
     Objects.requireNonNull(controller, "controller");
