@@ -27,7 +27,7 @@ final class ExposureOption {
 
   /** The same, an address other machines reach being allowed without --insecure when {@code tls} serves TLS. */
   String check(FlagChecks check, String flag, String host, Tls tls) {
-    return tls.serves() ? check.host(flag, host) : check(check, flag, host);
+    return tls.serves() ? host : check(check, flag, host);
   }
 
   /** The same for the clustered event bus, which runs over mutual TLS when {@code tls} serves TLS. */
