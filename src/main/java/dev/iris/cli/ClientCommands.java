@@ -19,7 +19,6 @@ import dev.iris.client.IrisClient;
 import dev.iris.client.JobFailedException;
 import dev.iris.client.JobHandle;
 import dev.iris.client.JobRequest;
-import dev.iris.common.HostPort;
 import dev.iris.common.ProtoStates;
 import dev.iris.core.ConstraintOp;
 import dev.iris.rpc.Controller;
@@ -88,6 +87,9 @@ final class ClientCommands {
       Instant now = Instant.now();
       o.out().println("job:       " + s.getJobId());
       o.out().println("state:     " + ProtoStates.shortName(s.getState()));
+      if (!s.getUser().isEmpty()) {
+        o.out().println("user:      " + s.getUser());
+      }
       o.out().println("tasks:     " + ClientFormat.counts(s));
       o.out().println("submitted: " + HumanFormat.ago(Instant.ofEpochMilli(s.getSubmittedAtMs()), now));
       if (!s.getPendingReason().isEmpty()) {
@@ -112,10 +114,10 @@ final class ClientCommands {
         return ExitCodes.OK;
       }
       Instant now = Instant.now();
-      Table t = Table.withColumns("JOB", "STATE", "TASKS", "SUBMITTED", "DURATION", "ERROR / WAITING");
+      Table t = Table.withColumns("JOB", "STATE", "USER", "TASKS", "SUBMITTED", "DURATION", "ERROR / WAITING");
       for (JobStatus j : jobs) {
         long end = j.getFinishedAtMs() > 0 ? j.getFinishedAtMs() : now.toEpochMilli();
-        t.row(j.getJobId(), ProtoStates.shortName(j.getState()), ClientFormat.counts(j),
+        t.row(j.getJobId(), ProtoStates.shortName(j.getState()), j.getUser(), ClientFormat.counts(j),
             HumanFormat.ago(Instant.ofEpochMilli(j.getSubmittedAtMs()), now),
             HumanFormat.duration(Duration.ofMillis(Math.max(0, end - j.getSubmittedAtMs()))),
             j.getError().isEmpty() ? j.getPendingReason() : j.getError());

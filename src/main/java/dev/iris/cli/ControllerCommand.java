@@ -1,7 +1,9 @@
 package dev.iris.cli;
 
 import dev.iris.cli.request.AuthSpec;
+import dev.iris.node.ControllerNode;
 import dev.iris.cli.request.StartControllerRequest;
+import dev.iris.common.Tls;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,19 +23,27 @@ import picocli.CommandLine.Option;
 final class ControllerCommand extends BackendCommand {
 
   @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
-      description = "Address to bind to (default: ${DEFAULT-VALUE}); with --no-auth, another than a loopback "
-          + "address needs --insecure.")
+      description = "Address to bind to (default: ${DEFAULT-VALUE}); with --no-auth and no TLS, another than a "
+          + "loopback address needs --insecure.")
   String host;
 
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "10000",
       description = "Port for gRPC and the dashboard; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
+  @Option(names = "--max-message-size", paramLabel = "SIZE", converter = ValueConverters.Size.class,
+      defaultValue = "80M",
+      description = "The largest gRPC message taken, 4M..1G (default: ${DEFAULT-VALUE}: a 64 MiB bundle and room); "
+          + "a larger one is refused with RESOURCE_EXHAUSTED.")
+  long maxMessageSize;
+
   @Mixin ClusterOptions cluster;
 
   @Mixin AuthOptions auth;
 
   @Mixin ExposureOption exposure;
+
+  @Mixin TlsServerOptions.WithPeerCa tlsOptions;
 
   @Override
   protected int execute(CliBackend backend, CliOutput output) throws Exception {
@@ -43,8 +53,11 @@ final class ControllerCommand extends BackendCommand {
   StartControllerRequest request() {
     FlagChecks check = check();
     AuthSpec authSpec = auth.spec(check);
-    String bindHost = exposure.check(check, "--host", check.host("--host", host), authSpec.enabled());
+    Tls tls = tlsOptions.tls(check, cluster.enabled);
+    String bindHost = exposure.check(check, "--host", check.host("--host", host), authSpec.enabled(), tls);
     return new StartControllerRequest(bindHost, check.listenPort("--port", port),
-        cluster.spec(check, bindHost).map(c -> exposure.checked(check, c)), authSpec);
+        cluster.spec(check, bindHost).map(c -> exposure.checked(check, c, tls)), tls, authSpec,
+        check.inRange("--max-message-size", maxMessageSize, ControllerNode.MIN_MESSAGE_BYTES,
+            ControllerNode.MAX_MESSAGE_BYTES));
   }
 }

@@ -40,7 +40,7 @@ final class ControllerOption {
   ControllerTarget address() {
     IrisCommand command = IrisCommand.of(mixee);
     try {
-      return new ControllerTarget(hostPort(), TokenFiles.forClient(Optional.ofNullable(tokenFile),
+      return ControllerTarget.plaintext(hostPort()).withToken(TokenFiles.forClient(Optional.ofNullable(tokenFile),
           command.environment()));
     } catch (java.io.IOException e) {
       throw new ParameterException(mixee.commandLine(), "--token-file: " + ErrorLines.ioMessage(e));

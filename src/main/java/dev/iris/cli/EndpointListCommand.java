@@ -18,11 +18,12 @@ final class EndpointListCommand extends BackendCommand {
   String prefix;
 
   @Mixin ControllerOption controller;
+  @Mixin TlsClientOption tls;
   @Mixin JsonOption json;
 
   @Override
   protected int execute(CliBackend backend, CliOutput output) throws Exception {
     return backend.listEndpoints(
-        new EndpointListRequest(controller.address(), Optional.ofNullable(prefix), json.format()), output);
+        new EndpointListRequest(tls.target(controller.address()), Optional.ofNullable(prefix), json.format()), output);
   }
 }

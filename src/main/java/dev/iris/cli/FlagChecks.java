@@ -2,6 +2,7 @@ package dev.iris.cli;
 
 import dev.iris.cli.parse.ConstraintExpr;
 import dev.iris.cli.parse.KeyValue;
+import dev.iris.common.PemFiles;
 import dev.iris.core.LogRegex;
 import dev.iris.core.TaskSpecRules;
 import dev.iris.core.ValidationException;
@@ -38,6 +39,14 @@ final class FlagChecks {
   int inRange(String flag, int value, int min, int max) {
     if (value < min || value > max) {
       throw usageError(flag + " must be " + min + ".." + max + ", got " + value);
+    }
+    return value;
+  }
+
+  long inRange(String flag, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw usageError(flag + " must be " + dev.iris.core.Sizes.human(min) + ".." + dev.iris.core.Sizes.human(max)
+          + ", got " + dev.iris.core.Sizes.human(value));
     }
     return value;
   }
@@ -158,6 +167,26 @@ final class FlagChecks {
       throw usageError(flag + " must not be empty");
     }
     return value;
+  }
+
+  /** A readable PEM file of X.509 certificates ({@code --tls-cert}, {@code --tls-ca}). */
+  Path pemCertificates(String flag, Path file) {
+    try {
+      PemFiles.certificates(file);
+      return file;
+    } catch (IllegalArgumentException e) {
+      throw usageError(flag + " " + e.getMessage());
+    }
+  }
+
+  /** A readable PEM file of an unencrypted private key that belongs to the certificate in {@code certFile}. */
+  Path pemKey(String flag, Path file, Path certFile) {
+    try {
+      PemFiles.privateKey(file, PemFiles.certificates(certFile).get(0), certFile);
+      return file;
+    } catch (IllegalArgumentException e) {
+      throw usageError(flag + " " + e.getMessage());
+    }
   }
 
   /** A log filter's regular expression, by the rule the worker applies ({@link LogRegex}). */

@@ -23,8 +23,10 @@ import dev.iris.core.auth.UsersFile;
 import dev.iris.client.IrisException;
 import dev.iris.client.JobRequest;
 import dev.iris.client.LocalCluster;
+import dev.iris.client.RemoteOptions;
 import dev.iris.common.ClusteredVertx;
 import dev.iris.common.HostPort;
+import dev.iris.common.Tls;
 import dev.iris.link.EventBusControllerLink;
 import dev.iris.link.GrpcControllerLink;
 import dev.iris.node.ControllerNode;
@@ -50,7 +52,8 @@ public class IrisBackend implements CliBackend {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IrisBackend.class);
   /** How long a worker waits for its controller to answer one call. */
   static final long CONTROLLER_CALL_TIMEOUT_MS = 10_000;
-  private final ClientCommands client = new ClientCommands(c -> IrisClient.remote(c.address().toString(), c.token()));
+  private final ClientCommands client = new ClientCommands(c -> IrisClient.remote(c.address().toString(),
+      c.tlsCa().map(RemoteOptions.plaintext()::withTlsCa).orElse(RemoteOptions.plaintext()).withToken(c.token())));
 
   /** Runs a client command, turning the client's refusals into one-line CLI failures. */
   private static int oneLine(java.util.function.Supplier<Integer> command) {
@@ -109,11 +112,11 @@ public class IrisBackend implements CliBackend {
   @Override
   public int startController(StartControllerRequest request, CliOutput output) {
     ControllerAuth auth = controllerAuth(request.auth());
-    Vertx vertx = startVertx(request.cluster(), "controller", adminToken(auth));
+    Vertx vertx = startVertx(request.cluster(), request.tls(), "controller", adminToken(auth));
     ControllerNode node;
     try {
       node = await(ControllerNode.start(vertx, ControllerNode.Config.defaults(request.host(), request.port())
-          .withAuth(auth), Clock.systemUTC()));
+          .withAuth(auth).withTls(request.tls()).withMaxMessageBytes(request.maxMessageBytes()), Clock.systemUTC()));
     } catch (ExecutionException | InterruptedException e) {
       vertx.close();
       Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -121,7 +124,8 @@ public class IrisBackend implements CliBackend {
           + ": " + cause.getMessage());
     }
     output.out().println("iris controller listening on " + request.host() + ":" + node.port()
-        + " (gRPC and HTTP)" + request.cluster().map(c -> "; cluster member " + c.host() + ":" + c.port()).orElse("")
+        + (request.tls().serves() ? " (gRPC and HTTPS)" : " (gRPC and HTTP)")
+        + request.cluster().map(c -> "; cluster member " + c.host() + ":" + c.port()).orElse("")
         + "; Ctrl+C stops it");
     return runUntilShutdown("controller", vertx, node::stop);
   }
@@ -140,11 +144,11 @@ public class IrisBackend implements CliBackend {
         request.attributes(), request.controller().toString(),
         request.taskPorts().map(PortRange::from).orElse(PortAllocator.DEFAULT_FROM),
         request.taskPorts().map(PortRange::to).orElse(PortAllocator.DEFAULT_TO), request.keepTaskDirs(),
-        request.inheritEnv(), request.controller().token());
-    Vertx vertx = startVertx(request.cluster(), "worker " + workerId, request.controller().token());
+        request.inheritEnv(), request.controller().token(), request.tls());
+    Vertx vertx = startVertx(request.cluster(), request.tls(), "worker " + workerId, request.controller().token());
     ControllerService controller = clustered
         ? new EventBusControllerLink(vertx.eventBus(), CONTROLLER_CALL_TIMEOUT_MS)
-        : new GrpcControllerLink(dev.iris.common.GrpcClients.create(vertx),
+        : new GrpcControllerLink(dev.iris.common.GrpcClients.create(vertx, request.tls()),
             request.controller().toSocketAddress(), CONTROLLER_CALL_TIMEOUT_MS, request.controller().token());
     WorkerNode node;
     try {
@@ -176,7 +180,7 @@ public class IrisBackend implements CliBackend {
       }
       Path workDir = request.workDir().orElse(tempDir);
       cluster = await(LocalCluster.start(vertx, request.host(), request.port(), request.workers(), workDir,
-          adminToken(auth)));
+          adminToken(auth), request.tls()));
     } catch (Exception e) {
       vertx.close();
       deleteQuietly(tempDir);
@@ -185,16 +189,21 @@ public class IrisBackend implements CliBackend {
           + ": " + cause.getMessage());
     }
     String address = cluster.address();
+    String scheme = request.tls().serves() ? "https://" : "http://";
     var out = output.out();
     out.println("iris local: a controller and " + request.workers() + " worker(s) on " + address);
-    out.println("  dashboard:  http://" + address + "/");
+    out.println("  dashboard:  " + scheme + address + "/");
     out.println("  try:        ./iris job run --replicas 4 -- sh -c 'echo hello from task $IRIS_TASK_INDEX'"
-        + (request.port() == 10000 ? "" : "   (with IRIS_CONTROLLER_ADDRESS=" + address + ")"));
+        + (request.port() == 10000 ? "" : "   (with IRIS_CONTROLLER_ADDRESS=" + address + ")")
+        + request.tls().cert().map(c -> "   (with IRIS_TLS_CA=" + c.toAbsolutePath() + ")").orElse(""));
     out.println("  Ctrl+C stops the cluster and every task it runs");
     if (request.demo()) {
-      try (IrisClient iris = IrisClient.remote(address, cluster.token())) {
+      // a certificate is a trust anchor for itself: the demo is submitted over the TLS it serves
+      RemoteOptions options = request.tls().cert().map(RemoteOptions.plaintext()::withTlsCa)
+          .orElse(RemoteOptions.plaintext()).withToken(cluster.token());
+      try (IrisClient iris = IrisClient.remote(address, options)) {
         String id = iris.submit(DEMO).id();
-        out.println("  demo job:   " + id + " (4 tasks)  ->  http://" + address + "/#/jobs/" + id
+        out.println("  demo job:   " + id + " (4 tasks)  ->  " + scheme + address + "/#/jobs/" + id
             + "   or ./iris job logs " + id + " --follow");
       } catch (IrisException e) {
         out.println("  demo job not submitted: " + e.getMessage());
@@ -210,7 +219,6 @@ public class IrisBackend implements CliBackend {
         })));
   }
 
-  /** A plain Vert.x, or one that joined the cluster; a failed join is a one-line error (and exits the JVM). */
   /**
    * The controller's authentication from its flags: the admin token file (made when absent) and the users
    * file. Says where the token is, never what it is.
@@ -251,17 +259,18 @@ public class IrisBackend implements CliBackend {
   }
 
   /**
-   * The Vert.x of a server: clustered with {@code --cluster}, its cluster name derived from {@code token}
-   * so that members of another cluster (another token) never join this one by accident.
+   * A plain Vert.x, or one that joined the cluster: its event bus over TLS when {@code tls} serves it, its
+   * cluster name derived from {@code token} so that members of another cluster (another token) never join
+   * this one by accident. A failed join is a one-line error (and exits the JVM).
    */
-  private static Vertx startVertx(Optional<ClusterSpec> cluster, String what, String token) {
+  private static Vertx startVertx(Optional<ClusterSpec> cluster, Tls tls, String what, String token) {
     if (cluster.isEmpty()) {
       return Vertx.vertx();
     }
     ClusterSpec c = cluster.get();
     try {
       return await(new ClusteredVertx(c.host(), c.port(),
-          c.members().stream().map(HostPort::toString).toList(), ClusteredVertx.clusterNameFor(token)).start());
+          c.members().stream().map(HostPort::toString).toList(), tls, ClusteredVertx.clusterNameFor(token)).start());
     } catch (ExecutionException | InterruptedException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       String reason = String.valueOf(cause.getMessage());

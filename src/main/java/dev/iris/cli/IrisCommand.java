@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
       "",
       "Environment:",
       "  IRIS_CONTROLLER_ADDRESS  controller of client commands (else localhost:10000)",
+      "  IRIS_TLS_CA              CA certificate of a TLS controller (as --tls-ca)",
       "  IRIS_DEBUG=1             show the stack traces of errors",
       "",
       "Exit codes: 0 ok, 1 failure (the job failed, the controller refused or is unreachable), 2 bad usage."

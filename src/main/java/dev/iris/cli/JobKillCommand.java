@@ -17,9 +17,10 @@ final class JobKillCommand extends BackendCommand {
   String jobId;
 
   @Mixin ControllerOption controller;
+  @Mixin TlsClientOption tls;
 
   @Override
   protected int execute(CliBackend backend, CliOutput output) throws Exception {
-    return backend.killJob(new JobKillRequest(controller.address(), check().jobId(jobId)), output);
+    return backend.killJob(new JobKillRequest(tls.target(controller.address()), check().jobId(jobId)), output);
   }
 }

@@ -26,12 +26,13 @@ final class JobListCommand extends BackendCommand {
   String prefix;
 
   @Mixin ControllerOption controller;
+  @Mixin TlsClientOption tls;
   @Mixin JsonOption json;
 
   @Override
   protected int execute(CliBackend backend, CliOutput output) throws Exception {
     JobListRequest request = new JobListRequest(
-        controller.address(), Optional.ofNullable(state), Optional.ofNullable(prefix), json.format());
+        tls.target(controller.address()), Optional.ofNullable(state), Optional.ofNullable(prefix), json.format());
     return backend.listJobs(request, output);
   }
 

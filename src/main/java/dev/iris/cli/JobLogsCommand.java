@@ -37,12 +37,13 @@ final class JobLogsCommand extends BackendCommand {
   String grep;
 
   @Mixin ControllerOption controller;
+  @Mixin TlsClientOption tls;
 
   @Override
   protected int execute(CliBackend backend, CliOutput output) throws Exception {
     FlagChecks check = check();
     JobLogsRequest request = new JobLogsRequest(
-        controller.address(),
+        tls.target(controller.address()),
         check.jobId(jobId),
         taskIndex == null ? OptionalInt.empty() : OptionalInt.of(check.atLeast("--task", taskIndex, 0)),
         follow,

@@ -118,6 +118,7 @@ final class JobRunCommand extends BackendCommand {
   boolean noWait;
 
   @Mixin ControllerOption controller;
+  @Mixin TlsClientOption tls;
   @Mixin JsonOption json;
 
   @Parameters(paramLabel = "CMD", arity = "0..*",
@@ -153,7 +154,7 @@ final class JobRunCommand extends BackendCommand {
         Optional.ofNullable(timeout).map(d -> check.wholeSeconds("--timeout", d, shown("--timeout"))),
         Optional.ofNullable(workspace).map(dir -> check.existingDirectory("--workspace", dir)),
         Optional.ofNullable(setup).map(cmd -> check.nonBlank("--setup", cmd)));
-    return new JobRunRequest(controller.address(), job, !noWait, json.format());
+    return new JobRunRequest(tls.target(controller.address()), job, !noWait, json.format());
   }
 
   private JobResources resources(FlagChecks check) {

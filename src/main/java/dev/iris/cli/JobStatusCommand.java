@@ -21,12 +21,13 @@ final class JobStatusCommand extends BackendCommand {
   boolean includeTasks;
 
   @Mixin ControllerOption controller;
+  @Mixin TlsClientOption tls;
   @Mixin JsonOption json;
 
   @Override
   protected int execute(CliBackend backend, CliOutput output) throws Exception {
     JobStatusRequest request = new JobStatusRequest(
-        controller.address(), check().jobId(jobId), includeTasks, json.format());
+        tls.target(controller.address()), check().jobId(jobId), includeTasks, json.format());
     return backend.jobStatus(request, output);
   }
 }

@@ -2,6 +2,7 @@ package dev.iris.cli;
 
 import dev.iris.cli.request.AuthSpec;
 import dev.iris.cli.request.StartLocalClusterRequest;
+import dev.iris.common.Tls;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -32,13 +33,15 @@ final class LocalCommand extends BackendCommand {
   int port;
 
   @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
-      description = "Address to bind to (default: ${DEFAULT-VALUE}); with --no-auth, another than a loopback "
-          + "address needs --insecure.")
+      description = "Address to bind to (default: ${DEFAULT-VALUE}); with --no-auth and no TLS, another than a "
+          + "loopback address needs --insecure.")
   String host;
 
   @Mixin AuthOptions auth;
 
   @Mixin ExposureOption exposure;
+
+  @Mixin TlsServerOptions tlsOptions;
 
   @Option(names = "--demo",
       description = "Submit a small multi-replica job once the cluster is up, so there is something to see.")
@@ -57,11 +60,13 @@ final class LocalCommand extends BackendCommand {
   StartLocalClusterRequest request() {
     FlagChecks check = check();
     AuthSpec authSpec = auth.spec(check);
+    Tls tls = tlsOptions.tls(check);
     return new StartLocalClusterRequest(
-        exposure.check(check, "--host", check.host("--host", host), authSpec.enabled()),
+        exposure.check(check, "--host", check.host("--host", host), authSpec.enabled(), tls),
         check.listenPort("--port", port),
         check.inRange("--workers", workers, 1, MAX_WORKERS),
         demo,
-        Optional.ofNullable(workDir).map(dir -> check.directoryOrAbsent("--work-dir", dir)), authSpec);
+        Optional.ofNullable(workDir).map(dir -> check.directoryOrAbsent("--work-dir", dir)),
+        tls, authSpec);
   }
 }

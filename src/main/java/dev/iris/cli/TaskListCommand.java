@@ -17,11 +17,12 @@ final class TaskListCommand extends BackendCommand {
   String jobId;
 
   @Mixin ControllerOption controller;
+  @Mixin TlsClientOption tls;
   @Mixin JsonOption json;
 
   @Override
   protected int execute(CliBackend backend, CliOutput output) throws Exception {
     return backend.listTasks(
-        new TaskListRequest(controller.address(), check().jobId(jobId), json.format()), output);
+        new TaskListRequest(tls.target(controller.address()), check().jobId(jobId), json.format()), output);
   }
 }

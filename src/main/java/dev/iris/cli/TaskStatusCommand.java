@@ -20,13 +20,14 @@ final class TaskStatusCommand extends BackendCommand {
   int taskIndex;
 
   @Mixin ControllerOption controller;
+  @Mixin TlsClientOption tls;
   @Mixin JsonOption json;
 
   @Override
   protected int execute(CliBackend backend, CliOutput output) throws Exception {
     FlagChecks check = check();
     TaskStatusRequest request = new TaskStatusRequest(
-        controller.address(),
+        tls.target(controller.address()),
         check.jobId(jobId),
         check.atLeast("INDEX", taskIndex, 0),
         json.format());

@@ -4,6 +4,7 @@ import dev.iris.cli.parse.KeyValue;
 import dev.iris.cli.parse.PortRange;
 import dev.iris.cli.request.ControllerTarget;
 import dev.iris.cli.request.StartWorkerRequest;
+import dev.iris.common.Tls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +39,7 @@ final class WorkerCommand extends BackendCommand {
 
   @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
       description = "Address to bind to and advertise (default: ${DEFAULT-VALUE}); another than a loopback "
-          + "address needs --insecure.")
+          + "address needs --insecure or TLS (--tls-cert).")
   String host;
 
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "10001",
@@ -89,6 +90,8 @@ final class WorkerCommand extends BackendCommand {
 
   @Mixin ExposureOption exposure;
 
+  @Mixin TlsServerOptions.WithPeerCa tlsOptions;
+
   @Override
   protected int execute(CliBackend backend, CliOutput output) throws Exception {
     return backend.startWorker(request(), output);
@@ -98,7 +101,8 @@ final class WorkerCommand extends BackendCommand {
     FlagChecks check = check();
     attributes.forEach(pair -> check.attributeKey("--attribute", pair.key()));
     ControllerTarget target = controller.address();
-    String bindHost = exposure.check(check, "--host", check.host("--host", host), !target.token().isEmpty());
+    Tls tls = tlsOptions.tls(check, cluster.enabled);
+    String bindHost = exposure.check(check, "--host", check.host("--host", host), !target.token().isEmpty(), tls);
     return new StartWorkerRequest(
         target,
         bindHost,
@@ -110,8 +114,9 @@ final class WorkerCommand extends BackendCommand {
         check.distinctPairs("--attribute", attributes),
         Optional.ofNullable(workerId).map(id -> check.identifier("--worker-id", id)),
         Optional.ofNullable(taskPorts),
-        cluster.spec(check, bindHost).map(c -> exposure.checked(check, c)),
+        cluster.spec(check, bindHost).map(c -> exposure.checked(check, c, tls)),
         keepTaskDirs,
-        inheritEnv);
+        inheritEnv,
+        tls);
   }
 }

@@ -13,10 +13,11 @@ import picocli.CommandLine.Mixin;
     description = "List the workers known to the controller, with their resources and running tasks.")
 final class WorkerListCommand extends BackendCommand {
   @Mixin ControllerOption controller;
+  @Mixin TlsClientOption tls;
   @Mixin JsonOption json;
 
   @Override
   protected int execute(CliBackend backend, CliOutput output) throws Exception {
-    return backend.listWorkers(new WorkerListRequest(controller.address(), json.format()), output);
+    return backend.listWorkers(new WorkerListRequest(tls.target(controller.address()), json.format()), output);
   }
 }

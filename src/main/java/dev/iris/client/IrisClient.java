@@ -2,7 +2,7 @@ package dev.iris.client;
 
 import dev.iris.common.HostPort;
 import dev.iris.common.RpcException;
-import dev.iris.common.TokenFiles;
+import dev.iris.common.Tls;
 import dev.iris.link.GrpcControllerLink;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.ControllerService;
@@ -50,36 +50,38 @@ public final class IrisClient implements AutoCloseable {
   private final String address;
   private final AutoCloseable onClose;
 
-  IrisClient(Vertx vertx, boolean ownsVertx, String address, String token, AutoCloseable onClose) {
+  IrisClient(Vertx vertx, boolean ownsVertx, String address, String token, AutoCloseable onClose, Tls tls) {
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
     this.address = address;
-    this.grpc = dev.iris.common.GrpcClients.create(vertx);
+    this.grpc = dev.iris.common.GrpcClients.create(vertx, tls);
     this.controller = new GrpcControllerLink(grpc, HostPort.parse(address).toSocketAddress(), CALL_TIMEOUT_MS,
         token);
     this.onClose = onClose;
   }
 
   /**
-   * A client of the controller at {@code host:port}, with the token of {@code $IRIS_TOKEN} (inside a task:
-   * the task's own, scoped to its job), else of {@code ~/.iris/token} when it exists, else none.
+   * A client of the controller at {@code host:port}, as the environment says ({@link RemoteOptions#fromEnvironment()}):
+   * over TLS when {@code IRIS_TLS_CA} names the CA certificate to verify it with; bearing the token of
+   * {@code $IRIS_TOKEN} (inside a task: the task's own, scoped to its job), else of {@code ~/.iris/token}.
    */
   public static IrisClient remote(String address) {
-    try {
-      return remote(address, TokenFiles.forClient(Optional.empty(), System.getenv()));
-    } catch (java.io.IOException e) {
-      throw new IrisException("UNAUTHENTICATED", "cannot read a token: " + e.getMessage());
-    }
+    return remote(address, RemoteOptions.fromEnvironment());
   }
 
-  /** A client of the controller at {@code host:port} whose calls bear {@code token} (empty: none). */
+  /** A client of the controller at {@code host:port} whose calls bear {@code token}, in plaintext. */
   public static IrisClient remote(String address, String token) {
+    return remote(address, RemoteOptions.plaintext().withToken(token));
+  }
+
+  /** A client of the controller at {@code host:port}, reached as {@code options} say. */
+  public static IrisClient remote(String address, RemoteOptions options) {
     try {
       HostPort.parse(address);
     } catch (IllegalArgumentException e) {
       throw new IrisException("INVALID_ARGUMENT", e.getMessage());
     }
-    return new IrisClient(Vertx.vertx(), true, address, token, null);
+    return new IrisClient(Vertx.vertx(), true, address, options.token(), null, options.tls());
   }
 
   /** A client of a new in-process cluster of a controller and {@code workers} workers; close stops it. */

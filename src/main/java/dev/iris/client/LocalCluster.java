@@ -1,6 +1,7 @@
 package dev.iris.client;
 
 import dev.iris.common.HostPort;
+import dev.iris.common.Tls;
 import dev.iris.link.EventBusControllerLink;
 import dev.iris.controller.ControllerAuth;
 import dev.iris.node.ControllerNode;
@@ -50,9 +51,21 @@ public final class LocalCluster implements AutoCloseable {
    */
   public static Future<LocalCluster> start(Vertx vertx, String host, int port, int workers, Path workDir,
       String adminToken) {
+    return start(vertx, host, port, workers, workDir, adminToken, Tls.NONE);
+  }
+
+  /**
+   * The same, the controller's port serving gRPC, HTTPS and WSS with {@code tls}'s certificate and key. The
+   * workers are in this JVM, on the event bus; their tasks get {@code IRIS_TLS_CA} set to the certificate itself
+   * (a certificate is a trust anchor for itself), so their clients reach the controller.
+   */
+  public static Future<LocalCluster> start(Vertx vertx, String host, int port, int workers, Path workDir,
+      String adminToken, Tls tls) {
     ControllerAuth auth = adminToken == null ? ControllerAuth.none()
         : ControllerAuth.of(adminToken, List.of());
-    return ControllerNode.start(vertx, ControllerNode.Config.defaults(host, port).withAuth(auth), Clock.systemUTC())
+    Tls forTasks = tls.cert().map(Tls::trusting).orElse(Tls.NONE);
+    return ControllerNode.start(vertx, ControllerNode.Config.defaults(host, port).withAuth(auth).withTls(tls),
+        Clock.systemUTC())
         .compose(controller -> {
           List<WorkerNode> nodes = new ArrayList<>();
           Future<Void> chain = Future.succeededFuture();
@@ -63,7 +76,8 @@ public final class LocalCluster implements AutoCloseable {
                 .withControllerAddress(new HostPort(host, controller.port()).toString())
                 .withAttributes(java.util.Map.of(dev.iris.scheduler.Scheduler.WORKER_INDEX_ATTRIBUTE, Integer.toString(i),
                     GROUP_ATTRIBUTE, "local"))
-                .withPortRange(portRangeFrom(i, workers), portRangeFrom(i + 1, workers) - 1);
+                .withPortRange(portRangeFrom(i, workers), portRangeFrom(i + 1, workers) - 1)
+                .withTls(forTasks);
             chain = chain.compose(v -> WorkerNode.start(vertx, config, new EventBusControllerLink(vertx.eventBus(), 10_000))
                 .map(node -> {
                   nodes.add(node);
@@ -104,7 +118,7 @@ public final class LocalCluster implements AutoCloseable {
         } finally {
           WorkDirs.deleteRecursively(workDir);
         }
-      });
+      }, Tls.NONE);
     } catch (Exception e) {
       vertx.close();
       deleteQuietly(dir);

@@ -20,11 +20,14 @@ import java.util.Objects;
  * @param host the address this member binds Hazelcast and the event bus to, and tells the others
  * @param port Hazelcast's port on {@code host}; the event bus takes a free port of its own
  * @param members every member as {@code host:port} (this one may be among them)
+ * @param tls with a certificate, key and CA, the event bus runs over mutual TLS ({@link Tls#applyTo(EventBusOptions)});
+ *     Hazelcast's own traffic (membership, the map of who consumes which address) stays plaintext
  * @param clusterName Hazelcast's cluster name: members with another name never join ({@link #clusterNameFor})
  */
-public record ClusteredVertx(String host, int port, List<String> members, String clusterName) {
+public record ClusteredVertx(String host, int port, List<String> members, Tls tls, String clusterName) {
   public ClusteredVertx {
     Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(clusterName, "clusterName");
     members = List.copyOf(members);
     if (port < 1 || port > 65535) {
@@ -32,9 +35,9 @@ public record ClusteredVertx(String host, int port, List<String> members, String
     }
   }
 
-  /** A member without a cluster name of its own: {@link #clusterNameFor} no token. */
+  /** A member whose event bus is plaintext, without a cluster name of its own ({@link #clusterNameFor} no token). */
   public ClusteredVertx(String host, int port, List<String> members) {
-    this(host, port, members, clusterNameFor(null));
+    this(host, port, members, Tls.NONE, clusterNameFor(null));
   }
 
   /**
@@ -53,7 +56,8 @@ public record ClusteredVertx(String host, int port, List<String> members, String
   /** Starts the Vert.x and joins (or founds) the cluster. */
   public Future<Vertx> start() {
     return Vertx.builder()
-        .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(host).setClusterPublicHost(host)))
+        .with(new VertxOptions().setEventBusOptions(
+            tls.applyTo(new EventBusOptions().setHost(host).setClusterPublicHost(host))))
         .withClusterManager(new HazelcastClusterManager(hazelcastConfig()))
         .buildClustered();
   }

@@ -17,4 +17,16 @@ public final class GrpcClients {
   public static GrpcClient create(Vertx vertx) {
     return GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES));
   }
+
+  /**
+   * A client that calls over TLS when {@code tls} has a CA ({@link Tls#grpcClientOptions()}: the CA as the only
+   * trust anchor, the server's name checked), and in plaintext otherwise.
+   */
+  public static GrpcClient create(Vertx vertx, Tls tls) {
+    if (!tls.callsOverTls()) {
+      return create(vertx);
+    }
+    return GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES),
+        tls.grpcClientOptions());
+  }
 }

@@ -1,5 +1,6 @@
 package dev.iris.common;
 
+import dev.iris.core.Quoted;
 import io.vertx.core.Future;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
@@ -17,13 +18,36 @@ public final class GrpcUnary {
 
   private GrpcUnary() {}
 
-  private static String rootMessage(Throwable t) {
+  /** Why a connection could not be made, in a few words: refused, a failed TLS handshake (and why), ... */
+  static String rootMessage(Throwable t) {
+    boolean tls = false;
     while (t.getCause() != null) {
+      tls |= t instanceof javax.net.ssl.SSLException;
       t = t.getCause();
     }
+    tls |= t instanceof javax.net.ssl.SSLException || t instanceof java.security.GeneralSecurityException;
     String m = String.valueOf(t.getMessage());
+    if (tls || t.getClass().getSimpleName().equals("NotSslRecordException")) {
+      return "TLS handshake failed (" + tlsReason(t, m) + ")";
+    }
+    if (t.getClass().getSimpleName().equals("HttpClosedException") || m.equals("Connection was closed")) {
+      // closed before HTTP/2 was even set up: typically a plaintext call to a port that serves TLS
+      return "the connection was closed at once (a port that serves TLS? then give the CA: --tls-ca or IRIS_TLS_CA)";
+    }
     int colon = m.indexOf(": ");
     return m.startsWith("Connection refused") && colon > 0 ? "connection refused" : m;
+  }
+
+  private static String tlsReason(Throwable root, String message) {
+    if (root.getClass().getSimpleName().equals("NotSslRecordException")) {
+      return "the server answered in plaintext: it does not serve TLS";
+    }
+    if (root instanceof java.security.cert.CertPathValidatorException
+        || root.getClass().getSimpleName().equals("SunCertPathBuilderException")
+        || message.contains("unable to find valid certification path")) {
+      return "the server's certificate is not signed by the CA given";
+    }
+    return Quoted.cut(message, 200);
   }
 
   public static <Req, Resp> Future<Resp> call(GrpcClient client, SocketAddress server,

@@ -2,6 +2,7 @@ package dev.iris.controller;
 
 import dev.iris.common.LocalCodec;
 import dev.iris.common.RpcException;
+import dev.iris.common.Tls;
 import dev.iris.controller.state.AcceptMark;
 import dev.iris.controller.state.ClusterState;
 import dev.iris.controller.state.Mutation;
@@ -40,18 +41,24 @@ public final class DispatchVerticle extends VerticleBase {
   private final ControllerMetrics metrics;
 
   private final ControllerAuth auth;
+  /** How workers are called: over TLS, verified against a CA, or in plaintext. */
+  private final Tls workerTls;
 
-  /** @param auth bears the controller's token on every call to a worker, and mints each task's token */
-  public DispatchVerticle(DispatchConfig config, ControllerMetrics metrics, ControllerAuth auth) {
+  /**
+   * @param auth bears the controller's token on every call to a worker, and mints each task's token
+   * @param workerTls how workers are called: over TLS, verified against a CA, or in plaintext
+   */
+  public DispatchVerticle(DispatchConfig config, ControllerMetrics metrics, ControllerAuth auth, Tls workerTls) {
     this.auth = auth;
     this.config = config;
     this.metrics = metrics;
+    this.workerTls = workerTls;
   }
 
   @Override
   public Future<?> start() {
     LocalCodec.register(vertx);
-    links = new WorkerLinks(vertx, config.callTimeoutMs(), auth.workerToken());
+    links = new WorkerLinks(vertx, config.callTimeoutMs(), auth.workerToken(), workerTls);
     store = new StoreClient(vertx);
     vertx.eventBus().<WorkerInstruction>localConsumer(Addresses.DISPATCH, msg -> deliver(msg.body()));
     vertx.eventBus().<ClusterState.WorkerProbe>localConsumer(Addresses.PROBE, msg -> probe(msg.body()));

@@ -1,6 +1,7 @@
 package dev.iris.dashboard;
 
 import dev.iris.common.ProtoStates;
+import dev.iris.common.Tls;
 import dev.iris.controller.StoreClient;
 import dev.iris.controller.StoreQuery;
 import dev.iris.core.JobId;

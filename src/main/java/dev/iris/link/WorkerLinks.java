@@ -1,6 +1,7 @@
 package dev.iris.link;
 
 import dev.iris.common.HostPort;
+import dev.iris.common.Tls;
 import dev.iris.rpc.WorkerService;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.client.GrpcClient;
@@ -17,15 +18,25 @@ public final class WorkerLinks {
   private final Vertx vertx;
   private final long timeoutMs;
   private final Map<String, WorkerService> links = new HashMap<>();
+  private final Tls tls;
   private GrpcClient grpc;
 
   private final String token;
 
-  /** @param token what calls to worker processes bear (the controller's token for its workers; empty: none) */
-  public WorkerLinks(Vertx vertx, long timeoutMs, String token) {
+  /** Links that call workers' gRPC ports in plaintext, bearing no token. */
+  public WorkerLinks(Vertx vertx, long timeoutMs) {
+    this(vertx, timeoutMs, "", Tls.NONE);
+  }
+
+  /**
+   * @param token what calls to worker processes bear (the controller's token for its workers; empty: none)
+   * @param tls calls workers' gRPC ports over TLS when it has a CA to verify them with
+   */
+  public WorkerLinks(Vertx vertx, long timeoutMs, String token, Tls tls) {
     this.token = token;
     this.vertx = vertx;
     this.timeoutMs = timeoutMs;
+    this.tls = tls;
   }
 
   public WorkerService forAddress(String address) {
@@ -37,7 +48,7 @@ public final class WorkerLinks {
       return new EventBusWorkerLink(vertx.eventBus(), address.substring(BUS_SCHEME.length()), timeoutMs);
     }
     if (grpc == null) {
-      grpc = dev.iris.common.GrpcClients.create(vertx);
+      grpc = dev.iris.common.GrpcClients.create(vertx, tls);
     }
     return new GrpcWorkerLink(grpc, HostPort.parse(address).toSocketAddress(), timeoutMs, token);
   }

@@ -1,7 +1,9 @@
 package dev.iris.node;
 
+import dev.iris.common.GrpcClients;
 import dev.iris.common.HostPort;
 import dev.iris.controller.ControllerAuth;
+import dev.iris.common.Tls;
 import dev.iris.controller.ControllerMetrics;
 import dev.iris.controller.DispatchVerticle;
 import dev.iris.controller.SchedulerVerticle;
@@ -24,6 +26,10 @@ public final class ControllerNode {
   public static final long STORE_TICK_MS = 200;
   /** How often the scheduler runs when nothing woke it. */
   public static final long SCHEDULER_TICK_MS = 500;
+  /** The smallest limit on gRPC messages: a page of logs (3.5 MiB) fits. */
+  public static final long MIN_MESSAGE_BYTES = 4L << 20;
+  /** The largest limit on gRPC messages. */
+  public static final long MAX_MESSAGE_BYTES = 1L << 30;
   /** The heartbeat interval told to workers. */
   public static final long HEARTBEAT_INTERVAL_MS = 1_000;
 
@@ -33,32 +39,59 @@ public final class ControllerNode {
    * @param routes mounts more HTTP routes (the dashboard) next to the API they may call; null for none
    * @param exposed whether other machines reach the port without authentication (the dashboard warns)
    * @param auth who may call ({@link ControllerAuth#none()}: everyone, as an admin)
+   * @param maxMessageBytes the largest gRPC message the port takes ({@value #MIN_MESSAGE_BYTES}..{@value
+   *     #MAX_MESSAGE_BYTES}; a larger one is refused with RESOURCE_EXHAUSTED)
+   * @param tls the port serves gRPC, HTTPS and WSS with its certificate and key; calls to workers go over TLS,
+   *     verified against its CA, when it has one
    */
   public record Config(String host, int port, StoreConfig store, long storeTickMs, long schedulerTickMs,
       long heartbeatIntervalMs, DispatchVerticle.DispatchConfig dispatch,
-      BiConsumer<Router, ControllerServiceImpl> routes, boolean exposed, ControllerAuth auth) {
-    /** The defaults; the router serves the dashboard. */
+      BiConsumer<Router, ControllerServiceImpl> routes, boolean exposed, ControllerAuth auth, Tls tls,
+      long maxMessageBytes) {
+    public Config {
+      java.util.Objects.requireNonNull(auth, "auth");
+      java.util.Objects.requireNonNull(tls, "tls");
+      if (maxMessageBytes < MIN_MESSAGE_BYTES || maxMessageBytes > MAX_MESSAGE_BYTES) {
+        throw new IllegalArgumentException("the largest gRPC message must be " + MIN_MESSAGE_BYTES + ".."
+            + MAX_MESSAGE_BYTES + " bytes, got " + maxMessageBytes);
+      }
+    }
+
+    /** The defaults; the router serves the dashboard; no authentication, no TLS. */
     public static Config defaults(String host, int port) {
       return new Config(host, port, StoreConfig.DEFAULT, STORE_TICK_MS, SCHEDULER_TICK_MS, HEARTBEAT_INTERVAL_MS,
           DispatchVerticle.DispatchConfig.DEFAULT,
-          DashboardRoutes::mount, !HostPort.isLoopback(host), ControllerAuth.none());
+          DashboardRoutes::mount, !HostPort.isLoopback(host), ControllerAuth.none(), Tls.NONE,
+          GrpcClients.MAX_MESSAGE_BYTES);
     }
 
     /** The same config, saying whether other machines reach the port without authentication. */
     public Config withExposed(boolean e) {
       return new Config(host, port, store, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, routes, e,
-          auth);
+          auth, tls, maxMessageBytes);
     }
 
     /** The same config, authenticating callers with {@code a} (no longer exposed without authentication). */
     public Config withAuth(ControllerAuth a) {
       return new Config(host, port, store, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, routes,
-          exposed && !a.enabled(), a);
+          exposed && !a.enabled(), a, tls, maxMessageBytes);
     }
 
     public Config withStore(StoreConfig s) {
       return new Config(host, port, s, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, routes, exposed,
-          auth);
+          auth, tls, maxMessageBytes);
+    }
+
+    /** The same config taking gRPC messages of up to {@code bytes} (the default: 80 MiB, a 64 MiB bundle and room). */
+    public Config withMaxMessageBytes(long bytes) {
+      return new Config(host, port, store, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, routes, exposed,
+          auth, tls, bytes);
+    }
+
+    /** The same config serving (and calling workers) with {@code t}. */
+    public Config withTls(Tls t) {
+      return new Config(host, port, store, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, routes, exposed,
+          auth, t, maxMessageBytes);
     }
   }
 
@@ -76,9 +109,11 @@ public final class ControllerNode {
     ControllerMetrics metrics = new ControllerMetrics();
     node.scheduler = new SchedulerVerticle(config.schedulerTickMs(), metrics);
     node.server = new ControllerServerVerticle(config.host(), config.port(), config.heartbeatIntervalMs(),
-        config.routes(), config.exposed(), metrics, config.auth());
+        config.routes(), config.exposed(), metrics, config.auth()).withTls(config.tls())
+        .withMaxMessageBytes(config.maxMessageBytes());
     return node.deploy(new StateStoreVerticle(config.store(), clock, config.storeTickMs(), metrics))
-        .compose(v -> node.deploy(new DispatchVerticle(config.dispatch(), metrics, config.auth())))
+        .compose(v -> node.deploy(new DispatchVerticle(config.dispatch(), metrics, config.auth(),
+            config.tls().clientSide())))
         .compose(v -> node.deploy(node.scheduler))
         .compose(v -> node.deploy(node.server))
         .map(node)

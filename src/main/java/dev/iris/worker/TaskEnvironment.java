@@ -42,6 +42,7 @@ final class TaskEnvironment {
     if (!config.controllerAddress().isEmpty()) {
       env.put("IRIS_CONTROLLER_ADDRESS", config.controllerAddress());
     }
+    config.tls().ca().ifPresent(ca -> env.put("IRIS_TLS_CA", ca.toAbsolutePath().toString()));
     env.put("IRIS_BIND_HOST", config.host());
     env.put("IRIS_ADVERTISE_HOST", config.advertiseHost());
     if (!request.getBundleGcsPath().isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.iris.worker;
 
+import dev.iris.common.Tls;
 import dev.iris.worker.host.MachineProbe;
 import dev.iris.worker.ports.PortAllocator;
 import java.nio.file.Path;
@@ -31,10 +32,12 @@ import java.util.Objects;
  *     comes first. See {@link TaskDirRetention}
  * @param inheritEnv whether tasks inherit the worker's whole environment; by default they get only
  *     {@link TaskEnvironment#BASE} of it (the rest may hold the worker's own credentials)
+ * @param tls the port serves gRPC and HTTPS with its certificate and key; its CA (what the worker verifies
+ *     the controller with) is exported to tasks as {@code IRIS_TLS_CA}, so their clients reach the controller
  */
 public record WorkerConfig(String workerId, String host, int port, String advertiseHost, Path workDir,
     Integer cpu, Long memoryBytes, Long diskBytes, Map<String, String> attributes, String controllerAddress,
-    int portRangeFrom, int portRangeTo, Duration keepTaskDirs, boolean inheritEnv, String token) {
+    int portRangeFrom, int portRangeTo, Duration keepTaskDirs, boolean inheritEnv, String token, Tls tls) {
 
   /** Validates and copies. */
   public WorkerConfig {
@@ -61,6 +64,15 @@ public record WorkerConfig(String workerId, String host, int port, String advert
     controllerAddress = controllerAddress == null ? "" : controllerAddress;
     keepTaskDirs = keepTaskDirs == null ? Duration.ZERO : keepTaskDirs;
     token = token == null ? "" : token;
+    tls = tls == null ? Tls.NONE : tls;
+  }
+
+  /** A worker without TLS or a token. */
+  public WorkerConfig(String workerId, String host, int port, String advertiseHost, Path workDir, Integer cpu,
+      Long memoryBytes, Long diskBytes, Map<String, String> attributes, String controllerAddress, int portRangeFrom,
+      int portRangeTo, Duration keepTaskDirs, boolean inheritEnv) {
+    this(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes, controllerAddress,
+        portRangeFrom, portRangeTo, keepTaskDirs, inheritEnv, "", Tls.NONE);
   }
 
   /**
@@ -69,49 +81,49 @@ public record WorkerConfig(String workerId, String host, int port, String advert
    */
   public static WorkerConfig defaults(String workerId, Path workDir) {
     return new WorkerConfig(workerId, "127.0.0.1", -1, "127.0.0.1", workDir, null, null, null, Map.of(), "",
-        PortAllocator.DEFAULT_FROM, PortAllocator.DEFAULT_TO, Duration.ZERO, false, "");
+        PortAllocator.DEFAULT_FROM, PortAllocator.DEFAULT_TO, Duration.ZERO, false, "", Tls.NONE);
   }
 
   /** The same worker serving gRPC on {@code host:port} (port 0 = any), advertised as {@code advertiseHost}. */
   public WorkerConfig withServer(String host, int port, String advertiseHost) {
     return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
-        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inheritEnv, token);
+        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inheritEnv, token, tls);
   }
 
   /** The same worker with fixed capacity (null entries are probed). */
   public WorkerConfig withCapacity(Integer cpu, Long memoryBytes, Long diskBytes) {
     return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
-        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inheritEnv, token);
+        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inheritEnv, token, tls);
   }
 
   /** The same worker with placement attributes. */
   public WorkerConfig withAttributes(Map<String, String> attributes) {
     return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
-        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inheritEnv, token);
+        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inheritEnv, token, tls);
   }
 
   /** The same worker telling its tasks where the controller is. */
   public WorkerConfig withControllerAddress(String controllerAddress) {
     return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
-        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inheritEnv, token);
+        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inheritEnv, token, tls);
   }
 
   /** The same worker handing its tasks ports from {@code from} to {@code to}. */
   public WorkerConfig withPortRange(int from, int to) {
     return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
-        controllerAddress, from, to, keepTaskDirs, inheritEnv, token);
+        controllerAddress, from, to, keepTaskDirs, inheritEnv, token, tls);
   }
 
   /** The same config, with tasks inheriting the worker's whole environment ({@code true}) or a minimal base. */
   public WorkerConfig withInheritEnv(boolean inherit) {
     return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
-        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inherit, token);
+        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inherit, token, tls);
   }
 
   /** The same worker keeping a finished attempt's working directory for {@code keep} (zero: not at all). */
   public WorkerConfig withKeepTaskDirs(Duration keep) {
     return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
-        controllerAddress, portRangeFrom, portRangeTo, keep, inheritEnv, token);
+        controllerAddress, portRangeFrom, portRangeTo, keep, inheritEnv, token, tls);
   }
 
   /**
@@ -120,7 +132,13 @@ public record WorkerConfig(String workerId, String host, int port, String advert
    */
   public WorkerConfig withToken(String token) {
     return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
-        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inheritEnv, token);
+        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inheritEnv, token, tls);
+  }
+
+  /** The same worker serving with {@code tls}'s certificate and key, and telling tasks its CA. */
+  public WorkerConfig withTls(Tls tls) {
+    return new WorkerConfig(workerId, host, port, advertiseHost, workDir, cpu, memoryBytes, diskBytes, attributes,
+        controllerAddress, portRangeFrom, portRangeTo, keepTaskDirs, inheritEnv, token, tls);
   }
 
   /**

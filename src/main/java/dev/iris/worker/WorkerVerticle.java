@@ -282,10 +282,12 @@ public final class WorkerVerticle extends VerticleBase {
     grpc.addService(MalformedRequests.refused(BearerGate.guarded(WorkerServiceGrpcService.of(service),
         this::controllerToken, java.util.Set.of("HealthCheck"))));
     grpc.addService(io.vertx.grpc.reflection.ReflectionService.v1());
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()));
+    server = vertx.createHttpServer(config.tls().applyTo(new HttpServerOptions().setHost(config.host())
+        .setPort(config.port())));
     Router dashboard = Router.router(vertx);
     dashboard.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")
-        .put("worker_id", config.workerId()).put("running_tasks", table.unfinishedCount())));
+        .put("worker_id", config.workerId()).put("running_tasks", table.unfinishedCount())
+        .put("tls", config.tls().serves())));
     dashboard.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape(table.unfinished())));
     if (!config.token().isEmpty()) { // the worker's own page and API: only for holders of the worker's token

@@ -2,6 +2,7 @@ package dev.iris.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.iris.cli.request.ControllerTarget;
 import dev.iris.cli.request.EndpointListRequest;
 import dev.iris.cli.request.JobKillRequest;
 import dev.iris.cli.request.JobListRequest;
@@ -24,8 +25,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The read and kill commands hand the backend exactly what was asked. */
 class ClientCommandsTest {
-  private static final ControllerTarget DEFAULT_CONTROLLER = ControllerTarget.of(new HostPort("localhost", 10000));
-  private static final ControllerTarget CTL = ControllerTarget.of(new HostPort("ctl", 9000));
+  private static final ControllerTarget DEFAULT_CONTROLLER = ControllerTarget.plaintext(new HostPort("localhost", 10000));
+  private static final ControllerTarget CTL = ControllerTarget.plaintext(new HostPort("ctl", 9000));
 
   private final RecordingBackend backend = new RecordingBackend();
 

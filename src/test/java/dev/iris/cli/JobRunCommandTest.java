@@ -30,7 +30,7 @@ class JobRunCommandTest {
 
     assertThat(result.exitCode()).isZero();
     JobRunRequest request = backend.single(JobRunRequest.class);
-    assertThat(request.controller()).isEqualTo(dev.iris.cli.request.ControllerTarget.of(new HostPort("localhost", 10000)));
+    assertThat(request.controller().address()).isEqualTo(new HostPort("localhost", 10000));
     assertThat(request.waitForCompletion()).isTrue();
     assertThat(request.format()).isEqualTo(OutputFormat.TABLE);
     assertThat(request.job()).isEqualTo(new JobSubmission(
@@ -54,7 +54,7 @@ class JobRunCommandTest {
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     JobRunRequest request = backend.single(JobRunRequest.class);
-    assertThat(request.controller()).isEqualTo(dev.iris.cli.request.ControllerTarget.of(new HostPort("ctl", 9000)));
+    assertThat(request.controller().address()).isEqualTo(new HostPort("ctl", 9000));
     assertThat(request.waitForCompletion()).isFalse();
     assertThat(request.format()).isEqualTo(OutputFormat.JSON);
     JobSubmission job = request.job();
@@ -93,7 +93,7 @@ class JobRunCommandTest {
 
     CliRunner.run(backend, Map.of("IRIS_CONTROLLER_ADDRESS", "10.1.2.3:7000"), "job", "run", "--", "x");
 
-    assertThat(backend.single(JobRunRequest.class).controller()).isEqualTo(dev.iris.cli.request.ControllerTarget.of(new HostPort("10.1.2.3", 7000)));
+    assertThat(backend.single(JobRunRequest.class).controller().address()).isEqualTo(new HostPort("10.1.2.3", 7000));
   }
 
   @Test

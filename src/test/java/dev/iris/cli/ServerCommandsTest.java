@@ -56,7 +56,7 @@ class ServerCommandsTest {
   void workerDefaultsDetectResources() {
     run("worker");
     assertThat(backend.single(StartWorkerRequest.class)).isEqualTo(new StartWorkerRequest(
-        ControllerTarget.of(new HostPort("localhost", 10000)), "127.0.0.1", 10001, Optional.empty(), OptionalInt.empty(),
+        ControllerTarget.plaintext(new HostPort("localhost", 10000)), "127.0.0.1", 10001, Optional.empty(), OptionalInt.empty(),
         OptionalLong.empty(), OptionalLong.empty(), Map.of(), Optional.empty(), Optional.empty()));
   }
 
@@ -67,7 +67,7 @@ class ServerCommandsTest {
         "--attribute", "zone=a", "--attribute", "slice=s1", "--worker-id", "w-7", "--task-ports", "31000-31999");
     StartWorkerRequest request = backend.single(StartWorkerRequest.class);
     assertThat(request).isEqualTo(new StartWorkerRequest(
-        ControllerTarget.of(new HostPort("ctl", 10000)), "10.0.0.7", 10002, Optional.of(workDir), OptionalInt.of(8),
+        ControllerTarget.plaintext(new HostPort("ctl", 10000)), "10.0.0.7", 10002, Optional.of(workDir), OptionalInt.of(8),
         OptionalLong.of(16L << 30), OptionalLong.of(100L << 30), Map.of("zone", "a", "slice", "s1"),
         Optional.of("w-7"), Optional.of(new PortRange(31000, 31999))));
     assertThat(request.attributes().keySet()).containsExactly("zone", "slice");
@@ -115,7 +115,8 @@ class ServerCommandsTest {
         "local --workers many           | iris local      | invalid value for option '--workers': 'many' is not an int",
         "local --port 70000             | iris local      | --port must be 0..65535, got 70000",
         "local --host ''                | iris local      | --host '' is not a host name or address",
-        "local --no-auth --host 0.0.0.0 | iris local      | --host 0.0.0.0 lets other machines reach this port, and with --no-auth anyone who reaches it can run commands. Drop --no-auth (callers then need a token), add --insecure",
+        "local --no-auth --host 0.0.0.0 | iris local      | --host 0.0.0.0 lets other machines reach this port, and callers are not authenticated: anyone who reaches it can run commands. Use a token",
+        "controller --max-message-size 1M | iris controller | --max-message-size must be 4 MiB..1 GiB, got 1 MiB",
         "controller --no-auth --host 10.1.2.3 | iris controller | --host 10.1.2.3 lets other machines reach this port",
         "controller --no-auth --token-file t | iris controller | --no-auth cannot be combined with --token-file or --users-file",
         "worker --host 0.0.0.0          | iris worker     | --host 0.0.0.0 lets other machines reach this port",

@@ -1,13 +1,12 @@
 package dev.iris.cli.request;
 
-import dev.iris.common.HostPort;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * {@code iris endpoint list}: list registered endpoints, optionally by name prefix.
  *
- * @param controller the controller to ask
+ * @param controller the controller to ask, and how to reach it
  * @param prefix only endpoints whose name starts with this; empty means all
  * @param format table or JSON
  */

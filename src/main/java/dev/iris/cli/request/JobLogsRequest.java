@@ -1,7 +1,6 @@
 package dev.iris.cli.request;
 
 import com.google.re2j.Pattern;
-import dev.iris.common.HostPort;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,7 +10,7 @@ import java.util.OptionalInt;
  * {@code iris job logs JOB}: print the logs of a job's tasks, each line prefixed with its task unless
  * one task is asked for.
  *
- * @param controller the controller to ask
+ * @param controller the controller to ask, and how to reach it
  * @param jobId the job
  * @param taskIndex only this task's lines; empty means every task
  * @param follow whether to keep streaming new lines until the job ends

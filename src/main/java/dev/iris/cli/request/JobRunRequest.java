@@ -1,13 +1,12 @@
 package dev.iris.cli.request;
 
-import dev.iris.common.HostPort;
 import java.util.Objects;
 
 /**
  * {@code iris job run}: submit {@code job} and, unless {@code waitForCompletion} is off, stream its
  * logs until it ends.
  *
- * @param controller the controller to submit to
+ * @param controller the controller to submit to, and how to reach it
  * @param job the validated job
  * @param waitForCompletion whether to wait for the job and stream its logs ({@code --no-wait} turns it off)
  * @param format how to print the job id (and, when waiting, the final status)

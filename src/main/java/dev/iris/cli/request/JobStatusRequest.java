@@ -1,12 +1,11 @@
 package dev.iris.cli.request;
 
-import dev.iris.common.HostPort;
 import java.util.Objects;
 
 /**
  * {@code iris job status JOB}: show one job, optionally with its tasks.
  *
- * @param controller the controller to ask
+ * @param controller the controller to ask, and how to reach it
  * @param jobId the job
  * @param includeTasks whether to list the job's tasks too ({@code --tasks})
  * @param format table or JSON

@@ -1,5 +1,6 @@
 package dev.iris.cli.request;
 
+import dev.iris.common.Tls;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -10,17 +11,27 @@ import java.util.Optional;
  * @param host the address to bind gRPC, the dashboard and its API to
  * @param port the one port for all of them; 0 picks a free one
  * @param cluster also join a clustered event bus that workers started with {@code --cluster} join
+ * @param tls the port serves TLS with its certificate and key (so does the event bus, with {@code --cluster});
+ *     workers (and members) are called over TLS when it has a CA; files checked
  * @param auth how callers are authenticated
+ * @param maxMessageBytes the largest gRPC message the port takes
  */
-public record StartControllerRequest(String host, int port, Optional<ClusterSpec> cluster, AuthSpec auth) {
+public record StartControllerRequest(String host, int port, Optional<ClusterSpec> cluster, Tls tls, AuthSpec auth,
+    long maxMessageBytes) {
 
   public StartControllerRequest {
     Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(auth, "auth");
     Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(tls, "tls");
   }
 
-  /** The same without {@code --cluster}. */
+  /** The same without TLS, taking messages up to the default size. */
+  public StartControllerRequest(String host, int port, Optional<ClusterSpec> cluster, AuthSpec auth) {
+    this(host, port, cluster, Tls.NONE, auth, dev.iris.common.GrpcClients.MAX_MESSAGE_BYTES);
+  }
+
+  /** The same without {@code --cluster} or TLS. */
   public StartControllerRequest(String host, int port, AuthSpec auth) {
     this(host, port, Optional.empty(), auth);
   }

@@ -1,5 +1,6 @@
 package dev.iris.cli.request;
 
+import dev.iris.common.Tls;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,14 +13,23 @@ import java.util.Optional;
  * @param workers how many in-process workers, at least 1
  * @param demo whether to submit a small multi-replica job once the cluster is up
  * @param workDir where workers keep task directories; empty means a fresh temporary directory
+ * @param tls the controller's port serves TLS with its certificate and key (files checked); no CA: the workers
+ *     are in-process
  * @param auth how callers of the port are authenticated
  */
 public record StartLocalClusterRequest(
-    String host, int port, int workers, boolean demo, Optional<Path> workDir, AuthSpec auth) {
+    String host, int port, int workers, boolean demo, Optional<Path> workDir, Tls tls, AuthSpec auth) {
 
   public StartLocalClusterRequest {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(workDir, "workDir");
     Objects.requireNonNull(auth, "auth");
+    Objects.requireNonNull(tls, "tls");
+  }
+
+  /** The same without TLS. */
+  public StartLocalClusterRequest(String host, int port, int workers, boolean demo, Optional<Path> workDir,
+      AuthSpec auth) {
+    this(host, port, workers, demo, workDir, Tls.NONE, auth);
   }
 }

@@ -2,6 +2,7 @@ package dev.iris.cli.request;
 
 import dev.iris.cli.parse.PortRange;
 import dev.iris.common.HostPort;
+import dev.iris.common.Tls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -28,6 +29,8 @@ import java.util.OptionalLong;
  * @param cluster join a clustered event bus instead of registering over gRPC; empty means gRPC
  * @param keepTaskDirs how long a finished task's directory is kept; zero removes it at once
  * @param inheritEnv whether tasks inherit the worker's whole environment instead of a minimal base
+ * @param tls the port serves TLS with its certificate and key (so does the event bus, with {@code --cluster}); the
+ *     controller (and members) are called over TLS when it has a CA; files checked
  */
 public record StartWorkerRequest(
     ControllerTarget controller,
@@ -42,7 +45,8 @@ public record StartWorkerRequest(
     Optional<PortRange> taskPorts,
     Optional<ClusterSpec> cluster,
     Duration keepTaskDirs,
-    boolean inheritEnv) {
+    boolean inheritEnv,
+    Tls tls) {
 
   public StartWorkerRequest {
     Objects.requireNonNull(cluster, "cluster");
@@ -56,6 +60,15 @@ public record StartWorkerRequest(
     Objects.requireNonNull(workerId, "workerId");
     Objects.requireNonNull(taskPorts, "taskPorts");
     Objects.requireNonNull(keepTaskDirs, "keepTaskDirs");
+    Objects.requireNonNull(tls, "tls");
+  }
+
+  /** The same without TLS. */
+  public StartWorkerRequest(ControllerTarget controller, String host, int port, Optional<Path> workDir, OptionalInt cpu,
+      OptionalLong memoryBytes, OptionalLong diskBytes, Map<String, String> attributes, Optional<String> workerId,
+      Optional<PortRange> taskPorts, Optional<ClusterSpec> cluster, Duration keepTaskDirs, boolean inheritEnv) {
+    this(controller, host, port, workDir, cpu, memoryBytes, diskBytes, attributes, workerId, taskPorts, cluster,
+        keepTaskDirs, inheritEnv, Tls.NONE);
   }
 
   /** The same without {@code --cluster}, keeping no task directory. */
@@ -63,6 +76,6 @@ public record StartWorkerRequest(
       OptionalLong memoryBytes, OptionalLong diskBytes, Map<String, String> attributes, Optional<String> workerId,
       Optional<PortRange> taskPorts) {
     this(controller, host, port, workDir, cpu, memoryBytes, diskBytes, attributes, workerId, taskPorts,
-        Optional.empty(), Duration.ZERO, false);
+        Optional.empty(), Duration.ZERO, false, Tls.NONE);
   }
 }

@@ -1,12 +1,11 @@
 package dev.iris.cli.request;
 
-import dev.iris.common.HostPort;
 import java.util.Objects;
 
 /**
  * {@code iris task list JOB}: list the tasks of a job.
  *
- * @param controller the controller to ask
+ * @param controller the controller to ask, and how to reach it
  * @param jobId the job
  * @param format table or JSON
  */

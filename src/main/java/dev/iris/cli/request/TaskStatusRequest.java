@@ -1,12 +1,11 @@
 package dev.iris.cli.request;
 
-import dev.iris.common.HostPort;
 import java.util.Objects;
 
 /**
  * {@code iris task status JOB INDEX}: show one task with its attempts.
  *
- * @param controller the controller to ask
+ * @param controller the controller to ask, and how to reach it
  * @param jobId the job
  * @param taskIndex the task's index within the job, at least 0
  * @param format table or JSON

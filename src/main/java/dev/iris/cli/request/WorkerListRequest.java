@@ -1,12 +1,11 @@
 package dev.iris.cli.request;
 
-import dev.iris.common.HostPort;
 import java.util.Objects;
 
 /**
  * {@code iris worker list}: list the workers known to the controller.
  *
- * @param controller the controller to ask
+ * @param controller the controller to ask, and how to reach it
  * @param format table or JSON
  */
 public record WorkerListRequest(ControllerTarget controller, OutputFormat format) {

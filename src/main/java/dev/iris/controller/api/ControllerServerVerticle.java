@@ -5,6 +5,7 @@ import static dev.iris.link.EventBusControllerLink.address;
 import dev.iris.common.EventBusRpc;
 import dev.iris.common.GrpcClients;
 import dev.iris.common.MalformedRequests;
+import dev.iris.common.Tls;
 import dev.iris.controller.ControllerMetrics;
 import dev.iris.controller.StoreClient;
 import dev.iris.controller.StoreQuery;
@@ -32,8 +33,9 @@ public final class ControllerServerVerticle extends VerticleBase {
    * which only members of the cluster reach (see the README on {@code --cluster}).
    */
   public static final Caller IN_CLUSTER = Caller.of("cluster", Role.ADMIN);
-  /** The largest message the controller takes: {@link GrpcClients#MAX_MESSAGE_BYTES}, as its clients. */
+  /** The largest message the controller takes unless told otherwise: {@link GrpcClients#MAX_MESSAGE_BYTES}. */
   public static final long MAX_MESSAGE_BYTES = GrpcClients.MAX_MESSAGE_BYTES;
+  private long maxMessageBytes = MAX_MESSAGE_BYTES;
   private final String host;
   private final int port;
   private final long heartbeatIntervalMs;
@@ -62,6 +64,21 @@ public final class ControllerServerVerticle extends VerticleBase {
     this.routes = routes;
   }
 
+  /** How the port serves (its certificate and key) and how workers are called (its CA); plaintext by default. */
+  private Tls tls = Tls.NONE;
+
+  /** Serves gRPC, HTTPS and WSS with {@code tls}'s certificate, and calls workers with its CA; before deploying. */
+  public ControllerServerVerticle withTls(Tls tls) {
+    this.tls = tls;
+    return this;
+  }
+
+  /** The same verticle taking gRPC messages of up to {@code bytes}; call before it is deployed. */
+  public ControllerServerVerticle withMaxMessageBytes(long bytes) {
+    this.maxMessageBytes = bytes;
+    return this;
+  }
+
   /** The port actually bound (useful when asked for port 0). */
   public int actualPort() {
     return server.actualPort();
@@ -69,8 +86,9 @@ public final class ControllerServerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    ControllerServiceImpl service = new ControllerServiceImpl(vertx, heartbeatIntervalMs, metrics, auth);
-    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(MAX_MESSAGE_BYTES));
+    ControllerServiceImpl service = new ControllerServiceImpl(vertx, heartbeatIntervalMs, metrics, auth,
+        tls.clientSide());
+    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(maxMessageBytes));
     grpc.addService(MalformedRequests.refused(new ControllerGrpcService(service)));
     grpc.addService(ReflectionService.v1());
     bindEventBus(service);
@@ -79,7 +97,7 @@ public final class ControllerServerVerticle extends VerticleBase {
     dev.iris.web.BrowserGuards.install(router);
     HttpAuth.install(router, auth);
     router.get("/health").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "ok")
-        .put("authenticated", auth.enabled()).put("exposed", exposed)));
+        .put("authenticated", auth.enabled()).put("exposed", exposed).put("tls", tls.serves())));
     StoreClient store = new StoreClient(vertx);
     router.get("/metrics").handler(ctx -> store.read(new StoreQuery.CountStates())
         .onSuccess(snap -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
@@ -89,8 +107,8 @@ public final class ControllerServerVerticle extends VerticleBase {
     if (routes != null) {
       routes.accept(router, service);
     }
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
-        .setMaxFormAttributeSize(-1));
+    server = vertx.createHttpServer(tls.applyTo(new HttpServerOptions().setHost(host).setPort(port)
+        .setMaxFormAttributeSize(-1)));
     server.requestHandler(req -> {
       String type = req.getHeader("content-type");
       if (type != null && type.startsWith("application/grpc")) {

@@ -2,6 +2,7 @@ package dev.iris.controller.api;
 
 import dev.iris.common.RpcGuard;
 import dev.iris.controller.ControllerAuth;
+import dev.iris.common.Tls;
 import dev.iris.controller.ControllerMetrics;
 import dev.iris.controller.EventReplay;
 import dev.iris.controller.ProtoMapper;
@@ -50,9 +51,16 @@ public final class ControllerServiceImpl {
   private final WorkerLogProxy logs;
   private final RpcGuard rpc;
   private final ControllerAuth auth;
+  private final Tls workerTls;
 
-  public ControllerServiceImpl(Vertx vertx, long heartbeatIntervalMs, ControllerMetrics metrics, ControllerAuth auth) {
+  /**
+   * @param auth who may call ({@link ControllerAuth#none()}: everyone, as an admin)
+   * @param workerTls how workers are called (their logs): over TLS, verified against its CA, or in plaintext
+   */
+  public ControllerServiceImpl(Vertx vertx, long heartbeatIntervalMs, ControllerMetrics metrics, ControllerAuth auth,
+      Tls workerTls) {
     this.auth = auth;
+    this.workerTls = workerTls;
     this.rpc = new RpcGuard(metrics::rpc);
     this.store = new StoreClient(vertx);
     this.heartbeatIntervalMs = heartbeatIntervalMs;
@@ -60,9 +68,12 @@ public final class ControllerServiceImpl {
     this.logs = new WorkerLogProxy(store, workerLinks(vertx, 10_000));
   }
 
-  /** Links to workers whose calls bear this controller's token; the dashboard reads logs through them too. */
+  /**
+   * Links to workers whose calls bear this controller's token, over TLS when it calls workers so; the
+   * dashboard reads logs through them too.
+   */
   public dev.iris.link.WorkerLinks workerLinks(Vertx vertx, long timeoutMs) {
-    return new dev.iris.link.WorkerLinks(vertx, timeoutMs, auth.workerToken());
+    return new dev.iris.link.WorkerLinks(vertx, timeoutMs, auth.workerToken(), workerTls);
   }
 
   /** The controller's authentication (the front ends ask it who calls). */
