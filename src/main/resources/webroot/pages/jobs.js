@@ -31,7 +31,7 @@ export function mount(root, { params, setParams }) {
     h('div.page-head', h('h1', 'Jobs'), search),
     chips,
     h('table.grid.jobs', h('thead', h('tr',
-      h('th', 'Job'), h('th', 'State'), h('th.w-progress', 'Tasks'), h('th', 'Submitted'), h('th', 'Duration'),
+      h('th', 'Job'), h('th', 'State'), h('th', 'User'), h('th.w-progress', 'Tasks'), h('th', 'Submitted'), h('th', 'Duration'),
       h('th.num', 'Failures'), h('th.num', 'Preemptions'), h('th', 'Pending reason'))), tbody),
     message,
     pager);
@@ -134,6 +134,7 @@ export function mount(root, { params, setParams }) {
       h('td.job-id', { style: depth ? `padding-left:${0.6 + depth * 1.4}rem` : null },
         depth ? h('span.tree', '└ ') : null, jobLink(job.job_id, depth ? job.name : job.job_id)),
       h('td', badge(job.state)),
+      h('td.user', job.user || ''),
       h('td', progressBar(job)),
       h('td', agoEl(job.submitted_at_ms)),
       h('td.duration', { dataset: { start: job.started_at_ms, end: job.finished_at_ms } },
