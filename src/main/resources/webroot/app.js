@@ -1,5 +1,6 @@
 // The dashboard shell: a hash router (#/jobs, #/jobs/<id>, #/workers, #/endpoints, #/events), the live
 // feed shared by every page, and a clock that keeps relative times fresh.
+import { api } from './lib/api.js';
 import { Feed } from './lib/feed.js';
 import { clear, h, refreshAgo } from './lib/dom.js';
 import * as jobsPage from './pages/jobs.js';
@@ -23,6 +24,8 @@ let current = null;
 const feed = new Feed((s) => {
   status.className = 'feed-status ' + s;
   status.textContent = s === 'live' ? 'live' : s === 'connecting' ? 'connecting…' : 'reconnecting…';
+  // a feed refused for its credential only closes: ask whether the session still holds (a 401 goes to login)
+  if (s === 'reconnecting') api.whoami().catch(() => {});
 });
 feed.subscribe({
   events: (events) => current && current.events && current.events(events),
@@ -69,6 +72,20 @@ fetch('/health').then((r) => r.json()).then((health) => {
         + 'can run commands on every worker. Run it on a private network only.'));
   }
 }).catch(() => {});
+
+// who is signed in (nothing to show when the controller checks no tokens), and the way out
+const who = document.getElementById('whoami');
+const signOut = document.getElementById('sign-out');
+api.whoami().then((me) => {
+  if (!me.authenticated) return;
+  who.textContent = `signed in as ${me.user} (${me.role})`;
+  who.hidden = false;
+  signOut.hidden = false;
+}).catch(() => {});
+signOut.addEventListener('click', () => {
+  signOut.disabled = true;
+  api.logout().catch(() => {}).finally(() => location.assign('/login.html'));
+});
 
 window.addEventListener('hashchange', render);
 setInterval(() => {

@@ -7,8 +7,24 @@ export class ApiError extends Error {
   }
 }
 
+let leaving = null;
+
+/**
+ * Goes to the login page, which comes back here once signed in; answers a promise that never settles, so
+ * that no page shows an error for a call it made while the browser leaves.
+ */
+export function toLogin() {
+  if (!leaving) {
+    leaving = new Promise(() => {});
+    location.assign('/login.html?next=' + encodeURIComponent(location.pathname + location.search + location.hash));
+  }
+  return leaving;
+}
+
 async function call(method, path) {
   const resp = await fetch(path, { method, headers: { accept: 'application/json' }, cache: 'no-store' });
+  // no credential, or one this controller no longer takes (the cookie expired, it restarted with another token)
+  if (resp.status === 401) return toLogin();
   let body;
   try {
     body = await resp.json();
@@ -37,4 +53,6 @@ export const api = {
   workers: () => call('GET', '/api/workers'),
   endpoints: () => call('GET', '/api/endpoints'),
   events: (limit) => call('GET', '/api/events' + query({ limit })),
+  whoami: () => call('GET', '/api/whoami'),
+  logout: () => call('POST', '/api/logout'),
 };

@@ -92,9 +92,9 @@ export function mount(root, { match, params, setParams }) {
       h('div.bar-row', progressBar(job)),
       h('dl.facts',
         item('State', badge(job.state)),
+        job.user ? item('User', h('span', { id: 'job-user' }, job.user)) : null,
         job.error ? item('Error', h('span.error-text', { id: 'job-error' }, job.error)) : null,
         job.pending_reason ? item('Pending reason', job.pending_reason) : null,
-        job.user ? item('User', job.user) : null,
         item('Submitted', time(job.submitted_at_ms), ' (', agoEl(job.submitted_at_ms), ')'),
         item('Started', time(job.started_at_ms) || '—'),
         item('Finished', time(job.finished_at_ms) || '—'),
@@ -110,8 +110,8 @@ export function mount(root, { match, params, setParams }) {
         (job.port_names || []).length ? item('Ports', job.port_names.join(', ')) : null,
         constraints.length ? item('Constraints', constraints.join(', ')) : null,
         job.coscheduling && job.coscheduling.group_by ? item('Coscheduled by', job.coscheduling.group_by) : null,
-        env.length ? item('Environment', h('code', env.map(([k, v]) => `${k}=${v}`).join(' ')),
-          job.env_redacted ? ' (values shown to the job\'s owner and admins only)' : '') : null));
+        env.length ? item('Environment', h('code', { id: 'job-env' }, env.map(([k, v]) => `${k}=${v}`).join(' ')),
+          job.env_redacted ? h('span.sub', ' (values shown to the job\'s user and admins only)') : null) : null));
   }
 
   function renderChildren(list) {

@@ -224,6 +224,10 @@ class DashboardApiTest {
     DashboardCluster.Reply link = c.get("/jobs/train/eval");
     assertThat(link.status()).isEqualTo(302);
     assertThat(c.get("/health").json().getString("status")).isEqualTo("ok");
+    // without authentication nobody signs in: every caller is the anonymous admin
+    assertThat(c.get("/api/whoami").json()).isEqualTo(new JsonObject().put("user", "anonymous").put("role", "admin")
+        .put("authenticated", false));
+    assertThat(c.get("/login.html").status()).isEqualTo(200);
   }
 
   @Test

@@ -170,6 +170,9 @@ class DashboardBrowserTest {
     b.driver.get(c.baseUrl() + "/#/jobs");
     waitLive();
     assertThat(b.driver.findElements(By.id("insecure-banner"))).isEmpty();
+    // without authentication nobody signs in, so nobody signs out
+    assertThat(b.driver.findElement(By.id("whoami")).isDisplayed()).isFalse();
+    assertThat(b.driver.findElement(By.id("sign-out")).isDisplayed()).isFalse();
     try (DashboardCluster exposed = new DashboardCluster(true)) {
       b.driver.get(exposed.baseUrl() + "/#/workers");
       b.waitFor("the warning", d -> d.findElement(By.id("insecure-banner")).getText()

@@ -1,5 +1,6 @@
 package dev.iris.dashboard;
 
+import dev.iris.controller.ControllerAuth;
 import dev.iris.controller.state.StoreConfig;
 import dev.iris.link.EventBusControllerLink;
 import dev.iris.link.GrpcControllerLink;
@@ -37,17 +38,31 @@ final class DashboardCluster implements AutoCloseable {
 
   /** A cluster on loopback; {@code exposed} makes the controller say other machines reach it (it warns). */
   DashboardCluster(boolean exposed) throws Exception {
-    var config = ControllerNode.Config.defaults("127.0.0.1", 0).withExposed(exposed)
+    this(exposed, ControllerAuth.none());
+  }
+
+  /** A cluster on loopback that checks tokens with {@code auth}; {@link #api} bears its admin token. */
+  DashboardCluster(ControllerAuth auth) throws Exception {
+    this(false, auth);
+  }
+
+  private DashboardCluster(boolean exposed, ControllerAuth auth) throws Exception {
+    var config = ControllerNode.Config.defaults("127.0.0.1", 0).withExposed(exposed).withAuth(auth)
         .withStore(new StoreConfig(2_000, StoreConfig.DEFAULT_START_CAPACITY, 1_000, 10_000));
     node = await(ControllerNode.start(vertx, config, Clock.systemUTC()));
     grpc = GrpcClient.client(vertx);
-    api = new GrpcControllerLink(grpc, SocketAddress.inetSocketAddress(node.port(), "127.0.0.1"), 5_000);
+    api = as(auth.enabled() ? auth.adminToken() : "");
     bus = new EventBusControllerLink(vertx.eventBus(), 5_000);
     http = vertx.createHttpClient();
   }
 
   int port() {
     return node.port();
+  }
+
+  /** The controller over gRPC, every call bearing {@code token} (empty: none). */
+  GrpcControllerLink as(String token) {
+    return new GrpcControllerLink(grpc, SocketAddress.inetSocketAddress(node.port(), "127.0.0.1"), 5_000, token);
   }
 
   String baseUrl() {
@@ -101,11 +116,17 @@ final class DashboardCluster implements AutoCloseable {
 
   /** A request with extra headers (an Origin, as a browser page sends). */
   Reply send(int port, HttpMethod method, String uri, io.vertx.core.MultiMap headers) throws Exception {
+    return send(port, method, uri, headers, null);
+  }
+
+  /** A request with extra headers and a body (null: none). */
+  Reply send(int port, HttpMethod method, String uri, io.vertx.core.MultiMap headers, String body)
+      throws Exception {
     return await(http.request(method, port, "127.0.0.1", uri)
         .compose(req -> {
           req.headers().addAll(headers);
-          return req.send().compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), b.toString(),
-              resp.headers())));
+          return (body == null ? req.send() : req.send(body)).compose(resp -> resp.body()
+              .map(b -> new Reply(resp.statusCode(), b.toString(), resp.headers())));
         }));
   }
 
