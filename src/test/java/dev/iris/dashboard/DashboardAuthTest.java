@@ -189,6 +189,9 @@ class DashboardAuthTest {
     assertThat(jobs.status()).isEqualTo(403);
     assertThat(jobs.json().getString("error")).isEqualTo("worker 'w1' may not read the cluster's jobs, workers and events");
     assertThat(send(HttpMethod.POST, "/api/jobs/alice-job/kill", bearer(WORKER)).status()).isEqualTo(403);
+    assertThat(send(HttpMethod.GET, "/metrics", bearer(WORKER)).status()).as("metrics describe the cluster")
+        .isEqualTo(403);
+    assertThat(send(HttpMethod.GET, "/workers/w1/metrics", bearer(WORKER)).status()).isEqualTo(403);
     DashboardCluster.Reply login = login(WORKER);
     assertThat(login.status()).isEqualTo(403);
     assertThat(login.headers().getAll("set-cookie")).isEmpty();

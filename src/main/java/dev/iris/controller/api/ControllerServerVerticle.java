@@ -99,6 +99,17 @@ public final class ControllerServerVerticle extends VerticleBase {
     router.get("/health").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "ok")
         .put("authenticated", auth.enabled()).put("exposed", exposed).put("tls", tls.serves())));
     StoreClient store = new StoreClient(vertx);
+    // metrics describe the whole cluster: for the roles that read it (not a worker's or a task's token)
+    io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> readers = ctx -> {
+      try {
+        dev.iris.core.auth.Access.require(HttpAuth.caller(ctx), dev.iris.core.auth.Access.Permission.READ_CLUSTER);
+        ctx.next();
+      } catch (RuntimeException e) {
+        dev.iris.web.JsonRoutes.fail(ctx, e);
+      }
+    };
+    router.get("/metrics").handler(readers);
+    router.get("/workers/:id/metrics").handler(readers);
     router.get("/metrics").handler(ctx -> store.read(new StoreQuery.CountStates())
         .onSuccess(snap -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
             .end(metrics.scrape(snap)))
