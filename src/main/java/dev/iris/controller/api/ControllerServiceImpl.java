@@ -83,14 +83,15 @@ public final class ControllerServiceImpl {
 
   /**
    * Completes when {@code caller}'s credential is still good: a task token is good while its job has not
-   * finished. Every other caller was settled by the front end.
+   * finished and is still the job of the user it was minted for (a job id another user took over later is
+   * another job). Every other caller was settled by the front end.
    */
   private Future<Void> current(Caller caller) {
     if (caller.role() != Role.TASK) {
       return Future.succeededFuture();
     }
     return store.read(new StoreQuery.GetJobStatus(caller.scope(), false)).transform(ar -> {
-      boolean running = ar.succeeded()
+      boolean running = ar.succeeded() && caller.user().equals(ar.result().getUser())
           && !dev.iris.common.ProtoStates.toDomain(ar.result().getState()).map(JobState::isTerminal).orElse(true);
       return running ? Future.succeededFuture() : Future.failedFuture(new NotAuthenticated("the task token of job '"
           + caller.scope().value() + "' has expired: the job has finished"));
@@ -130,7 +131,7 @@ public final class ControllerServiceImpl {
       JobSpec spec = LaunchRequests.toSpec(request, caller.user());
       byte[] bundle = request.getBundleBlob().isEmpty() ? null : request.getBundleBlob().toByteArray();
       return mayOnJob(caller, Permission.SUBMIT_JOB, spec.id().parent())
-          .compose(v -> store.apply(new Mutation.SubmitJob(spec, bundle)))
+          .compose(v -> store.apply(new Mutation.SubmitJob(spec, bundle, caller)))
           .map(id -> Controller.LaunchJobResponse.newBuilder().setJobId(id.value()).build());
     });
   }

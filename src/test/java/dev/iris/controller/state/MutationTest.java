@@ -46,7 +46,7 @@ class MutationTest {
   static Stream<Row> rows() {
     return Stream.of(
         new Row(Mutation.SubmitJob.class, 0,
-            s -> new Mutation.SubmitJob(spec("new").build(), null),
+            s -> new Mutation.SubmitJob(spec("new").build(), null, dev.iris.core.auth.Caller.admin()),
             s -> s.state.submit(spec("new").build(), null, s.now).id()),
         new Row(Mutation.TerminateJob.class, 0,
             s -> new Mutation.TerminateJob(JobId.of("run"), "killed by user"),
