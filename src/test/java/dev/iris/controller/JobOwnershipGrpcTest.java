@@ -96,7 +96,32 @@ class JobOwnershipGrpcTest {
     assertThat(cluster.status("shared-name").getState()).isEqualTo(JobState.JOB_STATE_RUNNING);
   }
 
+  @Test
+  void anEndpointIsNamedUnderTheRootJobItIsRegisteredFor() throws Exception {
+    await(alice.launchJob(AuthCluster.job("alice-job", "", Map.of())));
+    await(bob.launchJob(AuthCluster.job("bob-job", "", Map.of())));
+    eventually(() -> cluster.status("alice-job").getTasksRunning() == 1
+        && cluster.status("bob-job").getTasksRunning() == 1);
+    GrpcControllerLink bobsTask = cluster.as(cluster.taskToken("bob-job", "bob"));
+
+    // bob, or his task, may register endpoints for his job, but not under the name of alice's job, where
+    // alice's tasks look theirs up
+    for (GrpcControllerLink squatter : java.util.List.of(bob, bobsTask)) {
+      refused(() -> squatter.registerEndpoint(endpoint("alice-job/svc", "bob-job")), GrpcStatus.INVALID_ARGUMENT,
+          "endpoint name 'alice-job/svc' must start with 'bob-job/', the root job of job 'bob-job'");
+    }
+    await(bobsTask.registerEndpoint(endpoint("bob-job/svc", "bob-job")));
+    await(cluster.as(cluster.taskToken("alice-job", "alice")).registerEndpoint(endpoint("alice-job/svc", "alice-job")));
+    assertThat(await(bobsTask.lookupEndpoint(Controller.LookupEndpointRequest.newBuilder().setName("alice-job/svc")
+        .build())).getEndpoint().getJobId()).isEqualTo("alice-job");
+  }
+
   // ---------------------------------------------------------------- helpers
+
+  private static Controller.RegisterEndpointRequest endpoint(String name, String job) {
+    return Controller.RegisterEndpointRequest.newBuilder().setName(name).setAddress("10.0.0.1:8080").setJobId(job)
+        .build();
+  }
 
   private static Controller.GetJobStatusRequest status(String job) {
     return Controller.GetJobStatusRequest.newBuilder().setJobId(job).build();
