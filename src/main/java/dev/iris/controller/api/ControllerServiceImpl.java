@@ -199,16 +199,8 @@ public final class ControllerServiceImpl {
   // ---------------------------------------------------------------- workers
 
   /**
-   * Who speaks for a worker: a worker token's user, bound to the worker ids it registers; null for an
-   * admin, who may speak for any worker (see {@link dev.iris.controller.state.ClusterState#requireWorkerIdentity}).
-   */
-  private static String workerIdentity(Caller caller) {
-    return caller.role() == Role.ADMIN ? null : caller.user();
-  }
-
-  /**
-   * Registers a worker: only a worker (or admin) token may, and only for a worker id that its identity
-   * registered before or no one has. The answer carries the token this controller's calls to the worker
+   * Registers a worker: only a worker (or admin) token may, and only for a worker id that the same token
+   * registered before or no one has (an admin may register any). The answer carries the token this controller's calls to the worker
    * will bear, so that the worker takes work from no one else.
    */
   public Future<Controller.RegisterWorkerResponse> registerWorker(Caller caller,
@@ -218,7 +210,7 @@ public final class ControllerServiceImpl {
       WorkerRecord.Registration reg = RegistrationChecks.registration(request);
       AcceptMark mark = RequestChecks.mark(request.getIncarnation(), request.getAcceptedSeq());
       List<AttemptReport> running = RequestChecks.reports(request.getTasksList());
-      return store.apply(new Mutation.RegisterWorker(reg, mark, running, workerIdentity(caller)))
+      return store.apply(new Mutation.RegisterWorker(reg, mark, running, caller))
           .map(v -> Controller.RegisterWorkerResponse.newBuilder().setAccepted(true)
               .setHeartbeatIntervalMs(heartbeatIntervalMs).setControllerToken(auth.workerToken()).build());
     });
@@ -230,7 +222,7 @@ public final class ControllerServiceImpl {
       String workerId = RegistrationChecks.workerId(request.getWorkerId());
       AcceptMark mark = RequestChecks.mark(request.getIncarnation(), request.getAcceptedSeq());
       List<AttemptReport> attempts = RequestChecks.reports(request.getTasksList());
-      return store.apply(new Mutation.Heartbeat(workerId, mark, attempts, workerIdentity(caller)))
+      return store.apply(new Mutation.Heartbeat(workerId, mark, attempts, caller))
           .map(known -> Controller.HeartbeatResponse.newBuilder().setReregister(!known).build());
     });
   }
@@ -251,7 +243,7 @@ public final class ControllerServiceImpl {
       Access.require(caller, Permission.ACT_AS_WORKER);
       String workerId = RegistrationChecks.workerId(r.getWorkerId());
       AttemptReport report = RequestChecks.report(r);
-      return store.apply(new Mutation.ReportTaskStates(workerId, List.of(report), workerIdentity(caller)))
+      return store.apply(new Mutation.ReportTaskStates(workerId, List.of(report), caller))
           .map(Controller.ReportTaskStateResponse.getDefaultInstance());
     });
   }
@@ -279,7 +271,7 @@ public final class ControllerServiceImpl {
       if (valid.isEmpty()) {
         return Future.succeededFuture(response);
       }
-      return store.apply(new Mutation.ReportTaskStates(workerId, valid, workerIdentity(caller))).map(response);
+      return store.apply(new Mutation.ReportTaskStates(workerId, valid, caller)).map(response);
     });
   }
 

@@ -60,21 +60,21 @@ public sealed interface Mutation<R> {
 
   /** A worker registers (or comes back) with the attempts it runs, listed at {@code mark}. */
   record RegisterWorker(WorkerRecord.Registration registration, AcceptMark mark, List<AttemptReport> running,
-      String identity) implements Mutation<Void> {
+      Caller caller) implements Mutation<Void> {
     public RegisterWorker {
       running = List.copyOf(running);
     }
 
     @Override
     public Void applyTo(ClusterState state, long now) {
-      state.requireWorkerIdentity(registration.workerId(), identity, true);
+      state.requireWorkerIdentity(registration.workerId(), caller, true);
       state.registerWorker(registration, mark, running, now);
       return null;
     }
   }
 
   /** A worker's heartbeat with its full list of attempts; answers false when it must register again. */
-  record Heartbeat(String workerId, AcceptMark mark, List<AttemptReport> attempts, String identity)
+  record Heartbeat(String workerId, AcceptMark mark, List<AttemptReport> attempts, Caller caller)
       implements Mutation<Boolean> {
     public Heartbeat {
       attempts = List.copyOf(attempts);
@@ -82,20 +82,20 @@ public sealed interface Mutation<R> {
 
     @Override
     public Boolean applyTo(ClusterState state, long now) {
-      state.requireWorkerIdentity(workerId, identity, false);
+      state.requireWorkerIdentity(workerId, caller, false);
       return state.heartbeat(workerId, mark, attempts, now);
     }
   }
 
   /** Reports of one worker on its attempts, applied in order; stale ones are ignored. */
-  record ReportTaskStates(String workerId, List<AttemptReport> reports, String identity) implements Mutation<Void> {
+  record ReportTaskStates(String workerId, List<AttemptReport> reports, Caller caller) implements Mutation<Void> {
     public ReportTaskStates {
       reports = List.copyOf(reports);
     }
 
     @Override
     public Void applyTo(ClusterState state, long now) {
-      state.requireWorkerIdentity(workerId, identity, false);
+      state.requireWorkerIdentity(workerId, caller, false);
       reports.forEach(r -> state.report(workerId, r, now));
       return null;
     }
