@@ -90,7 +90,10 @@ final class AuthCluster implements AutoCloseable {
 
   /** Every token of this cluster, and every task token minted so far. */
   List<String> tokens() {
-    List<String> all = new ArrayList<>(List.of(ADMIN, ALICE, BOB, VIEWER, ALPHA, BETA, WRONG, auth.workerToken()));
+    List<String> all = new ArrayList<>(List.of(ADMIN, ALICE, BOB, VIEWER, ALPHA, BETA, WRONG));
+    for (String worker : List.of("w-alpha", "idle-alpha", "victim", "beta-1")) { // the workers of the tests
+      all.add(auth.workerToken(worker, "bus://" + worker));
+    }
     all.addAll(minted);
     return all;
   }

@@ -163,7 +163,8 @@ class PermissionTableGrpcTest {
       }
       switch (credential) {
         case "none" -> assertThat(e.getMessage()).startsWith("no credential: send 'authorization: Bearer <token>'");
-        case "wrong", "forged" -> assertThat(e.getMessage()).isEqualTo("invalid token: it is not a token of this cluster");
+        case "wrong", "forged" ->
+            assertThat(e.getMessage()).isEqualTo("invalid token: it is not a token of this cluster");
         case "expired" -> assertThat(e.getMessage()).contains("has expired");
         default -> assertThat(e.getMessage()).contains(" may not ");
       }

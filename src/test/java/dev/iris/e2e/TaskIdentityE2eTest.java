@@ -155,7 +155,8 @@ class TaskIdentityE2eTest {
         Worker.RunTaskRequest run = Worker.RunTaskRequest.newBuilder().setJobId("intruder").setTaskId("intruder/task-0")
             .setNumTasks(1).setEntrypoint(dev.iris.rpc.CommandEntrypoint.newBuilder()
                 .addArgv("/bin/sh").addArgv("-c").addArgv("touch " + marker)).build();
-        assertThatThrownBy(() -> direct.runTask(run).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> direct.runTask(run).toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS))
             .hasCauseInstanceOf(RpcException.class)
             .satisfies(e -> assertThat(((RpcException) e.getCause()).status()).isEqualTo(GrpcStatus.UNAUTHENTICATED));
         assertThat(direct.healthCheck(Empty.getDefaultInstance()).toCompletionStage().toCompletableFuture()

@@ -14,9 +14,11 @@ import dev.iris.core.auth.TokenBook;
 import dev.iris.link.GrpcControllerLink;
 import dev.iris.link.GrpcWorkerLink;
 import dev.iris.node.WorkerNode;
+import dev.iris.rpc.Controller;
 import dev.iris.rpc.Empty;
 import dev.iris.rpc.JobState;
 import dev.iris.rpc.Worker;
+import dev.iris.rpc.WorkerMetadata;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
@@ -44,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkerGateGrpcTest {
   private static final String ADMIN = "admin-token-0123456789abcdef";
   private static final String WORKER = "worker-gate-token-0123456789";
+  private static final String ROGUE = "worker-rogue-token-0123456789";
 
   @TempDir Path workDir;
   @TempDir Path outside;
@@ -53,7 +56,8 @@ class WorkerGateGrpcTest {
 
   @BeforeEach
   void start() throws Exception {
-    ControllerAuth auth = ControllerAuth.of(ADMIN, List.of(new TokenBook.Grant(WORKER, Caller.of("gate", Role.WORKER))));
+    ControllerAuth auth = ControllerAuth.of(ADMIN, List.of(new TokenBook.Grant(WORKER, Caller.of("gate", Role.WORKER)),
+        new TokenBook.Grant(ROGUE, Caller.of("rogue", Role.WORKER))));
     cluster = new ClusterFixture(Vertx.vertx(), auth, ADMIN);
     client = GrpcClient.client(cluster.vertx);
     GrpcControllerLink toController = new GrpcControllerLink(client,
@@ -96,6 +100,33 @@ class WorkerGateGrpcTest {
     try (Stream<Path> dirs = Files.list(workDir.resolve("tasks"))) {
       assertThat(dirs).noneMatch(d -> d.getFileName().toString().startsWith("intruder"));
     }
+  }
+
+  /**
+   * What the controller hands one worker opens no other: a rogue worker token registers workers of its own,
+   * one of them at the gate worker's very address, and bears what the controller answered it.
+   */
+  @Test
+  void theTokenTheControllerHandsAnotherWorkerDoesNotOpenThisOne() throws Exception {
+    GrpcControllerLink rogue = new GrpcControllerLink(client,
+        SocketAddress.inetSocketAddress(cluster.controller.port(), "127.0.0.1"), 10_000, ROGUE);
+    Path marker = outside.resolve("rogue-ran");
+    for (String[] idAndAddress : List.of(new String[] {"rogue", "127.0.0.1:1"},
+        new String[] {"rogue-twin", node.address()})) {
+      String handed = await(rogue.registerWorker(Controller.RegisterWorkerRequest.newBuilder()
+          .setWorkerId(idAndAddress[0]).setAddress(idAndAddress[1])
+          .setMetadata(WorkerMetadata.newBuilder().setCpuCount(0)).build())).getControllerToken();
+      assertThat(handed).isNotEmpty();
+      GrpcWorkerLink direct = new GrpcWorkerLink(client, SocketAddress.inetSocketAddress(node.port(), "127.0.0.1"),
+          10_000, handed);
+      unauthenticated(() -> direct.runTask(shTask("rogue", 0, 0, "touch " + marker).build()), "RunTask");
+      unauthenticated(() -> direct.listTasks(Worker.ListTasksRequest.getDefaultInstance()), "ListTasks");
+    }
+    Thread.sleep(500);
+    assertThat(marker).doesNotExist();
+    // the gate worker still takes its controller's calls
+    String job = cluster.launch(shJob("still-served", 1, "echo ran"));
+    assertThat(cluster.awaitFinished(job).getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
   }
 
   @Test

@@ -60,9 +60,9 @@ public final class ControllerServiceImpl {
     this.logs = new WorkerLogProxy(store, workerLinks(vertx, 10_000));
   }
 
-  /** Links to workers whose calls bear this controller's token; the dashboard reads logs through them too. */
+  /** Links to workers whose calls bear each worker's token; the dashboard reads logs through them too. */
   public dev.iris.link.WorkerLinks workerLinks(Vertx vertx, long timeoutMs) {
-    return new dev.iris.link.WorkerLinks(vertx, timeoutMs, auth.workerToken());
+    return new dev.iris.link.WorkerLinks(vertx, timeoutMs, auth::workerToken);
   }
 
   /** The controller's authentication (the front ends ask it who calls). */
@@ -200,8 +200,9 @@ public final class ControllerServiceImpl {
 
   /**
    * Registers a worker: only a worker (or admin) token may, and only for a worker id that the same token
-   * registered before or no one has (an admin may register any). The answer carries the token this controller's calls to the worker
-   * will bear, so that the worker takes work from no one else.
+   * registered before or no one has (an admin may register any). The answer carries the token this
+   * controller's calls to that worker, at that address, will bear ({@link ControllerAuth#workerToken}), so
+   * that the worker takes work from no one else: not from another worker, which was handed another token.
    */
   public Future<Controller.RegisterWorkerResponse> registerWorker(Caller caller,
       Controller.RegisterWorkerRequest request) {
@@ -212,7 +213,8 @@ public final class ControllerServiceImpl {
       List<AttemptReport> running = RequestChecks.reports(request.getTasksList());
       return store.apply(new Mutation.RegisterWorker(reg, mark, running, caller))
           .map(v -> Controller.RegisterWorkerResponse.newBuilder().setAccepted(true)
-              .setHeartbeatIntervalMs(heartbeatIntervalMs).setControllerToken(auth.workerToken()).build());
+              .setHeartbeatIntervalMs(heartbeatIntervalMs)
+              .setControllerToken(auth.workerToken(reg.workerId(), reg.address())).build());
     });
   }
 

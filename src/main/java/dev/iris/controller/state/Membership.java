@@ -32,7 +32,7 @@ final class Membership {
   private final ActionLog actions;
   private final Outbox outbox;
   private long ignoredReports;
-  /** Who registered each worker id ({@link Caller#describe}): only that token speaks for it again (kept after it is lost). */
+  /** Who registered each worker id ({@link Caller#describe}): only they speak for it again (kept once it is lost). */
   private final Map<String, String> identities = new HashMap<>();
 
   /** {@code workers} is this part's own map, shared read-only with the other parts of {@link ClusterState}. */
