@@ -28,9 +28,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("slow")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TaskIdentityE2eTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String ALICE = "alice-token-0123456789abcdef";
@@ -52,6 +56,7 @@ class TaskIdentityE2eTest {
   private Path dir;
   private Processes processes;
   private String controller;
+  private Processes.Server ctl;
   private Processes.Server worker;
   private IrisClient admin;
   private IrisClient alice;
@@ -62,11 +67,13 @@ class TaskIdentityE2eTest {
     dir = tempDir;
     int port = Processes.freePort();
     controller = "127.0.0.1:" + port;
-    processes = new Processes(dir, Map.of("IRIS_CONTROLLER_ADDRESS", controller, "WORKER_SECRET", WORKER_SECRET));
+    processes = new Processes(dir, Map.of("IRIS_CONTROLLER_ADDRESS", controller, "WORKER_SECRET", WORKER_SECRET,
+        "IRIS_LOG_LEVEL", "DEBUG")); // every line the servers log, to look for tokens in
+
     Path users = Files.writeString(dir.resolve("users"), "alice user " + ALICE + "\nbob user " + BOB
         + "\nw1 worker " + WORKER + "\n");
     Path workerToken = Files.writeString(dir.resolve("worker.token"), WORKER + "\n");
-    Processes.Server ctl = processes.start("controller", "--host", "127.0.0.1", "--port", Integer.toString(port),
+    ctl = processes.start("controller", "--host", "127.0.0.1", "--port", Integer.toString(port),
         "--users-file", users.toString());
     Processes.awaitLine(ctl, "iris controller listening on " + controller, WAIT);
     worker = processes.start("worker", "--controller", controller, "--host", "127.0.0.1", "--port", "0",
@@ -182,6 +189,17 @@ class TaskIdentityE2eTest {
           .contains("no credential").contains("--token-file").contains("IRIS_TOKEN");
     }
     assertThat(admin.listJobs(null, "anonymous")).isEmpty();
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void noServerLogLineHoldsAToken() {
+    List<String> lines = new java.util.ArrayList<>(ctl.lines());
+    lines.addAll(worker.lines());
+    assertThat(lines).isNotEmpty();
+    for (String secret : List.of(processes.token(), ALICE, BOB, WORKER, "iris-task.", WORKER_SECRET)) {
+      assertThat(lines).noneMatch(l -> l.contains(secret));
+    }
   }
 
   private List<String> logs(String job) {
