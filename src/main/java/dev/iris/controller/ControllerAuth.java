@@ -5,38 +5,43 @@ import dev.iris.core.auth.Caller;
 import dev.iris.core.auth.NotAuthenticated;
 import dev.iris.core.auth.Role;
 import dev.iris.core.auth.TokenBook;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
- * How a controller authenticates: the cluster's tokens ({@link TokenBook}), and the token its own calls to
- * workers bear (random per controller process, handed to each worker when it registers). Without tokens
- * ({@link #none}) every caller is trusted as an admin: for tests and for a controller on a sealed machine.
+ * How a controller authenticates: the cluster's tokens ({@link TokenBook}), and the tokens its own calls to
+ * workers bear (one per worker, keyed by a random key of the controller process, handed to each worker when it
+ * registers). Without tokens ({@link #none}) every caller is trusted as an admin: for tests and for a
+ * controller on a sealed machine.
  */
 public final class ControllerAuth {
   private static final String BEARER = "Bearer ";
   private final TokenBook tokens;
   private final String adminToken;
-  private final String workerToken;
+  /** Keys the tokens of the controller's calls to workers; null without tokens. */
+  private final byte[] linkKey;
 
-  private ControllerAuth(TokenBook tokens, String adminToken, String workerToken) {
+  private ControllerAuth(TokenBook tokens, String adminToken, byte[] linkKey) {
     this.tokens = tokens;
     this.adminToken = adminToken;
-    this.workerToken = workerToken;
+    this.linkKey = linkKey;
   }
 
   /** A controller that checks every caller's token: {@code adminToken}, or one of {@code users}. */
   public static ControllerAuth of(String adminToken, List<TokenBook.Grant> users) {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
-    return new ControllerAuth(new TokenBook(adminToken, users), adminToken,
-        Base64.getUrlEncoder().withoutPadding().encodeToString(key));
+    return new ControllerAuth(new TokenBook(adminToken, users), adminToken, key);
   }
 
   /** A controller that trusts every caller (no tokens). */
   public static ControllerAuth none() {
-    return new ControllerAuth(null, null, "");
+    return new ControllerAuth(null, null, null);
   }
 
   /** The cluster's admin token; null without authentication. */
@@ -53,9 +58,24 @@ public final class ControllerAuth {
     return tokens;
   }
 
-  /** What the controller's calls to workers bear ({@code authorization: Bearer ...}); empty without tokens. */
-  public String workerToken() {
-    return workerToken;
+  /**
+   * What the controller's calls to worker {@code workerId} at {@code address} bear ({@code authorization:
+   * Bearer ...}), handed to that worker when it registers: an HMAC of both, so that what one worker is
+   * handed opens no other worker, nor another worker id registered at its address. Empty without tokens.
+   */
+  public String workerToken(String workerId, String address) {
+    if (linkKey == null) {
+      return "";
+    }
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(linkKey, "HmacSHA256"));
+      mac.update(("iris worker link v1\n" + workerId + "\n").getBytes(StandardCharsets.UTF_8));
+      byte[] token = mac.doFinal(address.getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(token);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    }
   }
 
   /** The IRIS_TOKEN of the tasks of {@code job}, owned by {@code owner}; empty without tokens. */

@@ -45,7 +45,7 @@ public final class DispatchVerticle extends VerticleBase {
   private final Tls workerTls;
 
   /**
-   * @param auth bears the controller's token on every call to a worker, and mints each task's token
+   * @param auth gives each call to a worker that worker's token, and mints each task's token
    * @param workerTls how workers are called: over TLS, verified against a CA, or in plaintext
    */
   public DispatchVerticle(DispatchConfig config, ControllerMetrics metrics, ControllerAuth auth, Tls workerTls) {
@@ -58,7 +58,7 @@ public final class DispatchVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     LocalCodec.register(vertx);
-    links = new WorkerLinks(vertx, config.callTimeoutMs(), auth.workerToken(), workerTls);
+    links = new WorkerLinks(vertx, config.callTimeoutMs(), auth::workerToken, workerTls);
     store = new StoreClient(vertx);
     vertx.eventBus().<WorkerInstruction>localConsumer(Addresses.DISPATCH, msg -> deliver(msg.body()));
     vertx.eventBus().<ClusterState.WorkerProbe>localConsumer(Addresses.PROBE, msg -> probe(msg.body()));
@@ -75,7 +75,7 @@ public final class DispatchVerticle extends VerticleBase {
     if (cmd instanceof WorkerInstruction.RunTask run) {
       var request = ProtoMapper.runTask(run, auth.taskToken(run.task().job(), run.spec().user()));
       long started = System.nanoTime();
-      withRetries(() -> links.forAddress(run.address()).runTask(request), config.attempts())
+      withRetries(() -> links.forWorker(run.workerId(), run.address()).runTask(request), config.attempts())
           .onComplete(ar -> metrics.dispatch(System.nanoTime() - started, ar.succeeded()))
           .onSuccess(answer -> {
             AcceptMark mark = new AcceptMark(answer.getIncarnation(), answer.getAcceptedSeq());
@@ -90,7 +90,7 @@ public final class DispatchVerticle extends VerticleBase {
           });
     } else if (cmd instanceof WorkerInstruction.KillTask kill) {
       var request = ProtoMapper.killTask(kill);
-      withRetries(() -> links.forAddress(kill.address()).killTask(request).<Void>mapEmpty()
+      withRetries(() -> links.forWorker(kill.workerId(), kill.address()).killTask(request).<Void>mapEmpty()
               .recover(t -> isStatus(t, GrpcStatus.NOT_FOUND) ? Future.succeededFuture() : Future.failedFuture(t)),
           config.attempts() + 2)
           .onComplete(ar -> {
@@ -116,7 +116,7 @@ public final class DispatchVerticle extends VerticleBase {
    * worker is gone; a slow or failing answer proves nothing, and the heartbeat timeout decides.
    */
   private void probe(ClusterState.WorkerProbe probe) {
-    links.forAddress(probe.address()).healthCheck(Empty.getDefaultInstance())
+    links.forWorker(probe.workerId(), probe.address()).healthCheck(Empty.getDefaultInstance())
         .onFailure(t -> {
           if (t instanceof RpcException r && r.unreachable()) {
             store.apply(new Mutation.WorkerUnreachable(probe.workerId(), r.getMessage()));

@@ -5,9 +5,8 @@ import dev.iris.controller.state.ClusterState;
 import dev.iris.controller.state.Mutation;
 import dev.iris.controller.state.StoreConfig;
 import dev.iris.controller.state.StoreEvent;
-import dev.iris.controller.state.StoreException;
 import dev.iris.controller.state.WorkerInstruction;
-import dev.iris.core.ValidationException;
+import dev.iris.core.Refusal;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -51,11 +50,10 @@ public final class StateStoreVerticle extends VerticleBase {
     Object value;
     try {
       value = run(msg.body());
-    } catch (StoreException | ValidationException e) {
-      msg.reply(new StoreClient.StoreReply(null, e), LocalCodec.OPTIONS);
-      return;
     } catch (RuntimeException e) {
-      LOG.error("store command {} failed", msg.body().getClass().getSimpleName(), e);
+      if (!(e instanceof Refusal)) { // a refusal (not found, not allowed, ...) answers the request: no failure
+        LOG.error("store command {} failed", msg.body().getClass().getSimpleName(), e);
+      }
       msg.reply(new StoreClient.StoreReply(null, e), LocalCodec.OPTIONS);
       return;
     }

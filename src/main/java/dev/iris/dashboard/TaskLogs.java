@@ -57,7 +57,7 @@ final class TaskLogs {
     }
     Worker.FetchTaskLogsRequest request = Worker.FetchTaskLogsRequest.newBuilder().setTaskId(t.taskId())
         .setAttemptId(t.attemptId()).setFilter(filter).build();
-    return links.forAddress(t.workerAddress()).fetchTaskLogs(request)
+    return links.forWorker(t.workerId(), t.workerAddress()).fetchTaskLogs(request)
         .recover(e -> Future.failedFuture(new io.vertx.grpc.server.StatusException(
             io.vertx.grpc.common.GrpcStatus.UNAVAILABLE,
             "logs of " + t.taskId() + " from worker " + t.workerId() + ": " + dev.iris.common.RpcErrors.messageOf(e))))

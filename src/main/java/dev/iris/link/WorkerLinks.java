@@ -7,11 +7,12 @@ import io.vertx.core.Vertx;
 import io.vertx.grpc.client.GrpcClient;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * Picks the transport for a worker address: {@code bus://<worker-id>} for a worker in this JVM (or the
- * clustered bus), {@code host:port} for a worker process over gRPC. Links are cached per address.
- * Use from one event-loop context.
+ * clustered bus), {@code host:port} for a worker process over gRPC, whose calls bear the token of that
+ * worker. Links are cached per worker and address. Use from one event-loop context.
  */
 public final class WorkerLinks {
   public static final String BUS_SCHEME = "bus://";
@@ -20,37 +21,38 @@ public final class WorkerLinks {
   private final Map<String, WorkerService> links = new HashMap<>();
   private final Tls tls;
   private GrpcClient grpc;
-
-  private final String token;
+  private final BiFunction<String, String, String> tokens;
 
   /** Links that call workers' gRPC ports in plaintext, bearing no token. */
   public WorkerLinks(Vertx vertx, long timeoutMs) {
-    this(vertx, timeoutMs, "", Tls.NONE);
+    this(vertx, timeoutMs, (id, address) -> "", Tls.NONE);
   }
 
   /**
-   * @param token what calls to worker processes bear (the controller's token for its workers; empty: none)
+   * @param tokens what calls to a worker process bear, by worker id and address (the controller's token for
+   *     that worker; empty: none)
    * @param tls calls workers' gRPC ports over TLS when it has a CA to verify them with
    */
-  public WorkerLinks(Vertx vertx, long timeoutMs, String token, Tls tls) {
-    this.token = token;
+  public WorkerLinks(Vertx vertx, long timeoutMs, BiFunction<String, String, String> tokens, Tls tls) {
+    this.tokens = tokens;
     this.vertx = vertx;
     this.timeoutMs = timeoutMs;
     this.tls = tls;
   }
 
-  public WorkerService forAddress(String address) {
-    return links.computeIfAbsent(address, this::create);
-  }
-
-  private WorkerService create(String address) {
+  /** The link to worker {@code workerId}, registered at {@code address}. */
+  public WorkerService forWorker(String workerId, String address) {
     if (address.startsWith(BUS_SCHEME)) {
-      return new EventBusWorkerLink(vertx.eventBus(), address.substring(BUS_SCHEME.length()), timeoutMs);
+      return links.computeIfAbsent(address,
+          a -> new EventBusWorkerLink(vertx.eventBus(), a.substring(BUS_SCHEME.length()), timeoutMs));
     }
-    if (grpc == null) {
-      grpc = dev.iris.common.GrpcClients.create(vertx, tls);
-    }
-    return new GrpcWorkerLink(grpc, HostPort.parse(address).toSocketAddress(), timeoutMs, token);
+    return links.computeIfAbsent(workerId + "@" + address, key -> {
+      if (grpc == null) {
+        grpc = dev.iris.common.GrpcClients.create(vertx, tls);
+      }
+      return new GrpcWorkerLink(grpc, HostPort.parse(address).toSocketAddress(), timeoutMs,
+          tokens.apply(workerId, address));
+    });
   }
 
   public void close() {

@@ -264,13 +264,11 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   /**
-   * The token the worker's callers must bear: null (anyone) for a worker without a token of its own; else
-   * its controller's, once the controller told it (until then, no one).
+   * The token the worker's callers must bear: its controller's, once the controller told it (until then, no
+   * one: a worker takes no call before it registered); null (anyone) when its controller authenticates no one.
+   * Whether the worker holds a token of its own does not matter: its controller decides.
    */
   private String controllerToken() {
-    if (config.token().isEmpty()) {
-      return null;
-    }
     return session == null ? "" : session.controllerToken();
   }
 

@@ -34,7 +34,8 @@ class SchedulerCoalescingTest {
       List<Future<String>> submits = new ArrayList<>();
       for (int i = 0; i < 10_000; i++) {
         JobSpec spec = JobSpec.simple(JobId.root("burst-" + i), List.of("true"), Resources.of(1, 1), 1);
-        submits.add(store.apply(new Mutation.SubmitJob(spec, null)).map(JobId::value));
+        submits.add(store.apply(new Mutation.SubmitJob(spec, null, dev.iris.core.auth.Caller.admin()))
+            .map(JobId::value));
       }
       await(Future.all(submits));
       eventually(() -> await(store.read(new StoreQuery.CountStates()))

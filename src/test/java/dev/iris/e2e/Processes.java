@@ -60,10 +60,17 @@ final class Processes implements AutoCloseable {
 
   /** Runs {@code iris args...} in a new JVM to its end (at most a minute). */
   Run run(String... args) {
+    return run(Map.of(), args);
+  }
+
+  /** Runs {@code iris args...} as {@link #run(String...)}, with {@code moreEnv} added to its environment. */
+  Run run(Map<String, String> moreEnv, String... args) {
     int n = seq.incrementAndGet();
     Path out = dir.resolve("run-" + n + ".out");
     Path err = dir.resolve("run-" + n + ".err");
-    Process p = launch(builder(args).redirectOutput(out.toFile()).redirectError(err.toFile()));
+    ProcessBuilder pb = builder(args).redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().putAll(moreEnv);
+    Process p = launch(pb);
     try {
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         stop(p.toHandle());

@@ -3,6 +3,7 @@ package dev.iris.worker;
 import static dev.iris.worker.WorkerTesting.await;
 import static dev.iris.worker.WorkerTesting.eventually;
 
+import dev.iris.controller.ControllerAuth;
 import dev.iris.controller.state.StoreConfig;
 import dev.iris.link.EventBusControllerLink;
 import dev.iris.link.GrpcControllerLink;
@@ -35,11 +36,18 @@ final class ClusterFixture implements AutoCloseable {
   }
 
   ClusterFixture(Vertx vertx) throws Exception {
+    this(vertx, ControllerAuth.none(), "");
+  }
+
+  /** A controller authenticating callers with {@code auth}; {@link #api} bears {@code token}. */
+  ClusterFixture(Vertx vertx, ControllerAuth auth, String token) throws Exception {
     this.vertx = vertx;
-    var config = ControllerNode.Config.defaults("127.0.0.1", 0).withStore(new StoreConfig(5_000, StoreConfig.DEFAULT_START_CAPACITY, 300, 100_000));
+    var config = ControllerNode.Config.defaults("127.0.0.1", 0).withAuth(auth)
+        .withStore(new StoreConfig(5_000, StoreConfig.DEFAULT_START_CAPACITY, 300, 100_000));
     controller = await(ControllerNode.start(vertx, config, Clock.systemUTC()));
     grpc = GrpcClient.client(vertx);
-    api = new GrpcControllerLink(grpc, SocketAddress.inetSocketAddress(controller.port(), "127.0.0.1"), 10_000);
+    api = new GrpcControllerLink(grpc, SocketAddress.inetSocketAddress(controller.port(), "127.0.0.1"), 10_000,
+        token);
   }
 
   String controllerAddress() {

@@ -69,11 +69,11 @@ public final class ControllerServiceImpl {
   }
 
   /**
-   * Links to workers whose calls bear this controller's token, over TLS when it calls workers so; the
+   * Links to workers whose calls bear each worker's token, over TLS when the controller calls workers so; the
    * dashboard reads logs through them too.
    */
   public dev.iris.link.WorkerLinks workerLinks(Vertx vertx, long timeoutMs) {
-    return new dev.iris.link.WorkerLinks(vertx, timeoutMs, auth.workerToken(), workerTls);
+    return new dev.iris.link.WorkerLinks(vertx, timeoutMs, auth::workerToken, workerTls);
   }
 
   /** The controller's authentication (the front ends ask it who calls). */
@@ -84,35 +84,42 @@ public final class ControllerServiceImpl {
   // ---------------------------------------------------------------- callers
 
   /**
+   * Runs {@code handler} as the call of {@code method} once {@code caller}'s credential proved still good
+   * ({@link #current}): a credential that is not is refused UNAUTHENTICATED whatever the call, before any
+   * permission is asked.
+   */
+  private <T> Future<T> call(String method, Caller caller, java.util.function.Supplier<Future<T>> handler) {
+    return rpc.call(method, () -> current(caller).compose(v -> handler.get()));
+  }
+
+  /**
    * Completes when {@code caller}'s credential is still good: a task token is good while its job has not
-   * finished. Every other caller was settled by the front end.
+   * finished and is still the job of the user it was minted for (a job id another user took over later is
+   * another job). Every other caller was settled by the front end.
    */
   private Future<Void> current(Caller caller) {
     if (caller.role() != Role.TASK) {
       return Future.succeededFuture();
     }
     return store.read(new StoreQuery.GetJobStatus(caller.scope(), false)).transform(ar -> {
-      if (ar.failed() || dev.iris.common.ProtoStates.toDomain(ar.result().getState()).map(JobState::isTerminal).orElse(true)) {
-        return Future.failedFuture(new NotAuthenticated("the task token of job '" + caller.scope().value()
-            + "' has expired: the job has finished"));
-      }
-      return Future.succeededFuture();
+      boolean running = ar.succeeded() && caller.user().equals(ar.result().getUser())
+          && !dev.iris.common.ProtoStates.toDomain(ar.result().getState()).map(JobState::isTerminal).orElse(true);
+      return running ? Future.succeededFuture() : Future.failedFuture(new NotAuthenticated("the task token of job '"
+          + caller.scope().value() + "' has expired: the job has finished"));
     });
   }
 
   /** Completes when {@code caller} may take {@code action} on {@code job}, reading its owner if that decides. */
   private Future<Void> mayOnJob(Caller caller, Permission action, JobId job) {
-    return current(caller).compose(v -> {
-      if (Access.allows(caller, action, job, null)) {
-        return Future.succeededFuture();
-      }
-      if (caller.role() != Role.USER) {
-        Access.require(caller, action, job, null); // refused without looking further
-      }
-      return store.read(new StoreQuery.GetJobStatus(job, false)).map(owned -> {
-        Access.require(caller, action, job, owned.getUser());
-        return null;
-      });
+    if (Access.allows(caller, action, job, null)) {
+      return Future.succeededFuture();
+    }
+    if (caller.role() != Role.USER) {
+      Access.require(caller, action, job, null); // refused without looking further
+    }
+    return store.read(new StoreQuery.GetJobStatus(job, false)).map(owned -> {
+      Access.require(caller, action, job, owned.getUser());
+      return null;
     });
   }
 
@@ -131,21 +138,21 @@ public final class ControllerServiceImpl {
   // ---------------------------------------------------------------- jobs
 
   public Future<Controller.LaunchJobResponse> launchJob(Caller caller, Controller.LaunchJobRequest request) {
-    return rpc.call("LaunchJob", () -> {
+    return call("LaunchJob", caller, () -> {
       JobSpec spec = LaunchRequests.toSpec(request, caller.user());
       byte[] bundle = request.getBundleBlob().isEmpty() ? null : request.getBundleBlob().toByteArray();
       return mayOnJob(caller, Permission.SUBMIT_JOB, spec.id().parent())
-          .compose(v -> store.apply(new Mutation.SubmitJob(spec, bundle)))
+          .compose(v -> store.apply(new Mutation.SubmitJob(spec, bundle, caller)))
           .map(id -> Controller.LaunchJobResponse.newBuilder().setJobId(id.value()).build());
     });
   }
 
   public Future<Controller.GetJobStatusResponse> getJobStatus(Caller caller, Controller.GetJobStatusRequest request) {
-    return rpc.call("GetJobStatus", () -> {
+    return call("GetJobStatus", caller, () -> {
       JobId id = RequestChecks.jobId(request.getJobId());
       Access.require(caller, Permission.READ_JOB, id, null);
       JobStatusView view = redacted(caller);
-      return current(caller).compose(v -> store.read(new StoreQuery.GetJobStatus(id, request.getIncludeTasks())))
+      return store.read(new StoreQuery.GetJobStatus(id, request.getIncludeTasks()))
           .map(job -> Controller.GetJobStatusResponse.newBuilder().setJob(view.apply(job)).build());
     });
   }
@@ -160,7 +167,7 @@ public final class ControllerServiceImpl {
    * are), and counts as a TerminateJob call. Completes with the job's state after.
    */
   public Future<JobState> terminate(Caller caller, String jobId, String reason) {
-    return rpc.call("TerminateJob", () -> {
+    return call("TerminateJob", caller, () -> {
       JobId id = RequestChecks.jobId(jobId);
       return mayOnJob(caller, Permission.CHANGE_JOB, id)
           .compose(v -> store.apply(new Mutation.TerminateJob(id, reason)));
@@ -168,7 +175,7 @@ public final class ControllerServiceImpl {
   }
 
   public Future<Controller.ListJobsResponse> listJobs(Caller caller, Controller.ListJobsRequest request) {
-    return rpc.call("ListJobs", () -> {
+    return call("ListJobs", caller, () -> {
       Access.require(caller, Permission.READ_CLUSTER);
       RequestChecks.JobsQuery q = RequestChecks.jobsQuery(request);
       JobStatusView view = redacted(caller);
@@ -182,20 +189,20 @@ public final class ControllerServiceImpl {
   }
 
   public Future<Controller.GetTaskStatusResponse> getTaskStatus(Caller caller, Controller.GetTaskStatusRequest request) {
-    return rpc.call("GetTaskStatus", () -> {
+    return call("GetTaskStatus", caller, () -> {
       JobId id = RequestChecks.jobId(request.getJobId());
       Access.require(caller, Permission.READ_JOB, id, null);
       int index = request.getTaskIndex();
-      return current(caller).compose(v -> store.read(new StoreQuery.GetTaskStatus(id, index)))
+      return store.read(new StoreQuery.GetTaskStatus(id, index))
           .map(task -> Controller.GetTaskStatusResponse.newBuilder().setTask(task).build());
     });
   }
 
   public Future<Controller.ListTasksResponse> listTasks(Caller caller, Controller.ListTasksRequest request) {
-    return rpc.call("ListTasks", () -> {
+    return call("ListTasks", caller, () -> {
       JobId id = RequestChecks.jobId(request.getJobId());
       Access.require(caller, Permission.READ_JOB, id, null);
-      return current(caller).compose(v -> store.read(new StoreQuery.ListTasks(id)))
+      return store.read(new StoreQuery.ListTasks(id))
           .map(tasks -> Controller.ListTasksResponse.newBuilder().addAllTasks(tasks).build());
     });
   }
@@ -203,44 +210,38 @@ public final class ControllerServiceImpl {
   // ---------------------------------------------------------------- workers
 
   /**
-   * Who speaks for a worker: a worker token's user, bound to the worker ids it registers; null for an
-   * admin, who may speak for any worker (see {@link dev.iris.controller.state.ClusterState#requireWorkerIdentity}).
-   */
-  private static String workerIdentity(Caller caller) {
-    return caller.role() == Role.ADMIN ? null : caller.user();
-  }
-
-  /**
-   * Registers a worker: only a worker (or admin) token may, and only for a worker id that its identity
-   * registered before or no one has. The answer carries the token this controller's calls to the worker
-   * will bear, so that the worker takes work from no one else.
+   * Registers a worker: only a worker (or admin) token may, and only for a worker id that the same token
+   * registered before or no one has (an admin may register any). The answer carries the token this
+   * controller's calls to that worker, at that address, will bear ({@link ControllerAuth#workerToken}), so
+   * that the worker takes work from no one else: not from another worker, which was handed another token.
    */
   public Future<Controller.RegisterWorkerResponse> registerWorker(Caller caller,
       Controller.RegisterWorkerRequest request) {
-    return rpc.call("RegisterWorker", () -> {
+    return call("RegisterWorker", caller, () -> {
       Access.require(caller, Permission.ACT_AS_WORKER);
       WorkerRecord.Registration reg = RegistrationChecks.registration(request);
       AcceptMark mark = RequestChecks.mark(request.getIncarnation(), request.getAcceptedSeq());
       List<AttemptReport> running = RequestChecks.reports(request.getTasksList());
-      return store.apply(new Mutation.RegisterWorker(reg, mark, running, workerIdentity(caller)))
+      return store.apply(new Mutation.RegisterWorker(reg, mark, running, caller))
           .map(v -> Controller.RegisterWorkerResponse.newBuilder().setAccepted(true)
-              .setHeartbeatIntervalMs(heartbeatIntervalMs).setControllerToken(auth.workerToken()).build());
+              .setHeartbeatIntervalMs(heartbeatIntervalMs)
+              .setControllerToken(auth.workerToken(reg.workerId(), reg.address())).build());
     });
   }
 
   public Future<Controller.HeartbeatResponse> heartbeat(Caller caller, Controller.HeartbeatRequest request) {
-    return rpc.call("Heartbeat", () -> {
+    return call("Heartbeat", caller, () -> {
       Access.require(caller, Permission.ACT_AS_WORKER);
       String workerId = RegistrationChecks.workerId(request.getWorkerId());
       AcceptMark mark = RequestChecks.mark(request.getIncarnation(), request.getAcceptedSeq());
       List<AttemptReport> attempts = RequestChecks.reports(request.getTasksList());
-      return store.apply(new Mutation.Heartbeat(workerId, mark, attempts, workerIdentity(caller)))
+      return store.apply(new Mutation.Heartbeat(workerId, mark, attempts, caller))
           .map(known -> Controller.HeartbeatResponse.newBuilder().setReregister(!known).build());
     });
   }
 
   public Future<Controller.ListWorkersResponse> listWorkers(Caller caller, Controller.ListWorkersRequest request) {
-    return rpc.call("ListWorkers", () -> {
+    return call("ListWorkers", caller, () -> {
       Access.require(caller, Permission.READ_CLUSTER);
       return store.read(new StoreQuery.ListWorkers()).map(workers -> {
         Controller.ListWorkersResponse.Builder b = Controller.ListWorkersResponse.newBuilder();
@@ -251,11 +252,11 @@ public final class ControllerServiceImpl {
   }
 
   public Future<Controller.ReportTaskStateResponse> reportTaskState(Caller caller, Controller.ReportTaskStateRequest r) {
-    return rpc.call("ReportTaskState", () -> {
+    return call("ReportTaskState", caller, () -> {
       Access.require(caller, Permission.ACT_AS_WORKER);
       String workerId = RegistrationChecks.workerId(r.getWorkerId());
       AttemptReport report = RequestChecks.report(r);
-      return store.apply(new Mutation.ReportTaskStates(workerId, List.of(report), workerIdentity(caller)))
+      return store.apply(new Mutation.ReportTaskStates(workerId, List.of(report), caller))
           .map(Controller.ReportTaskStateResponse.getDefaultInstance());
     });
   }
@@ -266,7 +267,7 @@ public final class ControllerServiceImpl {
    */
   public Future<Controller.ReportTaskStatesResponse> reportTaskStates(Caller caller,
       Controller.ReportTaskStatesRequest r) {
-    return rpc.call("ReportTaskStates", () -> {
+    return call("ReportTaskStates", caller, () -> {
       Access.require(caller, Permission.ACT_AS_WORKER);
       String workerId = RequestChecks.reportBatch(r);
       List<AttemptReport> valid = new ArrayList<>(r.getReportsCount());
@@ -283,12 +284,12 @@ public final class ControllerServiceImpl {
       if (valid.isEmpty()) {
         return Future.succeededFuture(response);
       }
-      return store.apply(new Mutation.ReportTaskStates(workerId, valid, workerIdentity(caller))).map(response);
+      return store.apply(new Mutation.ReportTaskStates(workerId, valid, caller)).map(response);
     });
   }
 
   public Future<Controller.GetBundleResponse> getBundle(Caller caller, Controller.GetBundleRequest request) {
-    return rpc.call("GetBundle", () -> {
+    return call("GetBundle", caller, () -> {
       Access.require(caller, Permission.ACT_AS_WORKER);
       String hash = RequestChecks.bundleHash(request.getBundleHash());
       return store.read(new StoreQuery.GetBundle(hash))
@@ -298,10 +299,10 @@ public final class ControllerServiceImpl {
 
   public Future<dev.iris.rpc.Worker.FetchTaskLogsResponse> fetchTaskLogs(Caller caller,
       Controller.FetchTaskLogsRequest request) {
-    return rpc.call("FetchTaskLogs", () -> {
+    return call("FetchTaskLogs", caller, () -> {
       JobId id = RequestChecks.jobId(request.getJobId());
       Access.require(caller, Permission.READ_JOB, id, null);
-      return current(caller).compose(v -> logs.fetch(request));
+      return logs.fetch(request);
     });
   }
 
@@ -309,7 +310,7 @@ public final class ControllerServiceImpl {
 
   public Future<Controller.RegisterEndpointResponse> registerEndpoint(Caller caller,
       Controller.RegisterEndpointRequest r) {
-    return rpc.call("RegisterEndpoint", () -> {
+    return call("RegisterEndpoint", caller, () -> {
       RegistrationChecks.EndpointRegistration ep = RegistrationChecks.endpoint(r);
       return mayOnJob(caller, Permission.CHANGE_JOB, ep.job())
           .compose(v -> store.apply(new Mutation.RegisterEndpoint(ep.name(), ep.address(), ep.job(), ep.task(),
@@ -319,7 +320,7 @@ public final class ControllerServiceImpl {
   }
 
   public Future<Empty> unregisterEndpoint(Caller caller, Controller.UnregisterEndpointRequest request) {
-    return rpc.call("UnregisterEndpoint", () -> {
+    return call("UnregisterEndpoint", caller, () -> {
       String id = request.getEndpointId();
       Future<Void> allowed = caller.role() == Role.ADMIN ? Future.succeededFuture()
           : store.read(new StoreQuery.ListEndpoints("")).compose(list -> list.endpoints().stream()
@@ -334,20 +335,20 @@ public final class ControllerServiceImpl {
 
   public Future<Controller.LookupEndpointResponse> lookupEndpoint(Caller caller,
       Controller.LookupEndpointRequest request) {
-    return rpc.call("LookupEndpoint", () -> {
+    return call("LookupEndpoint", caller, () -> {
       Access.require(caller, Permission.LOOKUP_ENDPOINTS);
       EndpointRegistry.validateName(request.getName());
-      return current(caller).compose(v -> store.read(new StoreQuery.LookupEndpoint(request.getName())))
+      return store.read(new StoreQuery.LookupEndpoint(request.getName()))
           .map(e -> Controller.LookupEndpointResponse.newBuilder().setEndpoint(ProtoMapper.endpoint(e)).build());
     });
   }
 
   public Future<Controller.ListEndpointsResponse> listEndpoints(Caller caller,
       Controller.ListEndpointsRequest request) {
-    return rpc.call("ListEndpoints", () -> {
+    return call("ListEndpoints", caller, () -> {
       Access.require(caller, Permission.LOOKUP_ENDPOINTS);
       String prefix = RegistrationChecks.endpointPrefix(request.getPrefix());
-      return current(caller).compose(v -> store.read(new StoreQuery.ListEndpoints(prefix)))
+      return store.read(new StoreQuery.ListEndpoints(prefix))
           .map(list -> {
             Controller.ListEndpointsResponse.Builder b = Controller.ListEndpointsResponse.newBuilder();
             list.endpoints().forEach(e -> b.addEndpoints(ProtoMapper.endpoint(e)));
@@ -364,19 +365,19 @@ public final class ControllerServiceImpl {
    */
   public Future<Void> watchEvents(Caller caller, Controller.WatchEventsRequest request,
       io.vertx.core.streams.WriteStream<dev.iris.rpc.ClusterEvent> response) {
-    return rpc.call("WatchEvents", () -> {
+    return call("WatchEvents", caller, () -> {
       if (request.getJobId().isEmpty()) {
         Access.require(caller, Permission.READ_CLUSTER);
-        return current(caller);
+        return Future.<Void>succeededFuture();
       }
       JobId id;
       try {
         id = JobId.of(request.getJobId());
       } catch (IllegalArgumentException bad) { // EventWatch says why, as the stream's status
-        return caller.role() == Role.TASK ? Future.failedFuture(bad) : Future.succeededFuture();
+        return caller.role() == Role.TASK ? Future.<Void>failedFuture(bad) : Future.<Void>succeededFuture();
       }
       Access.require(caller, Permission.READ_JOB, id, null);
-      return current(caller);
+      return Future.<Void>succeededFuture();
     }).onSuccess(v -> watch.start(request, response));
   }
 }

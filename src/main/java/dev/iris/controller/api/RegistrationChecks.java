@@ -146,7 +146,9 @@ final class RegistrationChecks {
 
   /**
    * The endpoint a RegisterEndpoint request registers: a name as {@link EndpointRegistry#validateName} takes
-   * it, a {@code host:port} address, metadata bounded like a worker's attributes.
+   * it, under the root job of the job it is registered for ({@code {root_job}/...}, where that job's tasks
+   * look it up: no job takes a name in another's), a {@code host:port} address, metadata bounded like a
+   * worker's attributes.
    */
   static EndpointRegistration endpoint(Controller.RegisterEndpointRequest r) {
     EndpointRegistry.validateName(r.getName());
@@ -154,6 +156,11 @@ final class RegistrationChecks {
     Map<String, String> metadata = TextRules.map("endpoint metadata", r.getMetadataMap(), MAX_ATTRIBUTES,
         MAX_ATTRIBUTE_KEY_LENGTH, MAX_ATTRIBUTE_VALUE_LENGTH);
     JobId job = RequestChecks.jobId(r.getJobId());
+    String namespace = job.root().value() + "/";
+    if (!r.getName().startsWith(namespace)) {
+      throw new ValidationException("endpoint name " + Quoted.of(r.getName()) + " must start with '" + namespace
+          + "', the root job of job '" + job.value() + "'");
+    }
     TaskId task = r.getTaskId().isEmpty() ? null : TaskId.parse(r.getTaskId());
     return new EndpointRegistration(r.getName(), address, job, task, r.getAttemptId(), metadata);
   }

@@ -38,7 +38,7 @@ final class WorkerLogProxy {
       return Future.failedFuture(new StatusException(GrpcStatus.UNAVAILABLE,
           "the worker of " + src.taskId() + " is gone; its logs went with it"));
     }
-    return workerLinks.forAddress(src.workerAddress()).fetchTaskLogs(Worker.FetchTaskLogsRequest
+    return workerLinks.forWorker(src.workerId(), src.workerAddress()).fetchTaskLogs(Worker.FetchTaskLogsRequest
         .newBuilder().setTaskId(src.taskId()).setAttemptId(src.attemptId()).setFilter(request.getFilter()).build())
         .recover(t -> src.attemptAssigned() && notFound(t)
             ? Future.succeededFuture(Worker.FetchTaskLogsResponse.getDefaultInstance()) // no lines yet

@@ -233,13 +233,13 @@ public final class ClusterState {
   }
 
   /**
-   * Refuses ({@link dev.iris.core.auth.AccessDenied}) an {@code identity} (the user of a worker's token) that
-   * may not speak for {@code workerId}: a worker id belongs to the identity that first registered it, so no
-   * one takes a worker over by registering under its id. {@code bind}: a registration, which claims a new id.
-   * A null identity (an admin) may speak for any worker.
+   * Refuses ({@link dev.iris.core.auth.AccessDenied}) a {@code caller} that may not speak for {@code workerId}:
+   * a worker id belongs to the token that first registered it (a worker token's, or an admin's), so no one
+   * takes a worker over by registering under its id. {@code bind}: a registration, which claims a new id. An
+   * admin may speak for any worker.
    */
-  public void requireWorkerIdentity(String workerId, String identity, boolean bind) {
-    membership.requireIdentity(workerId, identity, bind);
+  public void requireWorkerIdentity(String workerId, dev.iris.core.auth.Caller caller, boolean bind) {
+    membership.requireIdentity(workerId, caller, bind);
   }
 
   public Optional<WorkerRecord> worker(String id) {

@@ -9,6 +9,9 @@ import dev.iris.core.JobId;
 import dev.iris.core.TaskAttempt;
 import dev.iris.core.TaskId;
 import dev.iris.core.TaskState;
+import dev.iris.core.auth.AccessDenied;
+import dev.iris.core.auth.Caller;
+import dev.iris.core.auth.Role;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -29,7 +32,7 @@ final class Membership {
   private final ActionLog actions;
   private final Outbox outbox;
   private long ignoredReports;
-  /** Who registered each worker id: only that identity may speak for it again (kept after it is lost). */
+  /** Who registered each worker id ({@link Caller#describe}): only they speak for it again (kept once it is lost). */
   private final Map<String, String> identities = new HashMap<>();
 
   /** {@code workers} is this part's own map, shared read-only with the other parts of {@link ClusterState}. */
@@ -44,21 +47,22 @@ final class Membership {
   }
 
   /**
-   * Checks that {@code identity} may speak for {@code workerId}: the identity that first registered it, or
-   * anyone for an id never registered (which a registration then binds to {@code identity}); a null
-   * identity (an admin) may speak for any worker and binds none.
+   * Checks that {@code caller} may speak for {@code workerId}: the token that first registered it, or anyone
+   * for an id never registered (which a registration then binds to {@code caller}, an admin's too). An admin
+   * may speak for any worker.
    */
-  void requireIdentity(String workerId, String identity, boolean bind) {
-    if (identity == null) {
+  void requireIdentity(String workerId, Caller caller, boolean bind) {
+    String identity = caller.describe();
+    String owner = identities.get(workerId);
+    if (owner == null) {
+      if (bind) {
+        identities.put(workerId, identity);
+      }
       return;
     }
-    String owner = identities.get(workerId);
-    if (owner != null && !owner.equals(identity)) {
-      throw new dev.iris.core.auth.AccessDenied("worker id '" + workerId + "' was registered by another identity; "
-          + "'" + identity + "' may not speak for it");
-    }
-    if (owner == null && bind) {
-      identities.put(workerId, identity);
+    if (!owner.equals(identity) && caller.role() != Role.ADMIN) {
+      throw new AccessDenied("worker id '" + workerId + "' was registered by another token; " + identity
+          + " may not speak for it");
     }
   }
 

@@ -2,10 +2,14 @@ package dev.iris.controller.state;
 
 import dev.iris.controller.state.ClusterState.AttemptReport;
 import dev.iris.core.Endpoint;
+import dev.iris.core.Job;
 import dev.iris.core.JobId;
 import dev.iris.core.JobSpec;
 import dev.iris.core.JobState;
 import dev.iris.core.TaskId;
+import dev.iris.core.auth.Access;
+import dev.iris.core.auth.AccessDenied;
+import dev.iris.core.auth.Caller;
 import dev.iris.scheduler.Plan;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +31,20 @@ public sealed interface Mutation<R> {
 
   /**
    * Adds a job (replacing a finished one of the same id); answers its id. {@code bundle} (null: none) is
-   * handed over with the mutation: nobody writes to it afterwards.
+   * handed over with the mutation: nobody writes to it afterwards. A finished job is replaced only when its
+   * {@code submitter} may change it ({@link Access}): replacing a job forgets it and kills its descendants,
+   * so no user takes over the id of another user's job.
    */
-  record SubmitJob(JobSpec spec, byte[] bundle) implements Mutation<JobId> {
+  record SubmitJob(JobSpec spec, byte[] bundle, Caller submitter) implements Mutation<JobId> {
     @Override
     public JobId applyTo(ClusterState state, long now) {
+      state.job(spec.id()).filter(Job::isFinished).ifPresent(old -> {
+        if (!Access.allows(submitter, Access.Permission.CHANGE_JOB, old.id(), old.spec().user())) {
+          throw new AccessDenied(submitter.describe() + " may not reuse the id of job '" + old.id().value()
+              + "': it belongs to '" + old.spec().user() + "' (a finished job is remembered for a while); "
+              + "choose another name");
+        }
+      });
       return state.submit(spec, bundle, now).id();
     }
   }
@@ -47,21 +60,21 @@ public sealed interface Mutation<R> {
 
   /** A worker registers (or comes back) with the attempts it runs, listed at {@code mark}. */
   record RegisterWorker(WorkerRecord.Registration registration, AcceptMark mark, List<AttemptReport> running,
-      String identity) implements Mutation<Void> {
+      Caller caller) implements Mutation<Void> {
     public RegisterWorker {
       running = List.copyOf(running);
     }
 
     @Override
     public Void applyTo(ClusterState state, long now) {
-      state.requireWorkerIdentity(registration.workerId(), identity, true);
+      state.requireWorkerIdentity(registration.workerId(), caller, true);
       state.registerWorker(registration, mark, running, now);
       return null;
     }
   }
 
   /** A worker's heartbeat with its full list of attempts; answers false when it must register again. */
-  record Heartbeat(String workerId, AcceptMark mark, List<AttemptReport> attempts, String identity)
+  record Heartbeat(String workerId, AcceptMark mark, List<AttemptReport> attempts, Caller caller)
       implements Mutation<Boolean> {
     public Heartbeat {
       attempts = List.copyOf(attempts);
@@ -69,20 +82,20 @@ public sealed interface Mutation<R> {
 
     @Override
     public Boolean applyTo(ClusterState state, long now) {
-      state.requireWorkerIdentity(workerId, identity, false);
+      state.requireWorkerIdentity(workerId, caller, false);
       return state.heartbeat(workerId, mark, attempts, now);
     }
   }
 
   /** Reports of one worker on its attempts, applied in order; stale ones are ignored. */
-  record ReportTaskStates(String workerId, List<AttemptReport> reports, String identity) implements Mutation<Void> {
+  record ReportTaskStates(String workerId, List<AttemptReport> reports, Caller caller) implements Mutation<Void> {
     public ReportTaskStates {
       reports = List.copyOf(reports);
     }
 
     @Override
     public Void applyTo(ClusterState state, long now) {
-      state.requireWorkerIdentity(workerId, identity, false);
+      state.requireWorkerIdentity(workerId, caller, false);
       reports.forEach(r -> state.report(workerId, r, now));
       return null;
     }

@@ -197,7 +197,9 @@ class RegistrationChecksTest {
     assertThat(e.task().index()).isZero();
     assertThat(e.attemptId()).isEqualTo(2);
     assertThat(e.metadata()).containsEntry("role", "lead");
-    assertThat(RegistrationChecks.endpoint(endpoint("svc/http", "[::1]:8080").build()).task()).isNull();
+    assertThat(RegistrationChecks.endpoint(endpoint("train/http", "[::1]:8080").build()).task()).isNull();
+    assertThat(RegistrationChecks.endpoint(endpoint("train/http", "h:1").setJobId("train/step").build()).job().value())
+        .isEqualTo("train/step");
   }
 
   @ParameterizedTest(name = "[{index}] {0} {1}")
@@ -208,6 +210,9 @@ class RegistrationChecksTest {
       "svc           | bus://w1     | endpoint address: 'bus://w1' has port '//w1', which is not a number",
       "svc           | <script>:80  | endpoint address '<script>:80' has a host other than",
       "svc           | h            | endpoint address: 'h' has no port",
+      "svc           | h:1          | endpoint name 'svc' must start with 'train/', the root job of job 'train'",
+      "other/svc     | h:1          | endpoint name 'other/svc' must start with 'train/'",
+      "trainer/svc   | h:1          | endpoint name 'trainer/svc' must start with 'train/'",
   })
   void refusesEndpoints(String name, String address, String message) {
     assertThatThrownBy(() -> RegistrationChecks.endpoint(endpoint(name, address).build()))

@@ -13,6 +13,7 @@ import dev.iris.core.Resources;
 import dev.iris.core.Task;
 import dev.iris.core.TaskAttempt;
 import dev.iris.core.TaskId;
+import dev.iris.core.auth.Caller;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -46,7 +47,7 @@ class MutationTest {
   static Stream<Row> rows() {
     return Stream.of(
         new Row(Mutation.SubmitJob.class, 0,
-            s -> new Mutation.SubmitJob(spec("new").build(), null),
+            s -> new Mutation.SubmitJob(spec("new").build(), null, Caller.admin()),
             s -> s.state.submit(spec("new").build(), null, s.now).id()),
         new Row(Mutation.TerminateJob.class, 0,
             s -> new Mutation.TerminateJob(JobId.of("run"), "killed by user"),
@@ -55,16 +56,16 @@ class MutationTest {
               return s.job("run").state();
             }),
         new Row(Mutation.RegisterWorker.class, 0,
-            s -> new Mutation.RegisterWorker(newWorker(), new AcceptMark("", 0), List.of(), "admin"),
+            s -> new Mutation.RegisterWorker(newWorker(), new AcceptMark("", 0), List.of(), Caller.admin()),
             s -> {
               s.state.registerWorker(newWorker(), new AcceptMark("", 0), List.of(), s.now);
               return null;
             }),
         new Row(Mutation.Heartbeat.class, 0,
-            s -> new Mutation.Heartbeat(workerOf(s, RUNNING_TASK), AcceptMark.NONE, List.of(), "admin"),
+            s -> new Mutation.Heartbeat(workerOf(s, RUNNING_TASK), AcceptMark.NONE, List.of(), Caller.admin()),
             s -> s.state.heartbeat(workerOf(s, RUNNING_TASK), AcceptMark.NONE, List.of(), s.now)),
         new Row(Mutation.ReportTaskStates.class, 0,
-            s -> new Mutation.ReportTaskStates(workerOf(s, RUNNING_TASK), List.of(succeeded(s)), "admin"),
+            s -> new Mutation.ReportTaskStates(workerOf(s, RUNNING_TASK), List.of(succeeded(s)), Caller.admin()),
             s -> {
               s.state.report(workerOf(s, RUNNING_TASK), succeeded(s), s.now);
               return null;
