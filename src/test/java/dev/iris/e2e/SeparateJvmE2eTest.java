@@ -260,7 +260,7 @@ class SeparateJvmE2eTest {
     HttpResponse<String> anonymous = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(anonymous.statusCode()).as("no token: to the login page").isEqualTo(302);
-    assertThat(anonymous.headers().firstValue("location")).contains("/login.html");
+    assertThat(anonymous.headers().firstValue("location").orElse("")).startsWith("/login.html");
     // iris local wrote its token where the same user's clients look: ~/.iris/token
     HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
         .header("authorization", "Bearer " + processes.token())
