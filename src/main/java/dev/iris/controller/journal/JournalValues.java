@@ -169,7 +169,8 @@ final class JournalValues {
     for (JournalProto.AttemptReport r : reports) {
       out.add(new AttemptReport(TaskId.parse(r.getTaskId()), r.getAttemptId(),
           ProtoStates.toDomain(r.getState()).orElseThrow(() -> new IllegalArgumentException(
-              "the report on " + r.getTaskId() + " has task state " + r.getStateValue() + ", not one this build knows")),
+              "the report on " + r.getTaskId() + " has task state " + r.getStateValue()
+                  + ", not one this build knows")),
           r.getExitCode(), r.hasError() ? r.getError() : null,
           r.hasObservation() ? toDomain(r.getObservation()) : null, r.getAcceptedSeq()));
     }

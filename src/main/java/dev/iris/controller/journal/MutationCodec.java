@@ -25,6 +25,11 @@ import java.util.Map;
  * holds every permitted subclass to a round trip. Decoding never answers a mutation it is unsure of: bytes
  * that are no record, a kind or field this build does not know, and a value the domain refuses all throw an
  * {@link UnreadableRecordException} that names the problem.
+ *
+ * <p>A record holds what the mutation was given, not what the store derived from it; so replaying it rebuilds
+ * the same state only under the same {@link dev.iris.controller.state.StoreConfig} (the worker timeout, the
+ * probe delay, the start capacity, the job retention and the events retained all shape what a mutation does).
+ * The journal keeps the configuration its records were written under, and recovery replays them under it.
  */
 public final class MutationCodec {
   /** The format of the records this build writes and reads ({@code JournalFormat} in the schema). */

@@ -179,9 +179,10 @@ class MutationCodecTest {
         .addReports(JournalProto.AttemptReport.newBuilder().setTaskId("j/task-0")))), Problem.INVALID, "task state 0");
     assertRefused(record(b -> b.setHeartbeat(JournalProto.Heartbeat.newBuilder().setWorkerId("w")
         .setCaller(JournalProto.Caller.newBuilder().setUser("u").setRoleValue(42)))), Problem.INVALID, "role 42");
-    assertRefused(record(b -> b.setCommitPlan(JournalProto.CommitPlan.newBuilder().setPlan(JournalProto.Plan.newBuilder()
+    JournalProto.Plan twoReasons = JournalProto.Plan.newBuilder()
         .addPendingReasons(JournalProto.PendingReason.newBuilder().setJobId("j").setReason("a"))
-        .addPendingReasons(JournalProto.PendingReason.newBuilder().setJobId("j").setReason("b"))))),
+        .addPendingReasons(JournalProto.PendingReason.newBuilder().setJobId("j").setReason("b")).build();
+    assertRefused(record(b -> b.setCommitPlan(JournalProto.CommitPlan.newBuilder().setPlan(twoReasons))),
         Problem.INVALID, "two pending reasons");
     assertRefused(record(b -> b.setSubmitJob(JournalProto.SubmitJob.newBuilder().setSpec(
         JournalValues.toProto(fullSpec()).toBuilder().setReplicas(0)))), Problem.INVALID, "replicas");
