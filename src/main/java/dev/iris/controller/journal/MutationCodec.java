@@ -47,17 +47,22 @@ public final class MutationCodec {
 
   /** The mutation and instant {@code record} holds; throws {@link UnreadableRecordException} when it cannot. */
   public static Decoded decode(byte[] record) {
+    return decode(required(record, "bytes"), 0, record.length);
+  }
+
+  /** {@link #decode(byte[])} of the {@code length} bytes of {@code buffer} from {@code offset} (a segment's). */
+  public static Decoded decode(byte[] buffer, int offset, int length) {
     JournalRecord r;
     try {
-      r = JournalRecord.parseFrom(required(record, "bytes"));
+      r = JournalRecord.parseFrom(java.nio.ByteBuffer.wrap(required(buffer, "bytes"), offset, length));
     } catch (InvalidProtocolBufferException e) {
       throw new UnreadableRecordException(Problem.MALFORMED,
-          "not a journal record (" + record.length + " bytes): " + e.getMessage(), e);
+          "not a journal record (" + length + " bytes): " + e.getMessage(), e);
     }
     MutationCase kind = r.getMutationCase();
     if (kind == MutationCase.MUTATION_NOT_SET) {
       requireNoUnknownFields(r, "journal record"); // a mutation of a kind this build does not know?
-      throw new UnreadableRecordException(Problem.MALFORMED, "journal record (" + record.length
+      throw new UnreadableRecordException(Problem.MALFORMED, "journal record (" + length
           + " bytes) holds no mutation", null);
     }
     requireNoUnknownFields(r, "journal record of kind " + name(kind));

@@ -102,6 +102,18 @@ class MutationCodecTest {
   }
 
   @Test
+  void aRecordIsReadFromWithinALargerBuffer() {
+    Mutation<?> m = new Mutation.WorkerUnreachable("w-1", UNICODE);
+    byte[] record = MutationCodec.encode(m, 42);
+    byte[] segment = new byte[record.length + 20];
+    Arrays.fill(segment, (byte) 0xff);
+    System.arraycopy(record, 0, segment, 7, record.length);
+    MutationCodec.Decoded d = MutationCodec.decode(segment, 7, record.length);
+    assertThat(d.nowMs()).isEqualTo(42);
+    assertSameMutation(d.mutation(), m);
+  }
+
+  @Test
   void aRecordIsSmall() {
     assertThat(MutationCodec.encode(new Mutation.Tick(), 1_700_000_000_000L)).hasSizeLessThanOrEqualTo(9);
     assertThat(MutationCodec.encode(new Mutation.Delivered(TaskId.parse("job-1/task-3"), 0, "w-17",
