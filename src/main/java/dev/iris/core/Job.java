@@ -7,6 +7,7 @@ import dev.iris.core.Effect.TaskChanged;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A job and its tasks: the aggregate every task change goes through, so that retry budgets, the
@@ -349,7 +350,7 @@ public final class Job {
       killUnfinished(switch (to) {
         case FAILED -> "killed: job failed (" + error + ")";
         case UNSCHEDULABLE -> "killed: job unschedulable";
-        default -> "killed: job " + to.name().toLowerCase();
+        default -> "killed: job " + to.name().toLowerCase(Locale.ROOT);
       }, now, effects);
     }
   }

@@ -1,5 +1,7 @@
 package dev.iris.core;
 
+import java.util.Locale;
+
 /**
  * A user's value as an error message quotes it: in single quotes, control characters escaped, and cut to
  * {@link #MAX_CHARS} characters with its full length, so that a megabyte in an id field makes a one-line
@@ -25,7 +27,8 @@ public final class Quoted {
     for (int i = 0; i < shown; i++) {
       char c = value.charAt(i);
       if (isControl(c)) {
-        b.append(c < 0x100 ? String.format("\\x%02x", (int) c) : String.format("\\u%04x", (int) c));
+        b.append(c < 0x100 ? String.format(Locale.ROOT, "\\x%02x", (int) c)
+            : String.format(Locale.ROOT, "\\u%04x", (int) c));
       } else {
         b.append(c);
       }

@@ -52,6 +52,21 @@ class ArchitectureTest {
         .check(classes);
   }
 
+  /**
+   * The pure core's text does not depend on the JVM's default locale: a journal replayed by a controller
+   * started under another locale must rebuild the same messages ("killed: job killed", never "kılled").
+   */
+  @Test
+  void pureCoreDoesNotDependOnTheDefaultLocale() {
+    noClasses().that().resideInAnyPackage(PURE)
+        .should().callMethod(String.class, "toLowerCase")
+        .orShould().callMethod(String.class, "toUpperCase")
+        .orShould().callMethod(String.class, "format", String.class, Object[].class)
+        .orShould().callMethod(String.class, "formatted", Object[].class)
+        .because("replaying the same commands must produce the same state, whatever the locale; pass Locale.ROOT")
+        .check(classes);
+  }
+
   /** The controller's state has one writer: only the state store's side of the controller touches it. */
   @Test
   void onlyTheStoreTouchesTheClusterState() {

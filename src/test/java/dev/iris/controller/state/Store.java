@@ -311,6 +311,7 @@ final class Store {
     private int maxRetriesFailure = JobSpec.DEFAULT_MAX_RETRIES_FAILURE;
     private int maxRetriesPreemption = JobSpec.DEFAULT_MAX_RETRIES_PREEMPTION;
     private long schedulingTimeoutMs;
+    private String bundleHash = "";
 
     Spec(JobId id) {
       this.id = id;
@@ -357,10 +358,15 @@ final class Store {
       return this;
     }
 
+    Spec bundleHash(String hash) {
+      bundleHash = hash;
+      return this;
+    }
+
     JobSpec build() {
       return new JobSpec(id, List.of("python", "train.py"), resources, replicas, Map.of(), List.of(),
           constraints, coscheduleBy, maxTaskFailures, maxRetriesFailure, maxRetriesPreemption,
-          schedulingTimeoutMs, 0, List.of(), "", "alice");
+          schedulingTimeoutMs, 0, List.of(), bundleHash, "alice");
     }
   }
 }
