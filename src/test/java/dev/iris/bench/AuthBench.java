@@ -15,6 +15,7 @@ import dev.iris.rpc.ControllerService;
 import dev.iris.testing.TestCa;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.client.GrpcClient;
 import java.nio.file.Files;
@@ -38,7 +39,8 @@ import java.util.concurrent.TimeUnit;
  * <ol>
  *   <li><b>Blocks</b>: a closed loop of {@value #IN_FLIGHT} callers ({@link CallLoop}) per mode and call: calls/s,
  *       p50, p99, CPU per call. One round is a short block (a few ms) of each call for each mode, the modes in
- *       one of their six orders in turn ({@link #orders}); the first rounds warm up and are thrown away. Each
+ *       one of their six orders in turn ({@link #orders}); the rounds are spread over several {@link #epoch
+ *       epochs}, each with fresh controllers, after a warm-up epoch that is thrown away. Each
  *       mode's calls/s and CPU per call are its median block's, its latencies those of all its blocks' calls:
  *       hundreds of short blocks, interleaved, see the same machine, where a few long ones would each catch a
  *       different moment of the other tenants' load.
@@ -51,6 +53,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class AuthBench {
   static final int IN_FLIGHT = 8;
+  /**
+   * {@code -Dbench.auth.aa=true}: an A/A control run, the {@code none} controller set up exactly as
+   * {@code tokens}; whatever cost the run reports between them is the method's noise on this machine.
+   */
+  static final boolean AA_CONTROL = Boolean.getBoolean("bench.auth.aa");
   private static final long MB = 1L << 20;
   /** Lone calls between two clean-ups of the jobs they launched, per mode. */
   private static final int LONE_CHUNK = 500;
@@ -81,8 +88,12 @@ final class AuthBench {
     }
   }
 
-  /** Calls per timed block, rounds (each a block of each call for each mode), and lone calls per mode. */
-  record Sizes(int statusCalls, int launchCalls, int warmupRounds, int rounds, int loneStatus, int loneLaunch) {}
+  /**
+   * Calls per timed block; rounds (each a block of each call for each mode) of the warm-up epoch, none when 0;
+   * measured rounds (in all); measured epochs (fresh controllers and client each); lone calls per mode (in all).
+   */
+  record Sizes(int statusCalls, int launchCalls, int warmupRounds, int rounds, int epochs, int loneStatus,
+      int loneLaunch) {}
 
   /** One mode's controller, the client that calls it, and the job its GetJobStatus reads. */
   private record Target(Mode mode, Bench.Ctl ctl, GrpcClient grpc, ControllerService link,
@@ -111,25 +122,86 @@ final class AuthBench {
   }
 
   Bench.Result run() throws Exception {
-    Sizes sizes = tiny ? new Sizes(50, 20, 2, 6, 60, 30)
+    Sizes sizes = tiny ? new Sizes(50, 20, 0, 3, 1, 60, 30)
         : new Sizes(Integer.getInteger("bench.auth.statusCalls", 200),
-            Integer.getInteger("bench.auth.launchCalls", 100), Integer.getInteger("bench.auth.warmupRounds", 30),
-            Integer.getInteger("bench.rounds", 300), Integer.getInteger("bench.auth.loneStatus", 3_000),
-            Integer.getInteger("bench.auth.loneLaunch", 1_500));
+            Integer.getInteger("bench.auth.launchCalls", 100), Integer.getInteger("bench.auth.warmupRounds", 60),
+            Integer.getInteger("bench.rounds", 300), Integer.getInteger("bench.auth.epochs", 6),
+            Integer.getInteger("bench.auth.loneStatus", 3_000), Integer.getInteger("bench.auth.loneLaunch", 1_500));
     String userToken = Bench.newToken();
     List<TokenBook.Grant> grants = usersFile(userToken);
     Path dir = Files.createTempDirectory("iris-bench-auth-");
-    Vertx clientVertx = Vertx.vertx();
-    List<Target> targets = new ArrayList<>();
+    Measured measured = new Measured();
     long t0 = System.nanoTime();
     try {
       // keytool's JVMs make the CA and certificate while the two plaintext controllers start
       CompletableFuture<TestCa> ca = CompletableFuture.supplyAsync(() -> TestCa.create(dir));
       CompletableFuture<TestCa.Issued> cert = ca.thenApply(c -> c.issue("controller"));
+      Credentials credentials = new Credentials(grants, userToken, ca, cert);
+      if (sizes.warmupRounds() > 0) {
+        epoch(-1, sizes, credentials, new Measured()); // the JIT's; thrown away
+      }
+      for (int epoch = 0; epoch < sizes.epochs(); epoch++) {
+        epoch(epoch, sizes, credentials, measured);
+      }
+      long t1 = System.nanoTime();
+      JsonObject micro = micro(grants, userToken);
+      long t2 = System.nanoTime();
+      JsonObject wall = new JsonObject().put("all_epochs", Bench.round((t1 - t0) / 1e9, 2))
+          .put("each_epoch", measured.wall).put("micro", Bench.round((t2 - t1) / 1e9, 2));
+      return new AuthReport(measured.blocks, measured.lone(), micro, sizes.epochs())
+          .result(sizes, grants.size(), measured.launchedJobState, wall);
+    } finally {
+      Bench.deleteTree(dir);
+    }
+  }
+
+  /** What the controllers are set up with; the TLS files come from keytool, in the background. */
+  private record Credentials(List<TokenBook.Grant> grants, String userToken, CompletableFuture<TestCa> ca,
+      CompletableFuture<TestCa.Issued> cert) {}
+
+  /** Every epoch's blocks and lone calls, per mode and call. */
+  private static final class Measured {
+    final Map<Mode, Map<Op, List<CallLoop.Outcome>>> blocks = new EnumMap<>(Mode.class);
+    final Map<Op, Map<Mode, List<long[]>>> lone = new EnumMap<>(Op.class);
+    String launchedJobState = "";
+    /** Seconds each epoch took to start its controllers, to run its blocks, and its lone calls. */
+    final JsonArray wall = new JsonArray();
+
+    Measured() {
+      for (Mode m : Mode.values()) {
+        blocks.put(m, new EnumMap<>(Op.class));
+        for (Op op : Op.values()) {
+          blocks.get(m).put(op, new ArrayList<>());
+          lone.computeIfAbsent(op, o -> new EnumMap<>(Mode.class)).put(m, new ArrayList<>());
+        }
+      }
+    }
+
+    /** Each mode's lone-call latencies of every epoch together, sorted. */
+    Map<Op, Map<Mode, long[]>> lone() {
+      Map<Op, Map<Mode, long[]>> all = new EnumMap<>(Op.class);
+      lone.forEach((op, modes) -> modes.forEach((m, parts) -> all.computeIfAbsent(op, o -> new EnumMap<>(Mode.class))
+          .put(m, parts.stream().flatMapToLong(Arrays::stream).sorted().toArray())));
+      return all;
+    }
+  }
+
+  /**
+   * One epoch: fresh controllers and a fresh client, a round in each order to settle, this epoch's share of the
+   * measured rounds and of the lone calls; epoch -1 is the warm-up epoch. Each epoch starts new threads, which
+   * the kernel places anew: within one set of controllers, one can stay ahead of an identical other by 10% and
+   * more as long as they run (A/A runs, {@link #AA_CONTROL}, show it), so a run spreads over several sets.
+   */
+  private static void epoch(int epoch, Sizes sizes, Credentials credentials, Measured measured) throws Exception {
+    long t0 = System.nanoTime();
+    Vertx clientVertx = Vertx.vertx();
+    List<Target> targets = new ArrayList<>();
+    try {
       for (Mode mode : Mode.values()) {
         targets.add(mode == Mode.TOKENS_TLS
-            ? start(mode, grants, userToken, cert.get(60, TimeUnit.SECONDS), ca.get().cert(), clientVertx)
-            : start(mode, grants, userToken, null, null, clientVertx));
+            ? start(mode, credentials, credentials.cert().get(60, TimeUnit.SECONDS),
+                credentials.ca().get().cert(), clientVertx)
+            : start(mode, credentials, null, null, clientVertx));
       }
       CpuMeter meter = CpuMeter.of(clientVertx);
       for (Target t : targets) {
@@ -137,46 +209,42 @@ final class AuthBench {
       }
       List<List<Target>> orders = orders(targets);
       long t1 = System.nanoTime();
-      Map<Mode, Map<Op, List<CallLoop.Outcome>>> blocks = new EnumMap<>(Mode.class);
-      for (Mode m : Mode.values()) {
-        blocks.put(m, new EnumMap<>(Op.class));
-        for (Op op : Op.values()) {
-          blocks.get(m).put(op, new ArrayList<>());
-        }
-      }
-      for (int round = 0; round < sizes.warmupRounds() + sizes.rounds(); round++) {
+      int warmup = Math.min(orders.size(), sizes.rounds() / sizes.epochs()); // to settle, not measured
+      int rounds = epoch < 0 ? sizes.warmupRounds() : share(sizes.rounds(), sizes.epochs(), epoch);
+      for (int round = 0; round < warmup + rounds; round++) {
         for (Op op : Op.values()) {
           for (Target t : orders.get(round % orders.size())) {
             int calls = op == Op.STATUS ? sizes.statusCalls() : sizes.launchCalls();
-            CallLoop.Outcome o = block(t, op, calls, round, meter);
-            if (round >= sizes.warmupRounds()) {
-              blocks.get(t.mode()).get(op).add(o);
+            CallLoop.Outcome o = block(t, op, calls, "e" + (epoch + 1) + "r" + round, meter);
+            if (round >= warmup) {
+              measured.blocks.get(t.mode()).get(op).add(o);
             }
           }
         }
       }
       long t2 = System.nanoTime();
-      Map<Op, Map<Mode, long[]>> lone = new EnumMap<>(Op.class);
-      lone.put(Op.STATUS, lone(orders, Op.STATUS, sizes.loneStatus()));
-      lone.put(Op.LAUNCH, lone(orders, Op.LAUNCH, sizes.loneLaunch()));
+      for (Op op : Op.values()) {
+        int calls = share(op == Op.STATUS ? sizes.loneStatus() : sizes.loneLaunch(), sizes.epochs(),
+            Math.max(0, epoch));
+        lone(orders, op, calls, "e" + (epoch + 1)).forEach((m, latency) -> measured.lone.get(op).get(m).add(latency));
+      }
       // the launched jobs stayed PENDING (no workers), so every LaunchJob did the same work
-      String held = Bench.await(targets.get(1).link().getJobStatus(targets.get(1).status()), 30).getJob()
-          .getState().name();
-      long t3 = System.nanoTime();
-      JsonObject micro = micro(grants, userToken);
-      long t4 = System.nanoTime();
-      JsonObject wall = new JsonObject().put("setup", Bench.round((t1 - t0) / 1e9, 2))
-          .put("blocks", Bench.round((t2 - t1) / 1e9, 2)).put("lone_calls", Bench.round((t3 - t2) / 1e9, 2))
-          .put("micro", Bench.round((t4 - t3) / 1e9, 2));
-      return new AuthReport(blocks, lone, micro).result(sizes, grants.size(), held, wall);
+      measured.launchedJobState = Bench.await(targets.get(1).link().getJobStatus(targets.get(1).status()), 30)
+          .getJob().getState().name();
+      measured.wall.add(new JsonObject().put("start", Bench.round((t1 - t0) / 1e9, 2))
+          .put("blocks", Bench.round((t2 - t1) / 1e9, 2)).put("lone", Bench.round((System.nanoTime() - t2) / 1e9, 2)));
     } finally {
       for (Target t : targets) {
         t.grpc().close();
         t.ctl().close();
       }
       Bench.await(clientVertx.close(), 30);
-      Bench.deleteTree(dir);
     }
+  }
+
+  /** Epoch {@code i}'s share of {@code total} over {@code n} epochs. */
+  private static int share(int total, int n, int i) {
+    return total * (i + 1) / n - total * i / n;
   }
 
   /**
@@ -210,10 +278,11 @@ final class AuthBench {
     return "auth-status-" + mode.key();
   }
 
-  private static Target start(Mode mode, List<TokenBook.Grant> grants, String userToken, TestCa.Issued cert,
-      Path caCert, Vertx clientVertx) throws Exception {
+  private static Target start(Mode mode, Credentials credentials, TestCa.Issued cert, Path caCert,
+      Vertx clientVertx) throws Exception {
+    boolean plain = mode == Mode.NONE && !AA_CONTROL;
     ControllerNode.Config config = ControllerNode.Config.defaults("127.0.0.1", 0)
-        .withAuth(mode == Mode.NONE ? ControllerAuth.none() : ControllerAuth.of(Bench.TOKEN, grants));
+        .withAuth(plain ? ControllerAuth.none() : ControllerAuth.of(Bench.TOKEN, credentials.grants()));
     Tls clientTls = Tls.NONE;
     if (mode == Mode.TOKENS_TLS) {
       config = config.withTls(Tls.serving(cert.cert(), cert.key()));
@@ -222,14 +291,14 @@ final class AuthBench {
     Bench.Ctl ctl = Bench.Ctl.startAsConfigured(config);
     GrpcClient grpc = GrpcClients.create(clientVertx, clientTls);
     ControllerService link = new GrpcControllerLink(grpc, HostPort.parse(ctl.address()).toSocketAddress(), 30_000,
-        mode == Mode.NONE ? "" : userToken);
+        plain ? "" : credentials.userToken());
     return new Target(mode, ctl, grpc, link, Controller.GetJobStatusRequest.newBuilder()
         .setJobId(JobId.root(statusJobName(mode)).value()).build());
   }
 
   /** One timed block; a LaunchJob block's jobs are terminated afterwards (untimed) so none stays pending. */
-  private static CallLoop.Outcome block(Target t, Op op, int calls, int round, CpuMeter meter) throws Exception {
-    String tag = "r" + round + "-";
+  private static CallLoop.Outcome block(Target t, Op op, int calls, String round, CpuMeter meter) throws Exception {
+    String tag = round + "-";
     CallLoop.Outcome o = CallLoop.run(calls, IN_FLIGHT, meter, i -> t.call(op, tag + i));
     if (op == Op.LAUNCH) {
       CallLoop.latencies(calls, IN_FLIGHT, i -> t.terminate(tag + i));
@@ -239,10 +308,11 @@ final class AuthBench {
 
   /**
    * Lone calls: one in flight, the modes taking turns call by call, each turn of three in the next of the six
-   * orders. Answers each mode's latencies, sorted. LaunchJob's jobs are terminated every {@value #LONE_CHUNK}
+   * orders. Answers each mode's latencies. LaunchJob's jobs are terminated every {@value #LONE_CHUNK}
    * turns (untimed).
    */
-  private static Map<Mode, long[]> lone(List<List<Target>> orders, Op op, int callsPerMode) throws Exception {
+  private static Map<Mode, long[]> lone(List<List<Target>> orders, Op op, int callsPerMode, String epoch)
+      throws Exception {
     int modes = orders.get(0).size();
     Map<Mode, long[]> latency = new EnumMap<>(Mode.class);
     for (Target t : orders.get(0)) {
@@ -252,17 +322,16 @@ final class AuthBench {
       int turns = Math.min(LONE_CHUNK, callsPerMode - from);
       int first = from;
       long[] lat = CallLoop.latencies(turns * modes, 1,
-          i -> turn(orders, first, i, modes).call(op, "lone-" + (first + i / modes)));
+          i -> turn(orders, first, i, modes).call(op, epoch + "lone-" + (first + i / modes)));
       for (int i = 0; i < lat.length; i++) {
         latency.get(turn(orders, first, i, modes).mode())[first + i / modes] = lat[i];
       }
       if (op == Op.LAUNCH) {
         for (Target t : orders.get(0)) {
-          CallLoop.latencies(turns, IN_FLIGHT, j -> t.terminate("lone-" + (first + j)));
+          CallLoop.latencies(turns, IN_FLIGHT, j -> t.terminate(epoch + "lone-" + (first + j)));
         }
       }
     }
-    latency.values().forEach(Arrays::sort);
     return latency;
   }
 

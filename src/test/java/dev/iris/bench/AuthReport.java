@@ -12,22 +12,24 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Scenario 9's figures from what {@link AuthBench} measured: per mode and call, the blocks' figures over all
- * measured blocks together, and again per sixth of the run ({@value #BATCHES} batches of consecutive rounds, to
- * show how much the figures move), and the percentiles of the lone calls; what {@code tokens} costs against
+ * measured blocks together, and again per epoch (fresh controllers each: to show how much the figures move),
+ * and the percentiles of the lone calls; what {@code tokens} costs against
  * {@code none} and {@code tokens+tls} against {@code tokens}; the headline and whether the target holds.
  */
 final class AuthReport {
   private static final double TARGET = 0.05;
-  private static final int BATCHES = 6;
   /** The figures of a run of blocks. */
   private static final Map<String, ToDoubleFunction<Totals>> FIGURES = figures();
 
   private final Map<Mode, Map<Op, List<CallLoop.Outcome>>> blocks;
   private final Map<Op, Map<Mode, long[]>> lone;
   private final JsonObject micro;
+  private final int epochs;
 
-  AuthReport(Map<Mode, Map<Op, List<CallLoop.Outcome>>> blocks, Map<Op, Map<Mode, long[]>> lone, JsonObject micro) {
+  AuthReport(Map<Mode, Map<Op, List<CallLoop.Outcome>>> blocks, Map<Op, Map<Mode, long[]>> lone, JsonObject micro,
+      int epochs) {
     this.blocks = blocks;
+    this.epochs = epochs;
     this.lone = lone;
     this.micro = micro;
   }
@@ -99,15 +101,15 @@ final class AuthReport {
     return Totals.of(blocks.get(mode).get(op));
   }
 
-  /** The same in {@value #BATCHES} batches of consecutive rounds. */
-  private List<Totals> batches(Mode mode, Op op) {
+  /** The same per epoch (each epoch's blocks are consecutive, and as many as the others' give or take one). */
+  private List<Totals> perEpoch(Mode mode, Op op) {
     List<CallLoop.Outcome> os = blocks.get(mode).get(op);
-    int n = Math.min(BATCHES, os.size());
-    List<Totals> batches = new java.util.ArrayList<>();
-    for (int b = 0; b < n; b++) {
-      batches.add(Totals.of(os.subList(b * os.size() / n, (b + 1) * os.size() / n)));
+    int n = Math.min(epochs, os.size());
+    List<Totals> each = new java.util.ArrayList<>();
+    for (int e = 0; e < n; e++) {
+      each.add(Totals.of(os.subList(e * os.size() / n, (e + 1) * os.size() / n)));
     }
-    return batches;
+    return each;
   }
 
   Bench.Result result(AuthBench.Sizes sizes, int grants, String launchedJobState, JsonObject wallSeconds) {
@@ -116,13 +118,13 @@ final class AuthReport {
       JsonObject ops = new JsonObject();
       for (Op op : Op.values()) {
         Totals all = all(m, op);
-        List<Totals> batches = batches(m, op);
+        List<Totals> epochs = perEpoch(m, op);
         JsonObject block = new JsonObject().put("calls", all.calls());
         JsonObject each = new JsonObject();
         FIGURES.forEach((name, f) -> {
           block.put(name, Bench.round(f.applyAsDouble(all), 1));
           JsonArray values = new JsonArray();
-          batches.forEach(t -> values.add(Bench.round(f.applyAsDouble(t), 1)));
+          epochs.forEach(t -> values.add(Bench.round(f.applyAsDouble(t), 1)));
           each.put(name, values);
         });
         long[] alone = lone.get(op).get(m);
@@ -132,7 +134,7 @@ final class AuthReport {
               .add(o.p50Us())));
           block.put("raw", raw);
         }
-        ops.put(op.rpc, new JsonObject().put("blocks", block.put("batches", each))
+        ops.put(op.rpc, new JsonObject().put("blocks", block.put("epochs", each))
             .put("lone_calls", new JsonObject().put("n", alone.length).put("p50_us", us(alone, 0.5))
                 .put("p90_us", us(alone, 0.9)).put("p99_us", us(alone, 0.99))));
       }
@@ -148,8 +150,10 @@ final class AuthReport {
       JsonObject c = tokens.getJsonObject(op.rpc);
       worst = Math.max(worst, Math.max(c.getDouble("throughput_lost"), c.getDouble("p50_added")));
     }
-    JsonObject data = new JsonObject().put("in_flight", AuthBench.IN_FLIGHT).put("rounds", sizes.rounds())
-        .put("warmup_rounds", sizes.warmupRounds()).put("status_calls_per_block", sizes.statusCalls())
+    JsonObject data = new JsonObject().put("aa_control", AuthBench.AA_CONTROL)
+        .put("in_flight", AuthBench.IN_FLIGHT).put("rounds", sizes.rounds())
+        .put("warmup_rounds", sizes.warmupRounds()).put("epochs", sizes.epochs())
+        .put("status_calls_per_block", sizes.statusCalls())
         .put("launch_calls_per_block", sizes.launchCalls()).put("lone_status_calls_per_mode", sizes.loneStatus())
         .put("lone_launch_calls_per_mode", sizes.loneLaunch()).put("users_file_grants", grants)
         .put("client", "same JVM, its own Vert.x, loopback gRPC (GrpcControllerLink)")
@@ -157,18 +161,22 @@ final class AuthReport {
             + "lone calls: the modes take turns call by call, each turn in the next of the six orders")
         .put("launched_job_state_after", launchedJobState)
         .put("modes", modes).put("tokens_cost_vs_none", tokens).put("tls_cost_vs_tokens", tls)
-        .put("authenticate_us", Bench.round(authUs, 3)).put("authenticate_share_of_none_server_cpu_per_call", share)
+        .put("authenticate_us", Bench.round(authUs, 3))
+        .put("authenticate_share_of_none_server_cpu_per_call", share)
         .put("micro", micro).put("wall_s", wallSeconds)
         .put("note", "blocks: per mode, the median block's calls/s and CPU per call (calls_per_s_overall: all "
-            + "calls over all the blocks' time), the percentiles of all its blocks' calls, and the same per batch of "
-            + "consecutive rounds. Costs of b against a: throughput_lost = 1 - b/a of calls/s, the others b/a - 1; "
-            + "*_batches: the same per batch; lone_*: of the lone calls' percentiles. server CPU = every Java "
+            + "calls over all the blocks' time), the percentiles of all its blocks' calls, and the same per epoch. "
+            + "Costs of b against a: throughput_lost = 1 - b/a of calls/s, the others b/a - 1; "
+            + "*_epochs: the same per epoch; lone_*: of the lone calls' percentiles. server CPU = every Java "
             + "thread of the JVM but the client's event loops and the bench's (no GC, no JIT); process CPU "
             + "includes all, 10 ms resolution per block");
     String figure = String.format("tokens: GetJobStatus %s calls/s, %s p50; LaunchJob %s calls/s, %s p50; "
             + "authenticate %.2f us; TLS on top: %s / %s calls/s", lost(tokens, Op.STATUS),
         added(tokens, Op.STATUS), lost(tokens, Op.LAUNCH), added(tokens, Op.LAUNCH), authUs,
         lost(tls, Op.STATUS), lost(tls, Op.LAUNCH));
+    if (AuthBench.AA_CONTROL) {
+      figure = "A/A control (none = tokens): " + figure;
+    }
     return new Bench.Result("auth", figure, "tokens: < 5% calls/s and p50", worst < TARGET, data);
   }
 
@@ -178,8 +186,8 @@ final class AuthReport {
     for (Op op : Op.values()) {
       Totals ta = all(a, op);
       Totals tb = all(b, op);
-      List<Totals> ba = batches(a, op);
-      List<Totals> bb = batches(b, op);
+      List<Totals> ba = perEpoch(a, op);
+      List<Totals> bb = perEpoch(b, op);
       JsonObject c = new JsonObject();
       cost(c, "throughput_lost", ta, tb, ba, bb, Totals::callsPerSecond, true);
       cost(c, "throughput_lost_overall", ta, tb, ba, bb, Totals::overallCallsPerSecond, true);
@@ -202,11 +210,11 @@ final class AuthReport {
 
   private static void cost(JsonObject into, String name, Totals a, Totals b, List<Totals> as, List<Totals> bs,
       ToDoubleFunction<Totals> f, boolean loss) {
-    JsonArray batches = new JsonArray();
+    JsonArray epochs = new JsonArray();
     for (int i = 0; i < as.size(); i++) {
-      batches.add(ratio(change(f.applyAsDouble(as.get(i)), f.applyAsDouble(bs.get(i)), loss)));
+      epochs.add(ratio(change(f.applyAsDouble(as.get(i)), f.applyAsDouble(bs.get(i)), loss)));
     }
-    into.put(name, ratio(change(f.applyAsDouble(a), f.applyAsDouble(b), loss))).put(name + "_batches", batches);
+    into.put(name, ratio(change(f.applyAsDouble(a), f.applyAsDouble(b), loss))).put(name + "_epochs", epochs);
   }
 
   /** {@code b} against {@code a}: what fraction was lost ({@code loss}) or added. */
