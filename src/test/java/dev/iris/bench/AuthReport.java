@@ -171,9 +171,10 @@ final class AuthReport {
             + "thread of the JVM but the client's event loops and the bench's (no GC, no JIT); process CPU "
             + "includes all, 10 ms resolution per block");
     String figure = String.format("tokens: GetJobStatus %s calls/s, %s p50; LaunchJob %s calls/s, %s p50; "
-            + "authenticate %.2f us; TLS on top: %s / %s calls/s", lost(tokens, Op.STATUS),
-        added(tokens, Op.STATUS), lost(tokens, Op.LAUNCH), added(tokens, Op.LAUNCH), authUs,
-        lost(tls, Op.STATUS), lost(tls, Op.LAUNCH));
+            + "authenticate %.2f us (%.1f%% / %.1f%% of a call's server CPU); TLS on top: %s / %s calls/s",
+        lost(tokens, Op.STATUS), added(tokens, Op.STATUS), lost(tokens, Op.LAUNCH), added(tokens, Op.LAUNCH), authUs,
+        100 * share.getDouble(Op.STATUS.rpc), 100 * share.getDouble(Op.LAUNCH.rpc), lost(tls, Op.STATUS),
+        lost(tls, Op.LAUNCH));
     if (AuthBench.AA_CONTROL) {
       figure = "A/A control (none = tokens): " + figure;
     }

@@ -673,9 +673,13 @@ public final class Bench {
       this.store = new StoreClient(vertx);
     }
 
-    /** A controller that authenticates its callers ({@link #TOKEN}): every figure is taken with tokens on. */
+    /**
+     * A controller that authenticates its callers ({@link #TOKEN}): every figure is taken with tokens on, unless
+     * {@code -Dbench.tokens=false} (to compare; its callers' tokens are then ignored).
+     */
     static Ctl start(ControllerNode.Config config) throws Exception {
-      return startAsConfigured(config.withAuth(dev.iris.controller.ControllerAuth.of(TOKEN, List.of())));
+      return startAsConfigured(config.withAuth(Boolean.parseBoolean(System.getProperty("bench.tokens", "true"))
+          ? dev.iris.controller.ControllerAuth.of(TOKEN, List.of()) : dev.iris.controller.ControllerAuth.none()));
     }
 
     /** A controller with exactly {@code config}'s authentication and TLS (the auth scenario compares them). */
