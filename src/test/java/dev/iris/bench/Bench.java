@@ -48,15 +48,15 @@ import java.util.function.Consumer;
 /**
  * The benchmark suite: {@code ./iris bench [SCENARIO...] [--size tiny|full] [--out DIR]}. Each scenario
  * writes {@code <out>/<scenario>.json}; a short table goes to stdout. Scenarios (names or numbers):
- * 1 throughput, 2 grpc, 3 latency, 4 gang, 5 scale, 6 deadworker, 7 launch, 8 burst ({@link BurstBench});
- * default all.
+ * 1 throughput, 2 grpc, 3 latency, 4 gang, 5 scale, 6 deadworker, 7 launch, 8 burst ({@link BurstBench}),
+ * 9 auth ({@link AuthBench}); default all.
  */
 public final class Bench {
   /** How big: tiny keeps the harness working in CI; full is the real measurement. */
   public enum Size { TINY, FULL }
 
   public static final List<String> SCENARIOS =
-      List.of("throughput", "grpc", "latency", "gang", "scale", "deadworker", "launch", "burst");
+      List.of("throughput", "grpc", "latency", "gang", "scale", "deadworker", "launch", "burst", "auth");
   private static final long MB = 1L << 20;
 
   /** One scenario's outcome: its headline figure, the target, and everything measured. */
@@ -80,7 +80,7 @@ public final class Bench {
     Size size = Size.FULL;
     Path out = Path.of("target", "bench");
     String usage = "usage: iris bench [SCENARIO...] [--size tiny|full] [--out DIR]\nscenarios: "
-        + SCENARIOS + " (or 1-8); default all";
+        + SCENARIOS + " (or 1-9); default all";
     try {
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
@@ -118,11 +118,11 @@ public final class Bench {
     if (a.equals("all")) {
       return a;
     }
-    if (a.matches("[1-8]")) {
+    if (a.matches("[1-9]")) {
       return SCENARIOS.get(Integer.parseInt(a) - 1);
     }
     if (!SCENARIOS.contains(a)) {
-      throw new IllegalArgumentException("unknown scenario '" + a + "'; one of " + SCENARIOS + " or 1-8");
+      throw new IllegalArgumentException("unknown scenario '" + a + "'; one of " + SCENARIOS + " or 1-9");
     }
     return a;
   }
@@ -143,6 +143,7 @@ public final class Bench {
         case "deadworker" -> deadWorker();
         case "launch" -> launchRate();
         case "burst" -> new BurstBench(tiny(), out).run();
+        case "auth" -> new AuthBench(tiny()).run();
         default -> throw new IllegalArgumentException(s);
       };
       JsonObject json = new JsonObject().put("scenario", s).put("size", size.name().toLowerCase(Locale.ROOT))
@@ -672,12 +673,20 @@ public final class Bench {
       this.store = new StoreClient(vertx);
     }
 
-    /** A controller that authenticates its callers ({@link #TOKEN}): every figure is taken with tokens on. */
+    /**
+     * A controller that authenticates its callers ({@link #TOKEN}): every figure is taken with tokens on, unless
+     * {@code -Dbench.tokens=false} (to compare; its callers' tokens are then ignored).
+     */
     static Ctl start(ControllerNode.Config config) throws Exception {
+      return startAsConfigured(config.withAuth(Boolean.parseBoolean(System.getProperty("bench.tokens", "true"))
+          ? dev.iris.controller.ControllerAuth.of(TOKEN, List.of()) : dev.iris.controller.ControllerAuth.none()));
+    }
+
+    /** A controller with exactly {@code config}'s authentication and TLS (the auth scenario compares them). */
+    static Ctl startAsConfigured(ControllerNode.Config config) throws Exception {
       Vertx vertx = Vertx.vertx();
       try {
-        return new Ctl(vertx, await(ControllerNode.start(vertx,
-            config.withAuth(dev.iris.controller.ControllerAuth.of(TOKEN, List.of())), Clock.systemUTC()), 60));
+        return new Ctl(vertx, await(ControllerNode.start(vertx, config, Clock.systemUTC()), 60));
       } catch (Exception e) {
         vertx.close();
         throw e;
@@ -768,7 +777,7 @@ public final class Bench {
   static final String TOKEN = newToken();
   private static Path tokenFile;
 
-  private static String newToken() {
+  static String newToken() {
     byte[] key = new byte[32];
     new java.security.SecureRandom().nextBytes(key);
     return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(key);

@@ -29,7 +29,7 @@ class BenchSmokeTest {
       assertThat(json.getString("figure")).isNotBlank();
       assertThat(json.getJsonObject("data")).isNotNull();
     }
-    assertThat(Bench.table(results)).contains("throughput", "launch", "burst");
+    assertThat(Bench.table(results)).contains("throughput", "launch", "burst", "auth");
   }
 
   @Test
@@ -37,6 +37,7 @@ class BenchSmokeTest {
     assertThat(Bench.scenarioName("1")).isEqualTo("throughput");
     assertThat(Bench.scenarioName("7")).isEqualTo("launch");
     assertThat(Bench.scenarioName("8")).isEqualTo("burst");
+    assertThat(Bench.scenarioName("9")).isEqualTo("auth");
     assertThat(Bench.scenarioName("gang")).isEqualTo("gang");
   }
 }
