@@ -120,12 +120,17 @@ public final class TokenBook {
     }
   }
 
-  private static byte[] digest(String token) {
+  /** One SHA-256 per thread: looking the implementation up was a third of a check's time (BENCHMARKS.md, 9). */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance("SHA-256");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }
+  });
+
+  private static byte[] digest(String token) {
+    return SHA256.get().digest(token.getBytes(StandardCharsets.UTF_8)); // digest() resets it for the next use
   }
 
   private static boolean printable(String s) {
