@@ -29,7 +29,7 @@ final class Segments {
   private Segments() {}
 
   /** A journal file and the LSN in its name: a segment's first record, or what a snapshot covers. */
-  record Named(Path path, long lsn) {}
+  record JournalFile(Path path, long lsn) {}
 
   static Path segment(Path dir, long firstLsn) {
     return dir.resolve(String.format(Locale.ROOT, "segment-%020d.log", firstLsn));
@@ -39,11 +39,11 @@ final class Segments {
     return dir.resolve(String.format(Locale.ROOT, "snapshot-%020d.snap", lsn));
   }
 
-  static List<Named> segments(Path dir) throws IOException {
+  static List<JournalFile> segments(Path dir) throws IOException {
     return list(dir, SEGMENT);
   }
 
-  static List<Named> snapshots(Path dir) throws IOException {
+  static List<JournalFile> snapshots(Path dir) throws IOException {
     return list(dir, SNAPSHOT);
   }
 
@@ -54,13 +54,13 @@ final class Segments {
     }
   }
 
-  private static List<Named> list(Path dir, Pattern pattern) throws IOException {
-    List<Named> found = new ArrayList<>();
+  private static List<JournalFile> list(Path dir, Pattern pattern) throws IOException {
+    List<JournalFile> found = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path p : (Iterable<Path>) files.sorted()::iterator) {
         Matcher m = pattern.matcher(p.getFileName().toString());
         if (m.matches()) {
-          found.add(new Named(p, Long.parseLong(m.group(1))));
+          found.add(new JournalFile(p, Long.parseLong(m.group(1))));
         }
       }
     }
