@@ -99,6 +99,22 @@ final class Frames {
     return new FrameRead(null, lsn, index, length);
   }
 
+  /** Whether every byte from {@code from} to the limit is zero: space written ahead, no record begun there. */
+  static boolean zerosFrom(ByteBuffer data, int from) {
+    int at = from;
+    for (; at + Long.BYTES <= data.limit(); at += Long.BYTES) {
+      if (data.getLong(at) != 0) {
+        return false;
+      }
+    }
+    for (; at < data.limit(); at++) {
+      if (data.get(at) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * The first offset after {@code from} holding a good frame written by a batch that began after
    * {@code lsn}, or -1. Such a frame proves the batch holding {@code lsn} had been forced (the writer forces

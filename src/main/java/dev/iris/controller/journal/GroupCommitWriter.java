@@ -33,6 +33,8 @@ final class GroupCommitWriter {
 
   private record QueuedAppend(long lsn, byte[] payload, CompletableFuture<Long> done) {}
 
+  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 16).asReadOnlyBuffer();
+
   private final Path dir;
   private final JournalOptions options;
   /** First LSN to path, in order; the last entry is the segment being written. Shared with compaction. */
@@ -50,6 +52,8 @@ final class GroupCommitWriter {
   // the writer thread's own
   private FileChannel channel;
   private long position;
+  /** The segment file's size: zeros from {@code position} to here, written ahead. */
+  private long allocated;
   private long segmentFirstLsn;
   private ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 16);
   private volatile long durableLsn;
@@ -64,6 +68,7 @@ final class GroupCommitWriter {
       Map.Entry<Long, Path> tail = segments.lastEntry();
       channel = options.opener().open(tail.getValue(), APPEND_OPTIONS);
       position = recovered.tailEnd();
+      allocated = channel.size();
       segmentFirstLsn = tail.getKey();
     } else {
       startSegment(nextLsn);
@@ -200,6 +205,9 @@ final class GroupCommitWriter {
     } catch (IOException | RuntimeException e) {
       fail(batch, e, startPosition);
       return;
+    } catch (Error e) { // nobody would ever complete these futures: fail them, then let the thread die
+      fail(batch, new IOException("journal writer died: " + e, e), startPosition);
+      throw e;
     }
     long last = batch.get(batch.size() - 1).lsn();
     List<CompletableFuture<Void>> waiters = new ArrayList<>();
@@ -245,14 +253,35 @@ final class GroupCommitWriter {
     return written;
   }
 
-  /** Writes the buffer at the segment's end. */
+  /** Writes the buffer at the segment's end (extending the segment with zeros first when it is due). */
   private long flush() throws IOException {
     buffer.flip();
     int n = buffer.remaining();
+    long zeros = preallocate(position + n);
     Segments.writeFully(channel, buffer, position);
     position += n;
     buffer.clear();
-    return n;
+    return n + zeros;
+  }
+
+  /**
+   * Makes the file at least {@code end} long, in steps of {@code preallocateBytes} of zeros: an fsync then
+   * flushes only data until the next step (no new size, no new blocks to record), which is what makes a
+   * lone append's fsync cheap. The first fsync after a step also carries the step's metadata.
+   */
+  private long preallocate(long end) throws IOException {
+    long step = options.preallocateBytes();
+    if (step == 0 || end <= allocated) {
+      return 0;
+    }
+    long target = Math.max(end, Math.min(allocated + step, options.segmentBytes()));
+    long from = allocated;
+    while (allocated < target) {
+      ByteBuffer zeros = ZEROS.duplicate().limit((int) Math.min(ZEROS.capacity(), target - allocated));
+      Segments.writeFully(channel, zeros, allocated);
+      allocated += zeros.limit();
+    }
+    return allocated - from;
   }
 
   /** A new segment whose first record will be {@code firstLsn}: header forced, then the directory. */
@@ -265,6 +294,7 @@ final class GroupCommitWriter {
     segments.put(firstLsn, path);
     segmentFirstLsn = firstLsn;
     position = Segments.HEADER;
+    allocated = Segments.HEADER;
   }
 
   private void fail(List<QueuedAppend> batch, Exception cause, long startPosition) {

@@ -138,6 +138,9 @@ final class JournalRecovery {
           at = (int) frame.end(at);
           continue;
         }
+        if (Frames.zerosFrom(data, at)) {
+          break; // the clean end: what follows was written ahead as zeros for records to come
+        }
         cutOrRefuse(path, data, at, frame, expected[0], last);
         ch.truncate(at);
         ch.force(true);
@@ -150,7 +153,9 @@ final class JournalRecovery {
   /** A bad frame at {@code at}: returns when it is a torn tail (to be cut there), throws when it is damage. */
   private void cutOrRefuse(Path path, ByteBuffer data, int at, Frames.FrameRead frame, long expected, boolean last)
       throws JournalCorruptException {
-    String what = frame.ok() ? "LSN " + frame.lsn() + " where " + expected + " was due" : frame.problem().text;
+    String what = frame.ok() ? "LSN " + frame.lsn() + " where " + expected + " was due"
+        : Frames.zerosFrom(data.duplicate().limit(Math.min(data.limit(), at + Frames.HEADER)), at)
+        ? "zeros where a record header was due" : frame.problem().text;
     String where = "segment " + path + " at offset " + at + " (the record for LSN " + expected + ": " + what + ")";
     if (!last) {
       throw new JournalCorruptException(where + ", and later segments follow it");

@@ -110,38 +110,66 @@ class JournalRecoveryTest {
     return at;
   }
 
+  /**
+   * A write the crash interrupted inside the last record, at every byte: the file ends there, or (the
+   * segment having been extended with zeros ahead of its records) zeros follow.
+   */
   @Test
   void aTornWriteAtEveryByteOfTheLastRecordIsCutThereWithOneWarningAndAppendsGoOn() throws IOException {
     Path pristine = journalOfFive("pristine");
     long lastStart = offsetOf(RECORDS);
-    long end = Files.size(onlySegment(pristine));
+    long end = offsetOf(RECORDS + 1);
+    assertThat(Files.size(onlySegment(pristine))).as("written ahead").isGreaterThan(end);
     List<String> expected = IntStream.rangeClosed(1, RECORDS - 1).mapToObj(JournalRecoveryTest::record).toList();
 
     for (long cut = lastStart; cut < end; cut++) {
-      Path state = tmp.resolve("torn-" + cut);
-      copyTree(pristine, state);
-      Path segment = onlySegment(state);
-      truncate(segment, cut);
-      log.list.clear();
-
-      try (Replayed.Opened o = Replayed.open(state)) {
-        assertThat(o.replayed().records).as("cut at %d", cut).containsExactlyElementsOf(expected);
-        assertThat(o.replayed().lsns).containsExactly(1L, 2L, 3L, 4L);
-        if (cut == lastStart) { // a clean end: the record was never written
-          assertThat(warnings()).isEmpty();
+      for (boolean zeros : List.of(false, true)) {
+        String as = (zeros ? "zeros from " : "cut at ") + cut;
+        Path state = tmp.resolve("torn-" + cut + (zeros ? "-zeros" : ""));
+        copyTree(pristine, state);
+        Path segment = onlySegment(state);
+        if (zeros) {
+          zero(segment, cut, end);
         } else {
-          assertThat(warnings()).as("cut at %d", cut).singleElement().asString()
-              .startsWith("journal tail cut: segment " + segment + " at offset " + lastStart + " (the record for LSN 5: ")
-              .contains("LSN 4 is the last kept");
-          assertThat(o.journal().recovery().warnings()).isEqualTo(warnings());
+          truncate(segment, cut);
         }
-        assertThat(Files.size(segment)).isEqualTo(lastStart);
-        assertThat(o.append("after")).isEqualTo(5L);
+        log.list.clear();
+
+        try (Replayed.Opened o = Replayed.open(state)) {
+          assertThat(o.replayed().records).as(as).containsExactlyElementsOf(expected);
+          assertThat(o.replayed().lsns).containsExactly(1L, 2L, 3L, 4L);
+          if (cut == lastStart) { // a clean end: the record was never begun
+            assertThat(warnings()).as(as).isEmpty();
+          } else {
+            assertThat(warnings()).as(as).singleElement().asString()
+                .startsWith("journal tail cut: segment " + segment + " at offset " + lastStart
+                    + " (the record for LSN 5: ")
+                .contains("LSN 4 is the last kept");
+            assertThat(o.journal().recovery().warnings()).isEqualTo(warnings());
+            assertThat(Files.size(segment)).isEqualTo(lastStart);
+          }
+          assertThat(o.append("after")).isEqualTo(5L);
+        }
+        log.list.clear();
+        try (Replayed.Opened o = Replayed.open(state)) {
+          assertThat(o.replayed().records).as(as).hasSize(RECORDS).endsWith("after");
+          assertThat(warnings()).isEmpty();
+        }
+        deleteTree(state);
       }
-      log.list.clear();
-      try (Replayed.Opened o = Replayed.open(state)) {
-        assertThat(o.replayed().records).hasSize(RECORDS).endsWith("after");
-        assertThat(warnings()).isEmpty();
+    }
+  }
+
+  private static void zero(Path file, long from, long to) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.allocate((int) (to - from)), from);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.delete(p);
       }
     }
   }
@@ -164,13 +192,14 @@ class JournalRecoveryTest {
     Path state = journalOfFive("state");
     Path segment = onlySegment(state);
     long at = offsetOf(2);
+    long size = Files.size(segment);
     flipBit(segment, at + Frames.HEADER + 10, 0);
 
     assertThatThrownBy(() -> Replayed.open(state)).isInstanceOf(JournalCorruptException.class)
         .hasMessageStartingWith("journal damaged before its tail: segment " + segment + " at offset " + at
             + " (the record for LSN 2: checksum mismatch), and a later commit follows it at offset " + offsetOf(3))
         .hasMessageContaining("refusing to start");
-    assertThat(Files.size(segment)).as("nothing cut").isEqualTo(offsetOf(RECORDS + 1));
+    assertThat(Files.size(segment)).as("nothing cut").isEqualTo(size);
     StateDir.open(state).close(); // the refused open let go of the directory
   }
 
@@ -230,7 +259,7 @@ class JournalRecoveryTest {
     List<Segments.JournalFile> segments = Segments.segments(state.resolve("journal"));
     assertThat(segments).hasSizeGreaterThan(2);
     Path first = segments.get(0).path();
-    flipBit(first, Files.size(first) - 1, 3);
+    flipBit(first, Segments.HEADER + Frames.HEADER + 1, 3);
 
     assertThatThrownBy(() -> Replayed.open(state)).isInstanceOf(JournalCorruptException.class)
         .hasMessageContaining("segment " + first + " at offset " + Segments.HEADER)

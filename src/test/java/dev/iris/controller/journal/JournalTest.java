@@ -134,7 +134,7 @@ class JournalTest {
   @Test
   void aRecordOverTheLimitIsRefusedAndAClosedJournalRefusesAppends() throws IOException {
     Path state = tmp.resolve("state");
-    JournalOptions small = new JournalOptions(1 << 20, 10, 100, 1 << 20, 1 << 20, java.nio.channels.FileChannel::open,
+    JournalOptions small = new JournalOptions(1 << 20, 10, 100, 1 << 20, 1 << 20, 0, java.nio.channels.FileChannel::open,
         JournalObserver.NONE);
     Journal journal;
     try (Replayed.Opened o = Replayed.open(state, small)) {
