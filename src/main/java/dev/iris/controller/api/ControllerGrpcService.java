@@ -4,7 +4,6 @@ import com.google.protobuf.Descriptors;
 import dev.iris.common.GrpcUnary;
 import dev.iris.common.RpcErrors;
 import dev.iris.core.auth.Caller;
-import dev.iris.rpc.ClusterEvent;
 import dev.iris.rpc.ControllerServiceGrpcService;
 import io.vertx.core.Future;
 import io.vertx.grpc.common.ServiceMethod;
