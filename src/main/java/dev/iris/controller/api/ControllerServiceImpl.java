@@ -322,6 +322,9 @@ public final class ControllerServiceImpl {
   public Future<Empty> unregisterEndpoint(Caller caller, Controller.UnregisterEndpointRequest request) {
     return call("UnregisterEndpoint", caller, () -> {
       String id = request.getEndpointId();
+      if (!Access.mayEver(caller, Permission.CHANGE_JOB)) { // refused before looking: whether id exists stays unsaid
+        throw new dev.iris.core.auth.AccessDenied(caller.describe() + " may not remove endpoints");
+      }
       Future<Void> allowed = caller.role() == Role.ADMIN ? Future.succeededFuture()
           : store.read(new StoreQuery.ListEndpoints("")).compose(list -> list.endpoints().stream()
               .filter(e -> e.id().equals(id)).findFirst()

@@ -79,6 +79,14 @@ public final class Access {
     }
   }
 
+  /**
+   * Whether {@code caller}'s role may take {@code action} on any job at all: a refusal for a role that never
+   * may (a viewer changing a job) needs no look at the job, so it tells nothing about whether the job exists.
+   */
+  public static boolean mayEver(Caller caller, Permission action) {
+    return TABLE.get(caller.role()).get(action) != Rule.NEVER;
+  }
+
   /** Like {@link #allows}, for an action on no particular job. */
   public static boolean allows(Caller caller, Permission action) {
     return allows(caller, action, null, null);

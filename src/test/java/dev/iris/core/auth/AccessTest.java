@@ -89,6 +89,15 @@ class AccessTest {
   }
 
   @Test
+  void onlyRolesThatNeverMayAreRefusedWithoutLooking() {
+    assertThat(Access.mayEver(VIEWER, Permission.CHANGE_JOB)).isFalse();
+    assertThat(Access.mayEver(WORKER, Permission.CHANGE_JOB)).isFalse();
+    assertThat(Access.mayEver(ALICE, Permission.CHANGE_JOB)).isTrue();
+    assertThat(Access.mayEver(TASK, Permission.CHANGE_JOB)).isTrue();
+    assertThat(Access.mayEver(WORKER, Permission.ACT_AS_WORKER)).isTrue();
+  }
+
+  @Test
   void aTaskOfAChildJobDoesNotReachItsParent() {
     Caller child = Caller.task(ALICE_CHILD, "alice");
     assertThat(Access.allows(child, Permission.READ_JOB, ALICE_JOB, "alice")).isFalse();
