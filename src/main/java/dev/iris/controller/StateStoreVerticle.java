@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Durable when given a state directory: {@link #start} opens it and its {@link Journal} off the event loop,
  * replays every record into the state (dropping what the replay produced: nothing is re-sent), journals a
- * {@link Mutation.Recovered} (grace for the workers after the downtime), and only then takes commands. Each
+ * {@link Mutation.ControllerRestarted} (grace for the workers after the downtime), and only then takes commands. Each
  * mutation that was not refused is appended to the journal, and its reply and what it produced (events, worker
  * instructions, probes, scheduler nudge) are held until its record is on disk, then released in LSN order on
  * this verticle's context. The store keeps applying later mutations meanwhile: they share one fsync. A journal
@@ -69,7 +69,7 @@ public final class StateStoreVerticle extends VerticleBase {
   private Journal journal;
   private Context context;
   /** Mutations applied and appended, waiting for their records to be durable, in LSN order. */
-  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+  private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
   /** Set once the journal refused an append: mutations are refused from then on. */
   private String journalFailure;
 
@@ -153,23 +153,17 @@ public final class StateStoreVerticle extends VerticleBase {
 
         @Override
         public void record(long lsn, byte[] record) {
-          MutationCodec.Decoded d = MutationCodec.decode(record);
           counts[0]++;
-          try {
-            d.mutation().applyTo(state, d.nowMs());
-          } catch (RuntimeException e) { // failed live the same way (a refusal is never journaled)
+          if (!replay(record)) {
             counts[1]++;
-          }
-          if (!state.outbox().isEmpty()) {
-            state.outbox().drain(); // all of it was published and sent before the restart
           }
         }
       });
       long now = clock.millis();
-      Mutation.Recovered recovered = new Mutation.Recovered();
-      recovered.applyTo(state, now);
+      Mutation.ControllerRestarted restarted = new Mutation.ControllerRestarted();
+      restarted.applyTo(state, now);
       state.outbox().drain();
-      journal.append(MutationCodec.encode(recovered, now)).join();
+      journal.append(MutationCodec.encode(restarted, now)).join();
       LOG.info("state recovered from {} in {} ms: {} records replayed ({} failed again as they did live), {} jobs, "
               + "{} workers, event sequence {}; journal at LSN {}", stateDir.path(),
           (System.nanoTime() - start) / 1_000_000, counts[0], counts[1], state.jobs().size(), state.workers().size(),
@@ -182,6 +176,21 @@ public final class StateStoreVerticle extends VerticleBase {
       closeQuietly();
       throw e;
     }
+  }
+
+  /** Applies one journal record; false when it failed, as it failed live (a refusal is never journaled). */
+  private boolean replay(byte[] record) {
+    MutationCodec.Decoded d = MutationCodec.decode(record);
+    boolean applied = true;
+    try {
+      d.mutation().applyTo(state, d.nowMs());
+    } catch (RuntimeException e) {
+      applied = false;
+    }
+    if (!state.outbox().isEmpty()) {
+      state.outbox().drain(); // all of it was published and sent before the restart
+    }
+    return applied;
   }
 
   private long eventSequence() {
@@ -235,7 +244,7 @@ public final class StateStoreVerticle extends VerticleBase {
   }
 
   private void handleMutation(Mutation<?> mutation, Message<Object> msg) {
-    if (journal != null && (journalFailure != null || pending.size() >= MAX_IN_FLIGHT)) {
+    if (journal != null && (journalFailure != null || inFlight.size() >= MAX_IN_FLIGHT)) {
       if (msg != null) { // a tick is skipped: the next one comes soon
         msg.reply(new StoreClient.StoreReply(null, new RpcException(GrpcStatus.UNAVAILABLE, journalFailure != null
             ? "the controller cannot store changes: " + journalFailure
@@ -257,14 +266,14 @@ public final class StateStoreVerticle extends VerticleBase {
       reply(msg, value, error);
       return;
     }
-    Pending p = new Pending(msg, value, error, drained);
-    pending.addLast(p);
+    InFlight p = new InFlight(msg, value, error, drained);
+    inFlight.addLast(p);
     journal.append(MutationCodec.encode(mutation, now)).whenComplete((lsn, failure) ->
         context.runOnContext(v -> durable(p, failure)));
   }
 
-  /** On the context: {@code p}'s append completed; release every pending mutation now durable, in order. */
-  private void durable(Pending p, Throwable failure) {
+  /** On the context: {@code p}'s append completed; release every inFlight mutation now durable, in order. */
+  private void durable(InFlight p, Throwable failure) {
     p.done = true;
     if (failure != null) {
       Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
@@ -277,8 +286,8 @@ public final class StateStoreVerticle extends VerticleBase {
       }
       p.failure = reason;
     }
-    while (!pending.isEmpty() && pending.peekFirst().done) {
-      Pending head = pending.removeFirst();
+    while (!inFlight.isEmpty() && inFlight.peekFirst().done) {
+      InFlight head = inFlight.removeFirst();
       if (head.failure != null) { // memory is ahead of the disk: tell no one of what it did
         if (head.msg != null) {
           head.msg.reply(new StoreClient.StoreReply(null, new RpcException(GrpcStatus.UNAVAILABLE,
@@ -320,7 +329,7 @@ public final class StateStoreVerticle extends VerticleBase {
     }
   }
 
-  private static final class Pending {
+  private static final class InFlight {
     final Message<Object> msg;
     final Object value;
     final RuntimeException error;
@@ -328,7 +337,7 @@ public final class StateStoreVerticle extends VerticleBase {
     boolean done;
     String failure;
 
-    Pending(Message<Object> msg, Object value, RuntimeException error, ClusterState.Drained drained) {
+    InFlight(Message<Object> msg, Object value, RuntimeException error, ClusterState.Drained drained) {
       this.msg = msg;
       this.value = value;
       this.error = error;

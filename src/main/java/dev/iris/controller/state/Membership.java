@@ -72,7 +72,7 @@ final class Membership {
   }
 
   /** Every worker in registration order, a live read-only view. */
-  void recovered(long now) {
+  void controllerRestarted(long now) {
     for (WorkerRecord w : workers.values()) {
       w.spoke(now);
     }

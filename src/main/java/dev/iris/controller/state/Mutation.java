@@ -189,10 +189,10 @@ public sealed interface Mutation<R> {
    * counts as heard from now, so that the downtime does not declare them all lost at the first tick; those that
    * do not come back are lost a worker timeout later, as any silent worker is.
    */
-  record Recovered() implements Mutation<Void> {
+  record ControllerRestarted() implements Mutation<Void> {
     @Override
     public Void applyTo(ClusterState state, long now) {
-      state.recovered(now);
+      state.controllerRestarted(now);
       return null;
     }
   }

@@ -82,7 +82,7 @@ class MutationCodecTest {
         new Mutation.UnregisterEndpoint("ep-42"),
         new Mutation.UnregisterEndpoint(""),
         new Mutation.Tick(),
-        new Mutation.Recovered());
+        new Mutation.ControllerRestarted());
   }
 
   @Test
