@@ -43,6 +43,8 @@ public final class ControllerNode {
    *     #MAX_MESSAGE_BYTES}; a larger one is refused with RESOURCE_EXHAUSTED)
    * @param tls the port serves gRPC, HTTPS and WSS with its certificate and key; calls to workers go over TLS,
    *     verified against its CA, when it has one
+   * @param stateDir where the store keeps its journal (locked while running; a restart on it recovers every
+   *     acknowledged change); empty: in memory only, lost when the controller stops
    */
   public record Config(String host, int port, StoreConfig store, long storeTickMs, long schedulerTickMs,
       long heartbeatIntervalMs, DispatchVerticle.DispatchConfig dispatch,

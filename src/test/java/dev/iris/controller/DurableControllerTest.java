@@ -100,6 +100,33 @@ class DurableControllerTest {
   }
 
   @Test
+  void workersGetAWorkerTimeoutOfGraceAfterTheDowntime() throws Exception {
+    StoreConfig store = new StoreConfig(2_000, StoreConfig.DEFAULT_START_CAPACITY, 1_000, 10_000);
+    Path dir = tmp.resolve("state");
+    try (java.net.ServerSocket mute = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Vertx v1 = vertx();
+      ControllerNode first = await(ControllerNode.start(v1, ControllerNode.Config.defaults("127.0.0.1", 0)
+          .withStore(store).withStateDir(Optional.of(dir)), Clock.systemUTC()));
+      await(api(v1, first).registerWorker(Controller.RegisterWorkerRequest.newBuilder().setWorkerId("w")
+          .setAddress("127.0.0.1:" + mute.getLocalPort()).setMetadata(dev.iris.rpc.WorkerMetadata.newBuilder()
+              .setCpuCount(2).setMemoryBytes(1L << 32)).build()));
+      await(first.stop());
+      Thread.sleep(2_500); // down longer than the worker timeout
+
+      Vertx v2 = vertx();
+      ControllerNode second = await(ControllerNode.start(v2, ControllerNode.Config.defaults("127.0.0.1", 0)
+          .withStore(store).withStateDir(Optional.of(dir)), Clock.systemUTC()));
+      nodes.add(second);
+      GrpcControllerLink api2 = api(v2, second);
+      Thread.sleep(500); // a few ticks
+      assertThat(await(api2.listWorkers(Controller.ListWorkersRequest.getDefaultInstance())).getWorkersList())
+          .singleElement().satisfies(w -> assertThat(w.getLost()).as("lost right after the restart").isFalse());
+      eventually(() -> await(api2.listWorkers(Controller.ListWorkersRequest.getDefaultInstance())).getWorkers(0)
+          .getLost()); // but a worker timeout later, still silent, it is
+    }
+  }
+
+  @Test
   void aSecondControllerOnTheSameDirectoryFailsAtOnce() throws Exception {
     Path dir = tmp.resolve("state");
     start(vertx(), dir);
