@@ -70,6 +70,8 @@ public final class StateStoreVerticle extends VerticleBase {
   private Context context;
   /** Mutations applied and appended, waiting for their records to be durable, in LSN order. */
   private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+  /** The bytes of their records: kept below half the journal's queue, so it never answers QUEUE_FULL. */
+  private long inFlightBytes;
   /** Set once the journal refused an append: mutations are refused from then on. */
   private String journalFailure;
 
@@ -244,17 +246,32 @@ public final class StateStoreVerticle extends VerticleBase {
   }
 
   private void handleMutation(Mutation<?> mutation, Message<Object> msg) {
-    if (journal != null && (journalFailure != null || inFlight.size() >= MAX_IN_FLIGHT)) {
-      if (msg != null) { // a tick is skipped: the next one comes soon
-        msg.reply(new StoreClient.StoreReply(null, new RpcException(GrpcStatus.UNAVAILABLE, journalFailure != null
-            ? "the controller cannot store changes: " + journalFailure
-            : "the controller's journal is busy: try again")), LocalCodec.OPTIONS);
+    long now = clock.millis();
+    byte[] record = null;
+    if (journal != null) {
+      String busy = journalFailure != null ? "the controller cannot store changes: " + journalFailure
+          : inFlight.size() >= MAX_IN_FLIGHT || inFlightBytes > journalOptions.queueBytes() / 2
+              ? "the controller's journal is busy: try again" : null;
+      if (busy != null) {
+        if (msg != null) { // a tick is skipped: the next one comes soon
+          msg.reply(new StoreClient.StoreReply(null, new RpcException(GrpcStatus.UNAVAILABLE, busy)),
+              LocalCodec.OPTIONS);
+        }
+        return;
       }
-      return;
+      // encoded before it is applied: a record the journal would refuse must not change the state
+      record = MutationCodec.encode(mutation, now);
+      if (record.length > journalOptions.maxRecordBytes()) {
+        if (msg != null) {
+          msg.reply(new StoreClient.StoreReply(null, new RpcException(GrpcStatus.RESOURCE_EXHAUSTED,
+              "the change takes " + record.length + " bytes to store; the controller stores at most "
+                  + journalOptions.maxRecordBytes() + " per change (a smaller bundle?)")), LocalCodec.OPTIONS);
+        }
+        return;
+      }
     }
     Object value = null;
     RuntimeException error = null;
-    long now = clock.millis();
     try {
       value = mutation.applyTo(state, now);
     } catch (RuntimeException e) {
@@ -266,10 +283,10 @@ public final class StateStoreVerticle extends VerticleBase {
       reply(msg, value, error);
       return;
     }
-    InFlight p = new InFlight(msg, value, error, drained);
+    InFlight p = new InFlight(msg, value, error, drained, record.length);
     inFlight.addLast(p);
-    journal.append(MutationCodec.encode(mutation, now)).whenComplete((lsn, failure) ->
-        context.runOnContext(v -> durable(p, failure)));
+    inFlightBytes += record.length;
+    journal.append(record).whenComplete((lsn, failure) -> context.runOnContext(v -> durable(p, failure)));
   }
 
   /** On the context: {@code p}'s append completed; release every inFlight mutation now durable, in order. */
@@ -288,6 +305,7 @@ public final class StateStoreVerticle extends VerticleBase {
     }
     while (!inFlight.isEmpty() && inFlight.peekFirst().done) {
       InFlight head = inFlight.removeFirst();
+      inFlightBytes -= head.bytes;
       if (head.failure != null) { // memory is ahead of the disk: tell no one of what it did
         if (head.msg != null) {
           head.msg.reply(new StoreClient.StoreReply(null, new RpcException(GrpcStatus.UNAVAILABLE,
@@ -334,10 +352,12 @@ public final class StateStoreVerticle extends VerticleBase {
     final Object value;
     final RuntimeException error;
     final ClusterState.Drained drained;
+    final int bytes;
     boolean done;
     String failure;
 
-    InFlight(Message<Object> msg, Object value, RuntimeException error, ClusterState.Drained drained) {
+    InFlight(Message<Object> msg, Object value, RuntimeException error, ClusterState.Drained drained, int bytes) {
+      this.bytes = bytes;
       this.msg = msg;
       this.value = value;
       this.error = error;

@@ -94,6 +94,31 @@ class DurableStoreTest {
     assertThat(await(client.read(new StoreQuery.GetJobStatus(JobId.of("kept"), false)))).isNotNull();
   }
 
+  @Test
+  void aChangeTooLargeToStoreIsRefusedBeforeItIsApplied() throws Exception {
+    JournalOptions d = JournalOptions.defaults();
+    JournalOptions small = new JournalOptions(d.segmentBytes(), 4_096, d.queueRecords(), d.queueBytes(),
+        d.batchBytes(), d.preallocateBytes(), d.opener(), d.observer());
+    StateStoreVerticle other = new StateStoreVerticle(StoreConfig.DEFAULT, Clock.systemUTC(), 600_000, null,
+        tmp.resolve("small"), small);
+    Vertx v = Vertx.vertx();
+    try {
+      await(v.deployVerticle(other));
+      StoreClient c = new StoreClient(v);
+      Mutation.SubmitJob big = new Mutation.SubmitJob(JobSpec.simple(JobId.of("big"), List.of("true"),
+          Resources.of(1, 1), 1), new byte[10_000], null);
+      assertThatThrownBy(() -> await(c.apply(big))).isInstanceOfSatisfying(RpcException.class, e -> {
+        assertThat(e.status()).isEqualTo(GrpcStatus.RESOURCE_EXHAUSTED);
+        assertThat(e.getMessage()).contains("at most 4096");
+      });
+      assertThatThrownBy(() -> await(c.read(new StoreQuery.GetJobStatus(JobId.of("big"), false))))
+          .as("not applied").isNotNull();
+      assertThat(await(c.apply(submit("small")))).isEqualTo(JobId.of("small")); // the store goes on
+    } finally {
+      await(v.close());
+    }
+  }
+
   static <T> T await(Future<T> f) throws Exception {
     try {
       return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
