@@ -16,7 +16,7 @@ iris() { java ${IRIS_JAVA_OPTS:-} -jar "$jar" "$@"; }
 cleanup() { kill "${wpid:-}" "${cpid:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 [ -n "${KEEP_LOGS:-}" ] && trap 'cp "$work"/*.log "$KEEP_LOGS"/ 2>/dev/null; cleanup' EXIT
-java ${IRIS_JAVA_OPTS:-} -jar "$jar" controller --host 127.0.0.1 --port "$port" >"$work/controller.log" 2>&1 & cpid=$!
+java ${IRIS_JAVA_OPTS:-} -jar "$jar" controller --host 127.0.0.1 --port "$port" --state-dir none >"$work/controller.log" 2>&1 & cpid=$!
 for _ in $(seq 100); do (echo >/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.2; done
 java ${IRIS_JAVA_OPTS:-} -jar "$jar" worker --controller "127.0.0.1:$port" --host 127.0.0.1 --port $((port + 1)) --cpu "$slots" --memory 64G \
   --work-dir "$work/worker" >"$work/worker.log" 2>&1 & wpid=$!

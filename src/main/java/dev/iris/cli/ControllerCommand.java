@@ -4,6 +4,8 @@ import dev.iris.cli.request.AuthSpec;
 import dev.iris.node.ControllerNode;
 import dev.iris.cli.request.StartControllerRequest;
 import dev.iris.common.Tls;
+import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,6 +39,12 @@ final class ControllerCommand extends BackendCommand {
           + "a larger one is refused with RESOURCE_EXHAUSTED.")
   long maxMessageSize;
 
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      description = "Where the controller keeps its state (a journal of every change, fsynced before it is "
+          + "acknowledged), so a restart loses nothing: default ~/.iris/state; 'none' keeps it in memory only, "
+          + "lost when the controller stops. One controller at a time per directory.")
+  String stateDir;
+
   @Mixin ClusterOptions cluster;
 
   @Mixin AuthOptions auth;
@@ -58,6 +66,23 @@ final class ControllerCommand extends BackendCommand {
     return new StartControllerRequest(bindHost, check.listenPort("--port", port),
         cluster.spec(check, bindHost).map(c -> exposure.checked(check, c, tls)), tls, authSpec,
         check.inRange("--max-message-size", maxMessageSize, ControllerNode.MIN_MESSAGE_BYTES,
-            ControllerNode.MAX_MESSAGE_BYTES));
+            ControllerNode.MAX_MESSAGE_BYTES), stateDir(check));
+  }
+
+  private Optional<Path> stateDir(FlagChecks check) {
+    if ("none".equals(stateDir)) {
+      return Optional.empty();
+    }
+    if (stateDir != null) {
+      if (stateDir.isBlank()) {
+        throw check.usageError("--state-dir must name a directory (or 'none')");
+      }
+      return Optional.of(Path.of(stateDir));
+    }
+    String home = IrisCommand.of(spec).environment().get("HOME");
+    if (home == null || home.isBlank()) {
+      throw check.usageError("HOME is not set, so there is no ~/.iris/state: give --state-dir DIR (or 'none')");
+    }
+    return Optional.of(Path.of(home, ".iris", "state"));
   }
 }

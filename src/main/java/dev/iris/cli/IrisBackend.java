@@ -116,7 +116,8 @@ public class IrisBackend implements CliBackend {
     ControllerNode node;
     try {
       node = await(ControllerNode.start(vertx, ControllerNode.Config.defaults(request.host(), request.port())
-          .withAuth(auth).withTls(request.tls()).withMaxMessageBytes(request.maxMessageBytes()), Clock.systemUTC()));
+          .withAuth(auth).withTls(request.tls()).withMaxMessageBytes(request.maxMessageBytes())
+          .withStateDir(request.stateDir()), Clock.systemUTC()));
     } catch (ExecutionException | InterruptedException e) {
       vertx.close();
       Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -125,6 +126,7 @@ public class IrisBackend implements CliBackend {
     }
     output.out().println("iris controller listening on " + request.host() + ":" + node.port()
         + (request.tls().serves() ? " (gRPC and HTTPS)" : " (gRPC and HTTP)")
+        + request.stateDir().map(d -> "; state in " + d.toAbsolutePath()).orElse("; state in memory only")
         + request.cluster().map(c -> "; cluster member " + c.host() + ":" + c.port()).orElse("")
         + "; Ctrl+C stops it");
     return runUntilShutdown("controller", vertx, node::stop);
@@ -179,8 +181,9 @@ public class IrisBackend implements CliBackend {
         tempDir = java.nio.file.Files.createTempDirectory("iris-local-");
       }
       Path workDir = request.workDir().orElse(tempDir);
+      // with --work-dir the controller's state lives there too, so the same directory restarts where it was
       cluster = await(LocalCluster.start(vertx, request.host(), request.port(), request.workers(), workDir,
-          adminToken(auth), request.tls()));
+          adminToken(auth), request.tls(), request.workDir().map(d -> d.resolve("state"))));
     } catch (Exception e) {
       vertx.close();
       deleteQuietly(tempDir);
@@ -192,6 +195,8 @@ public class IrisBackend implements CliBackend {
     String scheme = request.tls().serves() ? "https://" : "http://";
     var out = output.out();
     out.println("iris local: a controller and " + request.workers() + " worker(s) on " + address);
+    out.println("  state:      " + request.workDir().map(d -> d.resolve("state").toAbsolutePath().toString())
+        .orElse("in memory (give --work-dir DIR to keep it across restarts)"));
     out.println("  dashboard:  " + scheme + address + "/");
     out.println("  try:        ./iris job run --replicas 4 -- sh -c 'echo hello from task $IRIS_TASK_INDEX'"
         + (request.port() == 10000 ? "" : "   (with IRIS_CONTROLLER_ADDRESS=" + address + ")")

@@ -48,7 +48,8 @@ final class LocalCommand extends BackendCommand {
   boolean demo;
 
   @Option(names = "--work-dir", paramLabel = "DIR",
-      description = "Where workers keep task directories and logs (default: a fresh temporary directory, "
+      description = "Where workers keep task directories and logs, and the controller its state (DIR/state), so a "
+          + "restart on the same DIR shows the earlier jobs (default: a fresh temporary directory, "
           + "deleted when the cluster stops).")
   Path workDir;
 

@@ -61,11 +61,17 @@ public final class LocalCluster implements AutoCloseable {
    */
   public static Future<LocalCluster> start(Vertx vertx, String host, int port, int workers, Path workDir,
       String adminToken, Tls tls) {
+    return start(vertx, host, port, workers, workDir, adminToken, tls, java.util.Optional.empty());
+  }
+
+  /** The same, the controller keeping its state in {@code stateDir} (empty: in memory only). */
+  public static Future<LocalCluster> start(Vertx vertx, String host, int port, int workers, Path workDir,
+      String adminToken, Tls tls, java.util.Optional<Path> stateDir) {
     ControllerAuth auth = adminToken == null ? ControllerAuth.none()
         : ControllerAuth.of(adminToken, List.of());
     Tls forTasks = tls.cert().map(Tls::trusting).orElse(Tls.NONE);
-    return ControllerNode.start(vertx, ControllerNode.Config.defaults(host, port).withAuth(auth).withTls(tls),
-        Clock.systemUTC())
+    return ControllerNode.start(vertx, ControllerNode.Config.defaults(host, port).withAuth(auth).withTls(tls)
+            .withStateDir(stateDir), Clock.systemUTC())
         .compose(controller -> {
           List<WorkerNode> nodes = new ArrayList<>();
           Future<Void> chain = Future.succeededFuture();

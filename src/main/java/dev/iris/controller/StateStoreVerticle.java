@@ -1,17 +1,33 @@
 package dev.iris.controller;
 
 import dev.iris.common.LocalCodec;
+import dev.iris.common.RpcException;
+import dev.iris.controller.journal.AppendRefusedException;
+import dev.iris.controller.journal.Journal;
+import dev.iris.controller.journal.JournalOptions;
+import dev.iris.controller.journal.MutationCodec;
+import dev.iris.controller.journal.RecoveryHandler;
+import dev.iris.controller.journal.StateDir;
+import dev.iris.controller.journal.StateDirException;
 import dev.iris.controller.state.ClusterState;
 import dev.iris.controller.state.Mutation;
 import dev.iris.controller.state.StoreConfig;
 import dev.iris.controller.state.StoreEvent;
 import dev.iris.controller.state.WorkerInstruction;
 import dev.iris.core.Refusal;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.grpc.common.GrpcStatus;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,73 +36,302 @@ import org.slf4j.LoggerFactory;
  * publishes the committed events, hands worker commands to dispatch, and wakes the scheduler; answers each
  * {@link StoreQuery} from the same state, on the same thread. A short tick ({@link Mutation.Tick}) declares
  * silent workers lost (or has them probed first), expires scheduling timeouts and forgets old jobs.
+ *
+ * <p>Durable when given a state directory: {@link #start} opens it and its {@link Journal} off the event loop,
+ * replays every record into the state (dropping what the replay produced: nothing is re-sent), journals a
+ * {@link Mutation.ControllerRestarted} (grace for the workers after the downtime), and only then takes commands. Each
+ * mutation that was not refused is appended to the journal, and its reply and what it produced (events, worker
+ * instructions, probes, scheduler nudge) are held until its record is on disk, then released in LSN order on
+ * this verticle's context. The store keeps applying later mutations meanwhile: they share one fsync. A journal
+ * that refuses an append (failed write or fsync) makes every later mutation answer UNAVAILABLE; reads go on.
+ *
+ * <p>The {@link StoreConfig} shapes what a replayed mutation does, so the state directory records the config
+ * its journal was written under ({@value #CONFIG_FILE}); a controller started on it with another config
+ * refuses to start, naming both (the simplest safe rule: never replay under a config the records were not
+ * written under). To change the config, start on a new directory.
  */
 public final class StateStoreVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(StateStoreVerticle.class);
+  /** The store config the journal's records were written under, in the state directory. */
+  static final String CONFIG_FILE = "store-config";
+  /** Mutations applied but not yet durable, at most: below the journal's queue, so it never answers QUEUE_FULL. */
+  static final int MAX_IN_FLIGHT = 4_096;
+
+  private final StoreConfig config;
   private final ClusterState state;
   private final Clock clock;
   private final long tickMs;
+  private final ControllerMetrics metrics;
+  private final Path stateDirPath;
+  private final JournalOptions journalOptions;
+
+  private StateDir stateDir;
+  private Journal journal;
+  private Context context;
+  /** Mutations applied and appended, waiting for their records to be durable, in LSN order. */
+  private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+  /** The bytes of their records: kept below half the journal's queue, so it never answers QUEUE_FULL. */
+  private long inFlightBytes;
+  /** Set once the journal refused an append: mutations are refused from then on. */
+  private String journalFailure;
 
   public StateStoreVerticle(StoreConfig config, Clock clock, long tickMs, ControllerMetrics metrics) {
+    this(config, clock, tickMs, metrics, null, JournalOptions.defaults());
+  }
+
+  /** A durable store keeping its state in {@code stateDir} (null: in memory only). */
+  public StateStoreVerticle(StoreConfig config, Clock clock, long tickMs, ControllerMetrics metrics, Path stateDir,
+      JournalOptions journalOptions) {
+    this.config = config;
     this.state = new ClusterState(config);
-    this.state.observe(metrics);
     this.clock = clock;
     this.tickMs = tickMs;
+    this.metrics = metrics;
+    this.stateDirPath = stateDir;
+    this.journalOptions = journalOptions;
+  }
+
+  /** The journal, once started durable (null in memory); for tests and metrics. */
+  public Journal journal() {
+    return journal;
   }
 
   @Override
   public Future<?> start() {
     registerCodecs();
-    vertx.eventBus().localConsumer(Addresses.STORE, this::handle);
-    vertx.setPeriodic(tickMs, id -> apply(new Mutation.Tick()));
-    return Future.succeededFuture();
+    context = vertx.getOrCreateContext();
+    Future<Void> ready = stateDirPath == null ? Future.succeededFuture()
+        : vertx.executeBlocking(() -> {
+          recover();
+          return null;
+        });
+    return ready.onSuccess(v -> {
+      if (metrics != null) {
+        state.observe(metrics); // after the replay: replayed transitions are not counted again
+      }
+      vertx.eventBus().localConsumer(Addresses.STORE, this::handle);
+      vertx.setPeriodic(tickMs, id -> handleMutation(new Mutation.Tick(), null));
+    });
   }
+
+  @Override
+  public Future<?> stop() {
+    if (journal == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      closeQuietly();
+      return null;
+    });
+  }
+
+  private void closeQuietly() {
+    if (journal != null) {
+      try {
+        journal.close();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("closing the journal: {}", e.toString());
+      }
+    }
+    if (stateDir != null) {
+      stateDir.close();
+    }
+  }
+
+  // ------------------------------------------------------------------ recovery (on a worker thread, before commands)
+
+  private void recover() throws Exception {
+    long start = System.nanoTime();
+    try {
+      stateDir = StateDir.open(stateDirPath);
+      checkConfig(stateDir.path());
+      long[] counts = new long[2]; // records, mutations that failed again as they failed live
+      journal = Journal.open(stateDir, journalOptions, new RecoveryHandler() {
+        @Override
+        public void snapshot(long upToLsn, byte[] snapshot) {
+          throw new IllegalStateException("the journal holds a snapshot (at LSN " + upToLsn
+              + "), which this build cannot read yet");
+        }
+
+        @Override
+        public void record(long lsn, byte[] record) {
+          counts[0]++;
+          if (!replay(record)) {
+            counts[1]++;
+          }
+        }
+      });
+      long now = clock.millis();
+      Mutation.ControllerRestarted restarted = new Mutation.ControllerRestarted();
+      restarted.applyTo(state, now);
+      state.outbox().drain();
+      journal.append(MutationCodec.encode(restarted, now)).join();
+      LOG.info("state recovered from {} in {} ms: {} records replayed ({} failed again as they did live), {} jobs, "
+              + "{} workers, event sequence {}; journal at LSN {}", stateDir.path(),
+          (System.nanoTime() - start) / 1_000_000, counts[0], counts[1], state.jobs().size(), state.workers().size(),
+          eventSequence(), journal.appendedLsn());
+    } catch (CompletionException e) {
+      closeQuietly();
+      throw new StateDirException("cannot write to the journal in " + stateDirPath + ": "
+          + e.getCause().getMessage(), e.getCause());
+    } catch (Exception e) {
+      closeQuietly();
+      throw e;
+    }
+  }
+
+  /** Applies one journal record; false when it failed, as it failed live (a refusal is never journaled). */
+  private boolean replay(byte[] record) {
+    MutationCodec.Decoded d = MutationCodec.decode(record);
+    boolean applied = true;
+    try {
+      d.mutation().applyTo(state, d.nowMs());
+    } catch (RuntimeException e) {
+      applied = false;
+    }
+    if (!state.outbox().isEmpty()) {
+      state.outbox().drain(); // all of it was published and sent before the restart
+    }
+    return applied;
+  }
+
+  private long eventSequence() {
+    return state.events().lastSequence();
+  }
+
+  /** Writes the config into a new state directory; refuses one written under another config. */
+  private void checkConfig(Path dir) throws IOException, StateDirException {
+    Path file = dir.resolve(CONFIG_FILE);
+    String mine = config.toString();
+    if (Files.exists(file)) {
+      String theirs = Files.readString(file, StandardCharsets.UTF_8).trim();
+      if (!theirs.equals(mine)) {
+        throw new StateDirException("state directory " + dir + " was written under another store config ("
+            + theirs + "; this controller has " + mine + "): start with the same settings, or on a new directory");
+      }
+      return;
+    }
+    Path temp = dir.resolve(CONFIG_FILE + ".tmp");
+    Files.writeString(temp, mine + "\n", StandardCharsets.UTF_8);
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(temp,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+    Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  // ------------------------------------------------------------------ commands
 
   private void registerCodecs() {
     LocalCodec.register(vertx);
   }
 
   private void handle(Message<Object> msg) {
+    Object body = msg.body();
+    if (body instanceof Mutation<?> mutation) {
+      handleMutation(mutation, msg);
+      return;
+    }
     Object value;
     try {
-      value = run(msg.body());
-    } catch (RuntimeException e) {
-      if (!(e instanceof Refusal)) { // a refusal (not found, not allowed, ...) answers the request: no failure
-        LOG.error("store command {} failed", msg.body().getClass().getSimpleName(), e);
+      if (!(body instanceof StoreQuery<?> query)) {
+        throw new IllegalArgumentException("not a store command: " + body);
       }
-      msg.reply(new StoreClient.StoreReply(null, e), LocalCodec.OPTIONS);
+      value = query.readFrom(state);
+    } catch (RuntimeException e) {
+      reply(msg, null, e);
       return;
     }
-    msg.reply(new StoreClient.StoreReply(value, null), LocalCodec.OPTIONS);
+    reply(msg, value, null);
   }
 
-  private Object run(Object command) {
-    if (command instanceof Mutation<?> mutation) {
-      return apply(mutation);
+  private void handleMutation(Mutation<?> mutation, Message<Object> msg) {
+    long now = clock.millis();
+    byte[] record = null;
+    if (journal != null) {
+      String busy = journalFailure != null ? "the controller cannot store changes: " + journalFailure
+          : inFlight.size() >= MAX_IN_FLIGHT || inFlightBytes > journalOptions.queueBytes() / 2
+              ? "the controller's journal is busy: try again" : null;
+      if (busy != null) {
+        if (msg != null) { // a tick is skipped: the next one comes soon
+          msg.reply(new StoreClient.StoreReply(null, new RpcException(GrpcStatus.UNAVAILABLE, busy)),
+              LocalCodec.OPTIONS);
+        }
+        return;
+      }
+      // encoded before it is applied: a record the journal would refuse must not change the state
+      record = MutationCodec.encode(mutation, now);
+      if (record.length > journalOptions.maxRecordBytes()) {
+        if (msg != null) {
+          msg.reply(new StoreClient.StoreReply(null, new RpcException(GrpcStatus.RESOURCE_EXHAUSTED,
+              "the change takes " + record.length + " bytes to store; the controller stores at most "
+                  + journalOptions.maxRecordBytes() + " per change (a smaller bundle?)")), LocalCodec.OPTIONS);
+        }
+        return;
+      }
     }
-    if (command instanceof StoreQuery<?> query) {
-      return query.readFrom(state);
-    }
-    throw new IllegalArgumentException("not a store command: " + command);
-  }
-
-  /**
-   * The commit point: the mutation is applied, then what it produced leaves the outbox (also when it
-   * failed half-way, so that nothing it committed stays untold).
-   */
-  private <R> R apply(Mutation<R> mutation) {
+    Object value = null;
+    RuntimeException error = null;
     try {
-      return mutation.applyTo(state, clock.millis());
-    } finally {
-      flush();
+      value = mutation.applyTo(state, now);
+    } catch (RuntimeException e) {
+      error = e;
+    }
+    ClusterState.Drained drained = state.outbox().isEmpty() ? null : state.outbox().drain();
+    if (journal == null || error instanceof Refusal) {
+      release(drained);
+      reply(msg, value, error);
+      return;
+    }
+    InFlight p = new InFlight(msg, value, error, drained, record.length);
+    inFlight.addLast(p);
+    inFlightBytes += record.length;
+    journal.append(record).whenComplete((lsn, failure) -> context.runOnContext(v -> durable(p, failure)));
+  }
+
+  /** On the context: {@code p}'s append completed; release every inFlight mutation now durable, in order. */
+  private void durable(InFlight p, Throwable failure) {
+    p.done = true;
+    if (failure != null) {
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+          : failure;
+      String reason = cause instanceof AppendRefusedException r ? r.reason() + ": " + r.getMessage()
+          : cause.toString();
+      if (journalFailure == null) {
+        LOG.error("the journal refused a record; refusing every change from now on: {}", reason);
+        journalFailure = reason;
+      }
+      p.failure = reason;
+    }
+    while (!inFlight.isEmpty() && inFlight.peekFirst().done) {
+      InFlight head = inFlight.removeFirst();
+      inFlightBytes -= head.bytes;
+      if (head.failure != null) { // memory is ahead of the disk: tell no one of what it did
+        if (head.msg != null) {
+          head.msg.reply(new StoreClient.StoreReply(null, new RpcException(GrpcStatus.UNAVAILABLE,
+              "the controller could not store the change: " + head.failure)), LocalCodec.OPTIONS);
+        }
+        continue;
+      }
+      release(head.drained);
+      reply(head.msg, head.value, head.error);
     }
   }
 
-  private void flush() {
-    if (state.outbox().isEmpty()) {
+  private static void reply(Message<Object> msg, Object value, RuntimeException error) {
+    if (error != null && !(error instanceof Refusal)) { // a refusal (not found, not allowed, ...) is an answer
+      LOG.error("store command {} failed", msg == null ? "Tick" : msg.body().getClass().getSimpleName(), error);
+    }
+    if (msg != null) {
+      msg.reply(new StoreClient.StoreReply(error == null ? value : null, error), LocalCodec.OPTIONS);
+    }
+  }
+
+  /** What a committed mutation produced leaves the store (also when it failed half-way: nothing stays untold). */
+  private void release(ClusterState.Drained d) {
+    if (d == null) {
       return;
     }
-    ClusterState.Drained d = state.outbox().drain();
     EventBus bus = vertx.eventBus();
     for (StoreEvent e : d.events()) {
       bus.publish(Addresses.EVENTS, e, LocalCodec.OPTIONS);
@@ -99,6 +344,24 @@ public final class StateStoreVerticle extends VerticleBase {
     }
     if (d.wakeScheduler()) {
       bus.publish(Addresses.SCHEDULER_WAKE, Boolean.TRUE);
+    }
+  }
+
+  private static final class InFlight {
+    final Message<Object> msg;
+    final Object value;
+    final RuntimeException error;
+    final ClusterState.Drained drained;
+    final int bytes;
+    boolean done;
+    String failure;
+
+    InFlight(Message<Object> msg, Object value, RuntimeException error, ClusterState.Drained drained, int bytes) {
+      this.bytes = bytes;
+      this.msg = msg;
+      this.value = value;
+      this.error = error;
+      this.drained = drained;
     }
   }
 }

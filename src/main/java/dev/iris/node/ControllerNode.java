@@ -43,12 +43,15 @@ public final class ControllerNode {
    *     #MAX_MESSAGE_BYTES}; a larger one is refused with RESOURCE_EXHAUSTED)
    * @param tls the port serves gRPC, HTTPS and WSS with its certificate and key; calls to workers go over TLS,
    *     verified against its CA, when it has one
+   * @param stateDir where the store keeps its journal (locked while running; a restart on it recovers every
+   *     acknowledged change); empty: in memory only, lost when the controller stops
    */
   public record Config(String host, int port, StoreConfig store, long storeTickMs, long schedulerTickMs,
       long heartbeatIntervalMs, DispatchVerticle.DispatchConfig dispatch,
       BiConsumer<Router, ControllerServiceImpl> routes, boolean exposed, ControllerAuth auth, Tls tls,
-      long maxMessageBytes) {
+      long maxMessageBytes, java.util.Optional<java.nio.file.Path> stateDir) {
     public Config {
+      java.util.Objects.requireNonNull(stateDir, "stateDir");
       java.util.Objects.requireNonNull(auth, "auth");
       java.util.Objects.requireNonNull(tls, "tls");
       if (maxMessageBytes < MIN_MESSAGE_BYTES || maxMessageBytes > MAX_MESSAGE_BYTES) {
@@ -62,36 +65,42 @@ public final class ControllerNode {
       return new Config(host, port, StoreConfig.DEFAULT, STORE_TICK_MS, SCHEDULER_TICK_MS, HEARTBEAT_INTERVAL_MS,
           DispatchVerticle.DispatchConfig.DEFAULT,
           DashboardRoutes::mount, !HostPort.isLoopback(host), ControllerAuth.none(), Tls.NONE,
-          GrpcClients.MAX_MESSAGE_BYTES);
+          GrpcClients.MAX_MESSAGE_BYTES, java.util.Optional.empty());
+    }
+
+    /** The same config, keeping the state in {@code dir} (a journal; empty: in memory only, lost at exit). */
+    public Config withStateDir(java.util.Optional<java.nio.file.Path> dir) {
+      return new Config(host, port, store, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, routes, exposed,
+          auth, tls, maxMessageBytes, dir);
     }
 
     /** The same config, saying whether other machines reach the port without authentication. */
     public Config withExposed(boolean e) {
       return new Config(host, port, store, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, routes, e,
-          auth, tls, maxMessageBytes);
+          auth, tls, maxMessageBytes, stateDir);
     }
 
     /** The same config, authenticating callers with {@code a} (no longer exposed without authentication). */
     public Config withAuth(ControllerAuth a) {
       return new Config(host, port, store, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, routes,
-          exposed && !a.enabled(), a, tls, maxMessageBytes);
+          exposed && !a.enabled(), a, tls, maxMessageBytes, stateDir);
     }
 
     public Config withStore(StoreConfig s) {
       return new Config(host, port, s, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, routes, exposed,
-          auth, tls, maxMessageBytes);
+          auth, tls, maxMessageBytes, stateDir);
     }
 
     /** The same config taking gRPC messages of up to {@code bytes} (the default: 80 MiB, a 64 MiB bundle and room). */
     public Config withMaxMessageBytes(long bytes) {
       return new Config(host, port, store, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, routes, exposed,
-          auth, tls, bytes);
+          auth, tls, bytes, stateDir);
     }
 
     /** The same config serving (and calling workers) with {@code t}. */
     public Config withTls(Tls t) {
       return new Config(host, port, store, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, routes, exposed,
-          auth, t, maxMessageBytes);
+          auth, t, maxMessageBytes, stateDir);
     }
   }
 
@@ -111,7 +120,8 @@ public final class ControllerNode {
     node.server = new ControllerServerVerticle(config.host(), config.port(), config.heartbeatIntervalMs(),
         config.routes(), config.exposed(), metrics, config.auth()).withTls(config.tls())
         .withMaxMessageBytes(config.maxMessageBytes());
-    return node.deploy(new StateStoreVerticle(config.store(), clock, config.storeTickMs(), metrics))
+    return node.deploy(new StateStoreVerticle(config.store(), clock, config.storeTickMs(), metrics,
+        config.stateDir().orElse(null), dev.iris.controller.journal.JournalOptions.defaults()))
         .compose(v -> node.deploy(new DispatchVerticle(config.dispatch(), metrics, config.auth(),
             config.tls().clientSide())))
         .compose(v -> node.deploy(node.scheduler))

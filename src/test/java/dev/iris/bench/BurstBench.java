@@ -85,7 +85,7 @@ final class BurstBench {
     List<ServerJvm> jvms = new ArrayList<>();
     try {
       ServerJvm controller = ServerJvm.start("controller", out.resolve("burst-controller.log"),
-          List.of("controller", "--host", "127.0.0.1", "--port", "0"));
+          List.of("controller", "--host", "127.0.0.1", "--port", "0", "--state-dir", "none"));
       jvms.add(controller);
       String listening = "iris controller listening on ";
       String address = controller.awaitLine(listening, START_WAIT).substring(listening.length()).split(" ")[0];

@@ -49,7 +49,21 @@ class ServerCommandsTest {
     run("controller");
     run("controller", "--host", "127.0.0.1", "--port", "12000");
     assertThat(backend.requests).containsExactly(
-        new StartControllerRequest("127.0.0.1", 10000, AUTH), new StartControllerRequest("127.0.0.1", 12000, AUTH));
+        inDefaultStateDir(new StartControllerRequest("127.0.0.1", 10000, AUTH)),
+        inDefaultStateDir(new StartControllerRequest("127.0.0.1", 12000, AUTH)));
+  }
+
+  private static StartControllerRequest inDefaultStateDir(StartControllerRequest r) {
+    return new StartControllerRequest(r.host(), r.port(), r.cluster(), r.tls(), r.auth(), r.maxMessageBytes(),
+        Optional.of(Path.of(CliRunner.HOME, ".iris", "state")));
+  }
+
+  @Test
+  void controllerStateDirFlag(@TempDir Path dir) {
+    run("controller", "--state-dir", dir.toString());
+    run("controller", "--state-dir", "none");
+    assertThat(backend.requests).extracting(r -> ((StartControllerRequest) r).stateDir())
+        .containsExactly(Optional.of(dir), Optional.empty());
   }
 
   @Test

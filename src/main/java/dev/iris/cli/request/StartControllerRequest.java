@@ -15,15 +15,23 @@ import java.util.Optional;
  *     workers (and members) are called over TLS when it has a CA; files checked
  * @param auth how callers are authenticated
  * @param maxMessageBytes the largest gRPC message the port takes
+ * @param stateDir where the controller keeps its state (a journal); empty: in memory only, lost when it stops
  */
 public record StartControllerRequest(String host, int port, Optional<ClusterSpec> cluster, Tls tls, AuthSpec auth,
-    long maxMessageBytes) {
+    long maxMessageBytes, Optional<java.nio.file.Path> stateDir) {
 
   public StartControllerRequest {
     Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(auth, "auth");
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(stateDir, "stateDir");
+  }
+
+  /** The same keeping its state in memory only. */
+  public StartControllerRequest(String host, int port, Optional<ClusterSpec> cluster, Tls tls, AuthSpec auth,
+      long maxMessageBytes) {
+    this(host, port, cluster, tls, auth, maxMessageBytes, Optional.empty());
   }
 
   /** The same without TLS, taking messages up to the default size. */

@@ -183,6 +183,9 @@ public final class MutationCodec {
     if (mutation instanceof Mutation.Tick) {
       return b.setTick(JournalProto.Tick.getDefaultInstance()).build();
     }
+    if (mutation instanceof Mutation.ControllerRestarted) {
+      return b.setControllerRestarted(JournalProto.ControllerRestarted.getDefaultInstance()).build();
+    }
     throw new IllegalArgumentException("no journal record for a mutation of type "
         + required(mutation, "a mutation").getClass().getName() + ": add it to journal.proto and MutationCodec");
   }
@@ -273,6 +276,9 @@ public final class MutationCodec {
       case TICK:
         requireNoUnknownFields(r.getTick(), "the Tick of a journal record");
         return new Mutation.Tick();
+      case CONTROLLER_RESTARTED:
+        requireNoUnknownFields(r.getControllerRestarted(), "the ControllerRestarted of a journal record");
+        return new Mutation.ControllerRestarted();
       case MUTATION_NOT_SET:
       default:
         throw new IllegalStateException("no mutation in the record"); // checked by decode() before

@@ -10,11 +10,11 @@ import java.io.IOException;
 public final class StateDirException extends IOException {
   private static final long serialVersionUID = 1L;
 
-  StateDirException(String message) {
+  public StateDirException(String message) {
     super(message);
   }
 
-  StateDirException(String message, Throwable cause) {
+  public StateDirException(String message, Throwable cause) {
     super(message, cause);
   }
 }

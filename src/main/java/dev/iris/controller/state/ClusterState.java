@@ -220,6 +220,11 @@ public final class ClusterState {
    * Workers silent for longer than the heartbeat timeout are lost; their attempts fail over. Workers
    * silent for {@link StoreConfig#probeAfterMs} are probed (see {@link #workerUnreachable}).
    */
+  /** After a restart ({@link Mutation.ControllerRestarted}): every known worker counts as heard from at {@code now}. */
+  public void controllerRestarted(long now) {
+    membership.controllerRestarted(now);
+  }
+
   public void checkWorkerLiveness(long now) {
     membership.checkLiveness(now);
   }

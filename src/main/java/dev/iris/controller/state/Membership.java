@@ -72,6 +72,12 @@ final class Membership {
   }
 
   /** Every worker in registration order, a live read-only view. */
+  void controllerRestarted(long now) {
+    for (WorkerRecord w : workers.values()) {
+      w.spoke(now);
+    }
+  }
+
   Collection<WorkerRecord> all() {
     return Collections.unmodifiableCollection(workers.values());
   }

@@ -183,4 +183,17 @@ public sealed interface Mutation<R> {
       return null;
     }
   }
+
+  /**
+   * The controller started again on its state directory, after its journal was replayed: every known worker
+   * counts as heard from now, so that the downtime does not declare them all lost at the first tick; those that
+   * do not come back are lost a worker timeout later, as any silent worker is.
+   */
+  record ControllerRestarted() implements Mutation<Void> {
+    @Override
+    public Void applyTo(ClusterState state, long now) {
+      state.controllerRestarted(now);
+      return null;
+    }
+  }
 }

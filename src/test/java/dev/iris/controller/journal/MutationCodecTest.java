@@ -81,7 +81,8 @@ class MutationCodecTest {
         new Mutation.RegisterEndpoint("ep", "h:1", JobId.of("a"), null, -1, Map.of()),
         new Mutation.UnregisterEndpoint("ep-42"),
         new Mutation.UnregisterEndpoint(""),
-        new Mutation.Tick());
+        new Mutation.Tick(),
+        new Mutation.ControllerRestarted());
   }
 
   @Test
@@ -167,8 +168,8 @@ class MutationCodecTest {
 
   @Test
   void aMutationOfAnUnknownKindIsRefusedNamingItsField() {
-    byte[] record = JournalRecord.newBuilder().setNowMs(5).setUnknownFields(unknownField(15)).build().toByteArray();
-    assertRefused(record, Problem.UNKNOWN, "[15]", "newer version");
+    byte[] record = JournalRecord.newBuilder().setNowMs(5).setUnknownFields(unknownField(16)).build().toByteArray();
+    assertRefused(record, Problem.UNKNOWN, "[16]", "newer version");
   }
 
   @Test

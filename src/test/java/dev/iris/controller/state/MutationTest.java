@@ -109,6 +109,12 @@ class MutationTest {
         new Row(Mutation.UnregisterEndpoint.class, 0,
             s -> new Mutation.UnregisterEndpoint(endpointId(s)),
             s -> s.state.unregisterEndpoint(endpointId(s), s.now)),
+        new Row(Mutation.ControllerRestarted.class, 10_000,
+            s -> new Mutation.ControllerRestarted(),
+            s -> {
+              s.state.controllerRestarted(s.now);
+              return null;
+            }),
         new Row(Mutation.Tick.class, 10_000,
             s -> new Mutation.Tick(),
             s -> {
@@ -194,7 +200,8 @@ class MutationTest {
       }
     }
     for (WorkerRecord w : s.state.workers()) {
-      lines.add(w.id() + " alive=" + w.isAlive() + " suspect=" + w.isSuspect() + " " + w.holdings().values());
+      lines.add(w.id() + " alive=" + w.isAlive() + " suspect=" + w.isSuspect() + " heard=" + w.lastHeartbeatMs()
+          + " " + w.holdings().values());
     }
     lines.add(s.state.endpoints().list("").toString());
     lines.add("events " + s.state.events().lastSequence());
