@@ -790,8 +790,8 @@ public final class Bench {
       tokenFile = Files.createFile(dir.resolve("token"), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
           java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
       Files.writeString(tokenFile, TOKEN + "\n");
+      dir.toFile().deleteOnExit(); // deleted at exit in the reverse order: the file, then its directory
       tokenFile.toFile().deleteOnExit();
-      dir.toFile().deleteOnExit();
     }
     return tokenFile;
   }
