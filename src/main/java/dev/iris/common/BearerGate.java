@@ -1,18 +1,13 @@
 package dev.iris.common;
 
-import com.google.protobuf.Descriptors;
 import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
-import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.Service;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -27,22 +22,7 @@ public final class BearerGate {
   private BearerGate() {}
 
   public static Service guarded(Service service, Supplier<String> expected, Set<String> open) {
-    return new Service() {
-      @Override
-      public ServiceName name() {
-        return service.name();
-      }
-
-      @Override
-      public Descriptors.ServiceDescriptor descriptor() {
-        return service.descriptor();
-      }
-
-      @Override
-      public void bind(GrpcServer server) {
-        service.bind(new GatedServer(server, expected, open));
-      }
-    };
+    return ForwardingGrpcServer.rebound(service, server -> new GatedServer(server, expected, open));
   }
 
   /** Whether {@code authorization} (a header's value, maybe null) bears {@code token}, compared in constant time. */
@@ -52,7 +32,16 @@ public final class BearerGate {
     return MessageDigest.isEqual(want, got);
   }
 
-  private record GatedServer(GrpcServer server, Supplier<String> expected, Set<String> open) implements GrpcServer {
+  private static final class GatedServer extends ForwardingGrpcServer {
+    private final Supplier<String> expected;
+    private final Set<String> open;
+
+    GatedServer(GrpcServer server, Supplier<String> expected, Set<String> open) {
+      super(server);
+      this.expected = expected;
+      this.open = open;
+    }
+
     @Override
     public <Req, Resp> GrpcServer callHandler(ServiceMethod<Req, Resp> method,
         Handler<GrpcServerRequest<Req, Resp>> handler) {
@@ -73,28 +62,6 @@ public final class BearerGate {
         }
       });
       return this;
-    }
-
-    @Override
-    public GrpcServer callHandler(Handler<GrpcServerRequest<Buffer, Buffer>> handler) {
-      server.callHandler(handler);
-      return this;
-    }
-
-    @Override
-    public GrpcServer addService(Service service) {
-      server.addService(service);
-      return this;
-    }
-
-    @Override
-    public List<Service> services() {
-      return server.services();
-    }
-
-    @Override
-    public void handle(HttpServerRequest request) {
-      server.handle(request);
     }
   }
 }

@@ -1,22 +1,17 @@
 package dev.iris.common;
 
-import com.google.protobuf.Descriptors;
 import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.grpc.common.CodecException;
 import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
-import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.common.WireFormat;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.Service;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.util.List;
 
 /**
  * Serves a gRPC service so that a request that does not decode (garbage bytes, invalid UTF-8 in a string,
@@ -32,33 +27,16 @@ public final class MalformedRequests {
 
   /** {@code service}, refusing what does not decode. */
   public static Service refused(Service service) {
-    return new Service() {
-      @Override
-      public ServiceName name() {
-        return service.name();
-      }
-
-      @Override
-      public Descriptors.ServiceDescriptor descriptor() {
-        return service.descriptor();
-      }
-
-      @Override
-      public void bind(GrpcServer server) {
-        service.bind(new Binding(server));
-      }
-    };
+    return ForwardingGrpcServer.rebound(service, Binding::new);
   }
 
   /** A request that did not decode, standing in for it between the decoder and the handler. */
   private record Malformed(String reason) {}
 
   /** The server as the service binds to it: every method with a lenient decoder and a guarded handler. */
-  private static final class Binding implements GrpcServer {
-    private final GrpcServer server;
-
+  private static final class Binding extends ForwardingGrpcServer {
     Binding(GrpcServer server) {
-      this.server = server;
+      super(server);
     }
 
     @Override
@@ -68,28 +46,6 @@ public final class MalformedRequests {
           method.encoder(), lenient(method.decoder(), method.fullMethodName()));
       server.callHandler(lenient, request -> handler.handle(guarded(request)));
       return this;
-    }
-
-    @Override
-    public GrpcServer callHandler(Handler<GrpcServerRequest<Buffer, Buffer>> handler) {
-      server.callHandler(handler);
-      return this;
-    }
-
-    @Override
-    public GrpcServer addService(Service service) {
-      server.addService(service);
-      return this;
-    }
-
-    @Override
-    public List<Service> services() {
-      return server.services();
-    }
-
-    @Override
-    public void handle(HttpServerRequest request) {
-      server.handle(request);
     }
   }
 
