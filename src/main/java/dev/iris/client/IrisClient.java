@@ -49,6 +49,10 @@ public final class IrisClient implements AutoCloseable {
   private final ControllerService controller;
   private final String address;
   private final AutoCloseable onClose;
+  private volatile Reconnect reconnect = Reconnect.DEFAULT;
+  private volatile ConnectionListener connection = ConnectionListener.LOG;
+  /** Whether the controller ever answered this client: a follow that never reached it fails at once. */
+  private volatile boolean answered;
 
   IrisClient(Vertx vertx, boolean ownsVertx, String address, String token, AutoCloseable onClose, Tls tls) {
     this.vertx = vertx;
@@ -92,6 +96,38 @@ public final class IrisClient implements AutoCloseable {
   /** The controller's address, {@code host:port}. */
   public String address() {
     return address;
+  }
+
+  /**
+   * How {@link #wait} rides through a controller that stops answering (a restart): by default it retries for
+   * {@link Reconnect#DEFAULT_GIVE_UP_AFTER}, then fails with status UNAVAILABLE. One-shot calls never retry.
+   */
+  public IrisClient reconnect(Reconnect policy) {
+    this.reconnect = java.util.Objects.requireNonNull(policy, "policy");
+    return this;
+  }
+
+  /** Who hears that {@link #wait} lost the controller and got it back (default: {@link ConnectionListener#LOG}). */
+  public IrisClient onConnectionChange(ConnectionListener listener) {
+    this.connection = java.util.Objects.requireNonNull(listener, "listener");
+    return this;
+  }
+
+  Reconnect reconnectPolicy() {
+    return reconnect;
+  }
+
+  ConnectionListener connectionListener() {
+    return connection;
+  }
+
+  /** True once the controller answered a call of this client. */
+  boolean answeredOnce() {
+    return answered;
+  }
+
+  void markAnswered() {
+    answered = true;
   }
 
   Vertx vertx() {
@@ -170,8 +206,14 @@ public final class IrisClient implements AutoCloseable {
    * {@code streamLogs}, every task's new lines go to {@code out} as {@code [task-i] line} (or only task
    * {@code streamTaskIndex}'s lines, unprefixed, when it is not null), with a final drain at the end.
    *
+   * <p>Rides through a controller restart: when the controller stops answering, the wait tells the {@linkplain
+   * #onConnectionChange connection listener} once, retries as {@link #reconnect} says, resumes the watch after
+   * the last event it saw and each task's log after the last line it printed (no line twice), and tells the
+   * listener when it is back. A controller this client never reached fails the wait at once.
+   *
    * @throws JobFailedException when the job ends other than SUCCEEDED
-   * @throws IrisException with status DEADLINE_EXCEEDED when {@code timeout} passes first
+   * @throws IrisException with status DEADLINE_EXCEEDED when {@code timeout} passes first; UNAVAILABLE when
+   *     the controller stayed silent longer than the reconnect policy allows
    */
   public JobStatus wait(String jobId, Duration timeout, boolean streamLogs, Integer streamTaskIndex,
       Consumer<String> out) {
@@ -256,8 +298,13 @@ public final class IrisClient implements AutoCloseable {
 
   <T> T call(Future<T> f) {
     try {
-      return f.toCompletionStage().toCompletableFuture().get(CALL_TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS);
+      T answer = f.toCompletionStage().toCompletableFuture().get(CALL_TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS);
+      answered = true;
+      return answer;
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof RpcException r && !r.noAnswer()) {
+        answered = true; // a refusal is an answer too
+      }
       throw translate(e.getCause());
     } catch (TimeoutException e) {
       throw new IrisException("DEADLINE_EXCEEDED", "no answer from the controller at " + address);

@@ -19,7 +19,7 @@ public final class GrpcUnary {
   private GrpcUnary() {}
 
   /** Why a connection could not be made, in a few words: refused, a failed TLS handshake (and why), ... */
-  static String rootMessage(Throwable t) {
+  public static String rootMessage(Throwable t) {
     boolean tls = false;
     while (t.getCause() != null) {
       tls |= t instanceof javax.net.ssl.SSLException;
@@ -34,8 +34,7 @@ public final class GrpcUnary {
       // closed before HTTP/2 was even set up: typically a plaintext call to a port that serves TLS
       return "the connection was closed at once (a port that serves TLS? then give the CA: --tls-ca or IRIS_TLS_CA)";
     }
-    int colon = m.indexOf(": ");
-    return m.startsWith("Connection refused") && colon > 0 ? "connection refused" : m;
+    return m.startsWith("Connection refused") ? "connection refused" : m;
   }
 
   private static String tlsReason(Throwable root, String message) {
@@ -74,10 +73,10 @@ public final class GrpcUnary {
               String msg = resp.statusMessage();
               return Future.failedFuture(new RpcException(status, msg == null || msg.isEmpty() ? status.name() : msg));
             }
-            return Future.failedFuture(new RpcException(GrpcStatus.UNAVAILABLE, String.valueOf(t.getMessage())));
+            return Future.failedFuture(RpcException.cut(String.valueOf(t.getMessage())));
           }));
         })
         .recover(t -> Future.failedFuture(t instanceof RpcException ? t
-            : new RpcException(GrpcStatus.UNAVAILABLE, "call to " + server + " failed: " + t.getMessage())));
+            : RpcException.cut("call to " + server + " failed: " + t.getMessage())));
   }
 }

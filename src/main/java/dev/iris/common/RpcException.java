@@ -7,25 +7,43 @@ public final class RpcException extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private final transient GrpcStatus status;
   private final boolean unreachable;
+  private final boolean cut;
 
   public RpcException(GrpcStatus status, String message) {
-    this(status, message, false);
+    this(status, message, false, false);
   }
 
-  private RpcException(GrpcStatus status, String message, boolean unreachable) {
+  private RpcException(GrpcStatus status, String message, boolean unreachable, boolean cut) {
     super(message, null, false, false);
     this.status = status;
     this.unreachable = unreachable;
+    this.cut = cut;
   }
 
   /** The call never reached a server: the connection itself failed (refused, no route, ...). */
   public static RpcException unreachable(String message) {
-    return new RpcException(GrpcStatus.UNAVAILABLE, message, true);
+    return new RpcException(GrpcStatus.UNAVAILABLE, message, true, false);
+  }
+
+  /**
+   * The connection broke after the call was sent and before an answer came (the server went away): the call
+   * may or may not have been applied.
+   */
+  public static RpcException cut(String message) {
+    return new RpcException(GrpcStatus.UNAVAILABLE, message, false, true);
   }
 
   /** True when no connection could be made, as opposed to a server that answered with an error or timed out. */
   public boolean unreachable() {
     return unreachable;
+  }
+
+  /**
+   * True when no server answered: the connection could not be made ({@link #unreachable}) or broke before the
+   * answer ({@link #cut}). False for a status the server sent, its own UNAVAILABLE included.
+   */
+  public boolean noAnswer() {
+    return unreachable || cut;
   }
 
   public GrpcStatus status() {

@@ -121,13 +121,14 @@ public final class GrpcControllerLink implements ControllerService {
   @Override
   public Future<ReadStream<ClusterEvent>> watchEvents(Controller.WatchEventsRequest request) {
     return client.request(server, ControllerServiceGrpcClient.WatchEvents)
-        .recover(t -> Future.failedFuture(new RpcException(GrpcStatus.UNAVAILABLE,
-            "cannot reach " + server + ": " + t.getMessage())))
+        .recover(t -> Future.failedFuture(RpcException.unreachable(
+            "cannot reach " + server.host() + ":" + server.port() + ": " + GrpcUnary.rootMessage(t))))
         .compose(req -> {
           if (!token.isEmpty()) {
             req.headers().set(GrpcUnary.AUTHORIZATION, "Bearer " + token);
           }
           return req.end(request).compose(v -> req.response())
+            .recover(t -> Future.failedFuture(RpcException.cut("watch on " + server + " failed: " + t.getMessage())))
             .compose(resp -> resp.status() != null && resp.status() != GrpcStatus.OK
                 ? Future.failedFuture(new RpcException(resp.status(), resp.statusMessage()))
                 : Future.succeededFuture(new WatchStream(req, resp)));
