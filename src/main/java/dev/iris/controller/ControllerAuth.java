@@ -7,7 +7,6 @@ import dev.iris.core.auth.Role;
 import dev.iris.core.auth.TokenBook;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import javax.crypto.Mac;
@@ -15,9 +14,10 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * How a controller authenticates: the cluster's tokens ({@link TokenBook}), and the tokens its own calls to
- * workers bear (one per worker, keyed by a random key of the controller process, handed to each worker when it
- * registers). Without tokens ({@link #none}) every caller is trusted as an admin: for tests and for a
- * controller on a sealed machine.
+ * workers bear (one per worker, handed to each worker when it registers, keyed by a key derived from the admin
+ * token, so that a restarted controller's calls still open the workers that registered with the one before).
+ * Without tokens ({@link #none}) every caller is trusted as an admin: for tests and for a controller on a
+ * sealed machine.
  */
 public final class ControllerAuth {
   private static final String BEARER = "Bearer ";
@@ -34,9 +34,27 @@ public final class ControllerAuth {
 
   /** A controller that checks every caller's token: {@code adminToken}, or one of {@code users}. */
   public static ControllerAuth of(String adminToken, List<TokenBook.Grant> users) {
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    return new ControllerAuth(new TokenBook(adminToken, users), adminToken, key);
+    return new ControllerAuth(new TokenBook(adminToken, users), adminToken, linkKey(adminToken));
+  }
+
+  /**
+   * The key of the workers' tokens: an HMAC of a fixed label keyed with the admin token. It needs no storage and
+   * is the same after a restart (a random key of the process was not: a restarted controller's calls were
+   * refused by every worker registered before, its logs unreadable, until the worker registered again); like the
+   * task tokens, it is worthless without the admin token, and one worker's token opens no other worker.
+   */
+  private static byte[] linkKey(String adminToken) {
+    return hmac(adminToken.getBytes(StandardCharsets.UTF_8), "iris worker link key v1");
+  }
+
+  private static byte[] hmac(byte[] key, String message) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    }
   }
 
   /** A controller that trusts every caller (no tokens). */
@@ -67,15 +85,8 @@ public final class ControllerAuth {
     if (linkKey == null) {
       return "";
     }
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(linkKey, "HmacSHA256"));
-      mac.update(("iris worker link v1\n" + workerId + "\n").getBytes(StandardCharsets.UTF_8));
-      byte[] token = mac.doFinal(address.getBytes(StandardCharsets.UTF_8));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(token);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-    }
+    byte[] token = hmac(linkKey, "iris worker link v1\n" + workerId + "\n" + address);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(token);
   }
 
   /** The IRIS_TOKEN of the tasks of {@code job}, owned by {@code owner}; empty without tokens. */

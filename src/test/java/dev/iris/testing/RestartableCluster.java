@@ -31,7 +31,7 @@ import java.util.stream.Stream;
 public final class RestartableCluster implements AutoCloseable {
   private final Path dir;
   private final int port;
-  private final ControllerAuth auth;
+  private final String token = "restart-test-admin-token-0123456789";
   private final StoreConfig store = new StoreConfig(10_000, StoreConfig.DEFAULT_START_CAPACITY, 1_000, 10_000);
   private Vertx controllerVertx;
   private ControllerNode controller;
@@ -46,7 +46,6 @@ public final class RestartableCluster implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     port = freePort();
-    auth = ControllerAuth.of("restart-test-admin-token-0123456789", List.of());
   }
 
   /** The controller's address, {@code 127.0.0.1:port}, the same across restarts. */
@@ -60,7 +59,7 @@ public final class RestartableCluster implements AutoCloseable {
 
   /** The cluster's admin token. */
   public String token() {
-    return auth.adminToken();
+    return token;
   }
 
   /** Where the controller keeps its journal. */
@@ -74,6 +73,8 @@ public final class RestartableCluster implements AutoCloseable {
       throw new IllegalStateException("the controller is running");
     }
     Vertx v = Vertx.vertx();
+    // made afresh, as a new controller process does: the keys of its calls to workers are new
+    ControllerAuth auth = ControllerAuth.of(token, List.of());
     try {
       controller = await(ControllerNode.start(v, ControllerNode.Config.defaults("127.0.0.1", port).withStore(store)
           .withAuth(auth).withStateDir(Optional.of(stateDir())), Clock.systemUTC()));
