@@ -15,10 +15,12 @@ import dev.iris.cli.request.OutputFormat;
 import dev.iris.cli.request.TaskListRequest;
 import dev.iris.cli.request.TaskStatusRequest;
 import dev.iris.cli.request.WorkerListRequest;
+import dev.iris.client.ConnectionListener;
 import dev.iris.client.IrisClient;
 import dev.iris.client.JobFailedException;
 import dev.iris.client.JobHandle;
 import dev.iris.client.JobRequest;
+import dev.iris.client.Reconnect;
 import dev.iris.common.ProtoStates;
 import dev.iris.core.ConstraintOp;
 import dev.iris.rpc.Controller;
@@ -30,6 +32,7 @@ import dev.iris.rpc.WorkerHealthStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** The client commands of the CLI, on top of {@link IrisClient}. Each returns an exit code. */
@@ -50,6 +53,7 @@ final class ClientCommands {
       o.err().println("iris: submitted job " + job.id() + " (" + r.job().replicas() + " task(s)); following its logs"
           + (o.interactive() ? " (Ctrl+C detaches, the job keeps running)" : ""));
       RunProgress bar = new RunProgress(o);
+      followThroughRestarts(iris, r.reconnectTimeout(), bar::note);
       // Ctrl+C ends this JVM, not the job: say so, and how to get back to it
       Thread detached = new Thread(() -> {
         bar.clear();
@@ -130,6 +134,10 @@ final class ClientCommands {
   int jobLogs(JobLogsRequest r, CliOutput o) {
     try (IrisClient iris = connect.apply(r.controller())) {
       if (r.follow()) {
+        followThroughRestarts(iris, r.reconnectTimeout(), line -> {
+          o.err().println(line);
+          o.err().flush();
+        });
         try {
           iris.wait(r.jobId(), null, true, r.taskIndex().isPresent() ? r.taskIndex().getAsInt() : null,
               line -> o.out().println(line));
@@ -242,6 +250,26 @@ final class ClientCommands {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /**
+   * A follow rides through a controller restart for up to {@code giveUpAfter}, saying so in one line on
+   * {@code notice} when the controller stops answering and one when it is back.
+   */
+  static void followThroughRestarts(IrisClient iris, Duration giveUpAfter, Consumer<String> notice) {
+    iris.reconnect(Reconnect.DEFAULT.withGiveUpAfter(giveUpAfter)).onConnectionChange(new ConnectionListener() {
+      @Override
+      public void unavailable(String address, String reason, Duration giveUp) {
+        notice.accept("iris: controller unavailable, retrying for up to " + Reconnect.shortly(giveUp) + " ("
+            + ErrorLines.oneLine(reason) + ")");
+      }
+
+      @Override
+      public void reconnected(String address, Duration downFor) {
+        notice.accept("iris: reconnected to the controller at " + address + " after " + Reconnect.shortly(downFor)
+            + "; following on");
+      }
+    });
+  }
 
   static JobRequest toRequest(JobSubmission s) {
     JobRequest r = JobRequest.command(s.command()).replicas(s.replicas()).cpu(s.resources().cpu())

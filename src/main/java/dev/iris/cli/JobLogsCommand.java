@@ -36,6 +36,7 @@ final class JobLogsCommand extends BackendCommand {
   @Option(names = "--grep", paramLabel = "RE", description = "Only lines matching the regular expression RE.")
   String grep;
 
+  @Mixin ReconnectOption reconnect;
   @Mixin ControllerOption controller;
   @Mixin TlsClientOption tls;
 
@@ -48,7 +49,8 @@ final class JobLogsCommand extends BackendCommand {
         taskIndex == null ? OptionalInt.empty() : OptionalInt.of(check.atLeast("--task", taskIndex, 0)),
         follow,
         Optional.ofNullable(since),
-        Optional.ofNullable(grep).map(regex -> check.regex("--grep", regex)));
+        Optional.ofNullable(grep).map(regex -> check.regex("--grep", regex)),
+        reconnect.giveUpAfter());
     return backend.jobLogs(request, output);
   }
 }

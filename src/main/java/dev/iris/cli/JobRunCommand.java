@@ -117,6 +117,7 @@ final class JobRunCommand extends BackendCommand {
   @Option(names = "--no-wait", description = "Print the job id and return without waiting.")
   boolean noWait;
 
+  @Mixin ReconnectOption reconnect;
   @Mixin ControllerOption controller;
   @Mixin TlsClientOption tls;
   @Mixin JsonOption json;
@@ -154,7 +155,7 @@ final class JobRunCommand extends BackendCommand {
         Optional.ofNullable(timeout).map(d -> check.wholeSeconds("--timeout", d, shown("--timeout"))),
         Optional.ofNullable(workspace).map(dir -> check.existingDirectory("--workspace", dir)),
         Optional.ofNullable(setup).map(cmd -> check.nonBlank("--setup", cmd)));
-    return new JobRunRequest(tls.target(controller.address()), job, !noWait, json.format());
+    return new JobRunRequest(tls.target(controller.address()), job, !noWait, json.format(), reconnect.giveUpAfter());
   }
 
   private JobResources resources(FlagChecks check) {

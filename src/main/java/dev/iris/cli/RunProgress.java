@@ -3,7 +3,10 @@ package dev.iris.cli;
 import dev.iris.common.ProtoStates;
 import dev.iris.rpc.JobStatus;
 
-/** Log lines to stdout, and on a terminal one live line of task counts on stderr, redrawn in place. */
+/**
+ * Log lines to stdout, notices on stderr, and on a terminal one live line of task counts on stderr, redrawn in
+ * place.
+ */
 final class RunProgress {
   private final CliOutput o;
   private String shown = "";
@@ -16,6 +19,17 @@ final class RunProgress {
     clear();
     o.out().println(text);
     o.out().flush();
+    if (!shown.isEmpty()) {
+      o.err().print(shown);
+      o.err().flush();
+    }
+  }
+
+  /** A line on stderr (a notice about the connection), the live line redrawn below it. */
+  synchronized void note(String text) {
+    clear();
+    o.err().println(text);
+    o.err().flush();
     if (!shown.isEmpty()) {
       o.err().print(shown);
       o.err().flush();

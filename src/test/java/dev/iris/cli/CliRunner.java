@@ -55,6 +55,57 @@ final class CliRunner {
     return run(backend, Map.of("HOME", HOME), args);
   }
 
+  /** A run of {@code iris} on its own thread, whose output a test reads while it goes on. */
+  static final class Running {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final java.util.concurrent.CompletableFuture<Integer> exit;
+
+    private Running(CliBackend backend, Map<String, String> environment, String... args) {
+      exit = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+            PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+          return Main.run(backend, environment, false, o, e, args);
+        }
+      }, runnable -> {
+        Thread t = new Thread(runnable, "iris-cli-run");
+        t.setDaemon(true);
+        t.start();
+      });
+    }
+
+    /** Its stdout so far. */
+    String out() {
+      return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Its stderr so far. */
+    String err() {
+      return err.toString(StandardCharsets.UTF_8);
+    }
+
+    boolean finished() {
+      return exit.isDone();
+    }
+
+    /** Waits for the end (at most {@code timeout}) and answers what it printed. */
+    Result result(java.time.Duration timeout) throws Exception {
+      int code;
+      try {
+        code = exit.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new AssertionError("iris did not finish within " + timeout + "\n--- stdout\n" + out() + "--- stderr\n"
+            + err());
+      }
+      return new Result(code, out(), err());
+    }
+  }
+
+  /** Starts {@code iris args...} on a thread of its own (a long-running command: job run, logs --follow). */
+  static Running start(CliBackend backend, Map<String, String> environment, String... args) {
+    return new Running(backend, environment, args);
+  }
+
   static Result run(CliBackend backend, Map<String, String> environment, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();

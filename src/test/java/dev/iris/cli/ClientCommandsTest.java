@@ -60,8 +60,9 @@ class ClientCommandsTest {
 
   @Test
   void jobLogs() {
-    run("job", "logs", "j1", "--task", "3", "--follow", "--since", "5m", "--grep", "err(or)?");
+    run("job", "logs", "j1", "--task", "3", "--follow", "--since", "5m", "--grep", "err(or)?", "--outage-timeout", "90s");
     JobLogsRequest request = backend.single(JobLogsRequest.class);
+    assertThat(request.reconnectTimeout()).isEqualTo(Duration.ofSeconds(90));
     assertThat(request.jobId()).isEqualTo("j1");
     assertThat(request.taskIndex()).isEqualTo(OptionalInt.of(3));
     assertThat(request.follow()).isTrue();
@@ -77,6 +78,7 @@ class ClientCommandsTest {
     assertThat(request.follow()).isFalse();
     assertThat(request.since()).isEmpty();
     assertThat(request.grep()).isEmpty();
+    assertThat(request.reconnectTimeout()).isEqualTo(Duration.ofMinutes(10));
   }
 
   @Test

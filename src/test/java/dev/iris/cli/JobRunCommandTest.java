@@ -33,6 +33,7 @@ class JobRunCommandTest {
     assertThat(request.controller().address()).isEqualTo(new HostPort("localhost", 10000));
     assertThat(request.waitForCompletion()).isTrue();
     assertThat(request.format()).isEqualTo(OutputFormat.TABLE);
+    assertThat(request.reconnectTimeout()).as("rides through a controller outage this long").isEqualTo(Duration.ofMinutes(10));
     assertThat(request.job()).isEqualTo(new JobSubmission(
         Optional.empty(), List.of("echo", "hello"), 1, new JobResources(1, 0, 0, 0, Optional.empty()),
         Map.of(), List.of(), List.of(), Optional.empty(), 0, 0, 100,
@@ -50,6 +51,7 @@ class JobRunCommandTest {
         "--coschedule-by", "slice", "--max-task-failures", "1", "--max-retries", "2",
         "--max-preemptions", "5", "--scheduling-timeout", "5m", "--timeout", "1h30m",
         "--workspace", workspace.toString(), "--setup", "pip install -r req.txt", "--no-wait", "--json",
+        "--outage-timeout", "0",
         "--controller", "ctl:9000", "--", "python", "-u", "train.py", "--lr", "0.1");
 
     assertThat(result.exitCode()).as(result.err()).isZero();
@@ -57,6 +59,7 @@ class JobRunCommandTest {
     assertThat(request.controller().address()).isEqualTo(new HostPort("ctl", 9000));
     assertThat(request.waitForCompletion()).isFalse();
     assertThat(request.format()).isEqualTo(OutputFormat.JSON);
+    assertThat(request.reconnectTimeout()).isZero();
     JobSubmission job = request.job();
     assertThat(job.name()).contains("train");
     assertThat(job.command()).containsExactly("python", "-u", "train.py", "--lr", "0.1");

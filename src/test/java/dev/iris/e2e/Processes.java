@@ -40,6 +40,32 @@ final class Processes implements AutoCloseable {
     }
   }
 
+  /** A CLI run still going: its stdout and stderr so far, and a wait for its end. */
+  record Running(Process process, Path out, Path err) {
+    List<String> outLines() {
+      return readLines(out);
+    }
+
+    List<String> errLines() {
+      return readLines(err);
+    }
+
+    /** Waits for the end (at most {@code wait}; then it is stopped and the test fails). */
+    Run await(Duration wait) {
+      try {
+        if (!process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+          stop(process.toHandle());
+          throw new AssertionError("the CLI run did not finish within " + wait + "\n--- stdout\n"
+              + String.join("\n", outLines()) + "\n--- stderr\n" + String.join("\n", errLines()));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+      return new Run(process.exitValue(), outLines(), errLines());
+    }
+  }
+
   /** Processes with their output under {@code dir}, with {@code env} added to this JVM's environment. */
   Processes(Path dir, Map<String, String> env) {
     this.dir = dir;
@@ -56,6 +82,14 @@ final class Processes implements AutoCloseable {
     Path log = dir.resolve("server-" + seq.incrementAndGet() + "-" + args[0] + ".log");
     ProcessBuilder pb = builder(args).redirectErrorStream(true).redirectOutput(log.toFile());
     return new Server(launch(pb), log);
+  }
+
+  /** Starts {@code iris args...} in a new JVM (a command that follows a job) and returns at once. */
+  Running startRun(String... args) {
+    int n = seq.incrementAndGet();
+    Path out = dir.resolve("run-" + n + ".out");
+    Path err = dir.resolve("run-" + n + ".err");
+    return new Running(launch(builder(args).redirectOutput(out.toFile()).redirectError(err.toFile())), out, err);
   }
 
   /** Runs {@code iris args...} in a new JVM to its end (at most a minute). */

@@ -16,6 +16,7 @@ import java.util.OptionalInt;
  * @param follow whether to keep streaming new lines until the job ends
  * @param since only lines younger than this; empty means from the start
  * @param grep only lines matching this regular expression (found anywhere in the line)
+ * @param reconnectTimeout while following, how long to ride through a controller that does not answer
  */
 public record JobLogsRequest(
     ControllerTarget controller,
@@ -23,7 +24,8 @@ public record JobLogsRequest(
     OptionalInt taskIndex,
     boolean follow,
     Optional<Duration> since,
-    Optional<Pattern> grep) {
+    Optional<Pattern> grep,
+    Duration reconnectTimeout) {
 
   public JobLogsRequest {
     Objects.requireNonNull(controller, "controller");
@@ -31,5 +33,6 @@ public record JobLogsRequest(
     Objects.requireNonNull(taskIndex, "taskIndex");
     Objects.requireNonNull(since, "since");
     Objects.requireNonNull(grep, "grep");
+    Objects.requireNonNull(reconnectTimeout, "reconnectTimeout");
   }
 }
