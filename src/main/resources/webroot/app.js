@@ -21,11 +21,35 @@ const container = document.getElementById('page');
 const status = document.getElementById('feed-status');
 let current = null;
 
-const feed = new Feed((s) => {
+const outage = document.getElementById('outage-banner');
+let outageTimer = null;
+const STATUS_TEXT = { live: 'live', connecting: 'connecting…', reconnecting: 'reconnecting…', unavailable: 'unavailable' };
+
+/** The banner while the controller does not answer, and a short note once it is back. */
+function showOutage(s, info) {
+  clearTimeout(outageTimer);
+  if (s === 'unavailable') {
+    outage.className = 'outage-banner down';
+    outage.textContent = `Controller unavailable since ${new Date(info.since).toLocaleTimeString()}, retrying… `
+      + 'This page keeps what it shows and resumes where it left off.';
+    outage.hidden = false;
+  } else if (s === 'live' && info.downMs !== null && info.downMs !== undefined) {
+    outage.className = 'outage-banner back';
+    outage.textContent = `Reconnected to the controller after ${Math.max(1, Math.round(info.downMs / 1000))} s; `
+      + 'the page is up to date.';
+    outage.hidden = false;
+    outageTimer = setTimeout(() => { outage.hidden = true; }, 5000);
+  } else if (s === 'live') {
+    outage.hidden = true;
+  }
+}
+
+const feed = new Feed((s, info) => {
   status.className = 'feed-status ' + s;
-  status.textContent = s === 'live' ? 'live' : s === 'connecting' ? 'connecting…' : 'reconnecting…';
+  status.textContent = STATUS_TEXT[s] || s;
+  showOutage(s, info || {});
   // a feed refused for its credential only closes: ask whether the session still holds (a 401 goes to login)
-  if (s === 'reconnecting') api.whoami().catch(() => {});
+  if (s === 'reconnecting' || s === 'unavailable') api.whoami().catch(() => {});
 });
 feed.subscribe({
   events: (events) => current && current.events && current.events(events),
