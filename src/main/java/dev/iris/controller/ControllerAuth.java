@@ -7,7 +7,6 @@ import dev.iris.core.auth.Role;
 import dev.iris.core.auth.TokenBook;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import javax.crypto.Mac;
@@ -16,14 +15,16 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * How a controller authenticates: the cluster's tokens ({@link TokenBook}), and the tokens its own calls to
  * workers bear (one per worker, keyed by a random key of the controller process, handed to each worker when it
- * registers). Without tokens ({@link #none}) every caller is trusted as an admin: for tests and for a
- * controller on a sealed machine.
+ * registers). The key is derived from the admin token, so a controller restarted with the same token file
+ * (a durable controller, see {@code StateStoreVerticle}) bears the same tokens and its workers, which keep
+ * their tasks running through the restart, accept its calls without registering again. Without tokens
+ * ({@link #none}) every caller is trusted as an admin: for tests and for a controller on a sealed machine.
  */
 public final class ControllerAuth {
   private static final String BEARER = "Bearer ";
   private final TokenBook tokens;
   private final String adminToken;
-  /** Keys the tokens of the controller's calls to workers; null without tokens. */
+  /** Keys the tokens of the controller's calls to workers (derived from the admin token); null without tokens. */
   private final byte[] linkKey;
 
   private ControllerAuth(TokenBook tokens, String adminToken, byte[] linkKey) {
@@ -34,9 +35,8 @@ public final class ControllerAuth {
 
   /** A controller that checks every caller's token: {@code adminToken}, or one of {@code users}. */
   public static ControllerAuth of(String adminToken, List<TokenBook.Grant> users) {
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    return new ControllerAuth(new TokenBook(adminToken, users), adminToken, key);
+    return new ControllerAuth(new TokenBook(adminToken, users), adminToken,
+        hmac(adminToken.getBytes(StandardCharsets.UTF_8), "iris worker link key v1"));
   }
 
   /** A controller that trusts every caller (no tokens). */
@@ -67,12 +67,15 @@ public final class ControllerAuth {
     if (linkKey == null) {
       return "";
     }
+    byte[] token = hmac(linkKey, "iris worker link v1\n" + workerId + "\n" + address);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(token);
+  }
+
+  private static byte[] hmac(byte[] key, String message) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(linkKey, "HmacSHA256"));
-      mac.update(("iris worker link v1\n" + workerId + "\n").getBytes(StandardCharsets.UTF_8));
-      byte[] token = mac.doFinal(address.getBytes(StandardCharsets.UTF_8));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(token);
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
     }

@@ -71,13 +71,18 @@ final class Membership {
     return workers.get(id);
   }
 
-  /** Every worker in registration order, a live read-only view. */
+  /**
+   * The controller restarted: every known worker counts as heard from now (grace after the downtime), and the
+   * RunTasks the previous process had in flight are settled by each worker's next list of attempts.
+   */
   void controllerRestarted(long now) {
     for (WorkerRecord w : workers.values()) {
       w.spoke(now);
+      w.deliveriesLostInRestart();
     }
   }
 
+  /** Every worker in registration order, a live read-only view. */
   Collection<WorkerRecord> all() {
     return Collections.unmodifiableCollection(workers.values());
   }
@@ -243,11 +248,27 @@ final class Membership {
       }
       Job job = jobs.get(h.task().job());
       if (job != null) {
-        effects.apply(job, job.workerFailed(h.task().index(), h.attemptId(),
-            "worker " + w.id() + " does not know attempt " + h.attemptId(), now).effects(), now);
+        effects.apply(job, unknownToWorker(job, h, w, now).effects(), now);
       }
       w.release(h.task(), h.attemptId());
     }
+  }
+
+  /**
+   * An attempt the worker does not list though it should: never delivered when its acceptance was only
+   * assumed (a RunTask lost in a controller restart) and it never started, which retries it for free; else
+   * the worker lost it (a worker restart), which counts against the preemption budget.
+   */
+  private Job.Result unknownToWorker(Job job, WorkerRecord.Holding h, WorkerRecord w, long now) {
+    if (h.accepted().assumed()) {
+      Job.Result r = job.deliveryFailed(h.task().index(), h.attemptId(), "RunTask to " + w.id()
+          + " was lost when the controller restarted (the worker does not know attempt " + h.attemptId() + ")", now);
+      if (!r.wasIgnored()) {
+        return r;
+      }
+    }
+    return job.workerFailed(h.task().index(), h.attemptId(),
+        "worker " + w.id() + " does not know attempt " + h.attemptId(), now);
   }
 
   // ------------------------------------------------------------------ liveness
