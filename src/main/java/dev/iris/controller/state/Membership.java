@@ -4,6 +4,7 @@ import dev.iris.controller.state.ClusterState.AttemptReport;
 import dev.iris.controller.state.ClusterState.WorkerProbe;
 import dev.iris.controller.state.StoreEvent.Kind;
 import dev.iris.controller.state.WorkerInstruction.KillTask;
+import dev.iris.controller.state.WorkerInstruction.RunTask;
 import dev.iris.core.Job;
 import dev.iris.core.JobId;
 import dev.iris.core.TaskAttempt;
@@ -247,28 +248,26 @@ final class Membership {
         continue; // RunTask in flight, or accepted after the list was taken
       }
       Job job = jobs.get(h.task().job());
+      if (job != null && h.accepted().assumed() && isAssigned(job, h)) {
+        // its RunTask was lost in a controller restart: sent again, the same attempt (a worker that took it
+        // after all answers a repeated RunTask as the first, and starts nothing), so a gang stays whole
+        w.redeliver(h.task(), h.attemptId());
+        outbox.send(new RunTask(w.id(), w.address(), h.task(), h.attemptId(), job.spec(), job.numTasks()));
+        actions.add(now, "RunTask sent again", h.task().toString(),
+            "attempt " + h.attemptId() + " to " + w.id() + ": its delivery was lost when the controller restarted");
+        continue;
+      }
       if (job != null) {
-        effects.apply(job, unknownToWorker(job, h, w, now).effects(), now);
+        effects.apply(job, job.workerFailed(h.task().index(), h.attemptId(),
+            "worker " + w.id() + " does not know attempt " + h.attemptId(), now).effects(), now);
       }
       w.release(h.task(), h.attemptId());
     }
   }
 
-  /**
-   * An attempt the worker does not list though it should: never delivered when its acceptance was only
-   * assumed (a RunTask lost in a controller restart) and it never started, which retries it for free; else
-   * the worker lost it (a worker restart), which counts against the preemption budget.
-   */
-  private Job.Result unknownToWorker(Job job, WorkerRecord.Holding h, WorkerRecord w, long now) {
-    if (h.accepted().assumed()) {
-      Job.Result r = job.deliveryFailed(h.task().index(), h.attemptId(), "RunTask to " + w.id()
-          + " was lost when the controller restarted (the worker does not know attempt " + h.attemptId() + ")", now);
-      if (!r.wasIgnored()) {
-        return r;
-      }
-    }
-    return job.workerFailed(h.task().index(), h.attemptId(),
-        "worker " + w.id() + " does not know attempt " + h.attemptId(), now);
+  private static boolean isAssigned(Job job, WorkerRecord.Holding h) {
+    TaskAttempt current = job.task(h.task().index()).currentAttempt();
+    return current != null && current.attemptId() == h.attemptId() && current.state() == TaskState.ASSIGNED;
   }
 
   // ------------------------------------------------------------------ liveness

@@ -225,6 +225,14 @@ public final class WorkerRecord {
     }
   }
 
+  /** The attempt's RunTask is sent again: in flight, its acceptance unknown until the worker answers. */
+  void redeliver(TaskId task, int attemptId) {
+    Holding h = holdings.get(task);
+    if (h != null && h.attemptId() == attemptId) {
+      holdings.put(task, new Holding(task, attemptId, h.resources(), h.starting(), null));
+    }
+  }
+
   /** The attempt runs: its start slot is free again; false when it was not starting. */
   boolean started(TaskId task, int attemptId) {
     Holding h = holdings.get(task);

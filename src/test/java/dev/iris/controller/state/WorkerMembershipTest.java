@@ -304,7 +304,7 @@ class WorkerMembershipTest {
   }
 
   @Test
-  void afterAControllerRestartAnInFlightRunTaskIsSettledByTheWorkersNextList() {
+  void afterAControllerRestartAnInFlightRunTaskIsAdoptedWhenListedAndSentAgainWhenNot() {
     s.worker(new WorkerRecord.Registration("w1", "host-w1:10001", dev.iris.core.Resources.of(4, 64 * Store.GIB),
         Map.of(), "", "", 0, "first"));
     s.submit("j", 2, 1);
@@ -322,12 +322,18 @@ class WorkerMembershipTest {
 
     assertThat(s.taskState("j/task-0")).isEqualTo(RUNNING); // adopted: same attempt, not restarted
     assertThat(s.task("j/task-0").attempts()).hasSize(1);
-    assertThat(s.taskState("j/task-1")).isEqualTo(PENDING); // never delivered: retried for free
-    assertThat(s.task("j/task-1").attempts().get(0).error()).contains("lost when the controller restarted");
-    assertThat(s.task("j/task-1").preemptionCount()).isZero();
-    assertThat(s.task("j/task-1").failureCount()).isZero();
-    assertThat(s.holdings("w1")).containsExactly("j/task-0#0");
-    assertThat(s.drain().commands()).isEmpty();
+    // never delivered: the same attempt is sent again, and is in flight until the worker answers
+    assertThat(s.taskState("j/task-1")).isEqualTo(ASSIGNED);
+    assertThat(s.task("j/task-1").attempts()).hasSize(1);
+    assertThat(s.holdings("w1")).containsExactly("j/task-0#0", "j/task-1#0");
+    assertThat(commands(s.drain())).containsExactly("Run j/task-1#0@w1");
+    s.advance(60_000);
+    s.state.heartbeat("w1", new AcceptMark("first", 1), List.of(new AttemptReport(
+        TaskId.parse("j/task-0"), 0, RUNNING, 0, "", null)), s.now);
+    assertThat(s.taskState("j/task-1")).isEqualTo(ASSIGNED); // in flight again: not judged by older lists
+    s.state.delivered(TaskId.parse("j/task-1"), 0, "w1", new AcceptMark("first", 2));
+    s.report("j/task-1", RUNNING);
+    assertThat(s.taskState("j/task-1")).isEqualTo(RUNNING);
     s.assertConsistent();
   }
 
