@@ -133,10 +133,19 @@ final class JournalRetry<T> {
     });
   }
 
-  /** An error in a few words: the OS's reason for an I/O error, else the message. */
+  /**
+   * An error in a few words: the OS's reason for the I/O error at its root (a refused append, or a reopen whose
+   * first append was refused, wraps one), else its message.
+   */
   static String reason(Throwable t) {
-    if (t instanceof IOException io) {
-      return StateDir.describe(io);
+    IOException root = null;
+    for (Throwable c = t; c != null && c != c.getCause(); c = c.getCause()) {
+      if (c instanceof IOException io) {
+        root = io; // the deepest
+      }
+    }
+    if (root != null) {
+      return StateDir.describe(root);
     }
     return t.getMessage() != null ? t.getMessage() : t.toString();
   }

@@ -2,7 +2,6 @@ package dev.iris.controller;
 
 import dev.iris.common.LocalCodec;
 import dev.iris.common.RpcException;
-import dev.iris.controller.journal.AppendRefusedException;
 import dev.iris.controller.journal.Journal;
 import dev.iris.controller.journal.JournalObserver;
 import dev.iris.controller.journal.JournalOptions;
@@ -426,8 +425,7 @@ public final class StateStoreVerticle extends VerticleBase {
 
   /** The journal refused an append: changes are refused from now on, until a probe finds the directory writable. */
   private void journalFailed(Throwable cause) {
-    String reason = JournalRetry.reason(cause instanceof AppendRefusedException && cause.getCause() != null
-        ? cause.getCause() : cause);
+    String reason = JournalRetry.reason(cause);
     journalFailure = unwritable(reason);
     status = status.failing(journalFailure, clock.millis());
     storeMetrics.journalFailing(true);
