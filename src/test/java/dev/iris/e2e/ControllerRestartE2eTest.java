@@ -108,6 +108,8 @@ class ControllerRestartE2eTest {
     Thread.sleep(3_000);
     startController();
 
+    assertThat(controller.lines()).anyMatch(l -> l.startsWith("iris controller listening on " + address)
+        && l.contains("(recovered 3 jobs and 2 workers from "));
     try (IrisClient iris = client()) {
       assertThat(iris.status(finished, false).getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
       assertThat(iris.listJobs(null, "").stream().map(JobStatus::getJobId).toList())
