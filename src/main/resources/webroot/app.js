@@ -3,6 +3,7 @@
 import { api } from './lib/api.js';
 import { Feed } from './lib/feed.js';
 import { clear, h, refreshAgo } from './lib/dom.js';
+import { watchControllerStatus } from './lib/controller-status.js';
 import * as jobsPage from './pages/jobs.js';
 import * as jobPage from './pages/job.js';
 import * as workersPage from './pages/workers.js';
@@ -96,6 +97,9 @@ fetch('/health').then((r) => r.json()).then((health) => {
         + 'can run commands on every worker. Run it on a private network only.'));
   }
 }).catch(() => {});
+
+// when the controller started and what it recovered; a banner while it cannot store changes
+watchControllerStatus(document.getElementById('controller-status'));
 
 // who is signed in (nothing to show when the controller checks no tokens), and the way out
 const who = document.getElementById('whoami');

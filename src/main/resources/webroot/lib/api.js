@@ -53,6 +53,7 @@ export const api = {
   workers: () => call('GET', '/api/workers'),
   endpoints: () => call('GET', '/api/endpoints'),
   events: (limit) => call('GET', '/api/events' + query({ limit })),
+  controller: () => call('GET', '/api/controller'),
   whoami: () => call('GET', '/api/whoami'),
   logout: () => call('POST', '/api/logout'),
 };

@@ -126,10 +126,23 @@ public class IrisBackend implements CliBackend {
     }
     output.out().println("iris controller listening on " + request.host() + ":" + node.port()
         + (request.tls().serves() ? " (gRPC and HTTPS)" : " (gRPC and HTTP)")
-        + request.stateDir().map(d -> "; state in " + d.toAbsolutePath()).orElse("; state in memory only")
+        + request.stateDir().map(d -> "; state in " + d.toAbsolutePath() + recovered(vertx))
+            .orElse("; state in memory only")
         + request.cluster().map(c -> "; cluster member " + c.host() + ":" + c.port()).orElse("")
         + "; Ctrl+C stops it");
     return runUntilShutdown("controller", vertx, node::stop);
+  }
+
+  /** What the durable controller's start recovered, for its start-up line: " (recovered ...)", or "" if unknown. */
+  private static String recovered(Vertx vertx) {
+    try {
+      dev.iris.controller.StoreStatus.Recovery r = new dev.iris.controller.StoreClient(vertx).status()
+          .toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS).recovered();
+      return r == null ? "" : " (recovered " + r.jobs() + " jobs and " + r.workers() + " workers from " + r.records()
+          + " records in " + r.elapsedMs() + " ms)";
+    } catch (Exception e) {
+      return "";
+    }
   }
 
   @Override

@@ -14,16 +14,17 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * How a controller authenticates: the cluster's tokens ({@link TokenBook}), and the tokens its own calls to
- * workers bear (one per worker, handed to each worker when it registers, keyed by a key derived from the admin
- * token, so that a restarted controller's calls still open the workers that registered with the one before).
- * Without tokens ({@link #none}) every caller is trusted as an admin: for tests and for a controller on a
- * sealed machine.
+ * workers bear (one per worker, keyed by a random key of the controller process, handed to each worker when it
+ * registers). The key is derived from the admin token, so a controller restarted with the same token file
+ * (a durable controller, see {@code StateStoreVerticle}) bears the same tokens and its workers, which keep
+ * their tasks running through the restart, accept its calls without registering again. Without tokens
+ * ({@link #none}) every caller is trusted as an admin: for tests and for a controller on a sealed machine.
  */
 public final class ControllerAuth {
   private static final String BEARER = "Bearer ";
   private final TokenBook tokens;
   private final String adminToken;
-  /** Keys the tokens of the controller's calls to workers; null without tokens. */
+  /** Keys the tokens of the controller's calls to workers (derived from the admin token); null without tokens. */
   private final byte[] linkKey;
 
   private ControllerAuth(TokenBook tokens, String adminToken, byte[] linkKey) {
@@ -34,27 +35,8 @@ public final class ControllerAuth {
 
   /** A controller that checks every caller's token: {@code adminToken}, or one of {@code users}. */
   public static ControllerAuth of(String adminToken, List<TokenBook.Grant> users) {
-    return new ControllerAuth(new TokenBook(adminToken, users), adminToken, linkKey(adminToken));
-  }
-
-  /**
-   * The key of the workers' tokens: an HMAC of a fixed label keyed with the admin token. It needs no storage and
-   * is the same after a restart (a random key of the process was not: a restarted controller's calls were
-   * refused by every worker registered before, its logs unreadable, until the worker registered again); like the
-   * task tokens, it is worthless without the admin token, and one worker's token opens no other worker.
-   */
-  private static byte[] linkKey(String adminToken) {
-    return hmac(adminToken.getBytes(StandardCharsets.UTF_8), "iris worker link key v1");
-  }
-
-  private static byte[] hmac(byte[] key, String message) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-    }
+    return new ControllerAuth(new TokenBook(adminToken, users), adminToken,
+        hmac(adminToken.getBytes(StandardCharsets.UTF_8), "iris worker link key v1"));
   }
 
   /** A controller that trusts every caller (no tokens). */
@@ -87,6 +69,16 @@ public final class ControllerAuth {
     }
     byte[] token = hmac(linkKey, "iris worker link v1\n" + workerId + "\n" + address);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(token);
+  }
+
+  private static byte[] hmac(byte[] key, String message) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    }
   }
 
   /** The IRIS_TOKEN of the tasks of {@code job}, owned by {@code owner}; empty without tokens. */

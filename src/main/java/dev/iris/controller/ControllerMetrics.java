@@ -22,14 +22,16 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The controller's metrics in Prometheus format: jobs and tasks by state, task transitions, scheduling
  * passes, dispatch latency, per-RPC latency, submit-to-ASSIGNED and submit-to-RUNNING latency, workers
- * alive and lost. Hot-path instruments are pre-registered and cached; state gauges are refreshed from one
- * store query per scrape rather than on every change.
+ * alive and lost; the durable store's journal, recovery and snapshots ({@link #store()}). Hot-path
+ * instruments are pre-registered and cached; state gauges are refreshed from one store query per scrape
+ * rather than on every change.
  */
 public final class ControllerMetrics implements StoreObserver {
   /** Bucket bounds of the latency histograms (submit to ASSIGNED/RUNNING, scheduling pass, dispatch). */
   private static final Duration[] LATENCY_BUCKETS = HistogramBuckets.millis(0.5, 1, 2.5, 5, 10, 25, 50, 100, 250,
       500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 300_000);
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final StoreMetrics store = new StoreMetrics(registry, java.time.Clock.systemUTC());
   private final Counter[][] transitions;
   private final Timer submitToAssigned;
   private final Timer submitToRunning;
@@ -84,6 +86,11 @@ public final class ControllerMetrics implements StoreObserver {
     }
     Gauge.builder("iris_workers", workersAlive, AtomicLong::get).tag("status", "alive").register(registry);
     Gauge.builder("iris_workers", workersLost, AtomicLong::get).tag("status", "lost").register(registry);
+  }
+
+  /** The durable store's instruments (journal commits, changes in flight, recovery, snapshots). */
+  public StoreMetrics store() {
+    return store;
   }
 
   private Timer latency(String name, String description) {

@@ -1,11 +1,13 @@
 package dev.iris.controller;
 
+import dev.iris.common.RpcException;
 import dev.iris.controller.state.ClusterState.SchedulingInput;
 import dev.iris.controller.state.Mutation;
 import dev.iris.scheduler.Plan;
 import dev.iris.scheduler.Scheduler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.grpc.common.GrpcStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -60,7 +62,9 @@ public final class SchedulerVerticle extends VerticleBase {
       if (ar.succeeded() && ar.result() != null) {
         metrics.schedulingPass(System.nanoTime() - started, ar.result().planned(), ar.result().committed());
       }
-      if (ar.failed()) {
+      if (ar.failed() && ar.cause() instanceof RpcException r && r.status() == GrpcStatus.UNAVAILABLE) {
+        LOG.debug("scheduling pass refused: {}", r.getMessage()); // the store said why, once
+      } else if (ar.failed()) {
         LOG.warn("scheduling pass failed: {}", ar.cause().toString());
       }
       running = false;

@@ -2,8 +2,8 @@ package dev.iris.controller;
 
 import dev.iris.common.LocalCodec;
 import dev.iris.common.RpcException;
-import dev.iris.controller.journal.AppendRefusedException;
 import dev.iris.controller.journal.Journal;
+import dev.iris.controller.journal.JournalObserver;
 import dev.iris.controller.journal.JournalOptions;
 import dev.iris.controller.journal.MutationCodec;
 import dev.iris.controller.journal.RecoveryHandler;
@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -43,7 +44,11 @@ import org.slf4j.LoggerFactory;
  * mutation that was not refused is appended to the journal, and its reply and what it produced (events, worker
  * instructions, probes, scheduler nudge) are held until its record is on disk, then released in LSN order on
  * this verticle's context. The store keeps applying later mutations meanwhile: they share one fsync. A journal
- * that refuses an append (failed write or fsync) makes every later mutation answer UNAVAILABLE; reads go on.
+ * that refuses an append (failed write or fsync) makes every later mutation answer UNAVAILABLE; reads go on. Ticks
+ * are skipped meanwhile, so no worker is declared lost for the outage. Once a probe finds the directory writable
+ * again ({@link JournalRetry}), the store reopens the journal and rebuilds its state from disk exactly as at start
+ * (a fresh replay and a {@link Mutation.ControllerRestarted}: workers get their grace); what was applied in memory
+ * but never made durable is dropped, as a restart would drop it.
  *
  * <p>The {@link StoreConfig} shapes what a replayed mutation does, so the state directory records the config
  * its journal was written under ({@value #CONFIG_FILE}); a controller started on it with another config
@@ -56,12 +61,16 @@ public final class StateStoreVerticle extends VerticleBase {
   static final String CONFIG_FILE = "store-config";
   /** Mutations applied but not yet durable, at most: below the journal's queue, so it never answers QUEUE_FULL. */
   static final int MAX_IN_FLIGHT = 4_096;
+  /** How often a store whose journal failed probes whether its state directory takes writes again. */
+  public static final long RETRY_MS = 5_000;
 
   private final StoreConfig config;
-  private final ClusterState state;
+  /** Replaced by a fresh state rebuilt from disk when the journal is reopened after a failure. */
+  private ClusterState state;
   private final Clock clock;
   private final long tickMs;
   private final ControllerMetrics metrics;
+  private final StoreMetrics storeMetrics;
   private final Path stateDirPath;
   private final JournalOptions journalOptions;
 
@@ -72,14 +81,20 @@ public final class StateStoreVerticle extends VerticleBase {
   private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
   /** The bytes of their records: kept below half the journal's queue, so it never answers QUEUE_FULL. */
   private long inFlightBytes;
-  /** Set once the journal refused an append: mutations are refused from then on. */
+  /** Set once the journal refused an append: mutations are refused from then on, until it is reopened. */
   private String journalFailure;
+  private long retryMs = RETRY_MS;
+  private JournalRetry<Rebuilt> retry;
+  private StoreStatus status;
 
   public StateStoreVerticle(StoreConfig config, Clock clock, long tickMs, ControllerMetrics metrics) {
     this(config, clock, tickMs, metrics, null, JournalOptions.defaults());
   }
 
-  /** A durable store keeping its state in {@code stateDir} (null: in memory only). */
+  /**
+   * A durable store keeping its state in {@code stateDir} (null: in memory only). The journal's commits feed
+   * {@code metrics} unless {@code journalOptions} names an observer of its own.
+   */
   public StateStoreVerticle(StoreConfig config, Clock clock, long tickMs, ControllerMetrics metrics, Path stateDir,
       JournalOptions journalOptions) {
     this.config = config;
@@ -87,8 +102,16 @@ public final class StateStoreVerticle extends VerticleBase {
     this.clock = clock;
     this.tickMs = tickMs;
     this.metrics = metrics;
+    this.storeMetrics = metrics != null ? metrics.store() : StoreMetrics.detached();
     this.stateDirPath = stateDir;
-    this.journalOptions = journalOptions;
+    this.journalOptions = journalOptions.observer() == JournalObserver.NONE
+        ? journalOptions.withObserver(storeMetrics) : journalOptions;
+  }
+
+  /** The same store, probing a failed journal's directory every {@code ms} (default {@value #RETRY_MS}). */
+  public StateStoreVerticle withJournalRetryMs(long ms) {
+    this.retryMs = ms;
+    return this;
   }
 
   /** The journal, once started durable (null in memory); for tests and metrics. */
@@ -100,12 +123,10 @@ public final class StateStoreVerticle extends VerticleBase {
   public Future<?> start() {
     registerCodecs();
     context = vertx.getOrCreateContext();
-    Future<Void> ready = stateDirPath == null ? Future.succeededFuture()
-        : vertx.executeBlocking(() -> {
-          recover();
-          return null;
-        });
-    return ready.onSuccess(v -> {
+    long startedAtMs = clock.millis();
+    Future<Rebuilt> ready = stateDirPath == null ? Future.succeededFuture() : vertx.executeBlocking(this::recover);
+    return ready.onSuccess(recovered -> {
+      started(startedAtMs, recovered);
       if (metrics != null) {
         state.observe(metrics); // after the replay: replayed transitions are not counted again
       }
@@ -119,10 +140,11 @@ public final class StateStoreVerticle extends VerticleBase {
     if (journal == null) {
       return Future.succeededFuture();
     }
-    return vertx.executeBlocking(() -> {
+    return retry.stop().compose(late -> vertx.executeBlocking(() -> {
+      closeQuietly(late == null ? null : late.journal());
       closeQuietly();
       return null;
-    });
+    }));
   }
 
   private void closeQuietly() {
@@ -138,15 +160,46 @@ public final class StateStoreVerticle extends VerticleBase {
     }
   }
 
+  private static void closeQuietly(Journal j) {
+    if (j != null) {
+      try {
+        j.close();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("closing the journal: {}", e.toString());
+      }
+    }
+  }
+
   // ------------------------------------------------------------------ recovery (on a worker thread, before commands)
 
-  private void recover() throws Exception {
-    long start = System.nanoTime();
+  /** A state rebuilt from the state directory, its journal open for appends, and what the replay took. */
+  record Rebuilt(ClusterState state, Journal journal, long records, Duration elapsed) {}
+
+  private Rebuilt recover() throws Exception {
     try {
       stateDir = StateDir.open(stateDirPath);
       checkConfig(stateDir.path());
+      Rebuilt recovered = openJournal();
+      state = recovered.state();
+      journal = recovered.journal();
+      return recovered;
+    } catch (Exception e) {
+      closeQuietly();
+      throw e;
+    }
+  }
+
+  /**
+   * Replays the journal of the open state directory into a fresh state, then journals a {@link
+   * Mutation.ControllerRestarted}. On a worker thread: at start, and when the store reopens a failed journal.
+   */
+  private Rebuilt openJournal() throws IOException, StateDirException {
+    long start = System.nanoTime();
+    ClusterState fresh = new ClusterState(config);
+    Journal opened = null;
+    try {
       long[] counts = new long[2]; // records, mutations that failed again as they failed live
-      journal = Journal.open(stateDir, journalOptions, new RecoveryHandler() {
+      opened = Journal.open(stateDir, journalOptions, new RecoveryHandler() {
         @Override
         public void snapshot(long upToLsn, byte[] snapshot) {
           throw new IllegalStateException("the journal holds a snapshot (at LSN " + upToLsn
@@ -156,47 +209,45 @@ public final class StateStoreVerticle extends VerticleBase {
         @Override
         public void record(long lsn, byte[] record) {
           counts[0]++;
-          if (!replay(record)) {
+          if (!replay(fresh, record)) {
             counts[1]++;
           }
         }
       });
       long now = clock.millis();
       Mutation.ControllerRestarted restarted = new Mutation.ControllerRestarted();
-      restarted.applyTo(state, now);
-      state.outbox().drain();
-      journal.append(MutationCodec.encode(restarted, now)).join();
+      restarted.applyTo(fresh, now);
+      fresh.outbox().drain();
+      opened.append(MutationCodec.encode(restarted, now)).join();
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
       LOG.info("state recovered from {} in {} ms: {} records replayed ({} failed again as they did live), {} jobs, "
               + "{} workers, event sequence {}; journal at LSN {}", stateDir.path(),
-          (System.nanoTime() - start) / 1_000_000, counts[0], counts[1], state.jobs().size(), state.workers().size(),
-          eventSequence(), journal.appendedLsn());
+          elapsed.toMillis(), counts[0], counts[1], fresh.jobs().size(), fresh.workers().size(),
+          fresh.events().lastSequence(), opened.appendedLsn());
+      return new Rebuilt(fresh, opened, counts[0], elapsed);
     } catch (CompletionException e) {
-      closeQuietly();
+      closeQuietly(opened);
       throw new StateDirException("cannot write to the journal in " + stateDirPath + ": "
           + e.getCause().getMessage(), e.getCause());
-    } catch (Exception e) {
-      closeQuietly();
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(opened);
       throw e;
     }
   }
 
   /** Applies one journal record; false when it failed, as it failed live (a refusal is never journaled). */
-  private boolean replay(byte[] record) {
+  private static boolean replay(ClusterState into, byte[] record) {
     MutationCodec.Decoded d = MutationCodec.decode(record);
     boolean applied = true;
     try {
-      d.mutation().applyTo(state, d.nowMs());
+      d.mutation().applyTo(into, d.nowMs());
     } catch (RuntimeException e) {
       applied = false;
     }
-    if (!state.outbox().isEmpty()) {
-      state.outbox().drain(); // all of it was published and sent before the restart
+    if (!into.outbox().isEmpty()) {
+      into.outbox().drain(); // all of it was published and sent before the restart
     }
     return applied;
-  }
-
-  private long eventSequence() {
-    return state.events().lastSequence();
   }
 
   /** Writes the config into a new state directory; refuses one written under another config. */
@@ -230,6 +281,10 @@ public final class StateStoreVerticle extends VerticleBase {
     Object body = msg.body();
     if (body instanceof Mutation<?> mutation) {
       handleMutation(mutation, msg);
+      return;
+    }
+    if (body == StoreStatus.Get.INSTANCE) {
+      reply(msg, status, null);
       return;
     }
     Object value;
@@ -286,6 +341,7 @@ public final class StateStoreVerticle extends VerticleBase {
     InFlight p = new InFlight(msg, value, error, drained, record.length);
     inFlight.addLast(p);
     inFlightBytes += record.length;
+    storeMetrics.inFlight(inFlight.size());
     journal.append(record).whenComplete((lsn, failure) -> context.runOnContext(v -> durable(p, failure)));
   }
 
@@ -295,27 +351,27 @@ public final class StateStoreVerticle extends VerticleBase {
     if (failure != null) {
       Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
           : failure;
-      String reason = cause instanceof AppendRefusedException r ? r.reason() + ": " + r.getMessage()
-          : cause.toString();
       if (journalFailure == null) {
-        LOG.error("the journal refused a record; refusing every change from now on: {}", reason);
-        journalFailure = reason;
+        journalFailed(cause);
       }
-      p.failure = reason;
+      p.failure = journalFailure;
     }
     while (!inFlight.isEmpty() && inFlight.peekFirst().done) {
       InFlight head = inFlight.removeFirst();
       inFlightBytes -= head.bytes;
       if (head.failure != null) { // memory is ahead of the disk: tell no one of what it did
+        storeMetrics.appendFailed();
         if (head.msg != null) {
           head.msg.reply(new StoreClient.StoreReply(null, new RpcException(GrpcStatus.UNAVAILABLE,
               "the controller could not store the change: " + head.failure)), LocalCodec.OPTIONS);
         }
         continue;
       }
+      storeMetrics.durable(System.nanoTime() - head.appendedNanos);
       release(head.drained);
       reply(head.msg, head.value, head.error);
     }
+    storeMetrics.inFlight(inFlight.size());
   }
 
   private static void reply(Message<Object> msg, Object value, RuntimeException error) {
@@ -347,12 +403,86 @@ public final class StateStoreVerticle extends VerticleBase {
     }
   }
 
+  // ------------------------------------------------------------------ start, failed journal, reopen
+
+  /** On the context, once started: the status and metrics, and (durable) the retry of a failed journal. */
+  private void started(long startedAtMs, Rebuilt recovered) {
+    storeMetrics.started(startedAtMs);
+    if (recovered == null) {
+      status = StoreStatus.inMemory(startedAtMs);
+      return;
+    }
+    storeMetrics.recovered(recovered.records(), recovered.elapsed(), false);
+    status = StoreStatus.durable(startedAtMs, stateDir.path().toString(), recovery(recovered));
+    retry = new JournalRetry<>(vertx, retryMs, stateDir.journalDir(), journalOptions, this::reopen, this::reopened,
+        this::stillFailing);
+  }
+
+  private StoreStatus.Recovery recovery(Rebuilt r) {
+    return new StoreStatus.Recovery(clock.millis(), r.records(), r.state().jobs().size(), r.state().workers().size(),
+        r.elapsed().toMillis());
+  }
+
+  /** The journal refused an append: changes are refused from now on, until a probe finds the directory writable. */
+  private void journalFailed(Throwable cause) {
+    String reason = JournalRetry.reason(cause);
+    journalFailure = unwritable(reason);
+    status = status.failing(journalFailure, clock.millis());
+    storeMetrics.journalFailing(true);
+    LOG.warn("refusing every change until the journal takes writes again (reads go on, running tasks are not "
+        + "affected): {}", journalFailure);
+    retry.start(reason);
+  }
+
+  private String unwritable(String reason) {
+    return "state directory " + stateDir.path() + " cannot be written: " + reason + "; retrying every "
+        + Duration.ofMillis(retry.intervalMs()).toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** On the context: a probe or reopen failed again, for {@code reason}. */
+  private void stillFailing(String reason) {
+    journalFailure = unwritable(reason);
+    status = status.failing(journalFailure, clock.millis());
+  }
+
+  /**
+   * On a worker thread, once a probe wrote to the directory: closes the failed journal and rebuilds the state from
+   * disk into a fresh one, exactly as at start. Nothing else touches the journal meanwhile: every change is refused.
+   */
+  private Rebuilt reopen() throws IOException, StateDirException {
+    closeQuietly(journal);
+    return openJournal();
+  }
+
+  /**
+   * On the context: the store takes changes again, from the state rebuilt from disk. Every append of the failed
+   * journal completed before it was closed, so nothing in flight belongs to it any more.
+   */
+  private void reopened(Rebuilt r) {
+    long failedForMs = clock.millis() - status.failingSinceMs();
+    state = r.state();
+    journal = r.journal();
+    journalFailure = null;
+    if (metrics != null) {
+      state.observe(metrics);
+    }
+    storeMetrics.journalFailing(false);
+    storeMetrics.recovered(r.records(), r.elapsed(), true);
+    status = status.reopen(recovery(r));
+    LOG.info("state directory {} takes writes again after {} s: journal reopened, state rebuilt from disk in {} ms "
+            + "({} records, {} jobs, {} workers); changes applied in memory but never stored were dropped",
+        stateDir.path(), failedForMs / 1000, r.elapsed().toMillis(), r.records(), state.jobs().size(),
+        state.workers().size());
+    vertx.eventBus().publish(Addresses.SCHEDULER_WAKE, Boolean.TRUE);
+  }
+
   private static final class InFlight {
     final Message<Object> msg;
     final Object value;
     final RuntimeException error;
     final ClusterState.Drained drained;
     final int bytes;
+    final long appendedNanos = System.nanoTime();
     boolean done;
     String failure;
 

@@ -29,6 +29,11 @@ public final class StoreClient {
     return send(query);
   }
 
+  /** What the store tells about itself: when it started, what it recovered, whether it can store changes now. */
+  public Future<StoreStatus> status() {
+    return send(StoreStatus.Get.INSTANCE);
+  }
+
   /** The store answers a {@code Mutation<R>} or {@code StoreQuery<R>} with an {@code R}: the one cast. */
   @SuppressWarnings("unchecked")
   private <R> Future<R> send(Object command) {

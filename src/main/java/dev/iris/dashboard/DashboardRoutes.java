@@ -11,6 +11,7 @@ import dev.iris.controller.EventReplay;
 import dev.iris.controller.ProtoMapper;
 import dev.iris.controller.StoreClient;
 import dev.iris.controller.StoreQuery;
+import dev.iris.controller.StoreStatus;
 import dev.iris.controller.api.ControllerServiceImpl;
 import dev.iris.controller.api.HttpAuth;
 import dev.iris.core.auth.Access;
@@ -31,7 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Mounts the dashboard on the controller's router: the JSON read API under {@code /api}, the kill action,
+ * Mounts the dashboard on the controller's router: the JSON read API under {@code /api} ({@code /api/controller}:
+ * when the controller started, what it recovered, whether it can store changes), the kill action,
  * the {@code /api/feed} WebSocket, and the single-page front end from {@code webroot} (deep links are
  * {@code /#/jobs/<id>}; {@code /jobs/<id>} redirects there). Job ids contain {@code /} (child jobs), so
  * job routes are matched by regular expression.
@@ -90,6 +92,7 @@ public final class DashboardRoutes {
             .put("endpoints", ProtoJson.array(e.endpoints().stream().map(ProtoMapper::endpoint).toList()))
             .put("sequence", e.sequence()))));
     router.get("/api/events").handler(this::events);
+    router.get("/api/controller").handler(ctx -> respond(ctx, store.status().map(DashboardRoutes::controllerJson)));
     router.get("/api/feed/status").handler(ctx -> ctx.json(new JsonObject().put("open_feeds", feed.openFeeds())));
     router.get("/api/feed").handler(this::openFeed);
     router.route("/api/*").handler(ctx -> error(ctx, 404, "no such API: " + ctx.request().method() + " " + ctx.request().path()));
@@ -130,6 +133,19 @@ public final class DashboardRoutes {
     }
     return new JsonObject().put("jobs", ProtoJson.array(p.jobs().stream().map(view::apply).toList())).put("counts", counts).put("total", p.total())
         .put("page", p.page()).put("size", p.size()).put("sequence", p.sequence());
+  }
+
+  /** When the controller started, what it recovered, and whether it can store changes now. */
+  static JsonObject controllerJson(StoreStatus s) {
+    return new JsonObject().put("started_at_ms", s.startedAtMs()).put("durable", s.stateDir() != null)
+        .put("state_dir", s.stateDir()).put("recovered", recoveryJson(s.recovered()))
+        .put("reopened", recoveryJson(s.reopened())).put("writable", !s.failed()).put("failure", s.failure())
+        .put("failing_since_ms", s.failingSinceMs()).put("reopens", s.reopens());
+  }
+
+  private static JsonObject recoveryJson(StoreStatus.Recovery r) {
+    return r == null ? null : new JsonObject().put("at_ms", r.atMs()).put("records", r.records())
+        .put("jobs", r.jobs()).put("workers", r.workers()).put("elapsed_ms", r.elapsedMs());
   }
 
   private void job(RoutingContext ctx) {

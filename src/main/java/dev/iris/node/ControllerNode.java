@@ -10,6 +10,7 @@ import dev.iris.controller.SchedulerVerticle;
 import dev.iris.controller.StateStoreVerticle;
 import dev.iris.controller.api.ControllerServerVerticle;
 import dev.iris.controller.api.ControllerServiceImpl;
+import dev.iris.controller.journal.JournalOptions;
 import dev.iris.controller.state.StoreConfig;
 import dev.iris.dashboard.DashboardRoutes;
 import io.vertx.core.Future;
@@ -114,6 +115,15 @@ public final class ControllerNode {
   }
 
   public static Future<ControllerNode> start(Vertx vertx, Config config, Clock clock) {
+    return start(vertx, config, clock, JournalOptions.defaults(), StateStoreVerticle.RETRY_MS);
+  }
+
+  /**
+   * As {@link #start(Vertx, Config, Clock)}, the store writing its journal with {@code journal} (tests inject a
+   * failing disk there) and probing a failed journal's directory every {@code journalRetryMs}.
+   */
+  public static Future<ControllerNode> start(Vertx vertx, Config config, Clock clock, JournalOptions journal,
+      long journalRetryMs) {
     ControllerNode node = new ControllerNode(vertx);
     ControllerMetrics metrics = new ControllerMetrics();
     node.scheduler = new SchedulerVerticle(config.schedulerTickMs(), metrics);
@@ -121,7 +131,7 @@ public final class ControllerNode {
         config.routes(), config.exposed(), metrics, config.auth()).withTls(config.tls())
         .withMaxMessageBytes(config.maxMessageBytes());
     return node.deploy(new StateStoreVerticle(config.store(), clock, config.storeTickMs(), metrics,
-        config.stateDir().orElse(null), dev.iris.controller.journal.JournalOptions.defaults()))
+        config.stateDir().orElse(null), journal).withJournalRetryMs(journalRetryMs))
         .compose(v -> node.deploy(new DispatchVerticle(config.dispatch(), metrics, config.auth(),
             config.tls().clientSide())))
         .compose(v -> node.deploy(node.scheduler))

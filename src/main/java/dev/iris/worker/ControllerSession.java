@@ -14,15 +14,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's standing with the controller: registers (retrying with backoff until the controller is
- * reachable), then heartbeats at the interval the controller asked for with the full list of attempts,
- * and registers again when a heartbeat answer says so. Used on the worker verticle's context.
+ * The worker's standing with the controller: registers (retrying with capped, jittered backoff until the
+ * controller is reachable), then heartbeats at the interval the controller asked for with the full list of
+ * attempts, and registers again when a heartbeat answer says so. Used on the worker verticle's context.
+ *
+ * <p>A controller that goes away (a restart, an outage) changes nothing for the tasks: they keep running, their
+ * reports wait in the {@link StateReporter} (one per attempt, so bounded by what this worker holds), and the
+ * heartbeats go on at their interval, each one a reconnect attempt. The first heartbeat a restarted controller
+ * answers hands it this worker's list of attempts, which it adopts; the outage is logged once at WARN when it
+ * has lasted {@value #UNREACHABLE_WARN_INTERVALS} intervals, then every {@value #UNREACHABLE_LOG_EVERY_MS} ms,
+ * and its end at INFO.
  */
 final class ControllerSession {
   private static final Logger log = LoggerFactory.getLogger(ControllerSession.class);
   static final long DEFAULT_HEARTBEAT_MS = 1_000;
   private static final long FIRST_BACKOFF_MS = 200;
   private static final long MAX_BACKOFF_MS = 5_000;
+  static final int UNREACHABLE_WARN_INTERVALS = 3;
+  static final long UNREACHABLE_LOG_EVERY_MS = 30_000;
 
   private final Vertx vertx;
   private final ContextOps ops;
@@ -43,6 +52,11 @@ final class ControllerSession {
   private long heartbeatInFlightSince = NONE;
   private long heartbeatIntervalMs = DEFAULT_HEARTBEAT_MS;
   private boolean registered;
+  /** When the first heartbeat of the current run of failures was sent (System.nanoTime), or NONE. */
+  private long unreachableSince = NONE;
+  private int heartbeatsFailed;
+  /** When the outage was last logged at WARN (System.nanoTime), or NONE. */
+  private long unreachableLogged = NONE;
   private volatile String controllerToken = "";
   private boolean closed;
 
@@ -120,7 +134,7 @@ final class ControllerSession {
       if (failures == 1 || failures % 10 == 0) {
         log.warn("worker {} cannot register ({} tries), retrying: {}", workerId, failures, RpcErrors.messageOf(err));
       }
-      timer = vertx.setTimer(backoffMs, t -> {
+      timer = vertx.setTimer(jittered(backoffMs), t -> {
         timer = -1;
         register();
       });
@@ -148,6 +162,7 @@ final class ControllerSession {
         heartbeatInFlightSince = NONE;
       }
       metrics.heartbeat(true, System.nanoTime() - sent);
+      reachable();
       if (response.getReregister() && !closed && registered) {
         log.info("controller asked worker {} to register again", workerId);
         vertx.cancelTimer(heartbeatTimer);
@@ -159,7 +174,41 @@ final class ControllerSession {
         heartbeatInFlightSince = NONE;
       }
       metrics.heartbeat(false, System.nanoTime() - sent);
-      log.debug("heartbeat of {} failed: {}", workerId, RpcErrors.messageOf(err));
+      unreachable(sent, err);
     });
+  }
+
+  /** A heartbeat failed: logged at DEBUG until the outage has lasted a few intervals, then at WARN now and then. */
+  private void unreachable(long sent, Throwable err) {
+    if (unreachableSince == NONE) {
+      unreachableSince = sent;
+    }
+    heartbeatsFailed++;
+    long now = System.nanoTime();
+    long forMs = (now - unreachableSince) / 1_000_000;
+    boolean longEnough = forMs >= UNREACHABLE_WARN_INTERVALS * heartbeatIntervalMs;
+    if (longEnough && (unreachableLogged == NONE || now - unreachableLogged >= UNREACHABLE_LOG_EVERY_MS * 1_000_000)) {
+      unreachableLogged = now;
+      log.warn("worker {}: controller unreachable for {} s ({} heartbeats failed); its {} attempts keep running and "
+          + "it keeps trying: {}", workerId, forMs / 1_000, heartbeatsFailed, tasks.get().size(),
+          RpcErrors.messageOf(err));
+    } else {
+      log.debug("heartbeat of {} failed: {}", workerId, RpcErrors.messageOf(err));
+    }
+  }
+
+  private void reachable() {
+    if (unreachableSince != NONE && unreachableLogged != NONE) {
+      log.info("worker {}: controller reachable again after {} s", workerId,
+          (System.nanoTime() - unreachableSince) / 1_000_000_000L);
+    }
+    unreachableSince = NONE;
+    unreachableLogged = NONE;
+    heartbeatsFailed = 0;
+  }
+
+  /** Between half and all of {@code ms}: workers that lost one controller together do not come back in step. */
+  static long jittered(long ms) {
+    return ms / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(ms / 2 + 1);
   }
 }

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  *       {@link #MAX_BATCH} reports, so an attempt never has two reports in flight and the controller sees
  *       its states in order. With nothing in flight a report goes at once (no delay when idle); while a
  *       batch is in flight reports accumulate and go as the next batch when it is answered.
- *   <li>A batch that fails with a transient status is sent again after an exponential backoff
- *       ({@link #FIRST_BACKOFF_MS} doubling to {@link #MAX_BACKOFF_MS}; nothing is sent meanwhile); each of
+ *   <li>A batch that fails with a transient status is sent again after an exponential, jittered backoff
+ *       ({@link #FIRST_BACKOFF_MS} doubling to {@link #MAX_BACKOFF_MS}, half to all of it; nothing is sent meanwhile); each of
  *       its reports waits again unless a newer report of its attempt already waits, which wins.
  *   <li>A report the controller refuses (an error in its slot of the answer, or a whole call refused with
  *       a status a retry cannot fix) is logged and dropped; the heartbeat carries the state anyway.
@@ -216,7 +216,7 @@ final class StateReporter {
       log.warn("{} reports failed ({} tries), retrying in {} ms: {}", retried, failures, backoffMs,
           RpcErrors.messageOf(retry));
     }
-    timer = vertx.setTimer(backoffMs, t -> {
+    timer = vertx.setTimer(ControllerSession.jittered(backoffMs), t -> {
       timer = -1;
       sendIfIdle();
     });

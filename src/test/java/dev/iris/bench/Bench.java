@@ -49,28 +49,28 @@ import java.util.function.Consumer;
  * The benchmark suite: {@code ./iris bench [SCENARIO...] [--size tiny|full] [--out DIR]}. Each scenario
  * writes {@code <out>/<scenario>.json}; a short table goes to stdout. Scenarios (names or numbers):
  * 1 throughput, 2 grpc, 3 latency, 4 gang, 5 scale, 6 deadworker, 7 launch, 8 burst ({@link BurstBench}),
- * 9 auth ({@link AuthBench}); default all.
+ * 9 auth ({@link AuthBench}), 10 durable ({@link DurableBench}); default all.
  */
 public final class Bench {
   /** How big: tiny keeps the harness working in CI; full is the real measurement. */
   public enum Size { TINY, FULL }
 
   public static final List<String> SCENARIOS =
-      List.of("throughput", "grpc", "latency", "gang", "scale", "deadworker", "launch", "burst", "auth");
+      List.of("throughput", "grpc", "latency", "gang", "scale", "deadworker", "launch", "burst", "auth", "durable");
   private static final long MB = 1L << 20;
 
   /** One scenario's outcome: its headline figure, the target, and everything measured. */
   public record Result(String scenario, String figure, String target, boolean met, JsonObject data) {}
 
   private final Size size;
-  private final Path out;
+  final Path out;
 
   public Bench(Size size, Path out) {
     this.size = size;
     this.out = out;
   }
 
-  private boolean tiny() {
+  boolean tiny() {
     return size == Size.TINY;
   }
 
@@ -118,11 +118,11 @@ public final class Bench {
     if (a.equals("all")) {
       return a;
     }
-    if (a.matches("[1-9]")) {
+    if (a.matches("[1-9]|10")) {
       return SCENARIOS.get(Integer.parseInt(a) - 1);
     }
     if (!SCENARIOS.contains(a)) {
-      throw new IllegalArgumentException("unknown scenario '" + a + "'; one of " + SCENARIOS + " or 1-9");
+      throw new IllegalArgumentException("unknown scenario '" + a + "'; one of " + SCENARIOS + " or 1-10");
     }
     return a;
   }
@@ -144,6 +144,7 @@ public final class Bench {
         case "launch" -> launchRate();
         case "burst" -> new BurstBench(tiny(), out).run();
         case "auth" -> new AuthBench(tiny()).run();
+        case "durable" -> new DurableBench(this).run();
         default -> throw new IllegalArgumentException(s);
       };
       JsonObject json = new JsonObject().put("scenario", s).put("size", size.name().toLowerCase(Locale.ROOT))
@@ -247,7 +248,7 @@ public final class Bench {
     }
   }
 
-  private record Wave(long tasks, long startNs, long submittedNs, long endNs, long cpuNs, long childCpuNs) {
+  record Wave(long tasks, long startNs, long submittedNs, long endNs, long cpuNs, long childCpuNs) {
     double seconds() {
       return (endNs - startNs) / 1e9;
     }
@@ -283,7 +284,7 @@ public final class Bench {
   }
 
   /** Submits {@code jobs} jobs of {@code replicas} tasks at once and waits for every task to succeed. */
-  private Wave wave(Ctl ctl, String prefix, int jobs, int replicas, int cpu, long mem, String gang)
+  Wave wave(Ctl ctl, String prefix, int jobs, int replicas, int cpu, long mem, String gang)
       throws Exception {
     long total = (long) jobs * replicas;
     AtomicLong done = new AtomicLong();
@@ -728,7 +729,7 @@ public final class Bench {
     }
   }
 
-  private Process startSimWorkerJvm(String controller, int workers, int cpu) throws Exception {
+  Process startSimWorkerJvm(String controller, int workers, int cpu) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(javaBin(), "-cp", classpath(), SimWorkerMain.class.getName(),
         controller, Integer.toString(workers), Integer.toString(cpu), "sim-grpc")
         .redirectError(out.resolve("grpc-simworkers.log").toFile());
@@ -761,7 +762,7 @@ public final class Bench {
     return p;
   }
 
-  private static void stopProcess(Process p) throws InterruptedException {
+  static void stopProcess(Process p) throws InterruptedException {
     try {
       p.getOutputStream().close();
     } catch (IOException e) {

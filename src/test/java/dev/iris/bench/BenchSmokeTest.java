@@ -38,6 +38,7 @@ class BenchSmokeTest {
     assertThat(Bench.scenarioName("7")).isEqualTo("launch");
     assertThat(Bench.scenarioName("8")).isEqualTo("burst");
     assertThat(Bench.scenarioName("9")).isEqualTo("auth");
+    assertThat(Bench.scenarioName("10")).isEqualTo("durable");
     assertThat(Bench.scenarioName("gang")).isEqualTo("gang");
   }
 }

@@ -44,6 +44,7 @@ class DashboardAuthTest {
   /** Every route that reads, with the job of alice's it reads. */
   private static final List<String> READS = List.of("/api/jobs", "/api/jobs/alice-job",
       "/api/jobs/alice-job/tasks/0/logs", "/api/workers", "/api/endpoints", "/api/events", "/api/feed/status",
+      "/api/controller",
       "/api/whoami", "/metrics", "/workers/w1/metrics");
   private static final List<String> PAGES = List.of("/", "/index.html", "/app.js", "/jobs/alice-job");
   private DashboardCluster c;

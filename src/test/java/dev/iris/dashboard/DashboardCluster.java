@@ -1,6 +1,7 @@
 package dev.iris.dashboard;
 
 import dev.iris.controller.ControllerAuth;
+import dev.iris.controller.journal.JournalOptions;
 import dev.iris.controller.state.StoreConfig;
 import dev.iris.link.EventBusControllerLink;
 import dev.iris.link.GrpcControllerLink;
@@ -16,10 +17,12 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** A controller (with its default routes, so the dashboard) on a free port, fake workers, and clients. */
@@ -43,13 +46,26 @@ final class DashboardCluster implements AutoCloseable {
 
   /** A cluster on loopback that checks tokens with {@code auth}; {@link #api} bears its admin token. */
   DashboardCluster(ControllerAuth auth) throws Exception {
-    this(false, auth);
+    this(false, auth, Optional.empty(), JournalOptions.defaults());
+  }
+
+  /**
+   * A cluster on loopback whose controller keeps its state in {@code stateDir}, writing its journal with
+   * {@code journal} (a failing disk) and probing a failed journal's directory every 100 ms.
+   */
+  DashboardCluster(Path stateDir, JournalOptions journal) throws Exception {
+    this(false, ControllerAuth.none(), Optional.of(stateDir), journal);
   }
 
   private DashboardCluster(boolean exposed, ControllerAuth auth) throws Exception {
+    this(exposed, auth, Optional.empty(), JournalOptions.defaults());
+  }
+
+  private DashboardCluster(boolean exposed, ControllerAuth auth, Optional<Path> stateDir, JournalOptions journal)
+      throws Exception {
     var config = ControllerNode.Config.defaults("127.0.0.1", 0).withExposed(exposed).withAuth(auth)
-        .withStore(new StoreConfig(2_000, StoreConfig.DEFAULT_START_CAPACITY, 1_000, 10_000));
-    node = await(ControllerNode.start(vertx, config, Clock.systemUTC()));
+        .withStore(new StoreConfig(2_000, StoreConfig.DEFAULT_START_CAPACITY, 1_000, 10_000)).withStateDir(stateDir);
+    node = await(ControllerNode.start(vertx, config, Clock.systemUTC(), journal, 100));
     grpc = GrpcClient.client(vertx);
     api = as(auth.enabled() ? auth.adminToken() : "");
     bus = new EventBusControllerLink(vertx.eventBus(), 5_000);

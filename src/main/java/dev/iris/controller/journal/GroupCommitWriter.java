@@ -237,6 +237,7 @@ final class GroupCommitWriter {
       if (segmentHasRecords && position + buffer.position() + frame > options.segmentBytes()) {
         written += flush();
         channel.force(false);
+        options.observer().forced();
         channel.close();
         startSegment(p.lsn());
       }
@@ -250,6 +251,7 @@ final class GroupCommitWriter {
     }
     written += flush();
     channel.force(false);
+    options.observer().forced();
     return written;
   }
 
@@ -290,7 +292,9 @@ final class GroupCommitWriter {
     channel = options.opener().open(path, CREATE_OPTIONS);
     Segments.writeFully(channel, Segments.header(firstLsn), 0);
     channel.force(true);
+    options.observer().forced();
     Segments.syncDirectory(dir);
+    options.observer().forced();
     segments.put(firstLsn, path);
     segmentFirstLsn = firstLsn;
     position = Segments.HEADER;

@@ -16,6 +16,9 @@ public interface JournalObserver {
    */
   default void committed(int records, long bytes, long commitNanos) {}
 
+  /** The writer forced a file or the journal's directory to disk: once per commit, twice more per new segment. */
+  default void forced() {}
+
   /** A write or fsync failed: the journal refuses every append from now on. */
   default void failed(Exception cause) {}
 }

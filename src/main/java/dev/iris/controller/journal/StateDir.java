@@ -248,7 +248,7 @@ public final class StateDir implements AutoCloseable {
   }
 
   /** An I/O error in a few words: its kind and, for a file-system error, the reason the OS gave. */
-  static String describe(IOException e) {
+  public static String describe(IOException e) {
     if (e instanceof java.nio.file.FileSystemException fse) {
       String reason = fse.getReason();
       String kind = e instanceof java.nio.file.AccessDeniedException ? "permission denied" : null;

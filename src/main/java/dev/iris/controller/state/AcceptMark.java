@@ -20,6 +20,21 @@ public record AcceptMark(String incarnation, long seq) {
   }
 
   /**
+   * What a restarted controller takes of an attempt whose RunTask was in flight when its previous process
+   * ended: the answer is lost, so the attempt counts as accepted before anything {@code incarnation} lists
+   * from now on (no RunTask of the dead process arrives later). The worker's next list names it if it took
+   * it; one that does not was never delivered, and is sent again.
+   */
+  public static AcceptMark lostInRestart(String incarnation) {
+    return new AcceptMark(incarnation, 0);
+  }
+
+  /** True for {@link #lostInRestart} (and {@link #NONE}): no acceptance was ever seen, only assumed. */
+  public boolean assumed() {
+    return seq == 0;
+  }
+
+  /**
    * True when a list of attempts taken at this mark must name an attempt accepted at {@code accepted}
    * (unless it ended since): same incarnation and no earlier, or a different (later) incarnation.
    */

@@ -4,6 +4,7 @@ import dev.iris.controller.state.ClusterState.AttemptReport;
 import dev.iris.controller.state.ClusterState.WorkerProbe;
 import dev.iris.controller.state.StoreEvent.Kind;
 import dev.iris.controller.state.WorkerInstruction.KillTask;
+import dev.iris.controller.state.WorkerInstruction.RunTask;
 import dev.iris.core.Job;
 import dev.iris.core.JobId;
 import dev.iris.core.TaskAttempt;
@@ -71,13 +72,18 @@ final class Membership {
     return workers.get(id);
   }
 
-  /** Every worker in registration order, a live read-only view. */
+  /**
+   * The controller restarted: every known worker counts as heard from now (grace after the downtime), and the
+   * RunTasks the previous process had in flight are settled by each worker's next list of attempts.
+   */
   void controllerRestarted(long now) {
     for (WorkerRecord w : workers.values()) {
       w.spoke(now);
+      w.deliveriesLostInRestart();
     }
   }
 
+  /** Every worker in registration order, a live read-only view. */
   Collection<WorkerRecord> all() {
     return Collections.unmodifiableCollection(workers.values());
   }
@@ -242,12 +248,26 @@ final class Membership {
         continue; // RunTask in flight, or accepted after the list was taken
       }
       Job job = jobs.get(h.task().job());
+      if (job != null && h.accepted().assumed() && isAssigned(job, h)) {
+        // its RunTask was lost in a controller restart: sent again, the same attempt (a worker that took it
+        // after all answers a repeated RunTask as the first, and starts nothing), so a gang stays whole
+        w.redeliver(h.task(), h.attemptId());
+        outbox.send(new RunTask(w.id(), w.address(), h.task(), h.attemptId(), job.spec(), job.numTasks()));
+        actions.add(now, "RunTask sent again", h.task().toString(),
+            "attempt " + h.attemptId() + " to " + w.id() + ": its delivery was lost when the controller restarted");
+        continue;
+      }
       if (job != null) {
         effects.apply(job, job.workerFailed(h.task().index(), h.attemptId(),
             "worker " + w.id() + " does not know attempt " + h.attemptId(), now).effects(), now);
       }
       w.release(h.task(), h.attemptId());
     }
+  }
+
+  private static boolean isAssigned(Job job, WorkerRecord.Holding h) {
+    TaskAttempt current = job.task(h.task().index()).currentAttempt();
+    return current != null && current.attemptId() == h.attemptId() && current.state() == TaskState.ASSIGNED;
   }
 
   // ------------------------------------------------------------------ liveness

@@ -3,6 +3,7 @@ package dev.iris.controller.state;
 import dev.iris.core.Resources;
 import dev.iris.core.TaskId;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -208,6 +209,27 @@ public final class WorkerRecord {
     Holding h = holdings.get(task);
     if (h != null && h.attemptId() == attemptId && h.accepted() == null) {
       holdings.put(task, new Holding(task, attemptId, h.resources(), h.starting(), mark));
+    }
+  }
+
+  /**
+   * The controller restarted: every RunTask it had in flight to this worker is settled by the worker's next
+   * list ({@link AcceptMark#lostInRestart}).
+   */
+  void deliveriesLostInRestart() {
+    for (Holding h : List.copyOf(holdings.values())) {
+      if (h.accepted() == null) {
+        holdings.put(h.task(), new Holding(h.task(), h.attemptId(), h.resources(), h.starting(),
+            AcceptMark.lostInRestart(incarnation())));
+      }
+    }
+  }
+
+  /** The attempt's RunTask is sent again: in flight, its acceptance unknown until the worker answers. */
+  void redeliver(TaskId task, int attemptId) {
+    Holding h = holdings.get(task);
+    if (h != null && h.attemptId() == attemptId) {
+      holdings.put(task, new Holding(task, attemptId, h.resources(), h.starting(), null));
     }
   }
 

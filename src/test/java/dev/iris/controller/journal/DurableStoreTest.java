@@ -8,17 +8,22 @@ import dev.iris.controller.Addresses;
 import dev.iris.controller.StateStoreVerticle;
 import dev.iris.controller.StoreClient;
 import dev.iris.controller.StoreQuery;
+import dev.iris.controller.StoreStatus;
+import dev.iris.controller.state.AcceptMark;
 import dev.iris.controller.state.Mutation;
 import dev.iris.controller.state.StoreConfig;
+import dev.iris.controller.state.WorkerRecord;
 import dev.iris.core.JobId;
 import dev.iris.core.JobSpec;
 import dev.iris.core.Resources;
+import dev.iris.core.auth.Caller;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,6 +38,7 @@ class DurableStoreTest {
   Path tmp;
   private Vertx vertx;
   private StateStoreVerticle store;
+  private String deployment;
   private StoreClient client;
   private final FaultyChannel.Disk disk = new FaultyChannel.Disk();
   private final AtomicInteger events = new AtomicInteger();
@@ -41,8 +47,8 @@ class DurableStoreTest {
   void start() throws Exception {
     vertx = Vertx.vertx();
     store = new StateStoreVerticle(StoreConfig.DEFAULT, Clock.systemUTC(), 600_000, null, tmp.resolve("state"),
-        JournalOptions.defaults().withOpener(disk));
-    await(vertx.deployVerticle(store));
+        JournalOptions.defaults().withOpener(disk)).withJournalRetryMs(100);
+    deployment = await(vertx.deployVerticle(store));
     client = new StoreClient(vertx);
     vertx.eventBus().consumer(Addresses.EVENTS, m -> events.incrementAndGet());
   }
@@ -92,6 +98,125 @@ class DurableStoreTest {
     assertThatThrownBy(() -> await(client.apply(submit("later")))).isInstanceOfSatisfying(RpcException.class,
         e -> assertThat(e.status()).isEqualTo(GrpcStatus.UNAVAILABLE));
     assertThat(await(client.read(new StoreQuery.GetJobStatus(JobId.of("kept"), false)))).isNotNull();
+  }
+
+  @Test
+  void aFullDiskRefusesChangesUntilItTakesWritesAgainThenTheStateIsRebuiltFromDisk() throws Exception {
+    Path dir = tmp.resolve("state");
+    await(client.apply(submit("kept-1")));
+    await(client.apply(submit("kept-2")));
+    Journal failedJournal = store.journal();
+    disk.bytesLeft.set(0);
+
+    // the change that met the full disk: applied in memory, never durable
+    assertThatThrownBy(() -> await(client.apply(submit("lost")))).isInstanceOfSatisfying(RpcException.class, e -> {
+      assertThat(e.status()).isEqualTo(GrpcStatus.UNAVAILABLE);
+      assertThat(e.getMessage()).isEqualTo("the controller could not store the change: state directory " + dir
+          + " cannot be written: No space left on device; retrying every 0.1s");
+    });
+    Thread.sleep(500); // a few probes, which the full disk fails too
+    assertThatThrownBy(() -> await(client.apply(submit("refused")))).isInstanceOfSatisfying(RpcException.class, e -> {
+      assertThat(e.status()).isEqualTo(GrpcStatus.UNAVAILABLE);
+      assertThat(e.getMessage()).isEqualTo("the controller cannot store changes: state directory " + dir
+          + " cannot be written: No space left on device; retrying every 0.1s");
+    });
+    StoreStatus failing = await(client.status());
+    assertThat(failing.failed()).isTrue();
+    assertThat(failing.failingSinceMs()).isPositive();
+    assertThat(failing.reopens()).isZero();
+    assertThat(await(client.read(new StoreQuery.GetJobStatus(JobId.of("kept-1"), false)))).isNotNull(); // reads go on
+    assertThat(store.journal()).isSameAs(failedJournal);
+
+    disk.bytesLeft.set(Long.MAX_VALUE); // space again: the next probe goes through, the store reopens
+    JobId after = eventuallyAccepted(submit("after"));
+
+    assertThat(after).isEqualTo(JobId.of("after"));
+    assertThat(store.journal()).isNotSameAs(failedJournal);
+    StoreStatus recovered = await(client.status());
+    assertThat(recovered.failed()).isFalse();
+    assertThat(recovered.reopens()).isEqualTo(1);
+    assertThat(recovered.reopened().jobs()).as("rebuilt from disk: kept-1 and kept-2").isEqualTo(2);
+    assertThat(jobIds()).containsExactlyInAnyOrder("kept-1", "kept-2", "after");
+
+    // and all of it is on disk: a restart finds the same jobs
+    await(vertx.undeploy(deployment));
+    store = new StateStoreVerticle(StoreConfig.DEFAULT, Clock.systemUTC(), 600_000, null, dir,
+        JournalOptions.defaults());
+    await(vertx.deployVerticle(store));
+    assertThat(jobIds()).containsExactlyInAnyOrder("kept-1", "kept-2", "after");
+  }
+
+  @Test
+  void aFailedFsyncIsRetriedUntilTheDirectoryTakesWritesAgain() throws Exception {
+    await(client.apply(submit("kept")));
+    disk.failForce = true;
+    assertThatThrownBy(() -> await(client.apply(submit("lost")))).isInstanceOfSatisfying(RpcException.class,
+        e -> assertThat(e.getMessage()).contains("cannot be written: Input/output error; retrying"));
+    Thread.sleep(300);
+    int forcesWhileFailing = disk.forces.get();
+    Thread.sleep(300);
+    assertThat(disk.forces.get()).as("probes keep trying").isGreaterThan(forcesWhileFailing);
+
+    disk.failForce = false;
+    eventuallyAccepted(submit("after"));
+    assertThat(jobIds()).containsExactlyInAnyOrder("kept", "after");
+  }
+
+  @Test
+  void aWorkerSilentThroughTheOutageGetsItsGraceAfterTheReopenAsAfterARestart() throws Exception {
+    StoreConfig oneSecond = new StoreConfig(1_000, StoreConfig.DEFAULT_START_CAPACITY, 1_000, 10_000);
+    FaultyChannel.Disk d = new FaultyChannel.Disk();
+    Vertx v = Vertx.vertx();
+    try {
+      await(v.deployVerticle(new StateStoreVerticle(oneSecond, Clock.systemUTC(), 20, null, tmp.resolve("grace"),
+          JournalOptions.defaults().withOpener(d)).withJournalRetryMs(50)));
+      StoreClient c = new StoreClient(v);
+      await(c.apply(new Mutation.RegisterWorker(new WorkerRecord.Registration("w1", "bus://w1",
+          Resources.of(4, 1L << 30), Map.of(), "h", "10.0.0.1"), AcceptMark.NONE, List.of(), Caller.admin())));
+      d.bytesLeft.set(0);
+      assertThatThrownBy(() -> await(c.apply(submit("lost")))).isInstanceOf(RpcException.class);
+      Thread.sleep(1_500); // longer than the worker timeout, the worker silent all along: ticks are skipped
+      assertThat(alive(c)).as("lost during the outage").isTrue();
+
+      d.bytesLeft.set(Long.MAX_VALUE);
+      eventuallyAccepted(c, submit("after"));
+      Thread.sleep(200); // ten ticks on the state rebuilt from disk, where the worker last spoke 1.5 s ago
+      assertThat(alive(c)).as("lost right after the reopen").isTrue();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (alive(c) && System.nanoTime() < deadline) { // a worker timeout later, still silent, it is lost
+        Thread.sleep(20);
+      }
+      assertThat(alive(c)).isFalse();
+    } finally {
+      await(v.close());
+    }
+  }
+
+  private static boolean alive(StoreClient c) throws Exception {
+    return await(c.read(new StoreQuery.ListWorkers())).workers().get(0).alive();
+  }
+
+  private JobId eventuallyAccepted(Mutation.SubmitJob submit) throws Exception {
+    return eventuallyAccepted(client, submit);
+  }
+
+  private static JobId eventuallyAccepted(StoreClient c, Mutation.SubmitJob submit) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      try {
+        return await(c.apply(submit));
+      } catch (RpcException e) {
+        if (e.status() != GrpcStatus.UNAVAILABLE || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(20);
+      }
+    }
+  }
+
+  private List<String> jobIds() throws Exception {
+    return await(client.read(new StoreQuery.ListJobs(null, "", 0, 100))).getJobsList().stream()
+        .map(j -> j.getJobId()).toList();
   }
 
   @Test

@@ -19,14 +19,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * on device" once a byte budget is spent (writing what fits first, as a real full disk does), fsync can be
  * made to fail, and fsync can be held at a gate so a test decides what the next group commit holds.
  */
-final class FaultyChannel extends FileChannel {
+public final class FaultyChannel extends FileChannel {
   /** Shared by every channel one opener opens: the disk, as the writer sees it. */
-  static final class Disk implements JournalOptions.ChannelOpener {
-    final AtomicLong bytesLeft = new AtomicLong(Long.MAX_VALUE);
-    volatile boolean failForce;
+  public static final class Disk implements JournalOptions.ChannelOpener {
+    public final AtomicLong bytesLeft = new AtomicLong(Long.MAX_VALUE);
+    public volatile boolean failForce;
     /** When set, each force takes a permit first. */
-    volatile Semaphore forceGate;
-    final AtomicInteger forces = new AtomicInteger();
+    public volatile Semaphore forceGate;
+    public final AtomicInteger forces = new AtomicInteger();
 
     @Override
     public FileChannel open(Path path, Set<? extends OpenOption> options) throws IOException {

@@ -304,6 +304,62 @@ class WorkerMembershipTest {
   }
 
   @Test
+  void afterAControllerRestartAnInFlightRunTaskIsAdoptedWhenListedAndSentAgainWhenNot() {
+    s.worker(new WorkerRecord.Registration("w1", "host-w1:10001", dev.iris.core.Resources.of(4, 64 * Store.GIB),
+        Map.of(), "", "", 0, "first"));
+    s.submit("j", 2, 1);
+    s.schedule(); // two RunTasks in flight when the controller's process ends: their answers are lost
+    s.drain();
+
+    s.advance(3_000);
+    s.state.controllerRestarted(s.now);
+    assertThat(s.taskState("j/task-0")).isEqualTo(ASSIGNED);
+
+    // the worker's first list after the restart names the attempt it took and not the one that never arrived
+    s.advance(500);
+    assertThat(s.state.heartbeat("w1", new AcceptMark("first", 1), List.of(new AttemptReport(
+        TaskId.parse("j/task-0"), 0, RUNNING, 0, "", null)), s.now)).isTrue();
+
+    assertThat(s.taskState("j/task-0")).isEqualTo(RUNNING); // adopted: same attempt, not restarted
+    assertThat(s.task("j/task-0").attempts()).hasSize(1);
+    // never delivered: the same attempt is sent again, and is in flight until the worker answers
+    assertThat(s.taskState("j/task-1")).isEqualTo(ASSIGNED);
+    assertThat(s.task("j/task-1").attempts()).hasSize(1);
+    assertThat(s.holdings("w1")).containsExactly("j/task-0#0", "j/task-1#0");
+    assertThat(commands(s.drain())).containsExactly("Run j/task-1#0@w1");
+    s.advance(60_000);
+    s.state.heartbeat("w1", new AcceptMark("first", 1), List.of(new AttemptReport(
+        TaskId.parse("j/task-0"), 0, RUNNING, 0, "", null)), s.now);
+    assertThat(s.taskState("j/task-1")).isEqualTo(ASSIGNED); // in flight again: not judged by older lists
+    s.state.delivered(TaskId.parse("j/task-1"), 0, "w1", new AcceptMark("first", 2));
+    s.report("j/task-1", RUNNING);
+    assertThat(s.taskState("j/task-1")).isEqualTo(RUNNING);
+    s.assertConsistent();
+  }
+
+  @Test
+  void afterAControllerRestartAnAttemptThatEndedMeanwhileEndsAsTheWorkerSays() {
+    s.worker(new WorkerRecord.Registration("w1", "host-w1:10001", dev.iris.core.Resources.of(4, 64 * Store.GIB),
+        Map.of(), "", "", 0, "first"));
+    s.submit("j", 1, 1);
+    s.schedule();
+    s.state.delivered(TaskId.parse("j/task-0"), 0, "w1", new AcceptMark("first", 1));
+    s.report("j/task-0", RUNNING);
+
+    s.advance(10_000); // down for longer than the worker timeout: the restart's grace keeps the worker
+    s.state.controllerRestarted(s.now);
+    s.state.checkWorkerLiveness(s.now);
+    assertThat(s.w("w1").isAlive()).isTrue();
+    s.advance(1_000);
+    assertThat(s.state.heartbeat("w1", new AcceptMark("first", 1), List.of(new AttemptReport(
+        TaskId.parse("j/task-0"), 0, SUCCEEDED, 0, "", null)), s.now)).isTrue();
+
+    assertThat(s.jobState("j")).isEqualTo(dev.iris.core.JobState.SUCCEEDED);
+    assertThat(s.task("j/task-0").attempts()).hasSize(1);
+    assertThat(s.holdings("w1")).isEmpty();
+  }
+
+  @Test
   void aRunTaskThatMayHaveArrivedIsFencedBeforeItsTaskIsRetried() {
     s.worker("w1", 4).worker("w2", 4);
     s.submit(spec("j").retries(0, 0));
