@@ -84,7 +84,7 @@ class JobWaitAcrossRestartTest {
       iris.onConnectionChange(new Heard());
       JobHandle job = iris.submit(waitsFor(go, "fails", 3));
       CompletableFuture<JobStatus> end = CompletableFuture.supplyAsync(() -> job.wait(WAIT, false, null, null));
-      // running on its worker (a restart while the task is still ASSIGNED, its RunTask on the wire, is another story)
+      // running on its worker, so the restart falls while the task runs (ControllerRestartE2eTest covers adoption)
       Poll.until(WAIT, "the task running", () -> job.tasks().get(0).getState() == TaskState.TASK_STATE_RUNNING);
       c.stopController().startController();
       Files.createFile(go);
