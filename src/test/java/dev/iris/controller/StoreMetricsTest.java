@@ -147,8 +147,13 @@ class StoreMetricsTest {
 
   private String get(ControllerNode node, String uri) throws Exception {
     Vertx v = vertxes.get(vertxes.size() - 1);
-    return await(v.createHttpClient().request(HttpMethod.GET, node.port(), "127.0.0.1", uri)
-        .compose(r -> r.send()).compose(r -> r.body())).toString();
+    io.vertx.core.http.HttpClient http = v.createHttpClient();
+    try {
+      return await(http.request(HttpMethod.GET, node.port(), "127.0.0.1", uri)
+          .compose(r -> r.send()).compose(r -> r.body())).toString();
+    } finally {
+      http.close(); // one connection per read: an eventually() loop must not pile up clients and connections
+    }
   }
 
   /** The value of the unlabelled sample {@code name} in Prometheus text; fails when there is none. */
