@@ -41,6 +41,54 @@ public final class Job {
     counts[TaskState.PENDING.ordinal()] = tasks.length;
   }
 
+  private Job(JobSpec spec, int firstAttemptId, long submittedAtMs, Task[] tasks) {
+    this.spec = spec;
+    this.firstAttemptId = firstAttemptId;
+    this.submittedAtMs = submittedAtMs;
+    this.tasks = tasks;
+  }
+
+  /**
+   * Every field of a job that is not derived from the others, as an immutable value: what a snapshot of the
+   * controller's state keeps. The per-state counts and the sums of the tasks' retry counters are derived.
+   */
+  public record JobImage(JobSpec spec, int firstAttemptId, long submittedAtMs, JobState state, long startedAtMs,
+      long finishedAtMs, String error, String pendingReason, List<Task.TaskImage> tasks) {}
+
+  /** This job as it is now, each task and attempt copied: the image does not change when the job does. */
+  public JobImage image() {
+    Task.TaskImage[] each = new Task.TaskImage[tasks.length];
+    for (int i = 0; i < each.length; i++) {
+      each[i] = tasks[i].image();
+    }
+    return new JobImage(spec, firstAttemptId, submittedAtMs, state, startedAtMs, finishedAtMs, error, pendingReason,
+        List.of(each));
+  }
+
+  /** The job {@code image} was taken of; throws when the image does not hold one task per replica. */
+  public static Job restore(JobImage image) {
+    JobSpec spec = image.spec();
+    if (image.tasks().size() != spec.replicas()) {
+      throw new IllegalArgumentException("job " + spec.id() + " has " + spec.replicas() + " replicas but "
+          + image.tasks().size() + " tasks");
+    }
+    Task[] tasks = new Task[spec.replicas()];
+    Job job = new Job(spec, image.firstAttemptId(), image.submittedAtMs(), tasks);
+    for (int i = 0; i < tasks.length; i++) {
+      Task t = Task.restore(new TaskId(spec.id(), i), image.tasks().get(i));
+      tasks[i] = t;
+      job.counts[t.state().ordinal()]++;
+      job.failures += t.failureCount();
+      job.preemptions += t.preemptionCount();
+    }
+    job.state = java.util.Objects.requireNonNull(image.state(), "state");
+    job.startedAtMs = image.startedAtMs();
+    job.finishedAtMs = image.finishedAtMs();
+    job.error = image.error() == null ? "" : image.error();
+    job.pendingReason = image.pendingReason() == null ? "" : image.pendingReason();
+    return job;
+  }
+
   /** Expands {@code spec} into {@code replicas} PENDING tasks; every task is queued. */
   public static Job submit(JobSpec spec, long now, List<Effect> effects) {
     return submit(spec, 0, now, effects);
