@@ -6,9 +6,7 @@ import dev.iris.controller.journal.AppendRefusedException;
 import dev.iris.controller.journal.Journal;
 import dev.iris.controller.journal.JournalOptions;
 import dev.iris.controller.journal.MutationCodec;
-import dev.iris.controller.journal.RecoveryHandler;
 import dev.iris.controller.journal.StateDir;
-import dev.iris.controller.journal.StateDirException;
 import dev.iris.controller.state.ClusterState;
 import dev.iris.controller.state.Mutation;
 import dev.iris.controller.state.StoreConfig;
@@ -22,8 +20,6 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.grpc.common.GrpcStatus;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -45,20 +41,19 @@ import org.slf4j.LoggerFactory;
  * this verticle's context. The store keeps applying later mutations meanwhile: they share one fsync. A journal
  * that refuses an append (failed write or fsync) makes every later mutation answer UNAVAILABLE; reads go on.
  *
- * <p>The {@link StoreConfig} shapes what a replayed mutation does, so the state directory records the config
- * its journal was written under ({@value #CONFIG_FILE}); a controller started on it with another config
- * refuses to start, naming both (the simplest safe rule: never replay under a config the records were not
- * written under). To change the config, start on a new directory.
+ * <p>The {@link StoreConfig} shapes what a replayed mutation does, so the journal records the config its records
+ * were written under: a start with another config journals a {@link Mutation.Reconfigure} ({@link StoreRecovery}).
+ * Every so many records the state is snapshotted ({@link Snapshotter}), so that the journal's older segments are
+ * deleted and recovery replays only the records after the snapshot.
  */
 public final class StateStoreVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(StateStoreVerticle.class);
-  /** The store config the journal's records were written under, in the state directory. */
-  static final String CONFIG_FILE = "store-config";
   /** Mutations applied but not yet durable, at most: below the journal's queue, so it never answers QUEUE_FULL. */
   static final int MAX_IN_FLIGHT = 4_096;
 
   private final StoreConfig config;
-  private final ClusterState state;
+  /** Built in the constructor in memory, by recovery when durable (before any command). */
+  private ClusterState state;
   private final Clock clock;
   private final long tickMs;
   private final ControllerMetrics metrics;
@@ -67,6 +62,8 @@ public final class StateStoreVerticle extends VerticleBase {
 
   private StateDir stateDir;
   private Journal journal;
+  private Snapshotter.Policy snapshotPolicy = Snapshotter.Policy.DEFAULT;
+  private Snapshotter snapshotter;
   private Context context;
   /** Mutations applied and appended, waiting for their records to be durable, in LSN order. */
   private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
@@ -83,12 +80,18 @@ public final class StateStoreVerticle extends VerticleBase {
   public StateStoreVerticle(StoreConfig config, Clock clock, long tickMs, ControllerMetrics metrics, Path stateDir,
       JournalOptions journalOptions) {
     this.config = config;
-    this.state = new ClusterState(config);
+    this.state = stateDir == null ? new ClusterState(config) : null;
     this.clock = clock;
     this.tickMs = tickMs;
     this.metrics = metrics;
     this.stateDirPath = stateDir;
     this.journalOptions = journalOptions;
+  }
+
+  /** Snapshots every {@code records} records or {@code bytes} bytes journaled (set before deploying; tests). */
+  public StateStoreVerticle snapshotEvery(long records, long bytes) {
+    snapshotPolicy = new Snapshotter.Policy(records, bytes);
+    return this;
   }
 
   /** The journal, once started durable (null in memory); for tests and metrics. */
@@ -141,83 +144,11 @@ public final class StateStoreVerticle extends VerticleBase {
   // ------------------------------------------------------------------ recovery (on a worker thread, before commands)
 
   private void recover() throws Exception {
-    long start = System.nanoTime();
-    try {
-      stateDir = StateDir.open(stateDirPath);
-      checkConfig(stateDir.path());
-      long[] counts = new long[2]; // records, mutations that failed again as they failed live
-      journal = Journal.open(stateDir, journalOptions, new RecoveryHandler() {
-        @Override
-        public void snapshot(long upToLsn, byte[] snapshot) {
-          throw new IllegalStateException("the journal holds a snapshot (at LSN " + upToLsn
-              + "), which this build cannot read yet");
-        }
-
-        @Override
-        public void record(long lsn, byte[] record) {
-          counts[0]++;
-          if (!replay(record)) {
-            counts[1]++;
-          }
-        }
-      });
-      long now = clock.millis();
-      Mutation.ControllerRestarted restarted = new Mutation.ControllerRestarted();
-      restarted.applyTo(state, now);
-      state.outbox().drain();
-      journal.append(MutationCodec.encode(restarted, now)).join();
-      LOG.info("state recovered from {} in {} ms: {} records replayed ({} failed again as they did live), {} jobs, "
-              + "{} workers, event sequence {}; journal at LSN {}", stateDir.path(),
-          (System.nanoTime() - start) / 1_000_000, counts[0], counts[1], state.jobs().size(), state.workers().size(),
-          eventSequence(), journal.appendedLsn());
-    } catch (CompletionException e) {
-      closeQuietly();
-      throw new StateDirException("cannot write to the journal in " + stateDirPath + ": "
-          + e.getCause().getMessage(), e.getCause());
-    } catch (Exception e) {
-      closeQuietly();
-      throw e;
-    }
-  }
-
-  /** Applies one journal record; false when it failed, as it failed live (a refusal is never journaled). */
-  private boolean replay(byte[] record) {
-    MutationCodec.Decoded d = MutationCodec.decode(record);
-    boolean applied = true;
-    try {
-      d.mutation().applyTo(state, d.nowMs());
-    } catch (RuntimeException e) {
-      applied = false;
-    }
-    if (!state.outbox().isEmpty()) {
-      state.outbox().drain(); // all of it was published and sent before the restart
-    }
-    return applied;
-  }
-
-  private long eventSequence() {
-    return state.events().lastSequence();
-  }
-
-  /** Writes the config into a new state directory; refuses one written under another config. */
-  private void checkConfig(Path dir) throws IOException, StateDirException {
-    Path file = dir.resolve(CONFIG_FILE);
-    String mine = config.toString();
-    if (Files.exists(file)) {
-      String theirs = Files.readString(file, StandardCharsets.UTF_8).trim();
-      if (!theirs.equals(mine)) {
-        throw new StateDirException("state directory " + dir + " was written under another store config ("
-            + theirs + "; this controller has " + mine + "): start with the same settings, or on a new directory");
-      }
-      return;
-    }
-    Path temp = dir.resolve(CONFIG_FILE + ".tmp");
-    Files.writeString(temp, mine + "\n", StandardCharsets.UTF_8);
-    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(temp,
-        java.nio.file.StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
-    Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    StoreRecovery.Recovered r = StoreRecovery.run(stateDirPath, config, journalOptions, clock.millis());
+    stateDir = r.dir();
+    journal = r.journal();
+    state = r.state();
+    snapshotter = new Snapshotter(journal, snapshotPolicy, state::image, task -> context.runOnContext(v -> task.run()));
   }
 
   // ------------------------------------------------------------------ commands
@@ -287,6 +218,7 @@ public final class StateStoreVerticle extends VerticleBase {
     inFlight.addLast(p);
     inFlightBytes += record.length;
     journal.append(record).whenComplete((lsn, failure) -> context.runOnContext(v -> durable(p, failure)));
+    snapshotter.journaled(record.length);
   }
 
   /** On the context: {@code p}'s append completed; release every inFlight mutation now durable, in order. */
