@@ -144,7 +144,7 @@ public final class StateStoreVerticle extends VerticleBase {
   // ------------------------------------------------------------------ recovery (on a worker thread, before commands)
 
   private void recover() throws Exception {
-    StoreRecovery.Recovered r = StoreRecovery.run(stateDirPath, config, journalOptions, clock.millis());
+    StoreRecovery.RecoveredStore r = StoreRecovery.run(stateDirPath, config, journalOptions, clock.millis());
     stateDir = r.dir();
     journal = r.journal();
     state = r.state();

@@ -39,7 +39,7 @@ final class StoreRecovery {
   static final String LEGACY_CONFIG_FILE = "store-config";
 
   /** The directory (locked) and its journal (open), and the state they held. */
-  record Recovered(StateDir dir, Journal journal, ClusterState state) {}
+  record RecoveredStore(StateDir dir, Journal journal, ClusterState state) {}
 
   private final Path path;
   private final StoreConfig config;
@@ -58,11 +58,11 @@ final class StoreRecovery {
   }
 
   /** Opens {@code path} and recovers its state, at {@code nowMs} (the instant of what recovery journals). */
-  static Recovered run(Path path, StoreConfig config, JournalOptions options, long nowMs) throws Exception {
+  static RecoveredStore run(Path path, StoreConfig config, JournalOptions options, long nowMs) throws Exception {
     return new StoreRecovery(path, config, options).run(nowMs);
   }
 
-  private Recovered run(long nowMs) throws Exception {
+  private RecoveredStore run(long nowMs) throws Exception {
     long start = System.nanoTime();
     StateDir dir = StateDir.open(path);
     Journal journal = null;
@@ -106,7 +106,7 @@ final class StoreRecovery {
           journal.recovery().snapshotLsn() == 0 ? "" : "snapshot at LSN " + journal.recovery().snapshotLsn()
               + " restored in " + snapshotMs + " ms, ", records, failedAgain, state.jobs().size(),
           state.workers().size(), state.events().lastSequence(), journal.appendedLsn());
-      return new Recovered(dir, journal, state);
+      return new RecoveredStore(dir, journal, state);
     } catch (CompletionException e) {
       close(dir, journal);
       throw new StateDirException("cannot write to the journal in " + path + ": " + e.getCause().getMessage(),
