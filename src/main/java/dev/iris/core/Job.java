@@ -67,8 +67,10 @@ public final class Job {
       images = new FrozenTasks(tasks);
     } else {
       Task.TaskImage[] each = new Task.TaskImage[tasks.length];
+      Task.TaskImage previous = null;
       for (int i = 0; i < each.length; i++) {
-        each[i] = tasks[i].image();
+        // tasks never tried look alike (a queue of a million PENDING tasks): one image for a run of equal ones
+        each[i] = previous != null && tasks[i].looksLike(previous) ? previous : (previous = tasks[i].image());
       }
       images = List.of(each);
     }

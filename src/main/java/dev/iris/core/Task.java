@@ -46,6 +46,14 @@ public final class Task {
     return new TaskImage(state, tries, failureCount, preemptionCount, queuedAtMs, finishedAtMs, exitCode, error);
   }
 
+  /** True when this task, never tried, is as {@code image} says (so that image may stand for it too). */
+  boolean looksLike(TaskImage image) {
+    return (attempts == null || attempts.isEmpty()) && image.attempts().isEmpty() && state == image.state()
+        && failureCount == image.failureCount() && preemptionCount == image.preemptionCount()
+        && queuedAtMs == image.queuedAtMs() && finishedAtMs == image.finishedAtMs() && exitCode == image.exitCode()
+        && error.equals(image.error());
+  }
+
   /** Task {@code id} as {@code image} was taken of it. */
   static Task restore(TaskId id, TaskImage image) {
     Task t = new Task(id, image.queuedAtMs());

@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -78,7 +79,8 @@ public final class StateSnapshotCodec {
         .setJobCount(jobs.jobs().size());
     jobs.children().forEach((parent, kids) -> b.addChildren(SnapshotProto.Children.newBuilder()
         .setParent(parent.value()).addAllChildren(kids.stream().map(JobId::value).toList())));
-    jobs.nextAttemptIds().forEach((id, next) -> b.putNextAttemptIds(id.value(), next));
+    jobs.nextAttemptIds().forEach((id, next) -> b.addNextAttemptIds(SnapshotProto.NextAttemptId.newBuilder()
+        .setJobId(id.value()).setNext(next)));
     jobs.submittedSequence().forEach((id, seq) -> b.putSubmittedSequence(id.value(), seq));
     jobs.bundles().forEach((hash, bundle) -> b.putBundles(hash, ByteString.copyFrom(bundle)));
     for (StateImage.FinishedRoot f : jobs.finishedRoots()) {
@@ -134,7 +136,13 @@ public final class StateSnapshotCodec {
         .setError(j.error())
         .setPendingReason(j.pendingReason());
     SnapshotProto.Task.Builder t = SnapshotProto.Task.newBuilder();
+    TaskImage previous = null;
+    SnapshotProto.Task previousProto = null;
     for (TaskImage task : j.tasks()) {
+      if (task == previous) { // one image for a run of tasks never tried
+        b.addTasks(previousProto);
+        continue;
+      }
       t.clear().setState(ProtoStates.toProto(task.state()))
           .setFailureCount(task.failureCount())
           .setPreemptionCount(task.preemptionCount())
@@ -145,7 +153,9 @@ public final class StateSnapshotCodec {
       for (AttemptImage a : task.attempts()) {
         t.addAttempts(toProto(a));
       }
-      b.addTasks(t.build());
+      previous = task;
+      previousProto = t.build();
+      b.addTasks(previousProto);
     }
     return b.build();
   }
@@ -321,8 +331,11 @@ public final class StateSnapshotCodec {
       requireKnown(c, "a job's children");
       children.put(JobId.of(c.getParent()), c.getChildrenList().stream().map(JobId::of).toList());
     }
-    Map<JobId, Integer> nextAttemptIds = new HashMap<>();
-    h.getNextAttemptIdsMap().forEach((id, next) -> nextAttemptIds.put(JobId.of(id), next));
+    Map<JobId, Integer> nextAttemptIds = new LinkedHashMap<>();
+    for (SnapshotProto.NextAttemptId n : h.getNextAttemptIdsList()) {
+      requireKnown(n, "a job id's next attempt");
+      nextAttemptIds.put(JobId.of(n.getJobId()), n.getNext());
+    }
     Map<JobId, Long> submittedSequence = new HashMap<>();
     h.getSubmittedSequenceMap().forEach((id, seq) -> submittedSequence.put(JobId.of(id), seq));
     Map<String, byte[]> bundles = new HashMap<>();
@@ -338,7 +351,7 @@ public final class StateSnapshotCodec {
       just.add(new StateImage.JustFinished(JobId.of(f.getJobId()), f.getReplaced()));
     }
     StateImage.JobsImage jobsImage = new StateImage.JobsImage(List.copyOf(jobs), Map.copyOf(children),
-        Map.copyOf(nextAttemptIds), Map.copyOf(submittedSequence), Map.copyOf(bundles), List.copyOf(roots),
+        java.util.Collections.unmodifiableMap(nextAttemptIds), Map.copyOf(submittedSequence), Map.copyOf(bundles), List.copyOf(roots),
         List.copyOf(just));
 
     List<WorkerRecord.WorkerImage> workers = new ArrayList<>();

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,8 +22,12 @@ import java.util.Map;
 final class JobTable {
   private final Map<JobId, Job> jobs;
   private final Map<JobId, List<JobId>> children = new HashMap<>();
-  /** For ids of jobs that were replaced or forgotten: where the next job of that id numbers its attempts from. */
-  private final Map<JobId, Integer> nextAttemptIds = new HashMap<>();
+  /**
+   * For ids of jobs that were replaced or forgotten: where the next job of that id numbers its attempts from (so a
+   * late report of an old attempt is never taken for a new one). The oldest are dropped beyond as many as finished
+   * jobs are remembered: an endless stream of job ids leaves a bounded trail.
+   */
+  private final LinkedHashMap<JobId, Integer> nextAttemptIds = new LinkedHashMap<>();
   /** The sequence of each known job's JOB_SUBMITTED event: where the job, as it is now, begins in the log. */
   private final Map<JobId, Long> submittedSequence = new HashMap<>();
   private final Map<String, byte[]> bundles = new HashMap<>();
@@ -170,6 +175,10 @@ final class JobTable {
         forgotten++;
       }
     }
+    for (var oldest = nextAttemptIds.keySet().iterator(); nextAttemptIds.size() > retention.finishedJobs(); ) {
+      oldest.next();
+      oldest.remove();
+    }
     return forgotten;
   }
 
@@ -228,7 +237,8 @@ final class JobTable {
     for (EffectInterpreter.FinishedEntry f : effects.finishedJobs()) {
       just.add(new StateImage.JustFinished(f.id(), f.job() == null || jobs.get(f.id()) != f.job()));
     }
-    return new StateImage.JobsImage(List.copyOf(all), Map.copyOf(kids), Map.copyOf(nextAttemptIds),
+    return new StateImage.JobsImage(List.copyOf(all), Map.copyOf(kids),
+        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(nextAttemptIds)),
         Map.copyOf(submittedSequence), Map.copyOf(bundles), List.copyOf(roots), List.copyOf(just));
   }
 
@@ -271,6 +281,7 @@ final class JobTable {
     children.remove(id);
     Job old = jobs.remove(id);
     if (old != null) {
+      nextAttemptIds.remove(id); // to the end: the newest
       nextAttemptIds.put(id, old.nextFirstAttemptId());
     }
     submittedSequence.remove(id);

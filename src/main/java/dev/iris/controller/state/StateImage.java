@@ -32,7 +32,7 @@ public record StateImage(StoreConfig config, JobsImage jobs, WorkersImage worker
    * @param jobs in the table's order (submission order; a resubmitted id moves to the end)
    * @param children each parent's child jobs, in submission order
    * @param nextAttemptIds for ids of jobs replaced or forgotten: where the next job of that id numbers its
-   *     attempts from
+   *     attempts from; in the order they were remembered (the oldest are dropped first)
    * @param submittedSequence each job's JOB_SUBMITTED event
    * @param bundles by hash
    * @param finishedRoots finished top-level jobs in the order they will be forgotten

@@ -202,6 +202,8 @@ class StateSnapshotCodecTest {
     StateImage image = sample();
     StateImage back = StateSnapshotCodec.decode(StateSnapshotCodec.encode(image));
     assertThat(canonical(back)).isEqualTo(canonical(image));
+    assertThat(List.copyOf(back.jobs().nextAttemptIds().keySet())).as("in the order they were remembered")
+        .isEqualTo(List.copyOf(image.jobs().nextAttemptIds().keySet()));
   }
 
   @Test
@@ -337,7 +339,7 @@ class StateSnapshotCodecTest {
     bundles.put("b".repeat(64), new byte[0]);
     StateImage.JobsImage jobs = new StateImage.JobsImage(List.of(train, eval),
         Map.of(JobId.of("alice/train"), List.of(JobId.of("alice/train/eval"), JobId.of("alice/train/gone"))),
-        Map.of(JobId.of("old"), Integer.MAX_VALUE, JobId.of("older"), 3),
+        orderedMap(JobId.of("old"), Integer.MAX_VALUE, JobId.of("b-older"), 3, JobId.of("a-oldest"), 0),
         Map.of(JobId.of("alice/train"), 17L, JobId.of("alice/train/eval"), Long.MAX_VALUE), bundles,
         List.of(new StateImage.FinishedRoot(JobId.of("done"), false, 4, 2),
             new StateImage.FinishedRoot(JobId.of("redone"), true, Long.MAX_VALUE, 1)),
@@ -373,6 +375,14 @@ class StateSnapshotCodecTest {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  private static Map<JobId, Integer> orderedMap(Object... keysAndValues) {
+    Map<JobId, Integer> m = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      m.put((JobId) keysAndValues[i], (Integer) keysAndValues[i + 1]);
+    }
+    return java.util.Collections.unmodifiableMap(m);
+  }
 
   /** Records each record component seen under "Record.component": whether any instance set it to a non-default. */
   private static void walk(Object o, Map<String, Boolean> set) {
