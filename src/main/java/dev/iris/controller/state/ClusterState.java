@@ -62,8 +62,8 @@ public final class ClusterState {
   /**
    * The whole state as immutable values, taken on the store's thread: the tasks and attempts of unfinished jobs
    * and the workers are copied, everything else is shared (immutable already, or a finished job, which never
-   * changes again). Measured at a million tasks (docs/DESIGN-durability.md): 1 ms when they are finished, 24 ms
-   * when PENDING, 0.1-0.7 s when all RUNNING. Whatever the state does afterwards, the image stays as it was, so it
+   * changes again). Measured at a million tasks (docs/DESIGN-durability.md): 1 ms when they are finished, 20-24 ms
+   * when PENDING, 80 ms (up to 0.7 s on a busy machine) when all RUNNING. Whatever the state does afterwards, the image stays as it was, so it
    * may be encoded on another thread. The outbox is not part of it: take it between commands, once drained.
    */
   public StateImage image() {
