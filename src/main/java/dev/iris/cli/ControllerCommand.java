@@ -45,6 +45,8 @@ final class ControllerCommand extends BackendCommand {
           + "lost when the controller stops. One controller at a time per directory.")
   String stateDir;
 
+  @Mixin RetentionOption retention;
+
   @Mixin ClusterOptions cluster;
 
   @Mixin AuthOptions auth;
@@ -66,7 +68,7 @@ final class ControllerCommand extends BackendCommand {
     return new StartControllerRequest(bindHost, check.listenPort("--port", port),
         cluster.spec(check, bindHost).map(c -> exposure.checked(check, c, tls)), tls, authSpec,
         check.inRange("--max-message-size", maxMessageSize, ControllerNode.MIN_MESSAGE_BYTES,
-            ControllerNode.MAX_MESSAGE_BYTES), stateDir(check));
+            ControllerNode.MAX_MESSAGE_BYTES), stateDir(check), retention.checked(check));
   }
 
   private Optional<Path> stateDir(FlagChecks check) {

@@ -117,7 +117,7 @@ public class IrisBackend implements CliBackend {
     try {
       node = await(ControllerNode.start(vertx, ControllerNode.Config.defaults(request.host(), request.port())
           .withAuth(auth).withTls(request.tls()).withMaxMessageBytes(request.maxMessageBytes())
-          .withStateDir(request.stateDir()), Clock.systemUTC()));
+          .withStateDir(request.stateDir()).withRetainFinished(request.retainFinished()), Clock.systemUTC()));
     } catch (ExecutionException | InterruptedException e) {
       vertx.close();
       Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -196,7 +196,7 @@ public class IrisBackend implements CliBackend {
       Path workDir = request.workDir().orElse(tempDir);
       // with --work-dir the controller's state lives there too, so the same directory restarts where it was
       cluster = await(LocalCluster.start(vertx, request.host(), request.port(), request.workers(), workDir,
-          adminToken(auth), request.tls(), request.workDir().map(d -> d.resolve("state"))));
+          adminToken(auth), request.tls(), request.workDir().map(d -> d.resolve("state")), request.retainFinished()));
     } catch (Exception e) {
       vertx.close();
       deleteQuietly(tempDir);

@@ -53,6 +53,8 @@ final class LocalCommand extends BackendCommand {
           + "deleted when the cluster stops).")
   Path workDir;
 
+  @Mixin RetentionOption retention;
+
   @Override
   protected int execute(CliBackend backend, CliOutput output) throws Exception {
     return backend.startLocalCluster(request(), output);
@@ -68,6 +70,6 @@ final class LocalCommand extends BackendCommand {
         check.inRange("--workers", workers, 1, MAX_WORKERS),
         demo,
         Optional.ofNullable(workDir).map(dir -> check.directoryOrAbsent("--work-dir", dir)),
-        tls, authSpec);
+        tls, authSpec, retention.checked(check));
   }
 }

@@ -67,11 +67,18 @@ public final class LocalCluster implements AutoCloseable {
   /** The same, the controller keeping its state in {@code stateDir} (empty: in memory only). */
   public static Future<LocalCluster> start(Vertx vertx, String host, int port, int workers, Path workDir,
       String adminToken, Tls tls, java.util.Optional<Path> stateDir) {
+    return start(vertx, host, port, workers, workDir, adminToken, tls, stateDir,
+        dev.iris.controller.state.StoreConfig.JobRetention.DEFAULT_FINISHED_JOBS);
+  }
+
+  /** The same, the controller remembering at most {@code retainFinished} finished jobs. */
+  public static Future<LocalCluster> start(Vertx vertx, String host, int port, int workers, Path workDir,
+      String adminToken, Tls tls, java.util.Optional<Path> stateDir, long retainFinished) {
     ControllerAuth auth = adminToken == null ? ControllerAuth.none()
         : ControllerAuth.of(adminToken, List.of());
     Tls forTasks = tls.cert().map(Tls::trusting).orElse(Tls.NONE);
     return ControllerNode.start(vertx, ControllerNode.Config.defaults(host, port).withAuth(auth).withTls(tls)
-            .withStateDir(stateDir), Clock.systemUTC())
+            .withStateDir(stateDir).withRetainFinished(retainFinished), Clock.systemUTC())
         .compose(controller -> {
           List<WorkerNode> nodes = new ArrayList<>();
           Future<Void> chain = Future.succeededFuture();

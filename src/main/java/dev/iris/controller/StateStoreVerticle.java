@@ -6,9 +6,7 @@ import dev.iris.controller.journal.Journal;
 import dev.iris.controller.journal.JournalObserver;
 import dev.iris.controller.journal.JournalOptions;
 import dev.iris.controller.journal.MutationCodec;
-import dev.iris.controller.journal.RecoveryHandler;
 import dev.iris.controller.journal.StateDir;
-import dev.iris.controller.journal.StateDirException;
 import dev.iris.controller.state.ClusterState;
 import dev.iris.controller.state.Mutation;
 import dev.iris.controller.state.StoreConfig;
@@ -22,8 +20,6 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.grpc.common.GrpcStatus;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,22 +46,23 @@ import org.slf4j.LoggerFactory;
  * (a fresh replay and a {@link Mutation.ControllerRestarted}: workers get their grace); what was applied in memory
  * but never made durable is dropped, as a restart would drop it.
  *
- * <p>The {@link StoreConfig} shapes what a replayed mutation does, so the state directory records the config
- * its journal was written under ({@value #CONFIG_FILE}); a controller started on it with another config
- * refuses to start, naming both (the simplest safe rule: never replay under a config the records were not
- * written under). To change the config, start on a new directory.
+ * <p>The {@link StoreConfig} shapes what a replayed mutation does, so the journal records the config its records
+ * were written under: a start with another config journals a {@link Mutation.Reconfigure} ({@link StoreRecovery}).
+ * Every so many records the state is snapshotted ({@link Snapshotter}), so that the journal's older segments are
+ * deleted and recovery replays only the records after the snapshot.
  */
 public final class StateStoreVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(StateStoreVerticle.class);
-  /** The store config the journal's records were written under, in the state directory. */
-  static final String CONFIG_FILE = "store-config";
   /** Mutations applied but not yet durable, at most: below the journal's queue, so it never answers QUEUE_FULL. */
   static final int MAX_IN_FLIGHT = 4_096;
   /** How often a store whose journal failed probes whether its state directory takes writes again. */
   public static final long RETRY_MS = 5_000;
 
   private final StoreConfig config;
-  /** Replaced by a fresh state rebuilt from disk when the journal is reopened after a failure. */
+  /**
+   * Built in the constructor in memory, by recovery when durable (before any command); replaced by a fresh state
+   * rebuilt from disk when the journal is reopened after a failure.
+   */
   private ClusterState state;
   private final Clock clock;
   private final long tickMs;
@@ -76,6 +73,8 @@ public final class StateStoreVerticle extends VerticleBase {
 
   private StateDir stateDir;
   private Journal journal;
+  private Snapshotter.Policy snapshotPolicy = Snapshotter.Policy.DEFAULT;
+  private Snapshotter snapshotter;
   private Context context;
   /** Mutations applied and appended, waiting for their records to be durable, in LSN order. */
   private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
@@ -98,7 +97,7 @@ public final class StateStoreVerticle extends VerticleBase {
   public StateStoreVerticle(StoreConfig config, Clock clock, long tickMs, ControllerMetrics metrics, Path stateDir,
       JournalOptions journalOptions) {
     this.config = config;
-    this.state = new ClusterState(config);
+    this.state = stateDir == null ? new ClusterState(config) : null;
     this.clock = clock;
     this.tickMs = tickMs;
     this.metrics = metrics;
@@ -111,6 +110,12 @@ public final class StateStoreVerticle extends VerticleBase {
   /** The same store, probing a failed journal's directory every {@code ms} (default {@value #RETRY_MS}). */
   public StateStoreVerticle withJournalRetryMs(long ms) {
     this.retryMs = ms;
+    return this;
+  }
+
+  /** Snapshots every {@code records} records or {@code bytes} bytes journaled (set before deploying; tests). */
+  public StateStoreVerticle snapshotEvery(long records, long bytes) {
+    snapshotPolicy = new Snapshotter.Policy(records, bytes);
     return this;
   }
 
@@ -173,102 +178,25 @@ public final class StateStoreVerticle extends VerticleBase {
   // ------------------------------------------------------------------ recovery (on a worker thread, before commands)
 
   /** A state rebuilt from the state directory, its journal open for appends, and what the replay took. */
-  record Rebuilt(ClusterState state, Journal journal, long records, Duration elapsed) {}
+  record Rebuilt(ClusterState state, Journal journal, long records, Duration elapsed) {
+    static Rebuilt of(StoreRecovery.RecoveredStore r) {
+      return new Rebuilt(r.state(), r.journal(), r.records(), r.elapsed());
+    }
+  }
 
+  /** Opens the state directory and recovers its state (snapshot, then the records after it). */
   private Rebuilt recover() throws Exception {
-    try {
-      stateDir = StateDir.open(stateDirPath);
-      checkConfig(stateDir.path());
-      Rebuilt recovered = openJournal();
-      state = recovered.state();
-      journal = recovered.journal();
-      return recovered;
-    } catch (Exception e) {
-      closeQuietly();
-      throw e;
-    }
+    StoreRecovery.RecoveredStore r = StoreRecovery.run(stateDirPath, config, journalOptions, clock.millis());
+    stateDir = r.dir();
+    journal = r.journal();
+    state = r.state();
+    snapshotter = newSnapshotter(journal);
+    return Rebuilt.of(r);
   }
 
-  /**
-   * Replays the journal of the open state directory into a fresh state, then journals a {@link
-   * Mutation.ControllerRestarted}. On a worker thread: at start, and when the store reopens a failed journal.
-   */
-  private Rebuilt openJournal() throws IOException, StateDirException {
-    long start = System.nanoTime();
-    ClusterState fresh = new ClusterState(config);
-    Journal opened = null;
-    try {
-      long[] counts = new long[2]; // records, mutations that failed again as they failed live
-      opened = Journal.open(stateDir, journalOptions, new RecoveryHandler() {
-        @Override
-        public void snapshot(long upToLsn, byte[] snapshot) {
-          throw new IllegalStateException("the journal holds a snapshot (at LSN " + upToLsn
-              + "), which this build cannot read yet");
-        }
-
-        @Override
-        public void record(long lsn, byte[] record) {
-          counts[0]++;
-          if (!replay(fresh, record)) {
-            counts[1]++;
-          }
-        }
-      });
-      long now = clock.millis();
-      Mutation.ControllerRestarted restarted = new Mutation.ControllerRestarted();
-      restarted.applyTo(fresh, now);
-      fresh.outbox().drain();
-      opened.append(MutationCodec.encode(restarted, now)).join();
-      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-      LOG.info("state recovered from {} in {} ms: {} records replayed ({} failed again as they did live), {} jobs, "
-              + "{} workers, event sequence {}; journal at LSN {}", stateDir.path(),
-          elapsed.toMillis(), counts[0], counts[1], fresh.jobs().size(), fresh.workers().size(),
-          fresh.events().lastSequence(), opened.appendedLsn());
-      return new Rebuilt(fresh, opened, counts[0], elapsed);
-    } catch (CompletionException e) {
-      closeQuietly(opened);
-      throw new StateDirException("cannot write to the journal in " + stateDirPath + ": "
-          + e.getCause().getMessage(), e.getCause());
-    } catch (IOException | RuntimeException e) {
-      closeQuietly(opened);
-      throw e;
-    }
-  }
-
-  /** Applies one journal record; false when it failed, as it failed live (a refusal is never journaled). */
-  private static boolean replay(ClusterState into, byte[] record) {
-    MutationCodec.Decoded d = MutationCodec.decode(record);
-    boolean applied = true;
-    try {
-      d.mutation().applyTo(into, d.nowMs());
-    } catch (RuntimeException e) {
-      applied = false;
-    }
-    if (!into.outbox().isEmpty()) {
-      into.outbox().drain(); // all of it was published and sent before the restart
-    }
-    return applied;
-  }
-
-  /** Writes the config into a new state directory; refuses one written under another config. */
-  private void checkConfig(Path dir) throws IOException, StateDirException {
-    Path file = dir.resolve(CONFIG_FILE);
-    String mine = config.toString();
-    if (Files.exists(file)) {
-      String theirs = Files.readString(file, StandardCharsets.UTF_8).trim();
-      if (!theirs.equals(mine)) {
-        throw new StateDirException("state directory " + dir + " was written under another store config ("
-            + theirs + "; this controller has " + mine + "): start with the same settings, or on a new directory");
-      }
-      return;
-    }
-    Path temp = dir.resolve(CONFIG_FILE + ".tmp");
-    Files.writeString(temp, mine + "\n", StandardCharsets.UTF_8);
-    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(temp,
-        java.nio.file.StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
-    Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  private Snapshotter newSnapshotter(Journal j) {
+    return new Snapshotter(j, snapshotPolicy, () -> state.image(), task -> context.runOnContext(v -> task.run()),
+        storeMetrics);
   }
 
   // ------------------------------------------------------------------ commands
@@ -343,6 +271,7 @@ public final class StateStoreVerticle extends VerticleBase {
     inFlightBytes += record.length;
     storeMetrics.inFlight(inFlight.size());
     journal.append(record).whenComplete((lsn, failure) -> context.runOnContext(v -> durable(p, failure)));
+    snapshotter.journaled(record.length);
   }
 
   /** On the context: {@code p}'s append completed; release every inFlight mutation now durable, in order. */
@@ -449,9 +378,9 @@ public final class StateStoreVerticle extends VerticleBase {
    * On a worker thread, once a probe wrote to the directory: closes the failed journal and rebuilds the state from
    * disk into a fresh one, exactly as at start. Nothing else touches the journal meanwhile: every change is refused.
    */
-  private Rebuilt reopen() throws IOException, StateDirException {
+  private Rebuilt reopen() throws Exception {
     closeQuietly(journal);
-    return openJournal();
+    return Rebuilt.of(StoreRecovery.reopen(stateDir, config, journalOptions, clock.millis()));
   }
 
   /**
@@ -462,6 +391,7 @@ public final class StateStoreVerticle extends VerticleBase {
     long failedForMs = clock.millis() - status.failingSinceMs();
     state = r.state();
     journal = r.journal();
+    snapshotter = newSnapshotter(journal);
     journalFailure = null;
     if (metrics != null) {
       state.observe(metrics);

@@ -20,7 +20,8 @@ public final class EndpointRegistry {
   public static final int MAX_NAME_LENGTH = 512;
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._:-]+");
 
-  private final Map<String, Endpoint> byId = new HashMap<>();
+  /** In registration order, which a snapshot keeps. */
+  private final Map<String, Endpoint> byId = new LinkedHashMap<>();
   private final TreeMap<String, Map<String, Endpoint>> byName = new TreeMap<>();
   private final Map<TaskId, List<String>> byTask = new HashMap<>();
   private final Map<JobId, List<String>> byJob = new HashMap<>();
@@ -61,13 +62,39 @@ public final class EndpointRegistry {
       throw new ValidationException("endpoint " + Quoted.of(name) + " needs an address");
     }
     Endpoint e = new Endpoint("ep-" + nextId++, name, address, job, task, attemptId, metadata);
-    byId.put(e.id(), e);
-    byName.computeIfAbsent(name, n -> new LinkedHashMap<>()).put(e.id(), e);
-    byJob.computeIfAbsent(job, j -> new ArrayList<>()).add(e.id());
-    if (task != null) {
-      byTask.computeIfAbsent(task, t -> new ArrayList<>()).add(e.id());
-    }
+    add(e);
     return e;
+  }
+
+  /**
+   * The registry as an immutable value: its endpoints in registration order (the order they list in under one
+   * name) and the number the next id takes. What a snapshot of the controller's state keeps.
+   */
+  public record RegistryImage(List<Endpoint> endpoints, long nextId) {}
+
+  public RegistryImage image() {
+    return new RegistryImage(List.copyOf(byId.values()), nextId);
+  }
+
+  /** The registry {@code image} was taken of. */
+  public static EndpointRegistry restore(RegistryImage image) {
+    EndpointRegistry r = new EndpointRegistry();
+    for (Endpoint e : image.endpoints()) {
+      r.add(e);
+    }
+    r.nextId = image.nextId();
+    return r;
+  }
+
+  private void add(Endpoint e) {
+    if (byId.putIfAbsent(e.id(), e) != null) {
+      throw new IllegalArgumentException("endpoint id " + e.id() + " twice");
+    }
+    byName.computeIfAbsent(e.name(), n -> new LinkedHashMap<>()).put(e.id(), e);
+    byJob.computeIfAbsent(e.job(), j -> new ArrayList<>()).add(e.id());
+    if (e.task() != null) {
+      byTask.computeIfAbsent(e.task(), t -> new ArrayList<>()).add(e.id());
+    }
   }
 
   public Optional<Endpoint> unregister(String id) {

@@ -41,6 +41,87 @@ public final class Job {
     counts[TaskState.PENDING.ordinal()] = tasks.length;
   }
 
+  private Job(JobSpec spec, int firstAttemptId, long submittedAtMs, Task[] tasks) {
+    this.spec = spec;
+    this.firstAttemptId = firstAttemptId;
+    this.submittedAtMs = submittedAtMs;
+    this.tasks = tasks;
+  }
+
+  /**
+   * Every field of a job that is not derived from the others, as an immutable value: what a snapshot of the
+   * controller's state keeps. The per-state counts and the sums of the tasks' retry counters are derived.
+   */
+  public record JobImage(JobSpec spec, int firstAttemptId, long submittedAtMs, JobState state, long startedAtMs,
+      long finishedAtMs, String error, String pendingReason, List<Task.TaskImage> tasks) {}
+
+  /**
+   * This job as it is now; the image does not change when the job does. The tasks and attempts of an unfinished
+   * job are copied. Those of a finished job are read when the image's task list is (on any thread: whoever hands
+   * the image over makes the job's writes visible), for a finished job never changes again: every command on it is
+   * ignored. So an image of a state of a million finished tasks costs the store's thread next to nothing.
+   */
+  public JobImage image() {
+    List<Task.TaskImage> images;
+    if (isFinished()) {
+      images = new FrozenTasks(tasks);
+    } else {
+      Task.TaskImage[] each = new Task.TaskImage[tasks.length];
+      Task.TaskImage previous = null;
+      for (int i = 0; i < each.length; i++) {
+        // tasks never tried look alike (a queue of a million PENDING tasks): one image for a run of equal ones
+        each[i] = previous != null && tasks[i].looksLike(previous) ? previous : (previous = tasks[i].image());
+      }
+      images = List.of(each);
+    }
+    return new JobImage(spec, firstAttemptId, submittedAtMs, state, startedAtMs, finishedAtMs, error, pendingReason,
+        images);
+  }
+
+  /** The images of a finished job's tasks, taken as they are read (the tasks never change again). */
+  private static final class FrozenTasks extends java.util.AbstractList<Task.TaskImage>
+      implements java.util.RandomAccess {
+    private final Task[] tasks;
+
+    FrozenTasks(Task[] tasks) {
+      this.tasks = tasks;
+    }
+
+    @Override
+    public Task.TaskImage get(int index) {
+      return tasks[index].image();
+    }
+
+    @Override
+    public int size() {
+      return tasks.length;
+    }
+  }
+
+  /** The job {@code image} was taken of; throws when the image does not hold one task per replica. */
+  public static Job restore(JobImage image) {
+    JobSpec spec = image.spec();
+    if (image.tasks().size() != spec.replicas()) {
+      throw new IllegalArgumentException("job " + spec.id() + " has " + spec.replicas() + " replicas but "
+          + image.tasks().size() + " tasks");
+    }
+    Task[] tasks = new Task[spec.replicas()];
+    Job job = new Job(spec, image.firstAttemptId(), image.submittedAtMs(), tasks);
+    for (int i = 0; i < tasks.length; i++) {
+      Task t = Task.restore(new TaskId(spec.id(), i), image.tasks().get(i));
+      tasks[i] = t;
+      job.counts[t.state().ordinal()]++;
+      job.failures += t.failureCount();
+      job.preemptions += t.preemptionCount();
+    }
+    job.state = java.util.Objects.requireNonNull(image.state(), "state");
+    job.startedAtMs = image.startedAtMs();
+    job.finishedAtMs = image.finishedAtMs();
+    job.error = image.error() == null ? "" : image.error();
+    job.pendingReason = image.pendingReason() == null ? "" : image.pendingReason();
+    return job;
+  }
+
   /** Expands {@code spec} into {@code replicas} PENDING tasks; every task is queued. */
   public static Job submit(JobSpec spec, long now, List<Effect> effects) {
     return submit(spec, 0, now, effects);

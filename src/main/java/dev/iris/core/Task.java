@@ -24,6 +24,54 @@ public final class Task {
     this.queuedAtMs = queuedAtMs;
   }
 
+  /**
+   * Every field of a task but its id (its job's id and its index), as an immutable value: what a snapshot of the
+   * controller's state keeps.
+   */
+  public record TaskImage(TaskState state, List<TaskAttempt.AttemptImage> attempts, int failureCount,
+      int preemptionCount, long queuedAtMs, long finishedAtMs, int exitCode, String error) {}
+
+  /** This task as it is now. */
+  public TaskImage image() {
+    List<TaskAttempt.AttemptImage> tries;
+    if (attempts == null || attempts.isEmpty()) {
+      tries = List.of();
+    } else {
+      TaskAttempt.AttemptImage[] each = new TaskAttempt.AttemptImage[attempts.size()];
+      for (int i = 0; i < each.length; i++) {
+        each[i] = attempts.get(i).image();
+      }
+      tries = List.of(each);
+    }
+    return new TaskImage(state, tries, failureCount, preemptionCount, queuedAtMs, finishedAtMs, exitCode, error);
+  }
+
+  /** True when this task, never tried, is as {@code image} says (so that image may stand for it too). */
+  boolean looksLike(TaskImage image) {
+    return (attempts == null || attempts.isEmpty()) && image.attempts().isEmpty() && state == image.state()
+        && failureCount == image.failureCount() && preemptionCount == image.preemptionCount()
+        && queuedAtMs == image.queuedAtMs() && finishedAtMs == image.finishedAtMs() && exitCode == image.exitCode()
+        && error.equals(image.error());
+  }
+
+  /** Task {@code id} as {@code image} was taken of it. */
+  static Task restore(TaskId id, TaskImage image) {
+    Task t = new Task(id, image.queuedAtMs());
+    t.state = java.util.Objects.requireNonNull(image.state(), "state");
+    if (!image.attempts().isEmpty()) {
+      t.attempts = new ArrayList<>(Math.max(2, image.attempts().size()));
+      for (TaskAttempt.AttemptImage a : image.attempts()) {
+        t.attempts.add(TaskAttempt.restore(a));
+      }
+    }
+    t.failureCount = image.failureCount();
+    t.preemptionCount = image.preemptionCount();
+    t.finishedAtMs = image.finishedAtMs();
+    t.exitCode = image.exitCode();
+    t.error = image.error() == null ? "" : image.error();
+    return t;
+  }
+
   public TaskId id() {
     return id;
   }

@@ -24,6 +24,29 @@ public final class TaskAttempt {
     this.assignedAtMs = assignedAtMs;
   }
 
+  /** Every field of an attempt, as an immutable value: what a snapshot of the controller's state keeps. */
+  public record AttemptImage(int attemptId, String workerId, long assignedAtMs, TaskState state, long startedAtMs,
+      long finishedAtMs, int exitCode, String error, boolean workerFailure, Observation observation) {}
+
+  /** This attempt as it is now. */
+  public AttemptImage image() {
+    return new AttemptImage(attemptId, workerId, assignedAtMs, state, startedAtMs, finishedAtMs, exitCode, error,
+        workerFailure, observation);
+  }
+
+  /** The attempt {@code image} was taken of. */
+  static TaskAttempt restore(AttemptImage image) {
+    TaskAttempt a = new TaskAttempt(image.attemptId(), image.workerId(), image.assignedAtMs());
+    a.state = java.util.Objects.requireNonNull(image.state(), "state");
+    a.startedAtMs = image.startedAtMs();
+    a.finishedAtMs = image.finishedAtMs();
+    a.exitCode = image.exitCode();
+    a.error = image.error() == null ? "" : image.error();
+    a.workerFailure = image.workerFailure();
+    a.observation = image.observation() == null ? Observation.NONE : image.observation();
+    return a;
+  }
+
   public int attemptId() {
     return attemptId;
   }

@@ -98,6 +98,11 @@ public final class ControllerNode {
           auth, tls, bytes, stateDir);
     }
 
+    /** The same config remembering at most {@code jobs} finished jobs (the oldest finished forgotten first). */
+    public Config withRetainFinished(long jobs) {
+      return withStore(store.withJobRetention(store.jobRetention().withFinishedJobs(jobs)));
+    }
+
     /** The same config serving (and calling workers) with {@code t}. */
     public Config withTls(Tls t) {
       return new Config(host, port, store, storeTickMs, schedulerTickMs, heartbeatIntervalMs, dispatch, routes, exposed,

@@ -75,8 +75,8 @@ class ArchitectureTest {
     noClasses().that().resideOutsideOfPackage("dev.iris.controller.state..")
         .and().doNotHaveFullyQualifiedName("dev.iris.controller.StateStoreVerticle")
         .and().doNotBelongToAnyOf(dev.iris.controller.StoreQuery.class)
-        .and().haveNameNotMatching(
-            "dev\\.iris\\.controller\\.(JobListing|StateLookups|ControllerMetrics|StateStoreVerticle\\$).*")
+        .and().haveNameNotMatching("dev\\.iris\\.controller\\."
+            + "(JobListing|StateLookups|ControllerMetrics|StoreRecovery|StateStoreVerticle\\$).*")
         .should().dependOnClassesThat().haveFullyQualifiedName("dev.iris.controller.state.ClusterState")
         .because("one writer: everyone else sends the store a Mutation or a StoreQuery, which runs on its thread")
         .check(all);

@@ -67,6 +67,20 @@ class ServerCommandsTest {
   }
 
   @Test
+  void retainFinishedOnControllerAndLocal() {
+    run("controller");
+    run("controller", "--retain-finished", "500");
+    run("local", "--retain-finished", "7");
+    assertThat(((StartControllerRequest) backend.requests.get(0)).retainFinished()).isEqualTo(10_000);
+    assertThat(((StartControllerRequest) backend.requests.get(1)).retainFinished()).isEqualTo(500);
+    assertThat(((StartLocalClusterRequest) backend.requests.get(2)).retainFinished()).isEqualTo(7);
+    CliRunner.run(backend, "controller", "--retain-finished", "0")
+        .assertUsageError("iris controller", "--retain-finished must be 1..100000000, got 0");
+    CliRunner.run(backend, "local", "--retain-finished", "-3")
+        .assertUsageError("iris local", "--retain-finished must be 1..100000000, got -3");
+  }
+
+  @Test
   void workerDefaultsDetectResources() {
     run("worker");
     assertThat(backend.single(StartWorkerRequest.class)).isEqualTo(new StartWorkerRequest(

@@ -137,15 +137,27 @@ class DurableControllerTest {
   }
 
   @Test
-  void anotherStoreConfigIsRefused() throws Exception {
+  void anotherStoreConfigIsTakenUpAtARestartAndTheStateKept() throws Exception {
     Path dir = tmp.resolve("state");
     Vertx v1 = vertx();
     ControllerNode first = start(v1, dir);
+    String pending = await(api(v1, first).launchJob(launch("pending", 2, 64))).getJobId();
+    for (int i = 0; i < 4; i++) {
+      await(api(v1, first).launchJob(launch("more-" + i, 1, 64)));
+    }
+    JobStatus before = status(api(v1, first), pending);
+    assertThat(events(api(v1, first))).hasSize(5);
     await(first.stop());
     nodes.remove(first);
-    assertThatThrownBy(() -> await(ControllerNode.start(v1, ControllerNode.Config.defaults("127.0.0.1", 0)
-        .withStore(new StoreConfig(900, 4, 1_000, 10_000)).withStateDir(Optional.of(dir)), Clock.systemUTC())))
-        .hasMessageContaining("another store config");
+
+    Vertx v2 = vertx();
+    ControllerNode second = await(ControllerNode.start(v2, ControllerNode.Config.defaults("127.0.0.1", 0)
+        .withStore(new StoreConfig(900, 4, 1_000, 3)).withStateDir(Optional.of(dir)), Clock.systemUTC()));
+    nodes.add(second);
+    GrpcControllerLink api2 = api(v2, second);
+    assertThat(summary(status(api2, pending))).isEqualTo(summary(before));
+    assertThat(events(api2)).as("the newest 3 events kept from now on").hasSize(3)
+        .allMatch(e -> e.contains("more-"));
   }
 
   private static JobStatus status(GrpcControllerLink api, String id) throws Exception {

@@ -16,9 +16,10 @@ import java.util.Optional;
  * @param auth how callers are authenticated
  * @param maxMessageBytes the largest gRPC message the port takes
  * @param stateDir where the controller keeps its state (a journal); empty: in memory only, lost when it stops
+ * @param retainFinished finished jobs remembered at most (the oldest finished forgotten first)
  */
 public record StartControllerRequest(String host, int port, Optional<ClusterSpec> cluster, Tls tls, AuthSpec auth,
-    long maxMessageBytes, Optional<java.nio.file.Path> stateDir) {
+    long maxMessageBytes, Optional<java.nio.file.Path> stateDir, long retainFinished) {
 
   public StartControllerRequest {
     Objects.requireNonNull(cluster, "cluster");
@@ -26,6 +27,16 @@ public record StartControllerRequest(String host, int port, Optional<ClusterSpec
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(stateDir, "stateDir");
+    if (retainFinished < 1) {
+      throw new IllegalArgumentException("retainFinished must be positive, was " + retainFinished);
+    }
+  }
+
+  /** The same remembering the default number of finished jobs. */
+  public StartControllerRequest(String host, int port, Optional<ClusterSpec> cluster, Tls tls, AuthSpec auth,
+      long maxMessageBytes, Optional<java.nio.file.Path> stateDir) {
+    this(host, port, cluster, tls, auth, maxMessageBytes, stateDir,
+        dev.iris.controller.state.StoreConfig.JobRetention.DEFAULT_FINISHED_JOBS);
   }
 
   /** The same keeping its state in memory only. */

@@ -16,15 +16,27 @@ import java.util.Optional;
  * @param tls the controller's port serves TLS with its certificate and key (files checked); no CA: the workers
  *     are in-process
  * @param auth how callers of the port are authenticated
+ * @param retainFinished finished jobs the controller remembers at most (the oldest finished forgotten first)
  */
 public record StartLocalClusterRequest(
-    String host, int port, int workers, boolean demo, Optional<Path> workDir, Tls tls, AuthSpec auth) {
+    String host, int port, int workers, boolean demo, Optional<Path> workDir, Tls tls, AuthSpec auth,
+    long retainFinished) {
 
   public StartLocalClusterRequest {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(workDir, "workDir");
     Objects.requireNonNull(auth, "auth");
     Objects.requireNonNull(tls, "tls");
+    if (retainFinished < 1) {
+      throw new IllegalArgumentException("retainFinished must be positive, was " + retainFinished);
+    }
+  }
+
+  /** The same remembering the default number of finished jobs. */
+  public StartLocalClusterRequest(String host, int port, int workers, boolean demo, Optional<Path> workDir, Tls tls,
+      AuthSpec auth) {
+    this(host, port, workers, demo, workDir, tls, auth,
+        dev.iris.controller.state.StoreConfig.JobRetention.DEFAULT_FINISHED_JOBS);
   }
 
   /** The same without TLS. */

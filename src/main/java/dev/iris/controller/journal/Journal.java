@@ -102,13 +102,22 @@ public final class Journal implements AutoCloseable {
    * journal). Fails when {@code upToLsn} was never appended or is not newer than the last snapshot.
    */
   public CompletableFuture<SnapshotResult> writeSnapshot(long upToLsn, byte[] snapshot) {
+    return writeSnapshot(upToLsn, () -> snapshot);
+  }
+
+  /**
+   * {@link #writeSnapshot(long, byte[])} of the bytes {@code serializer} gives, called on the snapshot thread: the
+   * caller hands over an immutable copy of its state and the (slow) serialization runs there, not on the caller's
+   * thread. The result's elapsed time is the writing's alone.
+   */
+  public CompletableFuture<SnapshotResult> writeSnapshot(long upToLsn, java.util.function.Supplier<byte[]> serializer) {
     if (upToLsn < 1 || upToLsn > appendedLsn()) {
       return CompletableFuture.failedFuture(new IllegalArgumentException("snapshot at LSN " + upToLsn
           + ": only LSNs 1 to " + appendedLsn() + " were appended"));
     }
     return writer.whenDurable(upToLsn).thenApplyAsync(ignored -> {
       try {
-        return snapshotAndCompact(upToLsn, snapshot);
+        return snapshotAndCompact(upToLsn, serializer.get());
       } catch (IOException e) {
         throw new CompletionException("snapshot at LSN " + upToLsn + " failed: " + StateDir.describe(e), e);
       }

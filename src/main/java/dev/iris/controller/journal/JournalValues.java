@@ -4,6 +4,7 @@ import dev.iris.common.ProtoSpecs;
 import dev.iris.common.ProtoStates;
 import dev.iris.controller.state.AcceptMark;
 import dev.iris.controller.state.ClusterState.AttemptReport;
+import dev.iris.controller.state.StoreConfig;
 import dev.iris.controller.state.WorkerRecord.Registration;
 import dev.iris.core.JobId;
 import dev.iris.core.JobSpec;
@@ -181,7 +182,7 @@ final class JournalValues {
    * An observation; its usage is present unless it is {@link Usage#NONE} itself, which stands for "not
    * observed" (the domain tells the two apart by identity, not by value).
    */
-  private static JournalProto.Observation toProto(Observation o) {
+  static JournalProto.Observation toProto(Observation o) {
     JournalProto.Observation.Builder b = JournalProto.Observation.newBuilder()
         .putAllPorts(o.ports())
         .setBuildStartedMs(o.buildStartedMs())
@@ -196,7 +197,7 @@ final class JournalValues {
     return b.build();
   }
 
-  private static Observation toDomain(JournalProto.Observation o) {
+  static Observation toDomain(JournalProto.Observation o) {
     Usage usage = null;
     if (o.hasUsage()) {
       ResourceUsage u = o.getUsage();
@@ -205,6 +206,27 @@ final class JournalValues {
     }
     return new Observation(o.getPortsMap(), usage, o.getBuildStartedMs(), o.getBuildFinishedMs(),
         o.getBuildFromCache());
+  }
+
+  // ------------------------------------------------------------------ the store's configuration
+
+  static JournalProto.StoreConfig toProto(StoreConfig c) {
+    return JournalProto.StoreConfig.newBuilder()
+        .setWorkerTimeoutMs(c.workerTimeoutMs())
+        .setStartCapacity(c.startCapacity())
+        .setKillGraceMs(c.killGraceMs())
+        .setEventsRetained(c.eventsRetained())
+        .setProbeAfterMs(c.probeAfterMs())
+        .setFinishedJobTtlMs(c.jobRetention().finishedJobTtlMs())
+        .setFinishedTasks(c.jobRetention().finishedTasks())
+        .setFinishedJobs(c.jobRetention().finishedJobs())
+        .build();
+  }
+
+  static StoreConfig toDomain(JournalProto.StoreConfig c) {
+    return new StoreConfig(c.getWorkerTimeoutMs(), c.getStartCapacity(), c.getKillGraceMs(), c.getEventsRetained(),
+        c.getProbeAfterMs(), new StoreConfig.JobRetention(c.getFinishedJobTtlMs(), c.getFinishedTasks(),
+        c.getFinishedJobs()));
   }
 
   // ------------------------------------------------------------------ plans

@@ -29,7 +29,8 @@ import java.util.Map;
  * <p>A record holds what the mutation was given, not what the store derived from it; so replaying it rebuilds
  * the same state only under the same {@link dev.iris.controller.state.StoreConfig} (the worker timeout, the
  * probe delay, the start capacity, the job retention and the events retained all shape what a mutation does).
- * The journal keeps the configuration its records were written under, and recovery replays them under it.
+ * The journal keeps the configuration its records were written under ({@link Mutation.Reconfigure} records and
+ * snapshots), and recovery replays them under it.
  */
 public final class MutationCodec {
   /** The format of the records this build writes and reads ({@code JournalFormat} in the schema). */
@@ -186,6 +187,10 @@ public final class MutationCodec {
     if (mutation instanceof Mutation.ControllerRestarted) {
       return b.setControllerRestarted(JournalProto.ControllerRestarted.getDefaultInstance()).build();
     }
+    if (mutation instanceof Mutation.Reconfigure m) {
+      return b.setReconfigure(JournalProto.Reconfigure.newBuilder()
+          .setConfig(JournalValues.toProto(required(m.config(), "the config")))).build();
+    }
     throw new IllegalArgumentException("no journal record for a mutation of type "
         + required(mutation, "a mutation").getClass().getName() + ": add it to journal.proto and MutationCodec");
   }
@@ -279,6 +284,11 @@ public final class MutationCodec {
       case CONTROLLER_RESTARTED:
         requireNoUnknownFields(r.getControllerRestarted(), "the ControllerRestarted of a journal record");
         return new Mutation.ControllerRestarted();
+      case RECONFIGURE: {
+        JournalProto.Reconfigure m = r.getReconfigure();
+        requireNoUnknownFields(m, "the Reconfigure of a journal record");
+        return new Mutation.Reconfigure(JournalValues.toDomain(present(m.hasConfig(), m.getConfig(), "a config")));
+      }
       case MUTATION_NOT_SET:
       default:
         throw new IllegalStateException("no mutation in the record"); // checked by decode() before

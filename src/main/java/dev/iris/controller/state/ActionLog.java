@@ -14,6 +14,21 @@ public final class ActionLog {
 
   private final ArrayDeque<Action> entries = new ArrayDeque<>(CAPACITY);
 
+  /** The entries, oldest first: what a snapshot keeps. */
+  List<Action> image() {
+    return List.copyOf(entries);
+  }
+
+  /** The log {@code oldestFirst} was taken of. */
+  static ActionLog restore(List<Action> oldestFirst) {
+    if (oldestFirst.size() > CAPACITY) {
+      throw new IllegalArgumentException(oldestFirst.size() + " actions, more than the " + CAPACITY + " kept");
+    }
+    ActionLog log = new ActionLog();
+    log.entries.addAll(oldestFirst);
+    return log;
+  }
+
   public void add(long now, String action, String subject, String details) {
     if (entries.size() == CAPACITY) {
       entries.removeFirst();

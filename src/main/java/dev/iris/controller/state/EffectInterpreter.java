@@ -20,7 +20,7 @@ import java.util.Map;
  * dropped, kills sent) and numbers every store event into the {@link EventLog} and the {@link Outbox}.
  */
 final class EffectInterpreter {
-  private final StoreConfig config;
+  private StoreConfig config;
   private final Map<JobId, Job> jobs;
   private final Map<String, WorkerRecord> workers;
   private final PendingQueue queue;
@@ -29,7 +29,7 @@ final class EffectInterpreter {
   private final ActionLog actions;
   private final Outbox outbox;
   /** Jobs in the order they finished, for {@link JobTable#forgetExpired} to take. */
-  private final ArrayDeque<Job> finished = new ArrayDeque<>();
+  private final ArrayDeque<FinishedEntry> finished = new ArrayDeque<>();
   private StoreObserver observer = StoreObserver.NONE;
 
   EffectInterpreter(StoreConfig config, Map<JobId, Job> jobs, Map<String, WorkerRecord> workers,
@@ -42,6 +42,10 @@ final class EffectInterpreter {
     this.events = events;
     this.actions = actions;
     this.outbox = outbox;
+  }
+
+  void configure(StoreConfig c) {
+    config = c;
   }
 
   void observe(StoreObserver observer) {
@@ -81,7 +85,7 @@ final class EffectInterpreter {
   private void onJobChanged(Job job, Effect.JobChanged c, long now) {
     emit(now, Kind.JOB_STATE_CHANGED, c.job().value(), null, null, c.to(), null, -1, c.error(), null);
     if (c.to().isTerminal()) {
-      finished.addLast(job);
+      finished.addLast(new FinishedEntry(job.id(), job));
       actions.add(now, c.to() == JobState.FAILED ? "failure domain triggered" : "job finished",
           c.job().value(), c.to() + (c.error().isEmpty() ? "" : ": " + c.error()));
       for (Endpoint e : endpoints.removeForJob(job.id())) {
@@ -105,9 +109,15 @@ final class EffectInterpreter {
   }
 
   /** The jobs that finished since the last call, in the order they finished. */
-  ArrayDeque<Job> finishedJobs() {
+  ArrayDeque<FinishedEntry> finishedJobs() {
     return finished;
   }
+
+  /**
+   * A job that finished; {@code job} null: one replaced by a newer job of its id before a snapshot was taken
+   * (restored from that snapshot, only its id still matters).
+   */
+  record FinishedEntry(JobId id, Job job) {}
 
   void emitEndpointRemoved(Endpoint e, long now) {
     emit(now, Kind.ENDPOINT_REMOVED, e.job().value(), e.task() == null ? null : e.task().toString(), null,

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,14 +22,19 @@ import java.util.Map;
 final class JobTable {
   private final Map<JobId, Job> jobs;
   private final Map<JobId, List<JobId>> children = new HashMap<>();
-  /** For ids of jobs that were replaced or forgotten: where the next job of that id numbers its attempts from. */
-  private final Map<JobId, Integer> nextAttemptIds = new HashMap<>();
+  /**
+   * For ids of jobs that were replaced or forgotten: where the next job of that id numbers its attempts from (so a
+   * late report of an old attempt is never taken for a new one). The oldest are dropped beyond as many as finished
+   * jobs are remembered: an endless stream of job ids leaves a bounded trail.
+   */
+  private final LinkedHashMap<JobId, Integer> nextAttemptIds = new LinkedHashMap<>();
   /** The sequence of each known job's JOB_SUBMITTED event: where the job, as it is now, begins in the log. */
   private final Map<JobId, Long> submittedSequence = new HashMap<>();
   private final Map<String, byte[]> bundles = new HashMap<>();
-  /** Finished top-level jobs, oldest finished first, and how many tasks their trees hold. */
+  /** Finished top-level jobs, oldest finished first, and how many tasks and jobs their trees hold. */
   private final ArrayDeque<FinishedJob> finishedRoots = new ArrayDeque<>();
   private long finishedTasks;
+  private long finishedJobCount;
   private final EffectInterpreter effects;
   private final EventLog events;
   private final ActionLog actions;
@@ -138,20 +144,21 @@ final class JobTable {
    * jobs were forgotten.
    */
   int forgetExpired(StoreConfig.JobRetention retention, long now) {
-    for (Job j; (j = effects.finishedJobs().pollFirst()) != null; ) {
-      if (j.id().parent() == null) {
-        FinishedJob f = new FinishedJob(j, treeTasks(j.id()));
-        finishedRoots.addLast(f);
-        finishedTasks += f.tasks();
+    for (EffectInterpreter.FinishedEntry f; (f = effects.finishedJobs().pollFirst()) != null; ) {
+      if (f.id().parent() == null) {
+        FinishedJob root = new FinishedJob(f.id(), f.job(), treeTasks(f.id()), treeJobs(f.id()));
+        finishedRoots.addLast(root);
+        finishedTasks += root.tasks();
+        finishedJobCount += root.jobs();
       }
     }
     int forgotten = 0;
     while (!finishedRoots.isEmpty()) {
       FinishedJob oldest = finishedRoots.peekFirst();
       Job job = oldest.job();
-      boolean gone = jobs.get(job.id()) != job; // replaced by a newer job of that id
+      boolean gone = job == null || jobs.get(oldest.id()) != job; // replaced by a newer job of that id
       if (!gone && now - job.finishedAtMs() < retention.finishedJobTtlMs()
-          && finishedTasks <= retention.finishedTasks()) {
+          && finishedTasks <= retention.finishedTasks() && finishedJobCount <= retention.finishedJobs()) {
         break;
       }
       finishedRoots.pollFirst();
@@ -160,6 +167,7 @@ final class JobTable {
         break;
       }
       finishedTasks -= oldest.tasks();
+      finishedJobCount -= oldest.jobs();
       if (!gone) {
         actions.add(now, "job forgotten", job.id().value(), "finished " + (now - job.finishedAtMs()) / 1000
             + " s ago, " + oldest.tasks() + " task(s)");
@@ -167,11 +175,26 @@ final class JobTable {
         forgotten++;
       }
     }
+    for (var oldest = nextAttemptIds.keySet().iterator(); nextAttemptIds.size() > retention.finishedJobs(); ) {
+      oldest.next();
+      oldest.remove();
+    }
     return forgotten;
   }
 
-  /** A finished top-level job and how many tasks its tree held when it finished. */
-  private record FinishedJob(Job job, long tasks) {}
+  /**
+   * A finished top-level job and how many tasks and jobs its tree held when it finished; {@code job} null: one
+   * replaced by a newer job of its id before a snapshot was taken (only its counts still matter).
+   */
+  private record FinishedJob(JobId id, Job job, long tasks, long jobs) {}
+
+  private long treeJobs(JobId id) {
+    long n = jobs.containsKey(id) ? 1 : 0;
+    for (JobId child : children.getOrDefault(id, List.of())) {
+      n += treeJobs(child);
+    }
+    return n;
+  }
 
   private long treeTasks(JobId id) {
     Job j = jobs.get(id);
@@ -195,6 +218,61 @@ final class JobTable {
     return true;
   }
 
+  // ------------------------------------------------------------------ snapshots
+
+  /** The table as immutable values (see {@link StateImage}); each job copied. */
+  StateImage.JobsImage image() {
+    List<Job.JobImage> all = new ArrayList<>(jobs.size());
+    for (Job j : jobs.values()) {
+      all.add(j.image());
+    }
+    Map<JobId, List<JobId>> kids = new HashMap<>(children.size() * 2);
+    children.forEach((parent, ids) -> kids.put(parent, List.copyOf(ids)));
+    List<StateImage.FinishedRoot> roots = new ArrayList<>(finishedRoots.size());
+    for (FinishedJob f : finishedRoots) {
+      roots.add(new StateImage.FinishedRoot(f.id(), f.job() == null || jobs.get(f.id()) != f.job(), f.tasks(),
+          f.jobs()));
+    }
+    List<StateImage.JustFinished> just = new ArrayList<>(effects.finishedJobs().size());
+    for (EffectInterpreter.FinishedEntry f : effects.finishedJobs()) {
+      just.add(new StateImage.JustFinished(f.id(), f.job() == null || jobs.get(f.id()) != f.job()));
+    }
+    return new StateImage.JobsImage(List.copyOf(all), Map.copyOf(kids),
+        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(nextAttemptIds)),
+        Map.copyOf(submittedSequence), Map.copyOf(bundles), List.copyOf(roots), List.copyOf(just));
+  }
+
+  /** Fills this empty table with the jobs of {@code image}. */
+  void restore(StateImage.JobsImage image) {
+    for (Job.JobImage j : image.jobs()) {
+      Job job = Job.restore(j);
+      if (jobs.put(job.id(), job) != null) {
+        throw new IllegalArgumentException("job " + job.id() + " twice");
+      }
+    }
+    image.children().forEach((parent, ids) -> children.put(parent, new ArrayList<>(ids)));
+    nextAttemptIds.putAll(image.nextAttemptIds());
+    submittedSequence.putAll(image.submittedSequence());
+    bundles.putAll(image.bundles());
+    for (StateImage.FinishedRoot f : image.finishedRoots()) {
+      FinishedJob root = new FinishedJob(f.job(), f.replaced() ? null : current(f.job()), f.tasks(), f.jobs());
+      finishedRoots.addLast(root);
+      finishedTasks += root.tasks();
+      finishedJobCount += root.jobs();
+    }
+    for (StateImage.JustFinished f : image.justFinished()) {
+      effects.finishedJobs().addLast(new EffectInterpreter.FinishedEntry(f.job(), f.replaced() ? null : current(f.job())));
+    }
+  }
+
+  private Job current(JobId id) {
+    Job j = jobs.get(id);
+    if (j == null) {
+      throw new IllegalArgumentException("finished job " + id + " is not in the table");
+    }
+    return j;
+  }
+
   /** Drops a job and its descendants, remembering where their ids number attempts from next time. */
   private void forget(JobId id) {
     for (JobId child : children.getOrDefault(id, List.of())) {
@@ -203,6 +281,7 @@ final class JobTable {
     children.remove(id);
     Job old = jobs.remove(id);
     if (old != null) {
+      nextAttemptIds.remove(id); // to the end: the newest
       nextAttemptIds.put(id, old.nextFirstAttemptId());
     }
     submittedSequence.remove(id);

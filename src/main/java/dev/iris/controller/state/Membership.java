@@ -26,7 +26,7 @@ import java.util.Set;
  * attempt reports, failed deliveries, and the liveness checks and probes that declare silent workers lost.
  */
 final class Membership {
-  private final StoreConfig config;
+  private StoreConfig config;
   private final Map<JobId, Job> jobs;
   private final Map<String, WorkerRecord> workers;
   private final EffectInterpreter effects;
@@ -45,6 +45,31 @@ final class Membership {
     this.effects = effects;
     this.actions = actions;
     this.outbox = outbox;
+  }
+
+  void configure(StoreConfig c) {
+    config = c;
+  }
+
+  /** The workers as immutable values (see {@link StateImage}). */
+  StateImage.WorkersImage image() {
+    List<WorkerRecord.WorkerImage> all = new java.util.ArrayList<>(workers.size());
+    for (WorkerRecord w : workers.values()) {
+      all.add(w.image());
+    }
+    return new StateImage.WorkersImage(List.copyOf(all), Map.copyOf(identities), ignoredReports);
+  }
+
+  /** Fills this empty membership with the workers of {@code image}. */
+  void restore(StateImage.WorkersImage image) {
+    for (WorkerRecord.WorkerImage w : image.workers()) {
+      WorkerRecord r = WorkerRecord.restore(w);
+      if (workers.put(r.id(), r) != null) {
+        throw new IllegalArgumentException("worker " + r.id() + " twice");
+      }
+    }
+    identities.putAll(image.identities());
+    ignoredReports = image.ignoredReports();
   }
 
   /**

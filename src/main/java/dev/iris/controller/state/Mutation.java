@@ -196,4 +196,22 @@ public sealed interface Mutation<R> {
       return null;
     }
   }
+
+  /**
+   * The store runs under {@code config} from now on (see {@link ClusterState#reconfigure}). Journaled as the first
+   * record of a new state directory, and whenever a controller starts with another configuration than the one
+   * its state was last running under: a replay then runs each record under the configuration it was applied
+   * under.
+   */
+  record Reconfigure(StoreConfig config) implements Mutation<Void> {
+    public Reconfigure {
+      java.util.Objects.requireNonNull(config, "config");
+    }
+
+    @Override
+    public Void applyTo(ClusterState state, long now) {
+      state.reconfigure(config, now);
+      return null;
+    }
+  }
 }

@@ -66,6 +66,42 @@ final class PendingQueue {
     }
   }
 
+  /**
+   * The queue as immutable values, without changing it: each run that still holds a PENDING task of a current,
+   * unfinished job, with the indices it holds (what {@link #snapshot} would compact it to). Runs of replaced
+   * or finished jobs, and tasks that left PENDING or were queued again later, are dropped: the queue never
+   * shows them, and its order and the newest run of each task are all that the rest depends on.
+   */
+  List<StateImage.QueuedRun> image(Map<JobId, Job> jobs) {
+    List<StateImage.QueuedRun> out = new ArrayList<>();
+    for (Run run : runs) {
+      if (jobs.get(run.job.id()) != run.job || run.job.isFinished()) {
+        continue;
+      }
+      int[] held = stillPending(run, owners.get(run.job));
+      if (held.length > 0) {
+        out.add(new StateImage.QueuedRun(run.job.id(), held));
+      }
+    }
+    return out;
+  }
+
+  /** Fills this empty queue with the runs of an image taken of one whose jobs are {@code jobs}. */
+  void restore(List<StateImage.QueuedRun> image, Map<JobId, Job> jobs) {
+    for (StateImage.QueuedRun r : image) {
+      Job job = jobs.get(r.job());
+      if (job == null) {
+        throw new IllegalArgumentException("queued job " + r.job() + " is not in the table");
+      }
+      for (int i : r.indices()) {
+        if (i < 0 || i >= job.numTasks()) {
+          throw new IllegalArgumentException("queued task " + i + " of job " + r.job() + " is out of range");
+        }
+      }
+      add(job, r.indices());
+    }
+  }
+
   boolean isEmpty() {
     return runs.isEmpty();
   }

@@ -28,7 +28,7 @@ final class PlanCommitter {
   private final PendingQueue queue;
   private final EffectInterpreter effects;
   private final Outbox outbox;
-  private final int startCapacity;
+  private int startCapacity;
 
   PlanCommitter(Map<JobId, Job> jobs, Map<String, WorkerRecord> workers, PendingQueue queue,
       EffectInterpreter effects, Outbox outbox, int startCapacity) {
@@ -38,6 +38,10 @@ final class PlanCommitter {
     this.queue = queue;
     this.effects = effects;
     this.outbox = outbox;
+  }
+
+  void configure(StoreConfig c) {
+    startCapacity = c.startCapacity();
   }
 
   /**

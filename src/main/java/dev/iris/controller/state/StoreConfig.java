@@ -21,18 +21,30 @@ public record StoreConfig(long workerTimeoutMs, int startCapacity, int killGrace
 
   /**
    * How long finished jobs are remembered. A finished top-level job, with its child jobs once all of them
-   * finished, is forgotten {@code finishedJobTtlMs} after it finished, or earlier, oldest first, while the
-   * finished jobs remembered hold more than {@code finishedTasks} tasks: the controller's memory stays bounded
-   * however many jobs pass through it (a finished task with its attempts takes about 1 KB).
+   * finished, is forgotten {@code finishedJobTtlMs} after it finished, or earlier, oldest finished first, while
+   * the finished jobs remembered hold more than {@code finishedTasks} tasks or are more than {@code finishedJobs}
+   * jobs (child jobs counted): the controller's memory, and its snapshots, stay bounded however many jobs pass
+   * through it (a finished task with its attempts takes about 1 KB of memory).
    */
-  public record JobRetention(long finishedJobTtlMs, long finishedTasks) {
-    public static final JobRetention DEFAULT = new JobRetention(24 * 3_600_000L, 200_000);
+  public record JobRetention(long finishedJobTtlMs, long finishedTasks, long finishedJobs) {
+    /** Finished jobs remembered at most, by default. */
+    public static final long DEFAULT_FINISHED_JOBS = 10_000;
+    public static final JobRetention DEFAULT = new JobRetention(24 * 3_600_000L, 200_000, DEFAULT_FINISHED_JOBS);
 
     public JobRetention {
-      if (finishedJobTtlMs <= 0 || finishedTasks <= 0) {
+      if (finishedJobTtlMs <= 0 || finishedTasks <= 0 || finishedJobs <= 0) {
         throw new IllegalArgumentException("job retention must be positive: " + finishedJobTtlMs + " ms, "
-            + finishedTasks + " tasks");
+            + finishedTasks + " tasks, " + finishedJobs + " jobs");
       }
+    }
+
+    /** At most {@value #DEFAULT_FINISHED_JOBS} finished jobs. */
+    public JobRetention(long finishedJobTtlMs, long finishedTasks) {
+      this(finishedJobTtlMs, finishedTasks, DEFAULT_FINISHED_JOBS);
+    }
+
+    public JobRetention withFinishedJobs(long jobs) {
+      return new JobRetention(finishedJobTtlMs, finishedTasks, jobs);
     }
   }
 
@@ -50,8 +62,32 @@ public record StoreConfig(long workerTimeoutMs, int startCapacity, int killGrace
     if (probeAfterMs <= 0) {
       throw new IllegalArgumentException("probeAfterMs must be positive, was " + probeAfterMs);
     }
+    if (eventsRetained <= 0) {
+      throw new IllegalArgumentException("eventsRetained must be positive, was " + eventsRetained);
+    }
     if (startCapacity <= 0) {
       throw new IllegalArgumentException("startCapacity must be positive, was " + startCapacity);
+    }
+  }
+
+  /** What differs from {@code before}, for people: {@code worker timeout 5000 -> 10000 ms, ...}; "" when nothing. */
+  public String changesFrom(StoreConfig before) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    change(out, "worker timeout", before.workerTimeoutMs, workerTimeoutMs, " ms");
+    change(out, "start capacity", before.startCapacity, startCapacity, "");
+    change(out, "kill grace", before.killGraceMs, killGraceMs, " ms");
+    change(out, "events kept", before.eventsRetained, eventsRetained, "");
+    change(out, "probe after", before.probeAfterMs, probeAfterMs, " ms");
+    JobRetention a = before.jobRetention;
+    change(out, "finished jobs kept for", a.finishedJobTtlMs(), jobRetention.finishedJobTtlMs(), " ms");
+    change(out, "finished tasks kept", a.finishedTasks(), jobRetention.finishedTasks(), "");
+    change(out, "finished jobs kept", a.finishedJobs(), jobRetention.finishedJobs(), "");
+    return String.join(", ", out);
+  }
+
+  private static void change(java.util.List<String> out, String what, long from, long to, String unit) {
+    if (from != to) {
+      out.add(what + " " + from + " -> " + to + unit);
     }
   }
 

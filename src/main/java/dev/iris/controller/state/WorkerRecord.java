@@ -63,6 +63,40 @@ public final class WorkerRecord {
     this.lastHeartbeatMs = now;
   }
 
+  /**
+   * Every field of a worker, as an immutable value: what a snapshot of the controller's state keeps.
+   *
+   * @param lastProbeMs {@link Long#MIN_VALUE}: never probed
+   * @param holdings in the order they were taken
+   */
+  public record WorkerImage(Registration registration, long firstRegisteredAtMs, long registeredAtMs,
+      long lastHeartbeatMs, long lastProbeMs, boolean alive, boolean suspect, int consecutiveFailures,
+      Resources committed, int starting, java.util.List<Holding> holdings) {}
+
+  WorkerImage image() {
+    return new WorkerImage(registration, firstRegisteredAtMs, registeredAtMs, lastHeartbeatMs, lastProbeMs, alive,
+        suspect, consecutiveFailures, committed, starting, java.util.List.copyOf(holdings.values()));
+  }
+
+  /** The worker {@code image} was taken of. */
+  static WorkerRecord restore(WorkerImage image) {
+    WorkerRecord w = new WorkerRecord(image.registration(), image.firstRegisteredAtMs());
+    w.registeredAtMs = image.registeredAtMs();
+    w.lastHeartbeatMs = image.lastHeartbeatMs();
+    w.lastProbeMs = image.lastProbeMs();
+    w.alive = image.alive();
+    w.suspect = image.suspect();
+    w.consecutiveFailures = image.consecutiveFailures();
+    w.committed = java.util.Objects.requireNonNull(image.committed(), "committed");
+    w.starting = image.starting();
+    for (Holding h : image.holdings()) {
+      if (w.holdings.put(h.task(), h) != null) {
+        throw new IllegalArgumentException("worker " + w.id() + " holds " + h.task() + " twice");
+      }
+    }
+    return w;
+  }
+
   public String id() {
     return registration.workerId();
   }

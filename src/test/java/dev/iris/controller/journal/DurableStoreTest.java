@@ -244,6 +244,123 @@ class DurableStoreTest {
     }
   }
 
+  @Test
+  void theStoreSnapshotsEverySoManyRecordsAndRecoversFromTheSnapshotAndTheRecordsAfterIt() throws Exception {
+    Path dir = tmp.resolve("snap");
+    JournalOptions small = JournalOptions.defaults().withSegmentBytes(4_096);
+    List<Object> before;
+    Vertx v = Vertx.vertx();
+    try {
+      StateStoreVerticle s = new StateStoreVerticle(StoreConfig.DEFAULT, Clock.systemUTC(), 600_000, null, dir, small)
+          .snapshotEvery(40, 1L << 30);
+      await(v.deployVerticle(s));
+      StoreClient c = new StoreClient(v);
+      for (int i = 0; i < 100; i++) {
+        await(c.apply(submit("j" + i)));
+      }
+      before = answers(c);
+    } finally {
+      await(v.close()); // waits for a snapshot being written
+    }
+    try (var files = java.nio.file.Files.list(dir.resolve("journal"))) {
+      List<String> names = files.map(f -> f.getFileName().toString()).sorted().toList();
+      assertThat(names).as("one snapshot, and only the segments after it").filteredOn(n -> n.endsWith(".snap"))
+          .hasSize(1);
+      assertThat(names).filteredOn(n -> n.endsWith(".log")).hasSizeLessThan(5);
+    }
+
+    Vertx v2 = Vertx.vertx();
+    try {
+      StateStoreVerticle s2 = new StateStoreVerticle(StoreConfig.DEFAULT, Clock.systemUTC(), 600_000, null, dir, small);
+      await(v2.deployVerticle(s2));
+      RecoveryReport r = s2.journal().recovery();
+      assertThat(r.snapshotLsn()).as("records in the snapshot").isGreaterThanOrEqualTo(80);
+      assertThat(r.records()).as("records replayed after it").isLessThan(40);
+      assertThat(answers(new StoreClient(v2))).isEqualTo(before);
+    } finally {
+      await(v2.close());
+    }
+  }
+
+  @Test
+  void anotherConfigIsRecordedAtStartAndTheRecordsReplayUnderEachInTurn() throws Exception {
+    Path dir = tmp.resolve("config");
+    StoreConfig manyEvents = StoreConfig.DEFAULT;
+    StoreConfig twoEvents = new StoreConfig(9_000, 8, 2_000, 2, 1_000, new StoreConfig.JobRetention(60_000, 10, 5));
+    run(dir, manyEvents, c -> {
+      for (int i = 0; i < 5; i++) {
+        await(c.apply(submit("j" + i)));
+      }
+      assertThat(await(c.read(new StoreQuery.ReplayEvents(0, null, 100, false))).events()).hasSize(5);
+    });
+    run(dir, twoEvents, c -> {
+      assertThat(await(c.read(new StoreQuery.ReplayEvents(0, null, 100, false))).events()).hasSize(2);
+      assertThat(reconfigurations(c)).containsExactly("worker timeout 5000 -> 9000 ms, start capacity 32 -> 8, kill "
+          + "grace 5000 -> 2000 ms, events kept 100000 -> 2, probe after 1500 -> 1000 ms, finished jobs kept for "
+          + "86400000 -> 60000 ms, finished tasks kept 200000 -> 10, finished jobs kept 10000 -> 5");
+    });
+    run(dir, twoEvents, c -> assertThat(reconfigurations(c)).as("the same again: nothing to record").hasSize(1));
+    run(dir, manyEvents, c -> {
+      assertThat(reconfigurations(c)).hasSize(2);
+      assertThat(await(c.read(new StoreQuery.ReplayEvents(0, null, 100, false))).events())
+          .as("events dropped under the smaller log do not come back").hasSize(2);
+    });
+  }
+
+  @Test
+  void aDirectoryOfTheFirstDurableBuildIsReadUnderItsRecordedConfigAndConverted() throws Exception {
+    Path dir = tmp.resolve("legacy");
+    legacyDirectory(dir, StoreConfig.DEFAULT);
+    run(dir, StoreConfig.DEFAULT, c -> assertThat(await(c.read(new StoreQuery.GetJobStatus(JobId.of("old"), false))))
+        .isNotNull());
+    assertThat(dir.resolve("store-config")).doesNotExist();
+    try (var files = java.nio.file.Files.list(dir.resolve("journal"))) {
+      assertThat(files.map(f -> f.getFileName().toString())).anyMatch(n -> n.endsWith(".snap"));
+    }
+    run(dir, new StoreConfig(9_000, 8, 2_000, 50), c -> assertThat(reconfigurations(c)).hasSize(1));
+
+    Path other = tmp.resolve("legacy-other");
+    legacyDirectory(other, new StoreConfig(9_000, 8, 2_000, 50));
+    assertThatThrownBy(() -> run(other, StoreConfig.DEFAULT, c -> { }))
+        .hasMessageContaining("written by an earlier version under another store config");
+  }
+
+  /** A state directory as the first durable build left it: records, no snapshot, its config in a file. */
+  private static void legacyDirectory(Path dir, StoreConfig config) throws Exception {
+    try (StateDir d = StateDir.open(dir); Journal j = Journal.open(d, JournalOptions.defaults(), new Replayed())) {
+      j.append(MutationCodec.encode(submit("old"), 1_000)).join();
+      j.append(MutationCodec.encode(new Mutation.ControllerRestarted(), 2_000)).join();
+    }
+    java.nio.file.Files.writeString(dir.resolve("store-config"), config + "\n");
+  }
+
+  private interface StoreSession {
+    void run(StoreClient client) throws Exception;
+  }
+
+  /** Starts a store on {@code dir} under {@code config}, runs {@code session} against it, and stops it. */
+  private static void run(Path dir, StoreConfig config, StoreSession session) throws Exception {
+    Vertx v = Vertx.vertx();
+    try {
+      await(v.deployVerticle(new StateStoreVerticle(config, Clock.systemUTC(), 600_000, null, dir,
+          JournalOptions.defaults())));
+      session.run(new StoreClient(v));
+    } finally {
+      await(v.close());
+    }
+  }
+
+  private static List<String> reconfigurations(StoreClient c) throws Exception {
+    return await(c.read(new StoreQuery.ListActions(1_000))).actions().stream()
+        .filter(a -> a.action().equals("store reconfigured")).map(a -> a.details()).toList();
+  }
+
+  private static List<Object> answers(StoreClient c) throws Exception {
+    return List.of(await(c.read(new StoreQuery.ListJobs(null, "", 0, 1_000))),
+        await(c.read(new StoreQuery.ReplayEvents(0, null, Integer.MAX_VALUE, false))).events(),
+        await(c.read(new StoreQuery.ListActions(1_000))).actions());
+  }
+
   static <T> T await(Future<T> f) throws Exception {
     try {
       return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -7,6 +7,7 @@ import dev.iris.controller.state.ClusterState;
 import dev.iris.controller.state.Mutation;
 import dev.iris.controller.state.RandomCommands;
 import dev.iris.controller.state.RandomCommands.Op;
+import dev.iris.controller.state.StateImage;
 import dev.iris.controller.state.WorkerRecord;
 import dev.iris.core.JobId;
 import dev.iris.core.Refusal;
@@ -24,6 +25,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.statistics.Statistics;
 
 /**
@@ -75,6 +77,66 @@ class JournalReplayProperties {
     assertThat(replayed.commands()).as("worker instructions replayed").isEqualTo(twins.produced.commands());
     assertThat(replayed.probes()).as("probes replayed").isEqualTo(twins.produced.probes());
     assertThat(replayed.wakeScheduler()).isEqualTo(twins.produced.wakeScheduler());
+    afterRestart.epilogue(script.now());
+  }
+
+  /**
+   * A snapshot is faithful: the state's image taken after any command (and encoded only once the live store has
+   * moved on, as the store does, on another thread), decoded, restored, and given the journal's records after it,
+   * gives the live state; restored alone it gives the state as it was when the image was taken.
+   */
+  @Property(tries = 400)
+  void aSnapshotAtAnyPointAndTheRecordsAfterItGiveTheLiveState(@ForAll("commands") List<Op> ops,
+      @ForAll @IntRange(min = 0, max = 200) int at) {
+    ClusterState live = new ClusterState(RandomCommands.CONFIG);
+    List<byte[]> journal = new ArrayList<>();
+    RandomCommands script = new RandomCommands(live, (m, now) -> {
+      byte[] record = MutationCodec.encode(m, now);
+      try {
+        m.applyTo(live, now);
+      } catch (RuntimeException e) {
+        live.outbox().drain();
+        if (e instanceof Refusal) {
+          throw e; // an answer: not journaled
+        }
+        throw new AssertionError("the live store failed on " + m, e);
+      }
+      live.outbox().drain();
+      journal.add(record);
+    });
+    int snapshotAfter = at % (ops.size() + 1);
+    StateImage image = null;
+    int recordsInSnapshot = 0;
+    List<String> stateAtSnapshot = null;
+    List<Object> answersAtSnapshot = null;
+    for (int i = 0; i <= ops.size(); i++) {
+      if (i == snapshotAfter) {
+        image = live.image();
+        recordsInSnapshot = journal.size();
+        stateAtSnapshot = StateDump.domain(live);
+        answersAtSnapshot = StateDump.answers(live);
+      }
+      if (i < ops.size()) {
+        script.apply(ops.get(i));
+      }
+    }
+    byte[] snapshot = StateSnapshotCodec.encode(image); // the live store moved on since the image was taken
+    Statistics.label("snapshot after records").collect(recordsInSnapshot < 10 ? "<10" : recordsInSnapshot < 50
+        ? "<50" : ">=50");
+
+    ClusterState asTaken = ClusterState.restore(StateSnapshotCodec.decode(snapshot));
+    assertThat(StateDump.domain(asTaken)).as("the state the image was taken of").isEqualTo(stateAtSnapshot);
+    assertThat(StateDump.answers(asTaken)).as("its answers").isEqualTo(answersAtSnapshot);
+
+    ClusterState recovered = ClusterState.restore(StateSnapshotCodec.decode(snapshot));
+    for (byte[] record : journal.subList(recordsInSnapshot, journal.size())) {
+      MutationCodec.Decoded d = MutationCodec.decode(record);
+      d.mutation().applyTo(recovered, d.nowMs());
+    }
+    recovered.outbox().drain();
+    Twins afterRestart = new Twins(live, recovered);
+    afterRestart.assertAgree("after a snapshot at record " + recordsInSnapshot + " of " + journal.size()
+        + " and the records after it");
     afterRestart.epilogue(script.now());
   }
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * What a journal's records alone do not decide: the {@link StoreConfig} the store applied them under. The same
  * records replayed under another worker timeout lose a worker the live store kept (or keep one it lost), so
  * the journal must keep the configuration its records were written under, and recovery must replay them under
- * it.
+ * it: it begins with a {@link Mutation.Reconfigure}, and has one wherever the configuration changed.
  */
 class JournalReplayTest {
   private static final StoreConfig WRITTEN_UNDER = new StoreConfig(5_000, StoreConfig.DEFAULT_START_CAPACITY, 5_000,
@@ -46,6 +46,36 @@ class JournalReplayTest {
         1_000));
     assertThat(underAnother.worker("w1").orElseThrow().isAlive()).isTrue();
     assertThat(live.worker("w1").orElseThrow().isAlive()).isFalse();
+  }
+
+  @Test
+  void aJournalSaysTheConfigsItsRecordsWereWrittenUnder() {
+    List<byte[]> journal = new ArrayList<>();
+    ClusterState live = new ClusterState(WRITTEN_UNDER);
+    record(journal, live, new Mutation.Reconfigure(WRITTEN_UNDER), 0);
+    record(journal, live, new Mutation.RegisterWorker(new WorkerRecord.Registration("w1", "h:1",
+        Resources.of(4, 1L << 30), Map.of(), "h", "10.0.0.1"), AcceptMark.NONE, List.of(), Caller.admin()), 1_000);
+    record(journal, live, new Mutation.Tick(), 9_000); // lost under a 5 s timeout
+    StoreConfig longer = new StoreConfig(60_000, StoreConfig.DEFAULT_START_CAPACITY, 5_000, 1_000);
+    record(journal, live, new Mutation.Reconfigure(longer), 10_000);
+    record(journal, live, new Mutation.RegisterWorker(new WorkerRecord.Registration("w1", "h:1",
+        Resources.of(4, 1L << 30), Map.of(), "h", "10.0.0.1"), AcceptMark.NONE, List.of(), Caller.admin()), 10_000);
+    record(journal, live, new Mutation.Tick(), 30_000); // kept under a 60 s one
+
+    assertThat(live.worker("w1").orElseThrow().isAlive()).isTrue();
+    assertThat(StateDump.domain(recover(journal))).isEqualTo(StateDump.domain(live));
+    assertThat(recover(journal).config()).isEqualTo(longer);
+  }
+
+  /** As the store recovers: its first record, a {@link Mutation.Reconfigure}, says the config it begins under. */
+  private static ClusterState recover(List<byte[]> journal) {
+    Mutation<?> first = MutationCodec.decode(journal.get(0)).mutation();
+    ClusterState s = new ClusterState(((Mutation.Reconfigure) first).config());
+    for (byte[] record : journal.subList(1, journal.size())) {
+      MutationCodec.Decoded d = MutationCodec.decode(record);
+      d.mutation().applyTo(s, d.nowMs());
+    }
+    return s;
   }
 
   private static void record(List<byte[]> journal, ClusterState live, Mutation<?> m, long now) {

@@ -9,6 +9,7 @@ import dev.iris.controller.journal.UnreadableRecordException.Problem;
 import dev.iris.controller.state.AcceptMark;
 import dev.iris.controller.state.ClusterState.AttemptReport;
 import dev.iris.controller.state.Mutation;
+import dev.iris.controller.state.StoreConfig;
 import dev.iris.controller.state.WorkerRecord.Registration;
 import dev.iris.core.Constraint;
 import dev.iris.core.ConstraintOp;
@@ -82,7 +83,12 @@ class MutationCodecTest {
         new Mutation.UnregisterEndpoint("ep-42"),
         new Mutation.UnregisterEndpoint(""),
         new Mutation.Tick(),
-        new Mutation.ControllerRestarted());
+        new Mutation.ControllerRestarted(),
+        new Mutation.Reconfigure(StoreConfig.DEFAULT),
+        new Mutation.Reconfigure(new StoreConfig(Long.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE,
+            Integer.MAX_VALUE, Long.MAX_VALUE, new StoreConfig.JobRetention(Long.MAX_VALUE, Long.MAX_VALUE,
+            Long.MAX_VALUE))),
+        new Mutation.Reconfigure(new StoreConfig(1, 1, 0, 1, 1, new StoreConfig.JobRetention(1, 1, 1))));
   }
 
   @Test
@@ -168,8 +174,8 @@ class MutationCodecTest {
 
   @Test
   void aMutationOfAnUnknownKindIsRefusedNamingItsField() {
-    byte[] record = JournalRecord.newBuilder().setNowMs(5).setUnknownFields(unknownField(16)).build().toByteArray();
-    assertRefused(record, Problem.UNKNOWN, "[16]", "newer version");
+    byte[] record = JournalRecord.newBuilder().setNowMs(5).setUnknownFields(unknownField(17)).build().toByteArray();
+    assertRefused(record, Problem.UNKNOWN, "[17]", "newer version");
   }
 
   @Test
@@ -199,6 +205,9 @@ class MutationCodecTest {
         Problem.INVALID, "two pending reasons");
     assertRefused(record(b -> b.setSubmitJob(JournalProto.SubmitJob.newBuilder().setSpec(
         JournalValues.toProto(fullSpec()).toBuilder().setReplicas(0)))), Problem.INVALID, "replicas");
+    assertRefused(record(b -> b.setReconfigure(JournalProto.Reconfigure.newBuilder().setConfig(
+        JournalValues.toProto(StoreConfig.DEFAULT).toBuilder().setFinishedJobs(0)))), Problem.INVALID,
+        "of kind Reconfigure", "job retention must be positive");
   }
 
   @Test
@@ -209,11 +218,13 @@ class MutationCodecTest {
         "lacks a plan");
     assertRefused(record(b -> b.setRegisterWorker(JournalProto.RegisterWorker.getDefaultInstance())),
         Problem.MALFORMED, "lacks a registration");
+    assertRefused(record(b -> b.setReconfigure(JournalProto.Reconfigure.getDefaultInstance())),
+        Problem.MALFORMED, "lacks a config");
   }
 
   // ------------------------------------------------------------------ values
 
-  private static JobSpec fullSpec() {
+  static JobSpec fullSpec() {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("GREETING", UNICODE);
     env.put("EMPTY", "");
@@ -227,7 +238,7 @@ class MutationCodecTest {
         365 * 24 * 3600, List.of("pip", "install", "-e", "."), "a".repeat(64), "alice");
   }
 
-  private static Registration registration() {
+  static Registration registration() {
     return new Registration("worker-1", "10.0.0.1:10001", new Resources(Integer.MAX_VALUE, Long.MAX_VALUE,
         Long.MAX_VALUE, Integer.MAX_VALUE, UNICODE), Map.of("slice", "s0", "label", UNICODE), "host-ü", "::1",
         Integer.MAX_VALUE, "0f8a6e1c");

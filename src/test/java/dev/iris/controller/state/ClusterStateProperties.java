@@ -23,8 +23,8 @@ import net.jqwik.api.Provide;
 /**
  * Random sequences of store commands ({@link RandomCommands}: submit, plan and commit, stale plans, worker
  * reports good and stale, deliveries, delivery failures and fencing, heartbeats, re-registrations, time
- * passing, ticks, probes, terminate, endpoints), each applied as the store applies it, as a {@link Mutation},
- * keep the store's bookkeeping consistent after every command.
+ * passing, ticks, probes, terminate, endpoints, reconfiguration), each applied as the store applies it, as a
+ * {@link Mutation}, keep the store's bookkeeping consistent after every command; and a finished job never changes.
  */
 class ClusterStateProperties {
 
@@ -47,8 +47,19 @@ class ClusterStateProperties {
     final Store s = new Store(RandomCommands.CONFIG);
     final RandomCommands script = new RandomCommands(s.state, (m, at) -> m.applyTo(s.state, at));
     long lastSequence;
+    /** Each finished job seen, as it was when first seen finished. */
+    final java.util.Map<Job, String> finished = new java.util.IdentityHashMap<>();
 
     void check(Op op) {
+      // a finished job never changes again: a snapshot reads its tasks after the store moved on
+      for (Job j : s.state.jobs()) {
+        if (j.isFinished()) {
+          finished.putIfAbsent(j, j.image().toString());
+        }
+      }
+      finished.forEach((j, then) -> assertThat(j.image().toString()).as("finished %s after %s", j.id(), op)
+          .isEqualTo(then));
+
       Drained d = s.drain();
       for (StoreEvent e : d.events()) {
         assertThat(e.sequence()).as("after %s", op).isEqualTo(++lastSequence);

@@ -94,6 +94,27 @@ class EventLogTest {
   }
 
   @Test
+  void aReconfiguredLogKeepsItsNewestEventsAndNeverShowsOnesItDropped() {
+    Store s = new Store(new StoreConfig(5_000, StoreConfig.DEFAULT_START_CAPACITY, 5_000, 8));
+    List<StoreEvent> events = busyDay(s);
+    EventLog log = s.state.events();
+    int n = events.size();
+
+    s.state.reconfigure(new StoreConfig(5_000, StoreConfig.DEFAULT_START_CAPACITY, 5_000, 3), s.now);
+    assertThat(log.capacity()).isEqualTo(3);
+    assertThat(log.after(0, 100)).isEqualTo(events.subList(n - 3, n));
+    assertThat(log.firstRetained()).isEqualTo(n - 2);
+
+    s.state.reconfigure(new StoreConfig(5_000, StoreConfig.DEFAULT_START_CAPACITY, 5_000, 100), s.now);
+    assertThat(s.state.actions().newest(1).get(0).details()).isEqualTo("events kept 3 -> 100");
+    assertThat(log.firstRetained()).as("dropped events do not come back").isEqualTo(n - 2);
+    assertThat(log.after(0, 100)).isEqualTo(events.subList(n - 3, n));
+    s.submit("more", 1, 1);
+    List<StoreEvent> more = s.drain().events();
+    assertThat(log.after(0, 100)).hasSize(3 + more.size()).endsWith(more.toArray(StoreEvent[]::new));
+  }
+
+  @Test
   void theActionLogKeepsTheLastThousandNewestFirst() {
     Store s = new Store();
     for (int i = 0; i < 1_200; i++) {

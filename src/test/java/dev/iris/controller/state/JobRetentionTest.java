@@ -4,6 +4,7 @@ import static dev.iris.controller.state.Store.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iris.core.JobId;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Finished jobs are forgotten after their time to live, or oldest first beyond a number of tasks. */
@@ -89,5 +90,28 @@ class JobRetentionTest {
     assertThat(s.task("train/task-0").currentAttemptId()).isEqualTo(1);
     s.state.forgetFinishedJobs(s.now);
     assertThat(known("train")).isTrue();
+  }
+
+  @Test
+  void beyondTheJobBoundTheOldestFinishedJobsGoFirstWithTheirChildren() {
+    Store s = new Store(Store.CONFIG.withJobRetention(new StoreConfig.JobRetention(HOUR, 1_000, 3)));
+    s.submit(spec("p").replicas(1).cpu(0));
+    s.submit(spec("p/c").replicas(1).cpu(0));
+    s.state.terminate(JobId.of("p"), "done", s.now); // a tree of two jobs
+    s.advance(1);
+    for (String id : List.of("a", "b")) {
+      s.submit(spec(id).replicas(1).cpu(0));
+      s.state.terminate(JobId.of(id), "done", s.now);
+      s.advance(1);
+    }
+    assertThat(s.state.forgetFinishedJobs(s.now)).as("4 finished jobs, 3 allowed").isEqualTo(1);
+    assertThat(s.state.job(JobId.of("p"))).isEmpty();
+    assertThat(s.state.job(JobId.of("p/c"))).isEmpty();
+    assertThat(s.state.job(JobId.of("a"))).isPresent();
+
+    s.state.reconfigure(s.state.config().withJobRetention(new StoreConfig.JobRetention(HOUR, 1_000, 1)), s.now);
+    assertThat(s.state.forgetFinishedJobs(s.now)).as("the new bound holds from the next tick").isEqualTo(1);
+    assertThat(s.state.job(JobId.of("a"))).isEmpty();
+    assertThat(s.state.job(JobId.of("b"))).isPresent();
   }
 }

@@ -32,6 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class MutationTest {
   private static final TaskId RUNNING_TASK = TaskId.parse("run/task-0");
   private static final TaskId ASSIGNED_TASK = TaskId.parse("run/task-1");
+  private static final StoreConfig RECONFIGURED = new StoreConfig(60_000, 4, 1_000, 10, 500,
+      new StoreConfig.JobRetention(60_000, 100, 5));
 
   /**
    * One mutation, built from the world it is applied to, and the direct command it stands for, applied
@@ -113,6 +115,12 @@ class MutationTest {
             s -> new Mutation.ControllerRestarted(),
             s -> {
               s.state.controllerRestarted(s.now);
+              return null;
+            }),
+        new Row(Mutation.Reconfigure.class, 0,
+            s -> new Mutation.Reconfigure(RECONFIGURED),
+            s -> {
+              s.state.reconfigure(RECONFIGURED, s.now);
               return null;
             }),
         new Row(Mutation.Tick.class, 10_000,
@@ -205,6 +213,7 @@ class MutationTest {
     }
     lines.add(s.state.endpoints().list("").toString());
     lines.add("events " + s.state.events().lastSequence());
+    lines.add("config " + s.state.config());
     return String.join("\n", lines);
   }
 }

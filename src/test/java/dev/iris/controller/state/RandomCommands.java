@@ -30,7 +30,7 @@ import net.jqwik.api.Tuple;
  * explicit instants: submissions (with and without bundles, by several users, some refused), plans committed
  * at once or held and committed stale, worker reports good and stale, deliveries and delivery failures,
  * fencing, heartbeats and re-registrations (some by a token that may not speak for the worker), silences,
- * probes that cannot connect, ticks, kills, and endpoints registered and removed. A command picks its targets
+ * probes that cannot connect, ticks, kills, endpoints registered and removed, and the store reconfigured. A command picks its targets
  * (an active attempt, a worker, an endpoint) from the state it drives, so most of them change something.
  *
  * <p>Each mutation goes to a {@link Sink}; a refusal ({@link Refusal}) it throws is an answer, as at the
@@ -45,7 +45,7 @@ public final class RandomCommands {
 
   public enum Kind {
     SUBMIT, SCHEDULE, HOLD_PLAN, COMMIT_HELD, REPORT, STALE_REPORT, DELIVERED, DELIVERY_FAILED, FENCED, HEARTBEAT,
-    REREGISTER, ADVANCE, LIVENESS, UNREACHABLE, TICK, TERMINATE, ENDPOINT, UNREGISTER_ENDPOINT
+    REREGISTER, ADVANCE, LIVENESS, UNREACHABLE, TICK, TERMINATE, ENDPOINT, UNREGISTER_ENDPOINT, RECONFIGURE
   }
 
   /** One command; its numbers pick the job, task, worker, state and so on when it is applied. */
@@ -69,7 +69,8 @@ public final class RandomCommands {
         Tuple.of(2, Kind.DELIVERED), Tuple.of(2, Kind.DELIVERY_FAILED), Tuple.of(1, Kind.FENCED),
         Tuple.of(3, Kind.HEARTBEAT), Tuple.of(2, Kind.REREGISTER), Tuple.of(3, Kind.ADVANCE),
         Tuple.of(2, Kind.LIVENESS), Tuple.of(1, Kind.UNREACHABLE), Tuple.of(1, Kind.TICK),
-        Tuple.of(1, Kind.TERMINATE), Tuple.of(1, Kind.ENDPOINT), Tuple.of(1, Kind.UNREGISTER_ENDPOINT));
+        Tuple.of(1, Kind.TERMINATE), Tuple.of(1, Kind.ENDPOINT), Tuple.of(1, Kind.UNREGISTER_ENDPOINT),
+        Tuple.of(1, Kind.RECONFIGURE));
     Arbitrary<Integer> n = Arbitraries.integers().between(0, 2_047);
     return Combinators.combine(kind, n, n, n).as(Op::new).list().ofMinSize(20).ofMaxSize(120);
   }
@@ -224,8 +225,21 @@ public final class RandomCommands {
         List<Endpoint> all = state.endpoints().list("");
         send(new Mutation.UnregisterEndpoint(all.isEmpty() || b % 5 == 0 ? "ep-" + b : all.get(a % all.size()).id()));
       }
+      case RECONFIGURE -> send(new Mutation.Reconfigure(reconfigured(a, b)));
       default -> throw new IllegalStateException(op.toString());
     }
+  }
+
+  /**
+   * Another configuration: a longer worker timeout, one start slot per worker, a handful of events kept, finished
+   * jobs kept shorter, fewer of their tasks or only one or two of them.
+   */
+  static StoreConfig reconfigured(int a, int b) {
+    StoreConfig.JobRetention retention = new StoreConfig.JobRetention((b / 4) % 2 == 0 ? 5_000 : 2_000,
+        (b / 8) % 2 == 0 ? 20 : 5, (b / 16) % 3 == 0 ? 1 + (b / 48) % 2 : 1_000);
+    return new StoreConfig(a % 3 == 0 ? 8_000 : 5_000, a % 5 == 0 ? 1 : StoreConfig.DEFAULT_START_CAPACITY,
+        a % 2 == 0 ? 5_000 : 3_000, b % 4 == 0 ? 5 : b % 4 == 1 ? 50 : 100_000, a % 7 == 0 ? 2_500 : 1_500,
+        retention);
   }
 
   private void send(Mutation<?> m) {
