@@ -148,11 +148,13 @@ final class DurableBench {
     String[] names = {"memory", "durable"};
     try (Ctl memory = start(Optional.empty()); Ctl durable = start(Optional.of(stateDir))) {
       List<Ctl> both = List.of(memory, durable);
+      List<Future<String>> fleets = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
         Ctl ctl = both.get(i);
         SimWorkers fleet = new SimWorkers(new SimWorkers.Spec("lat", 4, 32, 64L << 30, null,
             SimWorkers.Transport.BUS, "127.0.0.1", false), ctl.bus);
-        await(ctl.vertx.deployVerticle(fleet), 60);
+        fleets.add(ctl.vertx.deployVerticle(fleet));
+        await(fleets.get(i), 60);
         for (int w = 0; w < n / 10; w++) { // warm-up
           await(ctl.bus.launchJob(Bench.job("lat-warm-" + w, 1, 1, 64 * MB, null, "/bin/true")), 30);
         }
@@ -167,6 +169,9 @@ final class DurableBench {
         out[2 * i + 1] = micros[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)] / 1e3;
         data.put("launch_" + names[i] + "_p50_ms", round(out[2 * i], 3))
             .put("launch_" + names[i] + "_p99_ms", round(out[2 * i + 1], 3));
+      }
+      for (int i = 0; i < 2; i++) { // the workers go before their controllers: nothing calls a stopping store
+        await(both.get(i).vertx.undeploy(fleets.get(i).result()), 30);
       }
     }
     data.put("launch_calls", n);
