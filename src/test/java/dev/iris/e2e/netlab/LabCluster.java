@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Iris on a {@link NetLab}: an {@code iris controller} JVM on one host and an {@code iris worker} JVM on each of
  * some others, each bound to its host's address (the controller on port 10000, workers on 10001; the worker id
- * is the host's name), started through {@link Processes} so their output is in log files. The test talks to the
+ * is the host's name, and its attribute {@code host} too), started through {@link Processes} so their output is in log files. The test talks to the
  * controller through a {@link Tunnel} that enters the controller's host from the side, so it keeps watching while
  * the lab cuts hosts off.
  *
@@ -45,14 +45,19 @@ public final class LabCluster implements AutoCloseable {
    * @param cluster {@code --cluster}: the controller and workers join one Hazelcast cluster (TCP-IP join over the
    *     lab's addresses); workers then talk to the controller over the clustered event bus
    * @param controllerArgs more flags for the controller
+   * @param logLevel the level the Iris JVMs log at ({@code IRIS_LOG_LEVEL}; their default is WARN)
    */
-  public record Options(int workerCpu, boolean cluster, List<String> controllerArgs) {
+  public record Options(int workerCpu, boolean cluster, List<String> controllerArgs, String logLevel) {
     public static Options grpc(int workerCpu) {
-      return new Options(workerCpu, false, List.of());
+      return new Options(workerCpu, false, List.of(), "WARN");
     }
 
     public static Options cluster(int workerCpu) {
-      return new Options(workerCpu, true, List.of());
+      return new Options(workerCpu, true, List.of(), "WARN");
+    }
+
+    public Options logLevel(String level) {
+      return new Options(workerCpu, cluster, controllerArgs, level);
     }
   }
 
@@ -60,7 +65,8 @@ public final class LabCluster implements AutoCloseable {
     this.lab = lab;
     this.options = options;
     this.controllerHost = controllerHost;
-    this.processes = new Processes(dir, Map.of("IRIS_CONTROLLER_ADDRESS", controllerHost.address() + ":" + CONTROLLER_PORT));
+    this.processes = new Processes(dir, Map.of("IRIS_CONTROLLER_ADDRESS",
+        controllerHost.address() + ":" + CONTROLLER_PORT, "IRIS_LOG_LEVEL", options.logLevel()));
   }
 
   /**
@@ -91,7 +97,8 @@ public final class LabCluster implements AutoCloseable {
       Host host = lab.host(name);
       List<String> w = new ArrayList<>(List.of("worker", "--controller", controllerAddress(),
           "--host", host.address(), "--port", Integer.toString(WORKER_PORT), "--worker-id", name,
-          "--work-dir", dir.resolve("work-" + name).toString(), "--cpu", Integer.toString(options.workerCpu())));
+          "--work-dir", dir.resolve("work-" + name).toString(), "--cpu", Integer.toString(options.workerCpu()),
+          "--attribute", "host=" + name));
       w.addAll(clusterArgs(host, members));
       servers.put(name, startIris(host, w));
     }
@@ -134,6 +141,11 @@ public final class LabCluster implements AutoCloseable {
   /** A client of the controller (through the tunnel). */
   public IrisClient iris() {
     return iris;
+  }
+
+  /** Another client of the controller (through the tunnel); the caller closes it. */
+  public IrisClient newClient() {
+    return IrisClient.remote(tunnel.address(), processes.token());
   }
 
   /** The JVMs started, for their logs. */
