@@ -279,7 +279,7 @@ final class Baseline implements AutoCloseable {
         Matcher m = LOG_LEVEL.matcher(line);
         if (m.matches()) {
           count++;
-          distinct.add(m.group(1) + " " + m.group(2).replaceAll("\\d{3,}", "N"));
+          distinct.add(m.group(1) + " " + m.group(2).replaceAll("\\d{4,}", "N")); // pids, ports, times
         }
       }
       out.put(e.getKey(), new JsonObject().put("count", count)

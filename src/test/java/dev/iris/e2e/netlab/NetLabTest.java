@@ -66,6 +66,8 @@ class NetLabTest {
       Processes.Server echo = processes.startVia(server.prefix(), "echo", TcpEcho.class.getName(),
           server.address(), "7000");
       Processes.awaitLine(echo, "echo listening", Duration.ofSeconds(60));
+      assertThat(Processes.commandLine(echo.process().pid())).as("nsenter execs: the handle is the JVM's")
+          .doesNotStartWith(Tools.NSENTER).contains("/bin/java").contains(TcpEcho.class.getName());
       // the test reaches the echo server through the client host: test -> tunnel -> client -> lab -> server
       try (Tunnel tunnel = Tunnel.open(processes, lab.host("client"), server.address(), 7000, dir);
           Socket s = connect(tunnel.address())) {
