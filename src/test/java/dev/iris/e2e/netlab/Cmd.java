@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Runs a short command ({@code ip ...}, a probe) to its end and keeps what it printed. */
 public final class Cmd {
@@ -30,22 +33,34 @@ public final class Cmd {
   /** Runs {@code command}, at most {@code wait} (then kills it: exit code -1). */
   static Result run(List<String> command, Duration wait) {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    Process p;
     try {
-      Process p = pb.start();
+      p = pb.start();
       p.getOutputStream().close();
-      // output is small; read it after the end (a full pipe cannot block commands this short)
+    } catch (IOException e) {
+      return new Result(command, 127, e.getMessage());
+    }
+    // read while it runs: a command that prints much must not block on a full pipe
+    CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        return "";
+      }
+    });
+    try {
       if (!p.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
         p.waitFor(5, TimeUnit.SECONDS);
         return new Result(command, -1, "did not finish within " + wait);
       }
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      return new Result(command, p.exitValue(), out);
-    } catch (IOException e) {
-      return new Result(command, 127, e.getMessage());
+      return new Result(command, p.exitValue(), output.get(10, TimeUnit.SECONDS));
     } catch (InterruptedException e) {
+      p.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted running " + command, e);
+    } catch (ExecutionException | TimeoutException e) {
+      return new Result(command, p.exitValue(), "");
     }
   }
 

@@ -41,12 +41,12 @@ public final class HealthWatch implements AutoCloseable {
       long now = CopyWatch.epochNanos();
       try {
         List<WorkerHealthStatus> workers = iris.listWorkers();
-        record(now, "controller", "answering");
+        note(now, "controller", "answering");
         for (WorkerHealthStatus w : workers) {
-          record(now, w.getWorkerId(), health(w));
+          note(now, w.getWorkerId(), health(w));
         }
       } catch (RuntimeException e) {
-        record(now, "controller", "not answering");
+        note(now, "controller", "not answering");
       }
       try {
         Thread.sleep(POLL_MS);
@@ -63,7 +63,7 @@ public final class HealthWatch implements AutoCloseable {
     return w.getLost() ? "lost" : w.getSuspect() ? "suspect" : "unhealthy";
   }
 
-  private synchronized void record(long nanos, String worker, String health) {
+  private synchronized void note(long nanos, String worker, String health) {
     if (!health.equals(current.put(worker, health))) {
       changes.add(new Change(nanos, worker, health));
     }

@@ -16,9 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Iris on a {@link NetLab}: an {@code iris controller} JVM on one host and an {@code iris worker} JVM on each of
  * some others, each bound to its host's address (the controller on port 10000, workers on 10001; the worker id
- * is the host's name, and its attribute {@code host} too), started through {@link Processes} so their output is in log files. The test talks to the
- * controller through a {@link Tunnel} that enters the controller's host from the side, so it keeps watching while
- * the lab cuts hosts off.
+ * is the host's name, and its attribute {@code host} too), started through {@link Processes} so their output is
+ * in log files. The test talks to the controller through a {@link Tunnel} that enters the controller's host from
+ * the side, so it keeps watching while the lab cuts hosts off.
  *
  * <p>{@link #close} resumes paused JVMs, stops every JVM it started (SIGTERM, then SIGKILL), and every task
  * process the workers left behind; the lab's own close then kills whatever is still inside a host.
@@ -73,7 +73,8 @@ public final class LabCluster implements AutoCloseable {
    * Starts the controller on {@code controllerHost} and a worker on each of {@code workerHosts}, logs and state
    * under {@code dir}, and waits until every worker is registered and healthy.
    */
-  public static LabCluster start(NetLab lab, Path dir, Options options, String controllerHost, List<String> workerHosts) {
+  public static LabCluster start(NetLab lab, Path dir, Options options, String controllerHost,
+      List<String> workerHosts) {
     LabCluster c = new LabCluster(lab, dir, options, lab.host(controllerHost));
     try {
       c.startAll(dir, workerHosts);

@@ -47,6 +47,7 @@ public final class NetLab implements AutoCloseable {
   private static volatile Optional<String> unavailable;
 
   private final String name;
+  private final String base;
   private final String switchNs;
   private final Map<String, Host> hosts = new LinkedHashMap<>();
   private final Set<String> cutOff = ConcurrentHashMap.newKeySet();
@@ -56,7 +57,7 @@ public final class NetLab implements AutoCloseable {
 
   private NetLab(String name) {
     this.name = name;
-    String base = PREFIX + ProcessHandle.current().pid() + "-" + LABS.incrementAndGet() + "-" + name + "-";
+    this.base = PREFIX + ProcessHandle.current().pid() + "-" + LABS.incrementAndGet() + "-" + name + "-";
     this.switchNs = base + "switch";
     this.shutdownHook = new Thread(this::close, "netlab-" + name + "-cleanup");
   }
@@ -132,12 +133,11 @@ public final class NetLab implements AutoCloseable {
     int index = 0;
     for (String hostName : hostNames) {
       requireName("host", hostName);
-      if (hosts.containsKey(hostName)) {
-        throw new IllegalArgumentException("two hosts named " + hostName);
+      if (hosts.containsKey(hostName) || hostName.equals("switch")) {
+        throw new IllegalArgumentException("host name " + hostName + " is taken");
       }
       index++;
-      Host host = new Host(this, hostName, switchNs.substring(0, switchNs.length() - "switch".length()) + hostName,
-          "198.18.0." + index, String.format("02:49:52:00:%02x:%02x", index / 256, index % 256), "p" + index);
+      Host host = new Host(this, hostName, base + hostName, "198.18.0." + index, String.format("02:49:52:00:%02x:%02x", index / 256, index % 256), "p" + index);
       makeNamespace(host.namespace());
       ip(switchNs, "link", "add", host.port(), "type", "veth", "peer", "name", "eth0", "netns", host.namespace(),
           "address", host.mac());

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
  * writes its figures to {@code target/netlab/<scenario>.json} (see {@link Baseline}), to be turned into assertions
  * once leases exist. docs/DESIGN-leases.md has the figures of the last run.
  *
- * <p>Not a {@code *Test}, so a plain {@code mvn verify} (CI) does not run it; a scenario takes 2 to 6 minutes, all of them about 20.
+ * <p>Not a {@code *Test}, so a plain {@code mvn verify} (CI) does not run it; a scenario takes 2 to 6 minutes, all
+ * of them about 20.
  * Run as root:
  * <pre>
  * mvn -B -ntp -o test -Dtest='NetLabBaseline' -DexcludedGroups=none        # every scenario

@@ -42,7 +42,8 @@ class NetLabFailoverE2eTest {
           .name("spread").replicas(3).cpu(2)).id();
       awaitFinished(iris, spread);
       assertThat(iris.status(spread, false).getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
-      assertThat(iris.listTasks(spread)).extracting(TaskStatus::getWorkerId).containsExactlyInAnyOrder("w1", "w2", "w3");
+      assertThat(iris.listTasks(spread)).extracting(TaskStatus::getWorkerId)
+          .containsExactlyInAnyOrder("w1", "w2", "w3");
       assertThat(copies.byTask().values()).hasSize(3).allSatisfy(t -> assertThat(t.runs()).isEqualTo(1));
 
       // failover: SIGKILL the worker JVM running a long task

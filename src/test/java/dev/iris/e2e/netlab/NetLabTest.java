@@ -38,7 +38,8 @@ class NetLabTest {
       Host c = lab.host("c");
       assertThat(List.of(a.address(), b.address(), c.address()))
           .containsExactly("198.18.0.1", "198.18.0.2", "198.18.0.3");
-      assertThat(a.connect(b, NOTHING_LISTENS, PROBE)).as("a refusal comes back: b is reachable").isEqualTo(Reach.REFUSED);
+      assertThat(a.connect(b, NOTHING_LISTENS, PROBE)).as("a refusal comes back: b is reachable")
+          .isEqualTo(Reach.REFUSED);
       assertThat(c.connect(a, NOTHING_LISTENS, PROBE)).isEqualTo(Reach.REFUSED);
       assertThat(a.exec("ip", "route").output()).as("no route out of the lab").doesNotContain("default");
 

@@ -11,7 +11,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -101,6 +100,6 @@ public final class Tunnel implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "tunnel " + address() + " -> " + List.of(socket);
+    return "tunnel " + address() + " -> " + socket;
   }
 }
