@@ -15,10 +15,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The JVMs an end-to-end test starts ({@code iris controller}, {@code iris worker}, {@code iris local}, CLI
  * runs), their output in files under one directory. {@link #close} stops every one still alive, by its own
- * handle: SIGTERM, then SIGKILL after a grace.
+ * handle: SIGTERM, then SIGKILL after a grace. A JVM may be started through a command prefix that execs it
+ * (e.g. {@code nsenter --net=... --} into a network namespace of a {@code NetLab}): the handle kept is then
+ * still the JVM's own.
  */
-final class Processes implements AutoCloseable {
+public final class Processes implements AutoCloseable {
   private static final Duration GRACE = Duration.ofSeconds(15);
+  private static final String MAIN = "dev.iris.cli.Main";
   private final Path dir;
   private final Map<String, String> env;
   private final String token;
@@ -26,7 +29,7 @@ final class Processes implements AutoCloseable {
   private final AtomicInteger seq = new AtomicInteger();
 
   /** What a finished CLI run printed. */
-  record Run(int exitCode, List<String> out, List<String> err) {
+  public record Run(int exitCode, List<String> out, List<String> err) {
     @Override
     public String toString() {
       return "exit " + exitCode + "\n--- stdout\n" + String.join("\n", out) + "\n--- stderr\n" + String.join("\n", err);
@@ -34,8 +37,8 @@ final class Processes implements AutoCloseable {
   }
 
   /** A started long-running JVM and the file its stdout and stderr go to. */
-  record Server(Process process, Path log) {
-    List<String> lines() {
+  public record Server(Process process, Path log) {
+    public List<String> lines() {
       return readLines(log);
     }
   }
@@ -67,7 +70,7 @@ final class Processes implements AutoCloseable {
   }
 
   /** Processes with their output under {@code dir}, with {@code env} added to this JVM's environment. */
-  Processes(Path dir, Map<String, String> env) {
+  public Processes(Path dir, Map<String, String> env) {
     this.dir = dir;
     this.env = env;
     try {
@@ -78,9 +81,18 @@ final class Processes implements AutoCloseable {
   }
 
   /** Starts {@code iris args...} in a new JVM, stdout and stderr to one log file. */
-  synchronized Server start(String... args) {
-    Path log = dir.resolve("server-" + seq.incrementAndGet() + "-" + args[0] + ".log");
-    ProcessBuilder pb = builder(args).redirectErrorStream(true).redirectOutput(log.toFile());
+  public Server start(String... args) {
+    return startVia(List.of(), args[0], MAIN, args);
+  }
+
+  /**
+   * Starts {@code mainClass args...} of the test classpath in a new JVM, its command line run through
+   * {@code prefix} (which must exec it, so the handle kept is the JVM's), stdout and stderr to one log file
+   * named after {@code label}.
+   */
+  public synchronized Server startVia(List<String> prefix, String label, String mainClass, String... args) {
+    Path log = dir.resolve("server-" + seq.incrementAndGet() + "-" + label + ".log");
+    ProcessBuilder pb = builder(prefix, mainClass, args).redirectErrorStream(true).redirectOutput(log.toFile());
     return new Server(launch(pb), log);
   }
 
@@ -93,16 +105,21 @@ final class Processes implements AutoCloseable {
   }
 
   /** Runs {@code iris args...} in a new JVM to its end (at most a minute). */
-  Run run(String... args) {
+  public Run run(String... args) {
     return run(Map.of(), args);
   }
 
   /** Runs {@code iris args...} as {@link #run(String...)}, with {@code moreEnv} added to its environment. */
-  Run run(Map<String, String> moreEnv, String... args) {
+  public Run run(Map<String, String> moreEnv, String... args) {
+    return runVia(List.of(), moreEnv, args);
+  }
+
+  /** Runs {@code iris args...} as {@link #run(Map, String...)}, its command line run through {@code prefix}. */
+  public Run runVia(List<String> prefix, Map<String, String> moreEnv, String... args) {
     int n = seq.incrementAndGet();
     Path out = dir.resolve("run-" + n + ".out");
     Path err = dir.resolve("run-" + n + ".err");
-    ProcessBuilder pb = builder(args).redirectOutput(out.toFile()).redirectError(err.toFile());
+    ProcessBuilder pb = builder(prefix, MAIN, args).redirectOutput(out.toFile()).redirectError(err.toFile());
     pb.environment().putAll(moreEnv);
     Process p = launch(pb);
     try {
@@ -117,8 +134,9 @@ final class Processes implements AutoCloseable {
     return new Run(p.exitValue(), readLines(out), readLines(err));
   }
 
-  private ProcessBuilder builder(String... args) {
-    List<String> command = new ArrayList<>(List.of(Jvm.java(), "-cp", Jvm.classpath(), "dev.iris.cli.Main"));
+  private ProcessBuilder builder(List<String> prefix, String mainClass, String... args) {
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(List.of(Jvm.java(), "-cp", Jvm.classpath(), mainClass));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("IRIS_"));
@@ -128,12 +146,12 @@ final class Processes implements AutoCloseable {
   }
 
   /** The home directory of the processes: its {@code .iris/token} is the cluster's token, as for a real user. */
-  Path home() {
+  public Path home() {
     return dir.resolve("home");
   }
 
   /** The cluster's admin token: made in {@link #home()} before any process starts, as an admin would. */
-  String token() {
+  public String token() {
     return token;
   }
 
@@ -148,12 +166,12 @@ final class Processes implements AutoCloseable {
   }
 
   /** Also stops {@code handle} (e.g. an orphaned task of a killed worker) at {@link #close}. */
-  synchronized void track(ProcessHandle handle) {
+  public synchronized void track(ProcessHandle handle) {
     started.add(handle);
   }
 
   /** SIGTERM, then SIGKILL if it is still alive after the grace. */
-  static void stop(ProcessHandle p) {
+  public static void stop(ProcessHandle p) {
     if (!p.isAlive()) {
       return;
     }
@@ -185,7 +203,7 @@ final class Processes implements AutoCloseable {
     }
   }
 
-  static List<String> readLines(Path file) {
+  public static List<String> readLines(Path file) {
     try {
       return Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
     } catch (IOException e) {
@@ -196,7 +214,7 @@ final class Processes implements AutoCloseable {
   // ---------------------------------------------------------------- helpers shared by the e2e tests
 
   /** A port nothing listens on right now. */
-  static int freePort() {
+  public static int freePort() {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       return s.getLocalPort();
     } catch (IOException e) {
@@ -205,7 +223,7 @@ final class Processes implements AutoCloseable {
   }
 
   /** Waits for {@code server} to print a line starting with {@code prefix}; fails at once if it exits. */
-  static void awaitLine(Server server, String prefix, Duration wait) {
+  public static void awaitLine(Server server, String prefix, Duration wait) {
     dev.iris.worker.Poll.until(wait, "a line starting '" + prefix + "' from " + server.log().getFileName(), () -> {
       if (!server.process().isAlive()) {
         throw new AssertionError(server.log().getFileName() + " exited: " + server.lines());
@@ -215,7 +233,7 @@ final class Processes implements AutoCloseable {
   }
 
   /** A process's arguments, NUL-separated ({@code ProcessHandle.Info} may leave out a long command line). */
-  static String commandLine(long pid) {
+  public static String commandLine(long pid) {
     try {
       return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"));
     } catch (IOException gone) {
@@ -224,7 +242,7 @@ final class Processes implements AutoCloseable {
   }
 
   /** Whether a process is a worker's watchdog companion (its command line names the cleanup it runs). */
-  static boolean isWatchdog(ProcessHandle p) {
+  public static boolean isWatchdog(ProcessHandle p) {
     return commandLine(p.pid()).contains("dev.iris.worker.host.LeftoverCleanup");
   }
 }
