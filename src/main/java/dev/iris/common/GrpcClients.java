@@ -6,7 +6,11 @@ import io.vertx.grpc.client.GrpcClientOptions;
 
 /**
  * gRPC clients that accept answers as large as Iris's servers send: bundles, pages of log lines, job
- * lists with their tasks. Vert.x's default limit of 256 KiB fails such calls with a bare error.
+ * lists with their tasks (Vert.x's default limit of 256 KiB fails such calls with a bare error), and that
+ * enforce each call's timeout themselves. Vert.x only sends a call's timeout to the server as its deadline
+ * unless told to schedule it: a call on a connection whose peer went silent (a partition: no reset, no
+ * answer) would otherwise wait forever, and a worker cut off from its controller would never see its
+ * heartbeats fail.
  */
 public final class GrpcClients {
   /** The largest gRPC message any Iris client or server takes (a bundle of up to 64 MiB fits, with room to spare). */
@@ -15,7 +19,11 @@ public final class GrpcClients {
   private GrpcClients() {}
 
   public static GrpcClient create(Vertx vertx) {
-    return GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES));
+    return GrpcClient.client(vertx, options());
+  }
+
+  private static GrpcClientOptions options() {
+    return new GrpcClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES).setScheduleDeadlineAutomatically(true);
   }
 
   /**
@@ -26,7 +34,6 @@ public final class GrpcClients {
     if (!tls.callsOverTls()) {
       return create(vertx);
     }
-    return GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES),
-        tls.grpcClientOptions());
+    return GrpcClient.client(vertx, options(), tls.grpcClientOptions());
   }
 }

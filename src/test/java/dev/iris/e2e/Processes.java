@@ -101,7 +101,8 @@ public final class Processes implements AutoCloseable {
     int n = seq.incrementAndGet();
     Path out = dir.resolve("run-" + n + ".out");
     Path err = dir.resolve("run-" + n + ".err");
-    return new Running(launch(builder(args).redirectOutput(out.toFile()).redirectError(err.toFile())), out, err);
+    return new Running(launch(builder(List.of(), MAIN, args).redirectOutput(out.toFile()).redirectError(err.toFile())),
+        out, err);
   }
 
   /** Runs {@code iris args...} in a new JVM to its end (at most a minute). */
