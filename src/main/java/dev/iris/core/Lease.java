@@ -26,10 +26,13 @@ public record Lease(long lengthMs) {
   public static final Lease DEFAULT = new Lease(25_000);
   /** The shortest lease that leaves room for a kill: shorter ones are refused. */
   public static final long MIN_MS = 500;
+  /** The longest lease: a week (longer ones are refused, and nanosecond arithmetic on them stays far from overflow). */
+  public static final long MAX_MS = 7 * 24 * 3_600_000L;
 
   public Lease {
-    if (lengthMs != 0 && lengthMs < MIN_MS) {
-      throw new IllegalArgumentException("a lease must be 0 (none) or at least " + MIN_MS + " ms, was " + lengthMs);
+    if (lengthMs != 0 && (lengthMs < MIN_MS || lengthMs > MAX_MS)) {
+      throw new IllegalArgumentException("a lease must be 0 (none) or " + MIN_MS + ".." + MAX_MS + " ms, was "
+          + lengthMs);
     }
   }
 

@@ -35,7 +35,8 @@ class LeaseTest {
 
   @Test
   void aLeaseTooShortForAKillIsRefused() {
-    assertThatThrownBy(() -> new Lease(499)).hasMessageContaining("at least 500 ms");
+    assertThatThrownBy(() -> new Lease(499)).hasMessageContaining("500..604800000 ms");
+    assertThatThrownBy(() -> new Lease(Lease.MAX_MS + 1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new Lease(-1)).isInstanceOf(IllegalArgumentException.class);
     assertThat(Lease.DEFAULT.lengthMs()).isEqualTo(25_000);
     assertThat(Lease.DEFAULT.describe()).isEqualTo("25 s");
