@@ -45,6 +45,15 @@ final class ControllerCommand extends BackendCommand {
           + "lost when the controller stops. One controller at a time per directory.")
   String stateDir;
 
+  @Option(names = "--lease", paramLabel = "DUR", converter = ValueConverters.DurationValue.class, defaultValue = "25s",
+      description = "How long a worker may run its attempts without hearing from the controller (default: "
+          + "${DEFAULT-VALUE}). Every acknowledged heartbeat renews it; a worker that cannot renew kills its attempts "
+          + "before its lease runs out, and the controller retries the attempts of a worker that is only unreachable "
+          + "(not known dead) once its lease surely ran out: after the lease plus a tenth (at least 1 s). So at most "
+          + "one copy of a task runs, and a controller restart within the lease keeps every task running. 0 turns "
+          + "leases off (a silent worker's attempts are retried after 5 s and may still run); at least 500ms otherwise.")
+  java.time.Duration lease;
+
   @Mixin RetentionOption retention;
 
   @Mixin ClusterOptions cluster;
@@ -68,7 +77,15 @@ final class ControllerCommand extends BackendCommand {
     return new StartControllerRequest(bindHost, check.listenPort("--port", port),
         cluster.spec(check, bindHost).map(c -> exposure.checked(check, c, tls)), tls, authSpec,
         check.inRange("--max-message-size", maxMessageSize, ControllerNode.MIN_MESSAGE_BYTES,
-            ControllerNode.MAX_MESSAGE_BYTES), stateDir(check), retention.checked(check));
+            ControllerNode.MAX_MESSAGE_BYTES), stateDir(check), retention.checked(check), leaseMs(check));
+  }
+
+  private long leaseMs(FlagChecks check) {
+    long ms = lease.toMillis();
+    if (ms != 0 && (ms < dev.iris.core.Lease.MIN_MS || ms > dev.iris.core.Lease.MAX_MS)) {
+      throw check.usageError("--lease must be 0 (no leases) or between 500ms and 7 days, got " + ms + "ms");
+    }
+    return ms;
   }
 
   private Optional<Path> stateDir(FlagChecks check) {

@@ -117,7 +117,8 @@ public class IrisBackend implements CliBackend {
     try {
       node = await(ControllerNode.start(vertx, ControllerNode.Config.defaults(request.host(), request.port())
           .withAuth(auth).withTls(request.tls()).withMaxMessageBytes(request.maxMessageBytes())
-          .withStateDir(request.stateDir()).withRetainFinished(request.retainFinished()), Clock.systemUTC()));
+          .withStateDir(request.stateDir()).withRetainFinished(request.retainFinished())
+          .withLeaseMs(request.leaseMs()), Clock.systemUTC()));
     } catch (ExecutionException | InterruptedException e) {
       vertx.close();
       Throwable cause = e.getCause() == null ? e : e.getCause();

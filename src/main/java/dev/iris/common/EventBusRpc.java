@@ -92,7 +92,7 @@ public final class EventBusRpc {
   private static RpcException toRpc(Throwable t, String address) {
     if (t instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS) {
       // like a refused connection: nothing serves the address (a stopped worker, or its node left the cluster)
-      return RpcException.unreachable("nobody serves " + address);
+      return RpcException.refused("nobody serves " + address);
     }
     if (t instanceof ReplyException r) {
       StatusException s = RpcErrors.toStatus(r);

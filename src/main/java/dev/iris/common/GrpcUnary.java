@@ -49,6 +49,29 @@ public final class GrpcUnary {
     return Quoted.cut(message, 200);
   }
 
+  /**
+   * Why no connection to {@code server} could be made, as an {@link RpcException#unreachable unreachable} failure,
+   * {@link RpcException#refused refused} when the host answered that nothing listens there.
+   */
+  public static RpcException connectFailed(SocketAddress server, Throwable t) {
+    String message = "cannot reach " + server.host() + ":" + server.port() + ": " + rootMessage(t);
+    return isRefused(t) ? RpcException.refused(message) : RpcException.unreachable(message);
+  }
+
+  /** True when {@code t} (or its cause) is a refused TCP connection: the host is up, nothing listens on the port. */
+  static boolean isRefused(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      String m = c.getMessage();
+      if (c instanceof java.net.ConnectException && m != null && m.startsWith("Connection refused")) {
+        return true;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return false;
+  }
+
   public static <Req, Resp> Future<Resp> call(GrpcClient client, SocketAddress server,
       ServiceMethod<Resp, Req> method, Req request, long timeoutMs) {
     return call(client, server, method, request, timeoutMs, "");
@@ -58,8 +81,7 @@ public final class GrpcUnary {
   public static <Req, Resp> Future<Resp> call(GrpcClient client, SocketAddress server,
       ServiceMethod<Resp, Req> method, Req request, long timeoutMs, String token) {
     return client.request(server, method)
-        .recover(t -> Future.failedFuture(RpcException.unreachable(
-            "cannot reach " + server.host() + ":" + server.port() + ": " + rootMessage(t))))
+        .recover(t -> Future.failedFuture(connectFailed(server, t)))
         .compose(req -> {
           if (!token.isEmpty()) {
             req.headers().set(AUTHORIZATION, "Bearer " + token);

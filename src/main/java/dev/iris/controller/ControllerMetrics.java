@@ -112,6 +112,12 @@ public final class ControllerMetrics implements StoreObserver {
     workersLostTotal.increment();
   }
 
+  @Override
+  public void workersLostInBurst(int lost, int alive) {
+    org.slf4j.LoggerFactory.getLogger(ControllerMetrics.class).warn("{} of {} workers were lost at once: suspect "
+        + "(a stall of the controller, or a network fault on its side?); see the action log", lost, alive);
+  }
+
   /** A pass that had pending tasks: its duration, assignments planned and committed. */
   void schedulingPass(long nanos, int planned, int committedCount) {
     schedulingPass.record(nanos, TimeUnit.NANOSECONDS);

@@ -94,8 +94,9 @@ public final class DispatchVerticle extends VerticleBase {
               .recover(t -> isStatus(t, GrpcStatus.NOT_FOUND) ? Future.succeededFuture() : Future.failedFuture(t)),
           config.attempts() + 2)
           .onComplete(ar -> {
-            // a fence holds once the worker confirmed it, or when nothing listens there any more
-            if (kill.fence() && (ar.succeeded() || (ar.cause() instanceof RpcException r && r.unreachable()))) {
+            // a fence holds once the worker confirmed it, or when nothing listens there any more (refused: a worker
+            // only cut off may have started the attempt, which then fails over once its lease ran out)
+            if (kill.fence() && (ar.succeeded() || (ar.cause() instanceof RpcException r && r.refused()))) {
               store.apply(new Mutation.Fenced(kill.task(), kill.attemptId(), kill.workerId()));
             }
           })
@@ -112,13 +113,14 @@ public final class DispatchVerticle extends VerticleBase {
   }
 
   /**
-   * Asks a silent worker for its health. Only a probe that cannot connect at all tells the store the
-   * worker is gone; a slow or failing answer proves nothing, and the heartbeat timeout decides.
+   * Asks a silent worker for its health. Only a probe whose connection is refused (nothing listens at the
+   * worker's address: its process is gone) tells the store the worker is dead; a probe that times out (a cut
+   * network, a stopped host) or a slow or failing answer proves nothing, and the worker's lease decides.
    */
   private void probe(ClusterState.WorkerProbe probe) {
     links.forWorker(probe.workerId(), probe.address()).healthCheck(Empty.getDefaultInstance())
         .onFailure(t -> {
-          if (t instanceof RpcException r && r.unreachable()) {
+          if (t instanceof RpcException r && r.refused()) {
             store.apply(new Mutation.WorkerUnreachable(probe.workerId(), r.getMessage()));
           }
         });

@@ -66,6 +66,9 @@ public final class StateStoreVerticle extends VerticleBase {
   private ClusterState state;
   private final Clock clock;
   private final long tickMs;
+  /** When the previous tick fired (the store's clock), or MIN_VALUE; and the stall not yet handed to a tick. */
+  private long lastTickAtMs = Long.MIN_VALUE;
+  private long stallPendingMs;
   private final ControllerMetrics metrics;
   private final StoreMetrics storeMetrics;
   private final Path stateDirPath;
@@ -136,7 +139,7 @@ public final class StateStoreVerticle extends VerticleBase {
         state.observe(metrics); // after the replay: replayed transitions are not counted again
       }
       vertx.eventBus().localConsumer(Addresses.STORE, this::handle);
-      vertx.setPeriodic(tickMs, id -> handleMutation(new Mutation.Tick(), null));
+      vertx.setPeriodic(tickMs, id -> tick());
     });
   }
 
@@ -228,7 +231,29 @@ public final class StateStoreVerticle extends VerticleBase {
     reply(msg, value, null);
   }
 
-  private void handleMutation(Mutation<?> mutation, Message<Object> msg) {
+  /**
+   * A periodic tick: how much later than its period it came since the previous one (the store's event loop was
+   * blocked, a GC pause, a wall clock stepped forward) goes into the tick, so that it does not count as the
+   * workers' silence. A stall measured while ticks are skipped waits for the next tick applied.
+   */
+  private void tick() {
+    long now = clock.millis();
+    if (lastTickAtMs != Long.MIN_VALUE) {
+      long late = now - lastTickAtMs - tickMs;
+      if (late > tickMs) {
+        stallPendingMs += late;
+        LOG.warn("the store's tick came {} ms late (its event loop was blocked, or a GC pause): not counted as any "
+            + "worker's silence", late);
+      }
+    }
+    lastTickAtMs = now;
+    if (handleMutation(new Mutation.Tick(stallPendingMs), null)) {
+      stallPendingMs = 0;
+    }
+  }
+
+  /** Applies {@code mutation}; false when it was not applied (refused before: a busy or failed journal, too large). */
+  private boolean handleMutation(Mutation<?> mutation, Message<Object> msg) {
     long now = clock.millis();
     byte[] record = null;
     if (journal != null) {
@@ -240,7 +265,7 @@ public final class StateStoreVerticle extends VerticleBase {
           msg.reply(new StoreClient.StoreReply(null, new RpcException(GrpcStatus.UNAVAILABLE, busy)),
               LocalCodec.OPTIONS);
         }
-        return;
+        return false;
       }
       // encoded before it is applied: a record the journal would refuse must not change the state
       record = MutationCodec.encode(mutation, now);
@@ -250,7 +275,7 @@ public final class StateStoreVerticle extends VerticleBase {
               "the change takes " + record.length + " bytes to store; the controller stores at most "
                   + journalOptions.maxRecordBytes() + " per change (a smaller bundle?)")), LocalCodec.OPTIONS);
         }
-        return;
+        return false;
       }
     }
     Object value = null;
@@ -264,7 +289,7 @@ public final class StateStoreVerticle extends VerticleBase {
     if (journal == null || error instanceof Refusal) {
       release(drained);
       reply(msg, value, error);
-      return;
+      return true;
     }
     InFlight p = new InFlight(msg, value, error, drained, record.length);
     inFlight.addLast(p);
@@ -272,6 +297,7 @@ public final class StateStoreVerticle extends VerticleBase {
     storeMetrics.inFlight(inFlight.size());
     journal.append(record).whenComplete((lsn, failure) -> context.runOnContext(v -> durable(p, failure)));
     snapshotter.journaled(record.length);
+    return true;
   }
 
   /** On the context: {@code p}'s append completed; release every inFlight mutation now durable, in order. */

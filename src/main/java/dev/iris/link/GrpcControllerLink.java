@@ -121,8 +121,7 @@ public final class GrpcControllerLink implements ControllerService {
   @Override
   public Future<ReadStream<ClusterEvent>> watchEvents(Controller.WatchEventsRequest request) {
     return client.request(server, ControllerServiceGrpcClient.WatchEvents)
-        .recover(t -> Future.failedFuture(RpcException.unreachable(
-            "cannot reach " + server.host() + ":" + server.port() + ": " + GrpcUnary.rootMessage(t))))
+        .recover(t -> Future.failedFuture(GrpcUnary.connectFailed(server, t)))
         .compose(req -> {
           if (!token.isEmpty()) {
             req.headers().set(GrpcUnary.AUTHORIZATION, "Bearer " + token);

@@ -98,6 +98,11 @@ public final class ControllerNode {
           auth, tls, bytes, stateDir);
     }
 
+    /** The same config granting workers leases of {@code ms} (0: none; see {@link StoreConfig#leaseMs}). */
+    public Config withLeaseMs(long ms) {
+      return withStore(store.withLeaseMs(ms));
+    }
+
     /** The same config remembering at most {@code jobs} finished jobs (the oldest finished forgotten first). */
     public Config withRetainFinished(long jobs) {
       return withStore(store.withJobRetention(store.jobRetention().withFinishedJobs(jobs)));
@@ -134,7 +139,7 @@ public final class ControllerNode {
     node.scheduler = new SchedulerVerticle(config.schedulerTickMs(), metrics);
     node.server = new ControllerServerVerticle(config.host(), config.port(), config.heartbeatIntervalMs(),
         config.routes(), config.exposed(), metrics, config.auth()).withTls(config.tls())
-        .withMaxMessageBytes(config.maxMessageBytes());
+        .withMaxMessageBytes(config.maxMessageBytes()).withLease(config.store().lease());
     return node.deploy(new StateStoreVerticle(config.store(), clock, config.storeTickMs(), metrics,
         config.stateDir().orElse(null), journal).withJournalRetryMs(journalRetryMs))
         .compose(v -> node.deploy(new DispatchVerticle(config.dispatch(), metrics, config.auth(),

@@ -78,6 +78,14 @@ final class AttemptRunner {
     predecessorGone.onComplete(x -> apply(a, new AttemptEvent.MayStart()));
   }
 
+  /**
+   * Fences the attempt: the worker's lease ran out, so it dies (SIGTERM now, SIGKILL after {@code grace}) and ends
+   * WORKER_FAILED with {@code reason}, to be retried elsewhere. Idempotent; an attempt being killed already goes on.
+   */
+  void fence(Attempt a, Duration grace, String reason) {
+    apply(a, new AttemptEvent.KillRequested(grace, reason, dev.iris.core.TaskState.WORKER_FAILED));
+  }
+
   /** Asks the attempt to die: SIGTERM to its tree now, SIGKILL after {@code grace}. Idempotent. */
   void kill(Attempt a, Duration grace, String reason) {
     apply(a, new AttemptEvent.KillRequested(grace, reason));

@@ -18,12 +18,13 @@ import org.slf4j.LoggerFactory;
  * controller is reachable), then heartbeats at the interval the controller asked for with the full list of
  * attempts, and registers again when a heartbeat answer says so. Used on the worker verticle's context.
  *
- * <p>A controller that goes away (a restart, an outage) changes nothing for the tasks: they keep running, their
- * reports wait in the {@link StateReporter} (one per attempt, so bounded by what this worker holds), and the
+ * <p>Each acknowledged registration and heartbeat renews the worker's lease ({@link LeaseKeeper}), counted from when
+ * it was sent. A controller that goes away (a restart, an outage) changes nothing for the tasks while the lease
+ * lasts: they keep running, their reports wait in the {@link StateReporter} (one per attempt, so bounded by what this worker holds), and the
  * heartbeats go on at their interval, each one a reconnect attempt. The first heartbeat a restarted controller
  * answers hands it this worker's list of attempts, which it adopts; the outage is logged once at WARN when it
  * has lasted {@value #UNREACHABLE_WARN_INTERVALS} intervals, then every {@value #UNREACHABLE_LOG_EVERY_MS} ms,
- * and its end at INFO.
+ * and its end at INFO. An outage longer than the lease fences the attempts.
  */
 final class ControllerSession {
   private static final Logger log = LoggerFactory.getLogger(ControllerSession.class);
@@ -42,6 +43,7 @@ final class ControllerSession {
   private final Admissions admissions;
   private final Supplier<List<WorkerTaskEntry>> tasks;
   private final WorkerMetrics metrics;
+  private final LeaseKeeper lease;
   private final Promise<Void> firstRegistration = Promise.promise();
   private long backoffMs = FIRST_BACKOFF_MS;
   private int failures;
@@ -61,7 +63,9 @@ final class ControllerSession {
   private boolean closed;
 
   ControllerSession(Vertx vertx, ContextOps ops, ControllerService controller, String workerId, String address,
-      WorkerMetadata metadata, Admissions admissions, Supplier<List<WorkerTaskEntry>> tasks, WorkerMetrics metrics) {
+      WorkerMetadata metadata, Admissions admissions, Supplier<List<WorkerTaskEntry>> tasks, WorkerMetrics metrics,
+      LeaseKeeper lease) {
+    this.lease = lease;
     this.admissions = admissions;
     this.vertx = vertx;
     this.ops = ops;
@@ -110,11 +114,13 @@ final class ControllerSession {
     Controller.RegisterWorkerRequest request = Controller.RegisterWorkerRequest.newBuilder().setWorkerId(workerId)
         .setAddress(address).setMetadata(metadata).setIncarnation(admissions.incarnation())
         .setAcceptedSeq(admissions.acceptedSeq()).addAllTasks(tasks.get()).build();
+    long sent = System.nanoTime();
     ops.here(controller.registerWorker(request)).onComplete(response -> {
       if (closed) {
         return;
       }
       registered = true;
+      lease.renewed(sent, response.getLeaseMs());
       controllerToken = response.getControllerToken().isEmpty() ? null : response.getControllerToken();
       backoffMs = FIRST_BACKOFF_MS;
       failures = 0;
@@ -163,6 +169,9 @@ final class ControllerSession {
       }
       metrics.heartbeat(true, System.nanoTime() - sent);
       reachable();
+      if (!response.getReregister()) {
+        lease.renewed(sent, response.getLeaseMs()); // a controller that no longer knows this worker renews nothing
+      }
       if (response.getReregister() && !closed && registered) {
         log.info("controller asked worker {} to register again", workerId);
         vertx.cancelTimer(heartbeatTimer);
@@ -189,7 +198,7 @@ final class ControllerSession {
     boolean longEnough = forMs >= UNREACHABLE_WARN_INTERVALS * heartbeatIntervalMs;
     if (longEnough && (unreachableLogged == NONE || now - unreachableLogged >= UNREACHABLE_LOG_EVERY_MS * 1_000_000)) {
       unreachableLogged = now;
-      log.warn("worker {}: controller unreachable for {} s ({} heartbeats failed); its {} attempts keep running and "
+      log.warn("worker {}: controller unreachable for {} s ({} heartbeats failed); its {} attempts keep running while its lease lasts, and "
           + "it keeps trying: {}", workerId, forMs / 1_000, heartbeatsFailed, tasks.get().size(),
           RpcErrors.messageOf(err));
     } else {

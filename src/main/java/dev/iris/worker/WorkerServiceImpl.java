@@ -45,9 +45,11 @@ final class WorkerServiceImpl extends WorkerServiceService {
   private final Admissions admissions;
   private final long startedAtMs;
   private final RpcGuard guard;
+  private final LeaseKeeper lease;
 
   WorkerServiceImpl(WorkerConfig config, Clock clock, ContextOps ops, TaskTable table, AttemptRunner runner,
-      TaskLogStore logs, Supplier<String> address, WorkerMetrics metrics, Admissions admissions) {
+      TaskLogStore logs, Supplier<String> address, WorkerMetrics metrics, Admissions admissions, LeaseKeeper lease) {
+    this.lease = lease;
     this.config = config;
     this.admissions = admissions;
     this.clock = clock;
@@ -71,6 +73,9 @@ final class WorkerServiceImpl extends WorkerServiceService {
     return guard.call("RunTask", () -> {
       if (stopping) {
         throw new StatusException(GrpcStatus.UNAVAILABLE, "worker " + config.workerId() + " is stopping");
+      }
+      if (!lease.mayRun()) { // final: the controller fences the attempt and retries it elsewhere
+        throw new StatusException(GrpcStatus.FAILED_PRECONDITION, lease.refusal());
       }
       TaskId task = TaskId.parse(request.getTaskId());
       List<String> argv = validate(request, task);

@@ -84,6 +84,7 @@ public final class WorkerVerticle extends VerticleBase {
   private StateReporter reporter;
   private Admissions admissions;
   private ControllerSession session;
+  private LeaseKeeper lease;
   private TaskLogStore logs;
   private WorkDirs dirs;
   private TaskDirRetention taskDirs;
@@ -141,8 +142,9 @@ public final class WorkerVerticle extends VerticleBase {
       runner = new AttemptRunner(config, clock, vertx, ops, runtime, dirs, taskDirs, logs, bundles, ports, reporter,
           new OrphanSweeper(vertx, ops, runtime instanceof ProcessTaskRuntime p && p.startsNewSessions()),
           this::finished, metrics);
+      lease = new LeaseKeeper(vertx, config.workerId(), this::fence);
       service = new WorkerServiceImpl(config, clock, ops, table, runner, logs, () -> address,
-          metrics, admissions);
+          metrics, admissions, lease);
       consumers = new ArrayList<>(WorkerServiceBinding.bind(vertx.eventBus(), config.workerId(), service));
       // cluster-wide: a controller in another JVM of a clustered bus reaches a bus-only worker's metrics too
       consumers.add(vertx.eventBus().consumer(WorkerServiceBinding.metricsAddress(config.workerId()),
@@ -155,7 +157,7 @@ public final class WorkerVerticle extends VerticleBase {
           : new HostPort(config.advertiseHost(), server.actualPort()).toString();
       usageTimer = vertx.setPeriodic(USAGE_INTERVAL_MS, t -> sampleUsage());
       session = new ControllerSession(vertx, ops, controller, config.workerId(), address,
-          metadata.toBuilder().setStartCapacity(START_CAPACITY).build(), admissions, this::entries, metrics);
+          metadata.toBuilder().setStartCapacity(START_CAPACITY).build(), admissions, this::entries, metrics, lease);
       registered = session.start();
       log.info("worker {} serving at {} ({} cpu, {} MiB memory, {} MiB disk{}; tasks start through {})",
           config.workerId(), address,
@@ -193,6 +195,9 @@ public final class WorkerVerticle extends VerticleBase {
       }
       if (session != null) {
         session.close();
+      }
+      if (lease != null) {
+        lease.close();
       }
       if (reporter != null) {
         reporter.close();
@@ -323,6 +328,15 @@ public final class WorkerVerticle extends VerticleBase {
       }
     }
     return list;
+  }
+
+  /** The lease ran out: every unfinished attempt is killed with {@code grace} and ends WORKER_FAILED; returns how many. */
+  private int fence(Duration grace, String reason) {
+    List<Attempt> live = table.unfinished();
+    for (Attempt a : live) {
+      runner.fence(a, grace, reason);
+    }
+    return live.size();
   }
 
   /**

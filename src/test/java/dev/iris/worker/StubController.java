@@ -34,6 +34,14 @@ final class StubController implements ControllerService {
   final java.util.concurrent.atomic.AtomicBoolean reregisterNext = new java.util.concurrent.atomic.AtomicBoolean();
   volatile long heartbeatIntervalMs = 100;
   volatile boolean heartbeatsUnanswered;
+  /** The lease each answered registration and heartbeat grants (0: none, as an older controller). */
+  volatile long leaseMs;
+  /** The link is cut: registrations, heartbeats and reports fail as if the controller could not be reached. */
+  volatile boolean cut;
+
+  private static <T> Future<T> unreachable() {
+    return Future.failedFuture(RpcException.unreachable("cannot reach the controller (cut, test)"));
+  }
 
   /** The states reported for one attempt, in order. */
   List<TaskState> states(String taskId, int attemptId) {
@@ -54,23 +62,33 @@ final class StubController implements ControllerService {
 
   @Override
   public Future<Controller.RegisterWorkerResponse> registerWorker(Controller.RegisterWorkerRequest request) {
+    if (cut) {
+      return unreachable();
+    }
     registrations.add(request);
     return Future.succeededFuture(Controller.RegisterWorkerResponse.newBuilder().setAccepted(true)
-        .setHeartbeatIntervalMs(heartbeatIntervalMs).build());
+        .setHeartbeatIntervalMs(heartbeatIntervalMs).setLeaseMs(leaseMs).build());
   }
 
   @Override
   public Future<Controller.HeartbeatResponse> heartbeat(Controller.HeartbeatRequest request) {
+    if (cut) {
+      return unreachable();
+    }
     heartbeats.add(request);
     if (heartbeatsUnanswered) {
       return io.vertx.core.Promise.<Controller.HeartbeatResponse>promise().future(); // a controller too busy to answer
     }
+    boolean reregister = reregisterNext.getAndSet(false);
     return Future.succeededFuture(Controller.HeartbeatResponse.newBuilder()
-        .setReregister(reregisterNext.getAndSet(false)).build());
+        .setReregister(reregister).setLeaseMs(reregister ? 0 : leaseMs).build());
   }
 
   @Override
   public Future<Controller.ReportTaskStateResponse> reportTaskState(Controller.ReportTaskStateRequest request) {
+    if (cut) {
+      return unreachable();
+    }
     if (reportsToRefuse.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       refusedReports.incrementAndGet();
       return Future.failedFuture(new RpcException(refusal.get(), "report refused (test)"));
@@ -81,6 +99,9 @@ final class StubController implements ControllerService {
 
   @Override
   public Future<Controller.ReportTaskStatesResponse> reportTaskStates(Controller.ReportTaskStatesRequest request) {
+    if (cut) {
+      return unreachable();
+    }
     if (reportsToRefuse.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       refusedReports.addAndGet(request.getReportsCount());
       return Future.failedFuture(new RpcException(refusal.get(), "reports refused (test)"));

@@ -17,9 +17,10 @@ import java.util.Optional;
  * @param maxMessageBytes the largest gRPC message the port takes
  * @param stateDir where the controller keeps its state (a journal); empty: in memory only, lost when it stops
  * @param retainFinished finished jobs remembered at most (the oldest finished forgotten first)
+ * @param leaseMs the lease workers hold on their attempts (0: none; see {@link dev.iris.core.Lease})
  */
 public record StartControllerRequest(String host, int port, Optional<ClusterSpec> cluster, Tls tls, AuthSpec auth,
-    long maxMessageBytes, Optional<java.nio.file.Path> stateDir, long retainFinished) {
+    long maxMessageBytes, Optional<java.nio.file.Path> stateDir, long retainFinished, long leaseMs) {
 
   public StartControllerRequest {
     Objects.requireNonNull(cluster, "cluster");
@@ -30,6 +31,14 @@ public record StartControllerRequest(String host, int port, Optional<ClusterSpec
     if (retainFinished < 1) {
       throw new IllegalArgumentException("retainFinished must be positive, was " + retainFinished);
     }
+    new dev.iris.core.Lease(leaseMs); // checks it
+  }
+
+  /** The same granting the default lease. */
+  public StartControllerRequest(String host, int port, Optional<ClusterSpec> cluster, Tls tls, AuthSpec auth,
+      long maxMessageBytes, Optional<java.nio.file.Path> stateDir, long retainFinished) {
+    this(host, port, cluster, tls, auth, maxMessageBytes, stateDir, retainFinished,
+        dev.iris.core.Lease.DEFAULT.lengthMs());
   }
 
   /** The same remembering the default number of finished jobs. */

@@ -79,6 +79,14 @@ public final class ControllerServerVerticle extends VerticleBase {
     return this;
   }
 
+  private dev.iris.core.Lease lease = dev.iris.core.Lease.NONE;
+
+  /** Grants workers {@code l} with every acknowledged registration and heartbeat (none by default); before deploying. */
+  public ControllerServerVerticle withLease(dev.iris.core.Lease l) {
+    this.lease = l;
+    return this;
+  }
+
   /** The port actually bound (useful when asked for port 0). */
   public int actualPort() {
     return server.actualPort();
@@ -86,7 +94,7 @@ public final class ControllerServerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    ControllerServiceImpl service = new ControllerServiceImpl(vertx, heartbeatIntervalMs, metrics, auth,
+    ControllerServiceImpl service = new ControllerServiceImpl(vertx, heartbeatIntervalMs, lease, metrics, auth,
         tls.clientSide());
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(maxMessageBytes));
     grpc.addService(MalformedRequests.refused(new ControllerGrpcService(service)));

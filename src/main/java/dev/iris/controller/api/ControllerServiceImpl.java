@@ -47,6 +47,7 @@ public final class ControllerServiceImpl {
   public static final int MAX_PAGE_SIZE = 1000;
   private final StoreClient store;
   private final long heartbeatIntervalMs;
+  private final dev.iris.core.Lease lease;
   private final EventWatch watch;
   private final WorkerLogProxy logs;
   private final RpcGuard rpc;
@@ -59,6 +60,16 @@ public final class ControllerServiceImpl {
    */
   public ControllerServiceImpl(Vertx vertx, long heartbeatIntervalMs, ControllerMetrics metrics, ControllerAuth auth,
       Tls workerTls) {
+    this(vertx, heartbeatIntervalMs, dev.iris.core.Lease.NONE, metrics, auth, workerTls);
+  }
+
+  /**
+   * @param lease what every acknowledged registration and heartbeat grants the worker (the store's
+   *     {@link dev.iris.controller.state.StoreConfig#lease}): it fences its attempts when it cannot renew it
+   */
+  public ControllerServiceImpl(Vertx vertx, long heartbeatIntervalMs, dev.iris.core.Lease lease,
+      ControllerMetrics metrics, ControllerAuth auth, Tls workerTls) {
+    this.lease = lease;
     this.auth = auth;
     this.workerTls = workerTls;
     this.rpc = new RpcGuard(metrics::rpc);
@@ -224,7 +235,7 @@ public final class ControllerServiceImpl {
       List<AttemptReport> running = RequestChecks.reports(request.getTasksList());
       return store.apply(new Mutation.RegisterWorker(reg, mark, running, caller))
           .map(v -> Controller.RegisterWorkerResponse.newBuilder().setAccepted(true)
-              .setHeartbeatIntervalMs(heartbeatIntervalMs)
+              .setHeartbeatIntervalMs(heartbeatIntervalMs).setLeaseMs(lease.lengthMs())
               .setControllerToken(auth.workerToken(reg.workerId(), reg.address())).build());
     });
   }
@@ -236,7 +247,9 @@ public final class ControllerServiceImpl {
       AcceptMark mark = RequestChecks.mark(request.getIncarnation(), request.getAcceptedSeq());
       List<AttemptReport> attempts = RequestChecks.reports(request.getTasksList());
       return store.apply(new Mutation.Heartbeat(workerId, mark, attempts, caller))
-          .map(known -> Controller.HeartbeatResponse.newBuilder().setReregister(!known).build());
+          // a worker the controller does not know (declared lost) holds no lease until it registered again
+          .map(known -> Controller.HeartbeatResponse.newBuilder().setReregister(!known)
+              .setLeaseMs(known ? lease.lengthMs() : 0).build());
     });
   }
 

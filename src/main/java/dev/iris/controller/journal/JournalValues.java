@@ -220,13 +220,14 @@ final class JournalValues {
         .setFinishedJobTtlMs(c.jobRetention().finishedJobTtlMs())
         .setFinishedTasks(c.jobRetention().finishedTasks())
         .setFinishedJobs(c.jobRetention().finishedJobs())
+        .setLeaseMs(c.leaseMs())
         .build();
   }
 
   static StoreConfig toDomain(JournalProto.StoreConfig c) {
     return new StoreConfig(c.getWorkerTimeoutMs(), c.getStartCapacity(), c.getKillGraceMs(), c.getEventsRetained(),
         c.getProbeAfterMs(), new StoreConfig.JobRetention(c.getFinishedJobTtlMs(), c.getFinishedTasks(),
-        c.getFinishedJobs()));
+        c.getFinishedJobs()), c.getLeaseMs());
   }
 
   // ------------------------------------------------------------------ plans

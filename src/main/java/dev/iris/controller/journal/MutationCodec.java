@@ -181,8 +181,8 @@ public final class MutationCodec {
       return b.setUnregisterEndpoint(JournalProto.UnregisterEndpoint.newBuilder()
           .setEndpointId(required(m.endpointId(), "the endpoint id"))).build();
     }
-    if (mutation instanceof Mutation.Tick) {
-      return b.setTick(JournalProto.Tick.getDefaultInstance()).build();
+    if (mutation instanceof Mutation.Tick t) {
+      return b.setTick(JournalProto.Tick.newBuilder().setStallMs(t.stallMs())).build();
     }
     if (mutation instanceof Mutation.ControllerRestarted) {
       return b.setControllerRestarted(JournalProto.ControllerRestarted.getDefaultInstance()).build();
@@ -280,7 +280,10 @@ public final class MutationCodec {
       }
       case TICK:
         requireNoUnknownFields(r.getTick(), "the Tick of a journal record");
-        return new Mutation.Tick();
+        if (r.getTick().getStallMs() < 0) {
+          throw new UnreadableRecordException(Problem.INVALID, "a Tick with a negative stall", null);
+        }
+        return new Mutation.Tick(r.getTick().getStallMs());
       case CONTROLLER_RESTARTED:
         requireNoUnknownFields(r.getControllerRestarted(), "the ControllerRestarted of a journal record");
         return new Mutation.ControllerRestarted();

@@ -264,22 +264,31 @@ public final class ClusterState {
     return heartbeat(workerId, AcceptMark.NONE, attempts, now);
   }
 
-  /**
-   * Workers silent for longer than the heartbeat timeout are lost; their attempts fail over. Workers
-   * silent for {@link StoreConfig#probeAfterMs} are probed (see {@link #workerUnreachable}).
-   */
   /** After a restart ({@link Mutation.ControllerRestarted}): every known worker counts as heard from at {@code now}. */
   public void controllerRestarted(long now) {
     membership.controllerRestarted(now);
   }
 
+  /** {@link #checkWorkerLiveness(long, long)} with no stall of the controller's own. */
   public void checkWorkerLiveness(long now) {
-    membership.checkLiveness(now);
+    checkWorkerLiveness(now, 0);
   }
 
   /**
-   * A probe of a silent worker could not even connect: nothing listens at its address any more, so its
-   * process is gone. The worker is lost now rather than at the heartbeat timeout, unless it spoke since.
+   * Workers silent for longer than the worker timeout become unschedulable (suspect); silent for longer than
+   * {@link StoreConfig#lostAfterMs} (their lease surely ran out, or the worker timeout without leases) they are lost
+   * and their attempts fail over. Workers silent for {@link StoreConfig#probeAfterMs} are probed (see
+   * {@link #workerUnreachable}). {@code stallMs} of the controller's own stall since the previous check (its event
+   * loop blocked, a GC pause) do not count as silence. More than half the workers (and more than 2) lost at once is
+   * noted as suspect.
+   */
+  public void checkWorkerLiveness(long now, long stallMs) {
+    membership.checkLiveness(now, stallMs);
+  }
+
+  /**
+   * A probe of a silent worker was refused: nothing listens at its address any more, so its process is gone. The
+   * worker is lost now rather than when its lease runs out, unless it spoke since.
    */
   public void workerUnreachable(String workerId, String reason, long now) {
     membership.unreachable(workerId, reason, now);

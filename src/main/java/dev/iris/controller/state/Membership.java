@@ -98,8 +98,10 @@ final class Membership {
   }
 
   /**
-   * The controller restarted: every known worker counts as heard from now (grace after the downtime), and the
-   * RunTasks the previous process had in flight are settled by each worker's next list of attempts.
+   * The controller restarted: every known worker counts as heard from now, so one that does not come back is lost a
+   * full lease plus its margin later ({@link StoreConfig#lostAfterMs}): by then it has fenced its attempts, and a
+   * restart within the lease keeps every attempt running. The RunTasks the previous process had in flight are
+   * settled by each worker's next list of attempts.
    */
   void controllerRestarted(long now) {
     for (WorkerRecord w : workers.values()) {
@@ -297,28 +299,51 @@ final class Membership {
 
   // ------------------------------------------------------------------ liveness
 
-  /** See {@link ClusterState#checkWorkerLiveness}. */
-  void checkLiveness(long now) {
+  /** See {@link ClusterState#checkWorkerLiveness(long, long)}. */
+  void checkLiveness(long now, long stallMs) {
+    int alive = 0;
+    int lost = 0;
+    long lostAfterMs = config.lostAfterMs();
     for (WorkerRecord w : workers.values()) {
       if (!w.isAlive()) {
         continue;
       }
+      alive++;
+      if (stallMs > 0) {
+        w.excuse(stallMs, now);
+      }
       long silentMs = now - w.lastHeartbeatMs();
-      if (silentMs > config.workerTimeoutMs()) {
-        lose(w, "worker " + w.id() + " lost (no heartbeat for " + silentMs + " ms)", now);
-      } else if (w.probeDue(now, config.probeAfterMs())) {
+      if (silentMs > lostAfterMs) {
+        lose(w, "worker " + w.id() + " lost (no heartbeat for " + silentMs + " ms"
+            + (config.lease().granted() ? ": its lease of " + config.lease().describe() + " ran out" : "") + ")", now);
+        lost++;
+        continue;
+      }
+      if (silentMs > config.workerTimeoutMs() && !w.isSuspect()) {
+        // only unreachable (a cut network, a stopped host): its attempts may still run until its lease runs out
+        w.markSilent();
+        actions.add(now, "worker unreachable", w.id(), "no heartbeat for " + silentMs + " ms: given no new tasks; "
+            + "its attempts fail over in " + (lostAfterMs - silentMs) + " ms, when its lease surely ran out, unless "
+            + "it is heard from or known dead first");
+      }
+      if (w.probeDue(now, config.probeAfterMs())) {
         outbox.probe(new WorkerProbe(w.id(), w.address()));
       }
     }
+    if (lost > 2 && 2 * lost > alive) {
+      actions.add(now, "worker losses suspect", "controller", lost + " of " + alive + " workers lost at once: a stall "
+          + "or a network fault of the controller's own?");
+      effects.observer().workersLostInBurst(lost, alive);
+    }
   }
 
-  /** See {@link ClusterState#workerUnreachable}. */
+  /** See {@link ClusterState#workerUnreachable}: the worker is known dead. */
   void unreachable(String workerId, String reason, long now) {
     WorkerRecord w = workers.get(workerId);
     if (w == null || !w.isAlive() || now - w.lastHeartbeatMs() < config.probeAfterMs()) {
       return;
     }
-    lose(w, "worker " + w.id() + " lost (unreachable after " + (now - w.lastHeartbeatMs())
+    lose(w, "worker " + w.id() + " lost (dead: nothing serves its address after " + (now - w.lastHeartbeatMs())
         + " ms without heartbeat: " + reason + ")", now);
   }
 

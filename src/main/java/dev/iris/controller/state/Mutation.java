@@ -171,13 +171,26 @@ public sealed interface Mutation<R> {
   }
 
   /**
-   * The store's periodic housekeeping: silent workers are declared lost (or probed first), tasks past their
-   * scheduling timeout become UNSCHEDULABLE, finished jobs past their retention are forgotten.
+   * The store's periodic housekeeping: silent workers are made unschedulable, declared lost (or probed first), tasks
+   * past their scheduling timeout become UNSCHEDULABLE, finished jobs past their retention are forgotten.
+   * {@code stallMs}: how much later than its period this tick came (the store's event loop was blocked, a GC
+   * pause), which does not count as any worker's silence.
    */
-  record Tick() implements Mutation<Void> {
+  record Tick(long stallMs) implements Mutation<Void> {
+    public Tick {
+      if (stallMs < 0) {
+        throw new IllegalArgumentException("stallMs must not be negative, was " + stallMs);
+      }
+    }
+
+    /** A tick on time. */
+    public Tick() {
+      this(0);
+    }
+
     @Override
     public Void applyTo(ClusterState state, long now) {
-      state.checkWorkerLiveness(now);
+      state.checkWorkerLiveness(now, stallMs);
       state.expireSchedulingTimeouts(now);
       state.forgetFinishedJobs(now);
       return null;
@@ -187,7 +200,8 @@ public sealed interface Mutation<R> {
   /**
    * The controller started again on its state directory, after its journal was replayed: every known worker
    * counts as heard from now, so that the downtime does not declare them all lost at the first tick; those that
-   * do not come back are lost a worker timeout later, as any silent worker is.
+   * do not come back are lost a full lease (plus its margin) later, as any silent worker is, when they surely fenced
+   * their attempts; unless known dead before (a refused probe).
    */
   record ControllerRestarted() implements Mutation<Void> {
     @Override

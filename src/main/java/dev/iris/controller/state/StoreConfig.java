@@ -1,9 +1,11 @@
 package dev.iris.controller.state;
 
+import dev.iris.core.Lease;
+
 /**
  * Tunables of the state store.
  *
- * @param workerTimeoutMs a worker silent this long is lost (default 5 s)
+ * @param workerTimeoutMs a worker silent this long is unschedulable (suspect), and lost when it holds no lease (default 5 s)
  * @param startCapacity how many tasks may be starting (ASSIGNED or BUILDING) on a worker that does not state
  *     its own start capacity
  * @param killGraceMs SIGTERM-to-SIGKILL grace sent with kills (default 5 s)
@@ -11,13 +13,17 @@ package dev.iris.controller.state;
  * @param probeAfterMs a worker silent this long is probed (and probed again every as long while silent);
  *     a probe that cannot connect at all means the worker's process is gone, and the worker is lost at
  *     once instead of at {@code workerTimeoutMs} (default 1.5 s: one missed heartbeat and some slack)
+ * @param leaseMs the lease each acknowledgement grants a worker ({@link Lease}; default 25 s): a worker silent for
+ *     {@code workerTimeoutMs} only becomes unschedulable, and its attempts fail over once its lease surely ran out
+ *     ({@link Lease#surelyExpiredAfterMs}), unless it is known dead before. 0: no leases (workers never fence, and a
+ *     silent worker is lost at {@code workerTimeoutMs}, as before leases)
  */
 public record StoreConfig(long workerTimeoutMs, int startCapacity, int killGraceMs, int eventsRetained,
-    long probeAfterMs, JobRetention jobRetention) {
+    long probeAfterMs, JobRetention jobRetention, long leaseMs) {
   /** The start capacity of a worker that states none. */
   public static final int DEFAULT_START_CAPACITY = 32;
   public static final StoreConfig DEFAULT = new StoreConfig(5_000, DEFAULT_START_CAPACITY, 5_000, 100_000, 1_500,
-      JobRetention.DEFAULT);
+      JobRetention.DEFAULT, Lease.DEFAULT.lengthMs());
 
   /**
    * How long finished jobs are remembered. A finished top-level job, with its child jobs once all of them
@@ -48,17 +54,43 @@ public record StoreConfig(long workerTimeoutMs, int startCapacity, int killGrace
     }
   }
 
+  /** No leases ({@code leaseMs} 0). */
+  public StoreConfig(long workerTimeoutMs, int startCapacity, int killGraceMs, int eventsRetained,
+      long probeAfterMs, JobRetention jobRetention) {
+    this(workerTimeoutMs, startCapacity, killGraceMs, eventsRetained, probeAfterMs, jobRetention, 0);
+  }
+
+  /** No leases, the default retention. */
   public StoreConfig(long workerTimeoutMs, int startCapacity, int killGraceMs, int eventsRetained,
       long probeAfterMs) {
     this(workerTimeoutMs, startCapacity, killGraceMs, eventsRetained, probeAfterMs, JobRetention.DEFAULT);
   }
 
   public StoreConfig withJobRetention(JobRetention r) {
-    return new StoreConfig(workerTimeoutMs, startCapacity, killGraceMs, eventsRetained, probeAfterMs, r);
+    return new StoreConfig(workerTimeoutMs, startCapacity, killGraceMs, eventsRetained, probeAfterMs, r, leaseMs);
+  }
+
+  /** The same with leases of {@code ms} (0: none). */
+  public StoreConfig withLeaseMs(long ms) {
+    return new StoreConfig(workerTimeoutMs, startCapacity, killGraceMs, eventsRetained, probeAfterMs, jobRetention, ms);
+  }
+
+  /** The lease granted to workers ({@link Lease#NONE} when {@code leaseMs} is 0). */
+  public Lease lease() {
+    return new Lease(leaseMs);
+  }
+
+  /**
+   * How long a worker may be silent before its attempts fail over: its lease surely ran out (and never less than
+   * the worker timeout), or, without leases, the worker timeout.
+   */
+  public long lostAfterMs() {
+    return Math.max(workerTimeoutMs, lease().surelyExpiredAfterMs());
   }
 
   public StoreConfig {
     java.util.Objects.requireNonNull(jobRetention, "jobRetention");
+    new Lease(leaseMs); // checks it
     if (probeAfterMs <= 0) {
       throw new IllegalArgumentException("probeAfterMs must be positive, was " + probeAfterMs);
     }
@@ -78,6 +110,7 @@ public record StoreConfig(long workerTimeoutMs, int startCapacity, int killGrace
     change(out, "kill grace", before.killGraceMs, killGraceMs, " ms");
     change(out, "events kept", before.eventsRetained, eventsRetained, "");
     change(out, "probe after", before.probeAfterMs, probeAfterMs, " ms");
+    change(out, "lease", before.leaseMs, leaseMs, " ms");
     JobRetention a = before.jobRetention;
     change(out, "finished jobs kept for", a.finishedJobTtlMs(), jobRetention.finishedJobTtlMs(), " ms");
     change(out, "finished tasks kept", a.finishedTasks(), jobRetention.finishedTasks(), "");

@@ -17,4 +17,7 @@ public interface StoreObserver {
 
   /** A worker was declared lost (no heartbeat within the timeout, or unreachable). */
   default void workerLost() {}
+
+  /** {@code lost} of {@code alive} workers were lost in one check: suspect (a stall or a fault of the controller's own?). */
+  default void workersLostInBurst(int lost, int alive) {}
 }

@@ -134,7 +134,7 @@ public final class WorkerRecord {
     return alive;
   }
 
-  /** A RunTask to it failed; not given new tasks until its next heartbeat. */
+  /** A RunTask to it failed, or it is silent past the worker timeout; not given new tasks until its next heartbeat. */
   public boolean isSuspect() {
     return suspect;
   }
@@ -212,6 +212,19 @@ public final class WorkerRecord {
     }
     lastProbeMs = now;
     return true;
+  }
+
+  /**
+   * The controller's own stall of {@code stallMs} does not count as the worker's silence: its last-heard instant
+   * moves that much later, never past {@code now}.
+   */
+  void excuse(long stallMs, long now) {
+    lastHeartbeatMs = Math.max(lastHeartbeatMs, Math.min(now, lastHeartbeatMs + stallMs));
+  }
+
+  /** Silent past the worker timeout: suspect (unschedulable) until its next heartbeat, no failure counted. */
+  void markSilent() {
+    suspect = true;
   }
 
   void markSuspect() {

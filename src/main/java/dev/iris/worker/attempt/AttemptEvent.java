@@ -64,8 +64,16 @@ public sealed interface AttemptEvent {
     }
   }
 
-  /** Someone asked for the attempt to die: KillTask, a newer attempt of its task, the worker stopping. */
-  record KillRequested(Duration grace, String reason) implements AttemptEvent {
+  /**
+   * Someone asked for the attempt to die: KillTask, a newer attempt of its task, the worker stopping; or the worker
+   * fenced it (its lease ran out), and it ends {@code ends} WORKER_FAILED.
+   */
+  record KillRequested(Duration grace, String reason, dev.iris.core.TaskState ends) implements AttemptEvent {
+    /** A kill that ends the attempt KILLED. */
+    public KillRequested(Duration grace, String reason) {
+      this(grace, reason, dev.iris.core.TaskState.KILLED);
+    }
+
     public Type type() {
       return Type.KILL_REQUESTED;
     }

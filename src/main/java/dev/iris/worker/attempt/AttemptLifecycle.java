@@ -55,7 +55,8 @@ import java.util.Set;
  *   <li>A kill is recorded once (the first wins) and sent to the live process, if any; a process that
  *       starts after it is killed at once. An attempt killed before its command ran ends KILLED with exit
  *       code 0 when the step in flight returns (an ACCEPTED one only once its predecessor is gone, so two
- *       attempts of a task never run at once). A kill always ends KILLED unless the attempt finished first.
+ *       attempts of a task never run at once). A kill always ends KILLED (WORKER_FAILED when the worker fenced the
+ *       attempt: its lease ran out) unless the attempt finished first.
  *   <li>The timeout is armed when the command starts (unless a kill came first) and, when it fires, kills
  *       the command; the attempt then ends FAILED "Timeout exceeded", or KILLED if a kill came meanwhile.
  *   <li>A killed process's exit is held until its whole tree is gone (KillDone), so nothing of it runs
@@ -271,7 +272,7 @@ public final class AttemptLifecycle {
     }
     Outcome outcome;
     if (d.kill != null) {
-      outcome = new Outcome(TaskState.KILLED, exit.code(), d.kill.reason());
+      outcome = new Outcome(d.kill.ends(), exit.code(), d.kill.reason());
     } else if (d.timedOut) {
       outcome = new Outcome(TaskState.FAILED, -1, TIMEOUT_ERROR);
     } else if (exit.code() == 0) {
@@ -288,7 +289,7 @@ public final class AttemptLifecycle {
     if (d.kill != null) {
       return "a kill was asked for already (" + d.kill.reason() + ")";
     }
-    d.kill = new Kill(e.grace(), e.reason());
+    d.kill = new Kill(e.grace(), e.reason(), e.ends());
     if (d.live != null) {
       sendKill(d, e.grace(), effects);
     }
@@ -317,7 +318,7 @@ public final class AttemptLifecycle {
   // ---------------------------------------------------------------- the end
 
   private static Outcome killedBeforeCommand(Draft d) {
-    return new Outcome(TaskState.KILLED, 0, d.kill.reason());
+    return new Outcome(d.kill.ends(), 0, d.kill.reason());
   }
 
   private static void finish(Draft d, Outcome outcome, List<AttemptEffect> effects, long now) {

@@ -296,7 +296,7 @@ class DurableStoreTest {
     run(dir, twoEvents, c -> {
       assertThat(await(c.read(new StoreQuery.ReplayEvents(0, null, 100, false))).events()).hasSize(2);
       assertThat(reconfigurations(c)).containsExactly("worker timeout 5000 -> 9000 ms, start capacity 32 -> 8, kill "
-          + "grace 5000 -> 2000 ms, events kept 100000 -> 2, probe after 1500 -> 1000 ms, finished jobs kept for "
+          + "grace 5000 -> 2000 ms, events kept 100000 -> 2, probe after 1500 -> 1000 ms, lease 25000 -> 0 ms, finished jobs kept for "
           + "86400000 -> 60000 ms, finished tasks kept 200000 -> 10, finished jobs kept 10000 -> 5");
     });
     run(dir, twoEvents, c -> assertThat(reconfigurations(c)).as("the same again: nothing to record").hasSize(1));

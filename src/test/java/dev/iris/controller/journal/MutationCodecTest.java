@@ -83,12 +83,15 @@ class MutationCodecTest {
         new Mutation.UnregisterEndpoint("ep-42"),
         new Mutation.UnregisterEndpoint(""),
         new Mutation.Tick(),
+        new Mutation.Tick(3_000),
+        new Mutation.Tick(Long.MAX_VALUE),
         new Mutation.ControllerRestarted(),
         new Mutation.Reconfigure(StoreConfig.DEFAULT),
         new Mutation.Reconfigure(new StoreConfig(Long.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE,
             Integer.MAX_VALUE, Long.MAX_VALUE, new StoreConfig.JobRetention(Long.MAX_VALUE, Long.MAX_VALUE,
-            Long.MAX_VALUE))),
-        new Mutation.Reconfigure(new StoreConfig(1, 1, 0, 1, 1, new StoreConfig.JobRetention(1, 1, 1))));
+            Long.MAX_VALUE), dev.iris.core.Lease.MAX_MS)),
+        new Mutation.Reconfigure(StoreConfig.DEFAULT.withLeaseMs(0)),
+        new Mutation.Reconfigure(new StoreConfig(1, 1, 0, 1, 1, new StoreConfig.JobRetention(1, 1, 1), 500)));
   }
 
   @Test

@@ -370,7 +370,8 @@ class StateSnapshotCodecTest {
     List<StateImage.QueuedRun> queue = List.of(new StateImage.QueuedRun(JobId.of("alice/train"), new int[] {1}),
         new StateImage.QueuedRun(JobId.of("alice/train"), new int[] {0, 1, Integer.MAX_VALUE}));
     StoreConfig config = new StoreConfig(Long.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE,
-        Long.MAX_VALUE, new StoreConfig.JobRetention(Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE));
+        Long.MAX_VALUE, new StoreConfig.JobRetention(Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE),
+        dev.iris.core.Lease.MAX_MS);
     return new StateImage(config, jobs, workers, endpoints, events, actions, queue);
   }
 

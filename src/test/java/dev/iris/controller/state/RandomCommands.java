@@ -207,7 +207,7 @@ public final class RandomCommands {
         now += b % 3 * 1_000L;
         send(new Mutation.WorkerUnreachable("w" + a % 5, "connection refused"));
       }
-      case TICK -> send(new Mutation.Tick());
+      case TICK -> send(new Mutation.Tick(a % 4 == 0 ? b * 100L : 0)); // sometimes after a stall of the store's
       case TERMINATE -> {
         JobId id = JobId.of(b % 2 == 0 ? "j" + a % 5 : "j" + a % 5 + "/c");
         send(new Mutation.TerminateJob(id, c % 5 == 0 ? null : "killed by user")); // an unknown job is refused
@@ -232,14 +232,14 @@ public final class RandomCommands {
 
   /**
    * Another configuration: a longer worker timeout, one start slot per worker, a handful of events kept, finished
-   * jobs kept shorter, fewer of their tasks or only one or two of them.
+   * jobs kept shorter, fewer of their tasks or only one or two of them, leases of 7 s.
    */
   static StoreConfig reconfigured(int a, int b) {
     StoreConfig.JobRetention retention = new StoreConfig.JobRetention((b / 4) % 2 == 0 ? 5_000 : 2_000,
         (b / 8) % 2 == 0 ? 20 : 5, (b / 16) % 3 == 0 ? 1 + (b / 48) % 2 : 1_000);
     return new StoreConfig(a % 3 == 0 ? 8_000 : 5_000, a % 5 == 0 ? 1 : StoreConfig.DEFAULT_START_CAPACITY,
         a % 2 == 0 ? 5_000 : 3_000, b % 4 == 0 ? 5 : b % 4 == 1 ? 50 : 100_000, a % 7 == 0 ? 2_500 : 1_500,
-        retention);
+        retention, b % 5 == 0 ? 7_000 : 0);
   }
 
   private void send(Mutation<?> m) {

@@ -155,7 +155,7 @@ class WorkerMembershipTest {
     assertThat(s.taskState("j/task-0")).isEqualTo(PENDING);
     Drained d = s.drain();
     assertThat(events(d, StoreEvent.Kind.WORKER_LOST)).singleElement()
-        .satisfies(e -> assertThat(e.message()).contains("w1 lost", "unreachable after 1600 ms", "connection refused"));
+        .satisfies(e -> assertThat(e.message()).contains("w1 lost", "dead", "after 1600 ms", "connection refused"));
     s.schedule();
     assertThat(s.placements()).isEqualTo(Map.of("j/task-0", "w2"));
     s.assertConsistent();

@@ -201,6 +201,21 @@ class AttemptLifecycleTest {
   }
 
   @Test
+  void aFencingKill_endsWorkerFailedWhetherTheCommandRanOrNot() {
+    Attempts.Run running = new Attempts.Run(spec(false, false, false, 0));
+    running.apply(MAY_START, PREPARED, new ProcessStarted(Command.MAIN));
+    assertThat(running.apply(new KillRequested(GRACE, "fenced: lease ran out", TaskState.WORKER_FAILED)).effects())
+        .containsExactly(new KillProcess(Command.MAIN, GRACE));
+    running.apply(new ProcessExited(Command.MAIN, 143, null), new KillDone(Command.MAIN));
+    assertThat(running.state.outcome()).isEqualTo(new Outcome(TaskState.WORKER_FAILED, 143, "fenced: lease ran out"));
+
+    Attempts.Run waiting = new Attempts.Run(plain());
+    waiting.apply(new KillRequested(GRACE, "fenced: lease ran out", TaskState.WORKER_FAILED));
+    waiting.apply(MAY_START);
+    assertThat(waiting.state.outcome()).isEqualTo(new Outcome(TaskState.WORKER_FAILED, 0, "fenced: lease ran out"));
+  }
+
+  @Test
   void killOfTheSetupCommand_endsKilledAndNeverStartsTheCommand() {
     Attempts.Run run = new Attempts.Run(spec(false, true, false, 0));
     run.apply(MAY_START, PREPARED, new ProcessStarted(Command.SETUP));
