@@ -147,9 +147,14 @@ public class IrisBackend implements CliBackend {
 
   @Override
   public int startWorker(StartWorkerRequest request, CliOutput output) {
-    String workerId = request.workerId().orElseGet(() -> WorkerConfig.defaultWorkerId(request.port()));
-    Path workDir = request.workDir()
-        .orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir"), "iris-worker-" + workerId));
+    WorkerIdentity identity;
+    try {
+      identity = WorkerIdentity.of(request);
+    } catch (java.io.IOException e) {
+      throw CliException.failure("cannot start the worker: " + ErrorLines.ioMessage(e));
+    }
+    String workerId = identity.id();
+    Path workDir = identity.workDir();
     boolean clustered = request.cluster().isPresent();
     WorkerConfig config = new WorkerConfig(workerId, request.host(), clustered ? WorkerConfig.BUS_ONLY : request.port(),
         WorkerConfig.advertiseHostFor(request.host()), workDir,
@@ -176,9 +181,10 @@ public class IrisBackend implements CliBackend {
     }
     output.out().println(clustered
         ? "iris worker " + workerId + " joined the cluster as " + request.cluster().get().host() + ":"
-            + request.cluster().get().port() + "; it talks to the controller over the clustered event bus"
+            + request.cluster().get().port() + "; it talks to the controller over the clustered event bus; "
+            + identity.describe()
         : "iris worker " + workerId + " serving on " + request.host() + ":" + node.port()
-            + ", controller " + request.controller());
+            + ", controller " + request.controller() + "; " + identity.describe());
     output.out().flush();
     return runUntilShutdown("worker", vertx, node::stop);
   }
