@@ -35,6 +35,7 @@ import dev.iris.rpc.ControllerService;
 import dev.iris.worker.WorkerConfig;
 import dev.iris.worker.ports.PortAllocator;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -186,7 +187,9 @@ public class IrisBackend implements CliBackend {
         : "iris worker " + workerId + " serving on " + request.host() + ":" + node.port()
             + ", controller " + request.controller() + "; " + identity.describe());
     output.out().flush();
-    return runUntilShutdown("worker", vertx, node::stop);
+    // another live worker holds this id: stop the worker and exit with the controller's reason
+    Future<String> refused = node.refused().map(why -> "worker " + workerId + " stopped: " + why);
+    return runUntilShutdown("worker", vertx, node::stop, refused);
   }
 
   @Override
@@ -327,8 +330,23 @@ public class IrisBackend implements CliBackend {
 
   /** Blocks the calling (main) thread until the JVM shuts down, then runs {@code stop}. */
   private static int runUntilShutdown(String what, Vertx vertx, java.util.function.Supplier<Future<?>> stop) {
+    return runUntilShutdown(what, vertx, stop, Promise.<String>promise().future());
+  }
+
+  /**
+   * Blocks the calling (main) thread until the JVM shuts down, then runs {@code stop}; or until {@code fatal}
+   * completes, then runs {@code stop}, closes {@code vertx} and fails with {@code fatal}'s message (one line,
+   * exit code 1).
+   */
+  private static int runUntilShutdown(String what, Vertx vertx, java.util.function.Supplier<Future<?>> stop,
+      Future<String> fatal) {
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    java.util.concurrent.atomic.AtomicReference<String> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    fatal.onSuccess(message -> {
+      failure.set(message);
+      stopped.countDown();
+    });
+    Thread hook = new Thread(() -> {
       try {
         await(stop.get()); // stops the nodes; their tasks are killed
         await(vertx.close()); // from this thread: a close composed on an event loop never reports back
@@ -337,13 +355,29 @@ public class IrisBackend implements CliBackend {
       } finally {
         stopped.countDown();
       }
-    }, "iris-" + what.replace(' ', '-') + "-shutdown"));
+    }, "iris-" + what.replace(' ', '-') + "-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
     try {
       stopped.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return ExitCodes.OK;
+    String message = failure.get();
+    if (message == null) {
+      return ExitCodes.OK;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      return ExitCodes.FAILURE; // the hook stops everything
+    }
+    try {
+      await(stop.get());
+      await(vertx.close());
+    } catch (Exception e) {
+      // failing anyway
+    }
+    throw CliException.failure(message);
   }
 
   static <T> T await(Future<T> f) throws InterruptedException, ExecutionException {

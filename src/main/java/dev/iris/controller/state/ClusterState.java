@@ -240,7 +240,9 @@ public final class ClusterState {
 
   /**
    * Registers a new worker, or re-registers a known or lost one (which comes back clean), with the list of
-   * attempts it runs, taken at {@code mark}.
+   * attempts it runs, taken at {@code mark}. Refuses ({@link StoreException}, ALREADY_EXISTS) another worker's
+   * claim to the id of a live one: another incarnation at another address while the holder was heard from within
+   * the worker timeout.
    */
   public void registerWorker(WorkerRecord.Registration r, AcceptMark mark, List<AttemptReport> running, long now) {
     membership.register(r, mark, running, now);
