@@ -44,7 +44,7 @@ record WorkerIdentity(String id, Path workDir, Origin origin) {
       return new WorkerIdentity(id, request.workDir().orElseGet(() -> tmp.resolve("iris-worker-" + id)), Origin.FLAG);
     }
     Path workDir = request.workDir().isPresent() ? request.workDir().get() : defaultWorkDir(request, tmp);
-    WorkerIdFile.Loaded loaded = WorkerIdFile.loadOrCreate(workDir, fresh);
+    WorkerIdFile.KeptId loaded = WorkerIdFile.loadOrCreate(workDir, fresh);
     return new WorkerIdentity(loaded.id(), workDir, loaded.created() ? Origin.CREATED : Origin.FILE);
   }
 

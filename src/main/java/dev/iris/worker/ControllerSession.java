@@ -1,7 +1,6 @@
 package dev.iris.worker;
 
 import dev.iris.common.RpcErrors;
-import io.vertx.grpc.common.GrpcStatus;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.ControllerService;
 import dev.iris.rpc.WorkerMetadata;
@@ -9,6 +8,7 @@ import dev.iris.rpc.WorkerTaskEntry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.grpc.common.GrpcStatus;
 import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;

@@ -29,7 +29,7 @@ public final class WorkerIdFile {
   public static final String FILE_NAME = "worker-id";
 
   /** The id in a work directory, and whether this start made it. */
-  public record Loaded(String id, boolean created) {}
+  public record KeptId(String id, boolean created) {}
 
   /** The file holds no valid worker id. */
   public static final class MalformedException extends IOException {
@@ -54,10 +54,10 @@ public final class WorkerIdFile {
    * @throws MalformedException when the file exists but holds no valid worker id
    * @throws IOException when the directory or the file cannot be read or written
    */
-  public static Loaded loadOrCreate(Path workDir, Supplier<String> fresh) throws IOException {
+  public static KeptId loadOrCreate(Path workDir, Supplier<String> fresh) throws IOException {
     Path file = of(workDir);
     try {
-      return new Loaded(read(file), false);
+      return new KeptId(read(file), false);
     } catch (NoSuchFileException e) {
       // the first start on this directory
     }
@@ -73,12 +73,12 @@ public final class WorkerIdFile {
         channel.force(true); // the link below must never name an empty file after a crash
       }
       if (!publish(temp, file)) {
-        return new Loaded(read(file), false); // another start on this directory made it meanwhile: theirs holds
+        return new KeptId(read(file), false); // another start on this directory made it meanwhile: theirs holds
       }
     } finally {
       Files.deleteIfExists(temp);
     }
-    return new Loaded(id, true);
+    return new KeptId(id, true);
   }
 
   /** Puts {@code temp} in place as {@code file}; false when a {@code file} was there first. */

@@ -26,11 +26,11 @@ class WorkerIdFileTest {
     Path workDir = dir.resolve("not/yet/there");
     AtomicInteger made = new AtomicInteger();
 
-    WorkerIdFile.Loaded first = WorkerIdFile.loadOrCreate(workDir, () -> "node-1-" + made.incrementAndGet());
-    WorkerIdFile.Loaded second = WorkerIdFile.loadOrCreate(workDir, () -> "node-1-" + made.incrementAndGet());
+    WorkerIdFile.KeptId first = WorkerIdFile.loadOrCreate(workDir, () -> "node-1-" + made.incrementAndGet());
+    WorkerIdFile.KeptId second = WorkerIdFile.loadOrCreate(workDir, () -> "node-1-" + made.incrementAndGet());
 
-    assertThat(first).isEqualTo(new WorkerIdFile.Loaded("node-1-1", true));
-    assertThat(second).isEqualTo(new WorkerIdFile.Loaded("node-1-1", false));
+    assertThat(first).isEqualTo(new WorkerIdFile.KeptId("node-1-1", true));
+    assertThat(second).isEqualTo(new WorkerIdFile.KeptId("node-1-1", false));
     assertThat(made).hasValue(1);
     assertThat(Files.readString(workDir.resolve("worker-id"))).isEqualTo("node-1-1\n");
     try (var files = Files.list(workDir)) {
@@ -42,7 +42,7 @@ class WorkerIdFileTest {
   void anIdWrittenByHandIsTakenWithoutSurroundingWhiteSpace() throws Exception {
     Files.writeString(dir.resolve("worker-id"), "  gpu-box-7.rack:2 \r\n\n");
 
-    assertThat(WorkerIdFile.loadOrCreate(dir, () -> "unused")).isEqualTo(new WorkerIdFile.Loaded("gpu-box-7.rack:2", false));
+    assertThat(WorkerIdFile.loadOrCreate(dir, () -> "unused")).isEqualTo(new WorkerIdFile.KeptId("gpu-box-7.rack:2", false));
     assertThat(WorkerIdFile.read(dir.resolve("worker-id"))).isEqualTo("gpu-box-7.rack:2");
   }
 
