@@ -35,6 +35,7 @@ import dev.iris.rpc.ControllerService;
 import dev.iris.worker.WorkerConfig;
 import dev.iris.worker.ports.PortAllocator;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -148,9 +149,14 @@ public class IrisBackend implements CliBackend {
 
   @Override
   public int startWorker(StartWorkerRequest request, CliOutput output) {
-    String workerId = request.workerId().orElseGet(() -> WorkerConfig.defaultWorkerId(request.port()));
-    Path workDir = request.workDir()
-        .orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir"), "iris-worker-" + workerId));
+    WorkerIdentity identity;
+    try {
+      identity = WorkerIdentity.of(request);
+    } catch (java.io.IOException e) {
+      throw CliException.failure("cannot start the worker: " + ErrorLines.ioMessage(e));
+    }
+    String workerId = identity.id();
+    Path workDir = identity.workDir();
     boolean clustered = request.cluster().isPresent();
     WorkerConfig config = new WorkerConfig(workerId, request.host(), clustered ? WorkerConfig.BUS_ONLY : request.port(),
         WorkerConfig.advertiseHostFor(request.host()), workDir,
@@ -177,11 +183,14 @@ public class IrisBackend implements CliBackend {
     }
     output.out().println(clustered
         ? "iris worker " + workerId + " joined the cluster as " + request.cluster().get().host() + ":"
-            + request.cluster().get().port() + "; it talks to the controller over the clustered event bus"
+            + request.cluster().get().port() + "; it talks to the controller over the clustered event bus; "
+            + identity.describe()
         : "iris worker " + workerId + " serving on " + request.host() + ":" + node.port()
-            + ", controller " + request.controller());
+            + ", controller " + request.controller() + "; " + identity.describe());
     output.out().flush();
-    return runUntilShutdown("worker", vertx, node::stop);
+    // another live worker holds this id: stop the worker and exit with the controller's reason
+    Future<String> refused = node.refused().map(why -> "worker " + workerId + " stopped: " + why);
+    return runUntilShutdown("worker", vertx, node::stop, refused);
   }
 
   @Override
@@ -322,8 +331,23 @@ public class IrisBackend implements CliBackend {
 
   /** Blocks the calling (main) thread until the JVM shuts down, then runs {@code stop}. */
   private static int runUntilShutdown(String what, Vertx vertx, java.util.function.Supplier<Future<?>> stop) {
+    return runUntilShutdown(what, vertx, stop, Promise.<String>promise().future());
+  }
+
+  /**
+   * Blocks the calling (main) thread until the JVM shuts down, then runs {@code stop}; or until {@code fatal}
+   * completes, then runs {@code stop}, closes {@code vertx} and fails with {@code fatal}'s message (one line,
+   * exit code 1).
+   */
+  private static int runUntilShutdown(String what, Vertx vertx, java.util.function.Supplier<Future<?>> stop,
+      Future<String> fatal) {
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    java.util.concurrent.atomic.AtomicReference<String> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    fatal.onSuccess(message -> {
+      failure.set(message);
+      stopped.countDown();
+    });
+    Thread hook = new Thread(() -> {
       try {
         await(stop.get()); // stops the nodes; their tasks are killed
         await(vertx.close()); // from this thread: a close composed on an event loop never reports back
@@ -332,13 +356,29 @@ public class IrisBackend implements CliBackend {
       } finally {
         stopped.countDown();
       }
-    }, "iris-" + what.replace(' ', '-') + "-shutdown"));
+    }, "iris-" + what.replace(' ', '-') + "-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
     try {
       stopped.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return ExitCodes.OK;
+    String message = failure.get();
+    if (message == null) {
+      return ExitCodes.OK;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      return ExitCodes.FAILURE; // the hook stops everything
+    }
+    try {
+      await(stop.get());
+      await(vertx.close());
+    } catch (Exception e) {
+      // failing anyway
+    }
+    throw CliException.failure(message);
   }
 
   static <T> T await(Future<T> f) throws InterruptedException, ExecutionException {

@@ -83,7 +83,9 @@ final class JobRunCommand extends BackendCommand {
   List<ConstraintExpr> constraints = List.of();
 
   @Option(names = "--coschedule-by", paramLabel = "KEY",
-      description = "Place all tasks at once on workers sharing the same value of attribute KEY, or none.")
+      description = "Place all tasks at once on workers sharing the same value of attribute KEY, or none: a gang "
+          + "of N replicas needs N such workers, each with room for one task. Refused at submission when no group "
+          + "of the live workers could ever hold it.")
   String coscheduleBy;
 
   @Option(names = "--max-task-failures", paramLabel = "N", defaultValue = "0",

@@ -31,6 +31,9 @@ import picocli.CommandLine.Option;
           + "given as processes. Resources not given are detected from this machine. With --cluster it "
           + "joins the controller's clustered event bus instead of gRPC (--port is then not used; "
           + "--controller only tells tasks where the controller's gRPC port is).",
+      "Its id is --worker-id, else the one kept in its work directory's worker-id file (made on the first "
+          + "start as <hostname>-<random suffix>), so a restarted worker keeps its id; while a worker is alive, "
+          + "another that claims its id from another address is refused and exits.",
       "'iris worker list' lists the controller's workers instead of running one."
     })
 final class WorkerCommand extends BackendCommand {
@@ -47,7 +50,9 @@ final class WorkerCommand extends BackendCommand {
   int port;
 
   @Option(names = "--work-dir", paramLabel = "DIR",
-      description = "Where task directories live (default: under the system temp directory).")
+      description = "Where task directories, logs and the worker's id file live (default: <tmp>/iris-worker-ID "
+          + "with --worker-id, else <tmp>/iris-worker-PORT, with --cluster <tmp>/iris-worker-cluster-PORT, with "
+          + "--port 0 a new temporary directory each start). One worker per directory.")
   Path workDir;
 
   @Option(names = "--cpu", paramLabel = "N", description = "Whole cores offered to tasks (default: all).")
@@ -66,7 +71,9 @@ final class WorkerCommand extends BackendCommand {
   List<KeyValue> attributes = List.of();
 
   @Option(names = "--worker-id", paramLabel = "ID",
-      description = "A fixed worker id (default: derived from host and port).")
+      description = "A fixed worker id (default: the id in <work-dir>/worker-id, made on the first start as "
+          + "<hostname>-<5 random letters and digits>, so it stays the same across restarts on that directory). "
+          + "The controller refuses a second live worker with the same id.")
   String workerId;
 
   @Option(names = "--task-ports", paramLabel = "FROM-TO", converter = ValueConverters.PortRangeValue.class,

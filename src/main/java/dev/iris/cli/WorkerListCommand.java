@@ -10,7 +10,9 @@ import picocli.CommandLine.Mixin;
     mixinStandardHelpOptions = true,
     versionProvider = IrisVersion.class,
     sortOptions = false,
-    description = "List the workers known to the controller, with their resources and running tasks.")
+    description = {"List the workers known to the controller, with their resources and running tasks.",
+        "A worker's id is its --worker-id, else the one kept in its work directory's worker-id file "
+            + "(<hostname>-<random suffix>, made on its first start), so it stays the same across restarts."})
 final class WorkerListCommand extends BackendCommand {
   @Mixin ControllerOption controller;
   @Mixin TlsClientOption tls;

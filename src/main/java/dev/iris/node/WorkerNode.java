@@ -46,6 +46,14 @@ public final class WorkerNode {
     return verticle.registered();
   }
 
+  /**
+   * Completes, with the controller's reason, when the worker gave up registering because the controller kept
+   * refusing its id (another live worker holds it); the process running it should then stop. Never fails.
+   */
+  public Future<String> refused() {
+    return verticle.refused();
+  }
+
   /** Kills the worker's running tasks and undeploys it. */
   public Future<Void> stop() {
     if (deployment == null) {

@@ -8,6 +8,7 @@ import dev.iris.rpc.WorkerTaskEntry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.grpc.common.GrpcStatus;
 import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -25,14 +26,23 @@ import org.slf4j.LoggerFactory;
  * answers hands it this worker's list of attempts, which it adopts; the outage is logged once at WARN when it
  * has lasted {@value #UNREACHABLE_WARN_INTERVALS} intervals, then every {@value #UNREACHABLE_LOG_EVERY_MS} ms,
  * and its end at INFO. An outage longer than the lease fences the attempts.
+ *
+ * <p>A controller that refuses the worker's id (ALREADY_EXISTS: another live worker holds it) is asked again
+ * for the {@code claimPatience} (by default {@value #CLAIM_PATIENCE_MS} ms, beyond the time a controller takes to
+ * declare a worker that just stopped lost, so a worker restarted at another address gets its id back), logged
+ * once at WARN; if it still refuses, the session gives up: {@link #start}'s future fails with an {@link
+ * IdRefusedException}, {@link #refused} completes, and it stops registering and heartbeating for good.
  */
 final class ControllerSession {
   private static final Logger log = LoggerFactory.getLogger(ControllerSession.class);
   static final long DEFAULT_HEARTBEAT_MS = 1_000;
   private static final long FIRST_BACKOFF_MS = 200;
   private static final long MAX_BACKOFF_MS = 5_000;
+  private static final long MAX_CLAIM_BACKOFF_MS = 1_000;
   static final int UNREACHABLE_WARN_INTERVALS = 3;
   static final long UNREACHABLE_LOG_EVERY_MS = 30_000;
+  /** How long a refused id is asked for again before the session gives up. */
+  static final long CLAIM_PATIENCE_MS = 15_000;
 
   private final Vertx vertx;
   private final ContextOps ops;
@@ -45,6 +55,10 @@ final class ControllerSession {
   private final WorkerMetrics metrics;
   private final LeaseKeeper lease;
   private final Promise<Void> firstRegistration = Promise.promise();
+  private final Promise<String> refusal = Promise.promise();
+  private final long claimPatienceMs;
+  /** When the controller first refused this worker's id in the current run of refusals (System.nanoTime), or NONE. */
+  private long refusedSince = NONE;
   private long backoffMs = FIRST_BACKOFF_MS;
   private int failures;
   private long timer = -1;
@@ -64,8 +78,9 @@ final class ControllerSession {
 
   ControllerSession(Vertx vertx, ContextOps ops, ControllerService controller, String workerId, String address,
       WorkerMetadata metadata, Admissions admissions, Supplier<List<WorkerTaskEntry>> tasks, WorkerMetrics metrics,
-      LeaseKeeper lease) {
+      LeaseKeeper lease, long claimPatienceMs) {
     this.lease = lease;
+    this.claimPatienceMs = claimPatienceMs;
     this.admissions = admissions;
     this.vertx = vertx;
     this.ops = ops;
@@ -85,6 +100,14 @@ final class ControllerSession {
 
   boolean registered() {
     return registered;
+  }
+
+  /**
+   * Completes, with why, when the session gave up because the controller kept refusing the worker's id (another
+   * live worker holds it); never fails.
+   */
+  Future<String> refused() {
+    return refusal.future();
   }
 
   /**
@@ -121,6 +144,7 @@ final class ControllerSession {
       }
       registered = true;
       lease.renewed(sent, response.getLeaseMs());
+      refusedSince = NONE;
       controllerToken = response.getControllerToken().isEmpty() ? null : response.getControllerToken();
       backoffMs = FIRST_BACKOFF_MS;
       failures = 0;
@@ -136,16 +160,52 @@ final class ControllerSession {
       if (closed) {
         return;
       }
+      boolean idRefused = RpcErrors.statusOf(err) == GrpcStatus.ALREADY_EXISTS;
+      if (idRefused && refusedForGood(RpcErrors.messageOf(err))) {
+        return;
+      }
       failures++;
-      if (failures == 1 || failures % 10 == 0) {
+      if (!idRefused && (failures == 1 || failures % 10 == 0)) {
         log.warn("worker {} cannot register ({} tries), retrying: {}", workerId, failures, RpcErrors.messageOf(err));
       }
       timer = vertx.setTimer(jittered(backoffMs), t -> {
         timer = -1;
         register();
       });
-      backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+      // a refused id is asked for often: the controller frees it as soon as it finds the holder gone
+      backoffMs = Math.min(backoffMs * 2, idRefused ? MAX_CLAIM_BACKOFF_MS : MAX_BACKOFF_MS);
     });
+  }
+
+  /**
+   * The controller refused the worker's id: logged at the first refusal of a run; true (and the session is over)
+   * once it has refused for the claim patience.
+   */
+  private boolean refusedForGood(String why) {
+    long now = System.nanoTime();
+    if (refusedSince == NONE) {
+      refusedSince = now;
+      if (claimPatienceMs > 0) {
+        log.warn("worker {}: the controller refuses its id: {}; asking again for up to {} s in case that worker has "
+            + "just stopped", workerId, why, claimPatienceMs / 1_000);
+      }
+    }
+    if (now - refusedSince < claimPatienceMs * 1_000_000) {
+      return false;
+    }
+    close();
+    firstRegistration.tryFail(new IdRefusedException(why));
+    refusal.tryComplete(why);
+    return true;
+  }
+
+  /** The controller refused the worker's id for the whole claim patience: another live worker holds it. */
+  static final class IdRefusedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    IdRefusedException(String message) {
+      super(message, null, false, false);
+    }
   }
 
   private void heartbeat() {

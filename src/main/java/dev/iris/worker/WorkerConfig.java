@@ -1,6 +1,7 @@
 package dev.iris.worker;
 
 import dev.iris.common.Tls;
+import dev.iris.core.WorkerIds;
 import dev.iris.worker.host.MachineProbe;
 import dev.iris.worker.ports.PortAllocator;
 import java.nio.file.Path;
@@ -142,25 +143,29 @@ public record WorkerConfig(String workerId, String host, int port, String advert
   }
 
   /**
-   * A worker id for a worker process: this machine's host name, then {@code -<port>}, or a short random
-   * suffix when the port is picked at start (0). Characters the controller refuses become {@code -}.
+   * A new worker id for a worker process: this machine's host name, then {@code -} and five random letters and
+   * digits, so that workers on machines of the same name differ. A worker given no id keeps the one it made in
+   * its work directory ({@link dev.iris.worker.host.WorkerIdFile}).
    */
-  public static String defaultWorkerId(int port) {
-    return defaultWorkerId(MachineProbe.hostname(), port);
+  public static String newWorkerId() {
+    return newWorkerId(MachineProbe.hostname(), java.util.concurrent.ThreadLocalRandom.current());
   }
 
   /**
-   * The id {@link #defaultWorkerId(int)} makes on a machine named {@code hostname}: at most 128 characters,
-   * the host name cut (never the suffix), starting with a letter or digit as the controller requires.
+   * The id {@link #newWorkerId()} makes on a machine named {@code hostname} with {@code random}: at most
+   * {@value WorkerIds#MAX_LENGTH} characters, the host name cut (never the suffix), characters the controller
+   * refuses turned into {@code -}, starting with a letter or digit as the controller requires.
    */
-  public static String defaultWorkerId(String hostname, int port) {
+  public static String newWorkerId(String hostname, java.util.random.RandomGenerator random) {
     String host = hostname.replaceAll("[^A-Za-z0-9._:-]", "-");
     if (host.isEmpty() || !Character.isLetterOrDigit(host.charAt(0))) {
       host = "worker" + host;
     }
-    String suffix = port > 0 ? Integer.toString(port)
-        : Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36, 36L * 36 * 36 * 36 * 36 * 36), 36);
-    int hostRoom = MAX_WORKER_ID_LENGTH - 1 - suffix.length();
+    StringBuilder suffix = new StringBuilder(SUFFIX_LENGTH);
+    for (int i = 0; i < SUFFIX_LENGTH; i++) {
+      suffix.append(SUFFIX_ALPHABET.charAt(random.nextInt(SUFFIX_ALPHABET.length())));
+    }
+    int hostRoom = WorkerIds.MAX_LENGTH - 1 - SUFFIX_LENGTH;
     return (host.length() > hostRoom ? host.substring(0, hostRoom) : host) + "-" + suffix;
   }
 
@@ -181,8 +186,9 @@ public record WorkerConfig(String workerId, String host, int port, String advert
 
   /** The port of a worker that serves no network port, reachable only over the event bus. */
   public static final int BUS_ONLY = -1;
-  /** The longest worker id the controller takes. */
-  private static final int MAX_WORKER_ID_LENGTH = 128;
+  /** The random part of a new worker id: lower-case letters and digits, 36^5 (60 million) of them. */
+  private static final String SUFFIX_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+  private static final int SUFFIX_LENGTH = 5;
 
   /** Whether the worker serves no network port (event bus only). */
   public boolean busOnly() {

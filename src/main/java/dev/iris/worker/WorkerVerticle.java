@@ -22,6 +22,7 @@ import dev.iris.worker.ports.PortAllocator;
 import dev.iris.worker.runtime.ProcessTaskRuntime;
 import dev.iris.worker.runtime.TaskRuntime;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
@@ -47,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * <p>Start: locks its work directory ({@link WorkDirLock}; a directory in use by another worker fails the
  * start), spawns its {@link Watchdog} (with the process runtime), cleans the leftovers of an earlier run
  * and probes the machine (all off the event loop), then serves, then registers (retrying until the
- * controller answers; start does not wait for that). Stop: kills every running attempt with a short
+ * controller answers; start does not wait for that; a controller that keeps refusing its id, held by another
+ * live worker, makes it give up: {@link #refused}). Stop: kills every running attempt with a short
  * grace and waits for the trees to be gone, then stops heartbeats, reports, servers and the runtime,
  * disarms the watchdog (or, if some tree was not confirmed gone, lets it clean up) and unlocks.
  */
@@ -98,12 +100,21 @@ public final class WorkerVerticle extends VerticleBase {
   private boolean sampling;
   private String address;
   private Future<Void> registered = Future.failedFuture("not started");
+  private final long claimPatienceMs;
+  private final Promise<String> refused = Promise.promise();
 
   public WorkerVerticle(WorkerConfig config, ControllerService controller, Clock clock) {
     this(config, controller, clock, new ProcessTaskRuntime());
   }
 
   WorkerVerticle(WorkerConfig config, ControllerService controller, Clock clock, TaskRuntime runtime) {
+    this(config, controller, clock, runtime, ControllerSession.CLAIM_PATIENCE_MS);
+  }
+
+  /** {@code claimPatienceMs}: how long a refused id is asked for again before the worker gives up ({@link #refused}). */
+  WorkerVerticle(WorkerConfig config, ControllerService controller, Clock clock, TaskRuntime runtime,
+      long claimPatienceMs) {
+    this.claimPatienceMs = claimPatienceMs;
     this.config = config;
     this.controller = controller;
     this.clock = clock;
@@ -120,9 +131,21 @@ public final class WorkerVerticle extends VerticleBase {
     return address;
   }
 
-  /** Completes once the controller accepted the worker's first registration. */
+  /**
+   * Completes once the controller accepted the worker's first registration; fails when the controller refused
+   * the worker's id until the worker gave up (see {@link #refused}).
+   */
   public Future<Void> registered() {
     return registered;
+  }
+
+  /**
+   * Completes, with the controller's reason, when the worker gave up registering because the controller kept
+   * refusing its id for {@value ControllerSession#CLAIM_PATIENCE_MS} ms: another live worker, at another address,
+   * holds it. The worker then no longer registers or heartbeats; its process should stop. Never fails.
+   */
+  public Future<String> refused() {
+    return refused.future();
   }
 
   @Override
@@ -157,8 +180,10 @@ public final class WorkerVerticle extends VerticleBase {
           : new HostPort(config.advertiseHost(), server.actualPort()).toString();
       usageTimer = vertx.setPeriodic(USAGE_INTERVAL_MS, t -> sampleUsage());
       session = new ControllerSession(vertx, ops, controller, config.workerId(), address,
-          metadata.toBuilder().setStartCapacity(START_CAPACITY).build(), admissions, this::entries, metrics, lease);
+          metadata.toBuilder().setStartCapacity(START_CAPACITY).build(), admissions, this::entries, metrics, lease,
+          claimPatienceMs);
       registered = session.start();
+      session.refused().onSuccess(refused::tryComplete);
       log.info("worker {} serving at {} ({} cpu, {} MiB memory, {} MiB disk{}; tasks start through {})",
           config.workerId(), address,
           metadata.getCpuCount(), metadata.getMemoryBytes() >> 20, metadata.getDiskBytes() >> 20,

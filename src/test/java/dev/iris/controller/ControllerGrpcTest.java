@@ -246,6 +246,37 @@ class ControllerGrpcTest {
     stream.handler(null);
   }
 
+  /**
+   * A gang no group of the registered workers could ever hold is refused at submission (nothing is stored); with
+   * no worker yet it is accepted and says why it waits; one that fits a group runs.
+   */
+  @Test
+  void aGangNoGroupCanEverHoldIsRefusedAtSubmission() throws Exception {
+    Controller.LaunchJobRequest gang = launch("gang", 3, 1).toBuilder()
+        .setCoscheduling(dev.iris.rpc.CoschedulingConfig.newBuilder().setGroupBy("slice")).build();
+    String early = await(api.launchJob(gang.toBuilder().setName("early").build())).getJobId();
+    eventually(() -> status(early).getPendingReason().equals("no workers registered"));
+
+    await(new FakeWorker(vertx, bus, "a0", 2, Map.of("slice", "a")).start());
+    await(new FakeWorker(vertx, bus, "a1", 2, Map.of("slice", "a")).start());
+    await(new FakeWorker(vertx, bus, "b0", 2, Map.of("slice", "b")).start());
+
+    assertThatThrownBy(() -> await(api.launchJob(gang))).isInstanceOfSatisfying(RpcException.class, e -> {
+      assertThat(e.status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
+      assertThat(e.getMessage()).isEqualTo("coscheduled job 'gang' needs 3 workers with the same 'slice' that each "
+          + "have room for one task (1 cpu, 1 MiB memory, 0 B disk, 0 gpu); the largest such group, slice=a, has 2 "
+          + "(of 3 registered workers): add workers to a group, or submit fewer replicas");
+    });
+    expectStatus(() -> api.getJobStatus(Controller.GetJobStatusRequest.newBuilder().setJobId("gang").build()),
+        GrpcStatus.NOT_FOUND, "gang");
+    eventually(() -> status(early).getPendingReason()
+        .equals("coscheduling: need 3 workers in one 'slice' group, largest has 2"));
+
+    await(new FakeWorker(vertx, bus, "a2", 2, Map.of("slice", "a")).start());
+    String fits = await(api.launchJob(gang)).getJobId();
+    waitForJob(fits, JobState.JOB_STATE_SUCCEEDED);
+  }
+
   @Test
   void watchingAMalformedJobIdIsAnInvalidArgument() throws Exception {
     expectStatus(() -> api.watchEvents(Controller.WatchEventsRequest.newBuilder().setJobId("bad//id").build()),

@@ -94,6 +94,56 @@ class WorkerIdentityGrpcTest {
     await(victim.stop());
   }
 
+  /**
+   * Two live workers, one id: the second (another process at another address) is refused with ALREADY_EXISTS
+   * and a message naming the id, the holder's address and what to do, whichever token it bears that may
+   * speak for the id; another worker token is refused first by the identity binding. Once the holder is lost
+   * (nothing listens at its address: the probe of its silence finds it dead), the id is free again.
+   */
+  @Test
+  void aSecondLiveWorkerClaimingAnIdIsRefusedUntilTheFirstIsLost() throws Exception {
+    GrpcControllerLink alpha = cluster.as(AuthCluster.ALPHA);
+    await(alpha.registerWorker(twin("127.0.0.1:1", "first"))); // port 1: nothing listens there
+
+    for (GrpcControllerLink claimant : List.of(alpha, cluster.as(AuthCluster.ADMIN))) {
+      assertThatThrownBy(() -> await(claimant.registerWorker(twin("127.0.0.1:2", "second"))))
+          .isInstanceOfSatisfying(RpcException.class, e -> {
+            assertThat(e.status()).as(e.getMessage()).isEqualTo(GrpcStatus.ALREADY_EXISTS);
+            assertThat(e.getMessage()).matches("worker id 'twin' is held by a live worker at 127\\.0\\.0\\.1:1 "
+                + "\\(heard from \\d+ ms ago\\); the worker at 127\\.0\\.0\\.1:2 may not register under it: give one "
+                + "of them another --worker-id \\(or its own --work-dir\\), or stop the other; the id is free once "
+                + "the controller has not heard from it for 5000 ms");
+          });
+    }
+    denied(() -> beta.registerWorker(twin("127.0.0.1:3", "third")),
+        "worker id 'twin' was registered by another token; worker 'beta' may not speak for it");
+    List<WorkerHealthStatus> workers = await(cluster.as(AuthCluster.ADMIN).listWorkers(
+        Controller.ListWorkersRequest.getDefaultInstance())).getWorkersList();
+    assertThat(workers).singleElement().satisfies(w -> {
+      assertThat(w.getWorkerId()).isEqualTo("twin");
+      assertThat(w.getAddress()).isEqualTo("127.0.0.1:1");
+    });
+    assertThat(cluster.logLines()).filteredOn(l -> l.startsWith("WARN")).hasSize(2).allSatisfy(l -> assertThat(l)
+        .startsWith("WARN dev.iris.controller.api.ControllerServiceImpl refused a registration: worker id 'twin' is held by a live worker"));
+
+    eventually(() -> { // silent for 1.5 s, probed, connection refused: lost; then the claim succeeds
+      try {
+        await(alpha.registerWorker(twin("127.0.0.1:2", "second")));
+        return true;
+      } catch (RpcException e) {
+        assertThat(e.status()).isEqualTo(GrpcStatus.ALREADY_EXISTS);
+        return false;
+      }
+    });
+    assertThat(await(cluster.as(AuthCluster.ADMIN).listWorkers(Controller.ListWorkersRequest.getDefaultInstance()))
+        .getWorkersList()).singleElement().satisfies(w -> assertThat(w.getAddress()).isEqualTo("127.0.0.1:2"));
+  }
+
+  private static Controller.RegisterWorkerRequest twin(String address, String incarnation) {
+    return Controller.RegisterWorkerRequest.newBuilder().setWorkerId("twin").setAddress(address)
+        .setIncarnation(incarnation).setMetadata(WorkerMetadata.newBuilder().setCpuCount(2)).build();
+  }
+
   private void denied(Callable<Future<?>> call, String message) {
     assertThatThrownBy(() -> await(call.call())).isInstanceOfSatisfying(RpcException.class, e -> {
       assertThat(e.status()).as(e.getMessage()).isEqualTo(GrpcStatus.PERMISSION_DENIED);

@@ -437,7 +437,7 @@ class LocalClusterE2eTest {
   }
 
   @Test
-  void aCoscheduledJobLandsWholeOnOneGroupOrWaitsWhole() {
+  void aCoscheduledJobLandsWholeOnOneGroupAndOneNoGroupCanHoldIsRefused() {
     JobHandle gang = iris.submit(sh("echo $IRIS_TASK_INDEX on $IRIS_WORKER_ID").name(name("gang")).replicas(2)
         .coscheduleBy("cluster"));
 
@@ -446,10 +446,11 @@ class LocalClusterE2eTest {
     assertThat(logs(gang.id(), 0)).containsExactly("0 on local-0");
     assertThat(logs(gang.id(), 1)).containsExactly("1 on local-1");
 
-    JobHandle tooBig = iris.submit(sh("true").name(name("biggang")).replicas(3).coscheduleBy("cluster"));
-    Poll.until(WAIT, "a pending reason", () -> !iris.status(tooBig.id(), false).getPendingReason().isEmpty());
-    assertThat(iris.status(tooBig.id(), false).getPendingReason()).contains("coscheduling", "3 workers", "has 2");
-    assertThat(iris.listTasks(tooBig.id())).extracting(TaskStatus::getState).containsOnly(TaskState.TASK_STATE_PENDING);
+    IrisException tooBig = assertThrows(IrisException.class,
+        () -> iris.submit(sh("true").name(name("biggang")).replicas(3).coscheduleBy("cluster")));
+    assertThat(tooBig.status()).isEqualTo("FAILED_PRECONDITION");
+    assertThat(tooBig.getMessage()).contains("needs 3 workers with the same 'cluster'",
+        "the largest such group, cluster=local, has 2 (of 2 registered workers)");
   }
 
   // ---------------------------------------------------------------- refusals

@@ -18,6 +18,7 @@ import dev.iris.core.JobId;
 import dev.iris.core.JobSpec;
 import dev.iris.core.JobState;
 import dev.iris.core.Quoted;
+import dev.iris.core.Refusal;
 import dev.iris.core.ValidationException;
 import dev.iris.core.auth.Access;
 import dev.iris.core.auth.Access.Permission;
@@ -43,6 +44,7 @@ import java.util.List;
  * only for the worker id it registered, a task acts only within its job, and only while that job runs.
  */
 public final class ControllerServiceImpl {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ControllerServiceImpl.class);
   public static final int DEFAULT_PAGE_SIZE = 100;
   public static final int MAX_PAGE_SIZE = 1000;
   private final StoreClient store;
@@ -234,6 +236,11 @@ public final class ControllerServiceImpl {
       AcceptMark mark = RequestChecks.mark(request.getIncarnation(), request.getAcceptedSeq());
       List<AttemptReport> running = RequestChecks.reports(request.getTasksList());
       return store.apply(new Mutation.RegisterWorker(reg, mark, running, caller))
+          .onFailure(e -> {
+            if (e instanceof Refusal r && r.code() == Refusal.Code.ALREADY_EXISTS) {
+              LOG.warn("refused a registration: {}", e.getMessage()); // two workers with one id: a misconfiguration
+            }
+          })
           .map(v -> Controller.RegisterWorkerResponse.newBuilder().setAccepted(true)
               .setHeartbeatIntervalMs(heartbeatIntervalMs).setLeaseMs(lease.lengthMs())
               .setControllerToken(auth.workerToken(reg.workerId(), reg.address())).build());

@@ -10,6 +10,7 @@ import dev.iris.core.Resources;
 import dev.iris.core.TaskId;
 import dev.iris.core.TextRules;
 import dev.iris.core.ValidationException;
+import dev.iris.core.WorkerIds;
 import dev.iris.link.WorkerLinks;
 import dev.iris.rpc.Controller;
 import dev.iris.rpc.WorkerMetadata;
@@ -23,8 +24,8 @@ import java.util.regex.Pattern;
  * dashboard, written to logs and, for addresses, dialled: each field is bounded and of a safe charset.
  */
 final class RegistrationChecks {
-  /** The longest worker id (a worker's default id, {@code <hostname>-<port>}, is cut to this length). */
-  static final int MAX_WORKER_ID_LENGTH = 128;
+  /** The longest worker id (a worker's default id, {@code <hostname>-<suffix>}, is cut to this length). */
+  static final int MAX_WORKER_ID_LENGTH = WorkerIds.MAX_LENGTH;
   /** The longest host name or address in an address or in a worker's hostname and ip_address (DNS: 253). */
   static final int MAX_HOST_LENGTH = 253;
   /** The longest {@code host:port} address: a longest host in brackets, a colon and a 5-digit port. */
@@ -45,9 +46,6 @@ final class RegistrationChecks {
   /** The longest incarnation (a worker process's random id). */
   static final int MAX_INCARNATION_LENGTH = 128;
 
-  /** Letters, digits and {@code . _ : -}, starting with a letter or digit: what a worker's default id is. */
-  private static final Pattern WORKER_ID =
-      Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0," + (MAX_WORKER_ID_LENGTH - 1) + "}");
   /** Host names, IPv4 and (unbracketed) IPv6 addresses with an optional {@code %zone}. */
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:%-]+");
 
@@ -57,9 +55,8 @@ final class RegistrationChecks {
 
   /** A worker id: 1-{@value #MAX_WORKER_ID_LENGTH} letters, digits or {@code . _ : -}, the first a letter or digit. */
   static String workerId(String id) {
-    if (id.length() > MAX_WORKER_ID_LENGTH || !WORKER_ID.matcher(id).matches()) {
-      throw new ValidationException("worker_id " + Quoted.of(id) + " must be 1-" + MAX_WORKER_ID_LENGTH
-          + " letters, digits or . _ : -, starting with a letter or digit");
+    if (!WorkerIds.isValid(id)) {
+      throw new ValidationException("worker_id " + Quoted.of(id) + " must be " + WorkerIds.RULE);
     }
     return id;
   }

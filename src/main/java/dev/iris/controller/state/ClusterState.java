@@ -9,9 +9,11 @@ import dev.iris.core.JobSpec;
 import dev.iris.core.TaskAttempt;
 import dev.iris.core.TaskId;
 import dev.iris.core.TaskState;
+import dev.iris.scheduler.GangFeasibility;
 import dev.iris.scheduler.PendingRun;
 import dev.iris.scheduler.Plan;
 import dev.iris.scheduler.WorkerView;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -129,6 +131,26 @@ public final class ClusterState {
     return jobs.submit(spec, bundle, now);
   }
 
+  /**
+   * Refuses ({@link StoreException}, FAILED_PRECONDITION) a coscheduled job that no group of the live workers
+   * could ever hold, however idle ({@link GangFeasibility}); passes any other job, and a gang while no worker is
+   * alive (it waits for workers, and says so in its pending reason).
+   */
+  public void requireGangFits(JobSpec spec) {
+    if (!spec.isGang()) {
+      return;
+    }
+    List<GangFeasibility.Member> alive = new ArrayList<>();
+    for (WorkerRecord w : membership.all()) {
+      if (w.isAlive()) {
+        alive.add(new GangFeasibility.Member(w.capacity(), w.attributes()));
+      }
+    }
+    GangFeasibility.whyNever(spec, alive).ifPresent(why -> {
+      throw StoreException.precondition(why + ": add workers to a group, or submit fewer replicas");
+    });
+  }
+
   /** Kills {@code id} and every descendant job; a no-op for jobs already finished. */
   public void terminate(JobId id, String reason, long now) {
     jobs.terminate(id, reason, now);
@@ -240,7 +262,9 @@ public final class ClusterState {
 
   /**
    * Registers a new worker, or re-registers a known or lost one (which comes back clean), with the list of
-   * attempts it runs, taken at {@code mark}.
+   * attempts it runs, taken at {@code mark}. Refuses ({@link StoreException}, ALREADY_EXISTS) another worker's
+   * claim to the id of a live one: another incarnation at another address while the holder was heard from within
+   * the worker timeout.
    */
   public void registerWorker(WorkerRecord.Registration r, AcceptMark mark, List<AttemptReport> running, long now) {
     membership.register(r, mark, running, now);

@@ -210,6 +210,7 @@ final class Membership {
   /** See {@link ClusterState#registerWorker}. */
   void register(WorkerRecord.Registration r, AcceptMark mark, List<AttemptReport> running, long now) {
     WorkerRecord w = workers.get(r.workerId());
+    requireFreeId(w, r, now);
     if (w == null) {
       w = new WorkerRecord(r, now);
       workers.put(r.workerId(), w);
@@ -224,6 +225,33 @@ final class Membership {
     actions.add(now, "worker registered", r.workerId(), r.address() + ", " + r.capacity());
     reconcile(w, mark, running, now);
     outbox.nudgeScheduler();
+  }
+
+  /**
+   * Refuses a registration that claims the id of another live worker: one of another process (another
+   * incarnation) at another place (another address, or for workers on the event bus, whose address is their id,
+   * another ip address), while the worker holding the id is alive and was heard from within the worker timeout.
+   * The same process re-registering, or a restart at the same place, is the same worker; another may take the id
+   * once the holder is lost (or silent for the timeout). Changes nothing.
+   */
+  private void requireFreeId(WorkerRecord w, WorkerRecord.Registration r, long now) {
+    if (w == null || !w.isAlive() || w.incarnation().equals(r.incarnation())) {
+      return;
+    }
+    boolean sameAddress = w.address().equals(r.address());
+    if (sameAddress && w.registration().ipAddress().equals(r.ipAddress())) {
+      return;
+    }
+    long silentMs = now - w.lastHeartbeatMs();
+    if (silentMs > config.workerTimeoutMs()) {
+      return;
+    }
+    String holder = sameAddress ? w.address() + " on " + w.registration().ipAddress() : w.address();
+    String claimant = sameAddress ? r.address() + " on " + r.ipAddress() : r.address();
+    throw StoreException.alreadyExists("worker id '" + w.id() + "' is held by a live worker at " + holder
+        + " (heard from " + Math.max(0, silentMs) + " ms ago); the worker at " + claimant
+        + " may not register under it: give one of them another --worker-id (or its own --work-dir), or stop the "
+        + "other; the id is free once the controller has not heard from it for " + config.workerTimeoutMs() + " ms");
   }
 
   /** See {@link ClusterState#heartbeat}. */

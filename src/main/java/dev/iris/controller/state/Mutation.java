@@ -33,7 +33,8 @@ public sealed interface Mutation<R> {
    * Adds a job (replacing a finished one of the same id); answers its id. {@code bundle} (null: none) is
    * handed over with the mutation: nobody writes to it afterwards. A finished job is replaced only when its
    * {@code submitter} may change it ({@link Access}): replacing a job forgets it and kills its descendants,
-   * so no user takes over the id of another user's job.
+   * so no user takes over the id of another user's job. A coscheduled job that no group of the live workers
+   * could ever hold is refused ({@link ClusterState#requireGangFits}).
    */
   record SubmitJob(JobSpec spec, byte[] bundle, Caller submitter) implements Mutation<JobId> {
     @Override
@@ -45,6 +46,7 @@ public sealed interface Mutation<R> {
               + "choose another name");
         }
       });
+      state.requireGangFits(spec);
       return state.submit(spec, bundle, now).id();
     }
   }

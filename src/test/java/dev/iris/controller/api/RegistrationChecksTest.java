@@ -44,15 +44,14 @@ class RegistrationChecksTest {
 
   @ParameterizedTest(name = "[{index}] {0}")
   @MethodSource("hostnames")
-  void keepsTheDefaultIdOfAWorkerOnAnyHost(String hostname) {
-    for (int port : new int[] {10001, 65535, 0}) {
-      String id = WorkerConfig.defaultWorkerId(hostname, port);
+  void keepsTheNewIdOfAWorkerOnAnyHost(String hostname) {
+    java.util.Random random = new java.util.Random(hostname.hashCode());
+    for (int i = 0; i < 20; i++) {
+      String id = WorkerConfig.newWorkerId(hostname, random);
       assertThat(RegistrationChecks.workerId(id)).isEqualTo(id);
-      if (port > 0) {
-        assertThat(id).endsWith("-" + port);
-      }
+      assertThat(id).matches(".*-[a-z0-9]{5}");
     }
-    assertThat(RegistrationChecks.workerId(WorkerConfig.defaultWorkerId(10001))).endsWith("-10001");
+    assertThat(RegistrationChecks.workerId(WorkerConfig.newWorkerId())).matches(".*-[a-z0-9]{5}");
   }
 
   @ParameterizedTest(name = "[{index}] {0}")

@@ -82,6 +82,104 @@ class CoscheduledJobTest {
     }
   }
 
+  // ------------------------------------------------------------------ at submission: can any group ever hold it?
+
+  /** Submits as the API does, through the mutation (which checks the gang against the live workers). */
+  private void submitted(Store.Spec spec) {
+    new Mutation.SubmitJob(spec.build(), null, dev.iris.core.auth.Caller.admin()).applyTo(s.state, s.now);
+  }
+
+  private org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> refusedAtSubmission(Store.Spec spec) {
+    s.drain();
+    return org.assertj.core.api.Assertions.assertThatThrownBy(() -> submitted(spec))
+        .isInstanceOfSatisfying(StoreException.class,
+            e -> assertThat(e.code()).isEqualTo(dev.iris.core.Refusal.Code.FAILED_PRECONDITION))
+        .satisfies(e -> {
+          assertThat(s.state.job(dev.iris.core.JobId.of("g"))).isEmpty();
+          Drained d = s.drain();
+          assertThat(d.events()).isEmpty();
+          assertThat(d.wakeScheduler()).isFalse();
+        });
+  }
+
+  @Test
+  void aGangLargerThanEveryGroupIsRefusedAtSubmissionNamingTheLargest() {
+    slices();
+
+    refusedAtSubmission(spec("g").replicas(4).cpu(1).gang(SLICE)).hasMessage("coscheduled job 'g' needs 4 workers "
+        + "with the same 'tpu-name' that each have room for one task (1 cpu, 1 GiB memory, 0 B disk, 0 gpu); the largest "
+        + "such group, tpu-name=big, has 3 (of 5 registered workers): add workers to a group, or submit fewer replicas");
+  }
+
+  @Test
+  void onlyWorkersThatCouldEverHoldATaskCount() {
+    slices();
+    s.worker("c0", 16, SLICE, "wide");
+    s.worker("c1", 16, SLICE, "wide", "zone", "b");
+
+    // big has three workers, but none with 8 cpu
+    refusedAtSubmission(spec("g").replicas(3).cpu(8).gang(SLICE)).hasMessageEndingWith("the largest such group, "
+        + "tpu-name=wide, has 2 (of 7 registered workers): add workers to a group, or submit fewer replicas");
+    // fits wide, both workers of which have 16 cpu in all (busy or not)
+    submitted(spec("g").replicas(2).cpu(8).gang(SLICE));
+    s.state.terminate(dev.iris.core.JobId.of("g"), "test", s.now);
+    s.state.forgetFinishedJobs(s.now + 1_000_000_000L);
+
+    refusedAtSubmission(spec("g").replicas(2).cpu(8).gang(SLICE)
+        .constraints(dev.iris.core.Constraint.of("zone", dev.iris.core.ConstraintOp.EQ, "b")))
+        .hasMessage("coscheduled job 'g' needs 2 workers with the same 'tpu-name' that each have room for one task "
+            + "(8 cpu, 1 GiB memory, 0 B disk, 0 gpu) and match its constraints; the largest such group, tpu-name=wide, "
+            + "has 1 (of 7 registered workers): add workers to a group, or submit fewer replicas");
+    refusedAtSubmission(spec("g").replicas(1).cpu(32).gang(SLICE)).hasMessage("coscheduled job 'g' needs 1 worker "
+        + "with the same 'tpu-name' that each have room for one task (32 cpu, 1 GiB memory, 0 B disk, 0 gpu); none of "
+        + "the 7 of the 7 registered workers with attribute 'tpu-name' has room for one: add workers to a group, or "
+        + "submit fewer replicas");
+  }
+
+  @Test
+  void aGangByAnAttributeNoWorkerHasIsRefused() {
+    slices();
+
+    refusedAtSubmission(spec("g").replicas(2).cpu(1).gang("rack")).hasMessage("coscheduled job 'g' needs 2 workers "
+        + "with the same 'rack' that each have room for one task (1 cpu, 1 GiB memory, 0 B disk, 0 gpu); none of the 5 "
+        + "registered workers has attribute 'rack': add workers to a group, or submit fewer replicas");
+  }
+
+  @Test
+  void withNoWorkerYetAGangIsAcceptedAndSaysWhyItWaits() {
+    submitted(spec("g").replicas(4).cpu(1).gang(SLICE));
+
+    assertThat(s.schedule()).isZero();
+    assertThat(s.job("g").pendingReason()).isEqualTo("no workers registered");
+
+    slices(); // too few for it after all: it waits, and says why
+    assertThat(s.schedule()).isZero();
+    assertThat(s.job("g").pendingReason()).isEqualTo("coscheduling: need 4 workers in one 'tpu-name' group, largest has 3");
+  }
+
+  @Test
+  void lostWorkersDoNotCountButBusyOnesDo() {
+    slices();
+    member("b3", "big", 3);
+    submitted(spec("hog").cpu(4).constraints(dev.iris.core.Constraint.of("tpu-name", dev.iris.core.ConstraintOp.EQ,
+        "big")));
+    s.schedule(); // one of big is busy: a gang of four still fits big, once it is free
+    submitted(spec("g").replicas(4).cpu(4).gang(SLICE));
+    assertThat(s.schedule()).isZero();
+    assertThat(s.job("g").pendingReason()).isEqualTo("coscheduling: need 4 workers with 4 cpu free in one 'tpu-name' "
+        + "group, largest has 3");
+
+    s.advance(5_001);
+    for (String w : List.of("a0", "a1", "b0", "b1", "b2")) {
+      s.heartbeat(w);
+    }
+    s.state.checkWorkerLiveness(s.now); // b3 is lost: big has three live workers left
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> submitted(spec("g2").replicas(4).cpu(4).gang(SLICE)))
+        .isInstanceOf(StoreException.class).hasMessageContaining("the largest such group, tpu-name=big, has 3 (of 5 "
+            + "registered workers)");
+  }
+
   @Test
   void aGangWaitsWholeWhileOneMemberWorkerIsBusy() {
     slices();

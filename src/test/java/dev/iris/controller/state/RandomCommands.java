@@ -29,7 +29,8 @@ import net.jqwik.api.Tuple;
  * Random sequences of store commands, each issued as the {@link Mutation}s the store's clients send, at
  * explicit instants: submissions (with and without bundles, by several users, some refused), plans committed
  * at once or held and committed stale, worker reports good and stale, deliveries and delivery failures,
- * fencing, heartbeats and re-registrations (some by a token that may not speak for the worker), silences,
+ * fencing, heartbeats and re-registrations (some by a token that may not speak for the worker, some by another
+ * process at another address claiming a live worker's id), silences,
  * probes that cannot connect, ticks, kills, endpoints registered and removed, and the store reconfigured. A command picks its targets
  * (an active attempt, a worker, an endpoint) from the state it drives, so most of them change something.
  *
@@ -45,7 +46,7 @@ public final class RandomCommands {
 
   public enum Kind {
     SUBMIT, SCHEDULE, HOLD_PLAN, COMMIT_HELD, REPORT, STALE_REPORT, DELIVERED, DELIVERY_FAILED, FENCED, HEARTBEAT,
-    REREGISTER, ADVANCE, LIVENESS, UNREACHABLE, TICK, TERMINATE, ENDPOINT, UNREGISTER_ENDPOINT, RECONFIGURE
+    REREGISTER, CLAIM, ADVANCE, LIVENESS, UNREACHABLE, TICK, TERMINATE, ENDPOINT, UNREGISTER_ENDPOINT, RECONFIGURE
   }
 
   /** One command; its numbers pick the job, task, worker, state and so on when it is applied. */
@@ -67,7 +68,7 @@ public final class RandomCommands {
         Tuple.of(5, Kind.SUBMIT), Tuple.of(5, Kind.SCHEDULE), Tuple.of(1, Kind.HOLD_PLAN),
         Tuple.of(1, Kind.COMMIT_HELD), Tuple.of(8, Kind.REPORT), Tuple.of(2, Kind.STALE_REPORT),
         Tuple.of(2, Kind.DELIVERED), Tuple.of(2, Kind.DELIVERY_FAILED), Tuple.of(1, Kind.FENCED),
-        Tuple.of(3, Kind.HEARTBEAT), Tuple.of(2, Kind.REREGISTER), Tuple.of(3, Kind.ADVANCE),
+        Tuple.of(3, Kind.HEARTBEAT), Tuple.of(2, Kind.REREGISTER), Tuple.of(1, Kind.CLAIM), Tuple.of(3, Kind.ADVANCE),
         Tuple.of(2, Kind.LIVENESS), Tuple.of(1, Kind.UNREACHABLE), Tuple.of(1, Kind.TICK),
         Tuple.of(1, Kind.TERMINATE), Tuple.of(1, Kind.ENDPOINT), Tuple.of(1, Kind.UNREGISTER_ENDPOINT),
         Tuple.of(1, Kind.RECONFIGURE));
@@ -186,6 +187,14 @@ public final class RandomCommands {
         String incarnation = b % 4 == 0 ? "inc" + (b / 4) % 3 : "";
         send(new Mutation.RegisterWorker(registration(a % 5, incarnation), new AcceptMark(incarnation, c % 4),
             listed("w" + a % 5, b, c), (c / 16) % 8 == 0 ? Caller.admin() : workerToken(a % 5)));
+      }
+      case CLAIM -> { // another process elsewhere registers under a worker's id: refused while the holder lives
+        WorkerRecord.Registration r = registration(a % 5, "other" + b % 3);
+        boolean otherMachine = c % 3 == 0; // at the same address (as on the event bus) but another ip address
+        send(new Mutation.RegisterWorker(new WorkerRecord.Registration(r.workerId(), otherMachine ? r.address()
+            : "other-" + r.workerId() + ":" + (10_001 + c % 2), r.capacity(), r.attributes(), r.hostname(),
+            otherMachine ? "10.9.9." + c % 7 : r.ipAddress(), 0, r.incarnation()),
+            new AcceptMark(r.incarnation(), 0), List.of(), workerToken(a % 5)));
       }
       case ADVANCE -> {
         now += a * 4L;

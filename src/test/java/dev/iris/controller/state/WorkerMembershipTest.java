@@ -572,6 +572,115 @@ class WorkerMembershipTest {
     assertThat(run.attemptId()).isEqualTo(1);
   }
 
+  // ------------------------------------------------------------------ one live worker per id
+
+  private static WorkerRecord.Registration claim(String id, String address, String incarnation) {
+    return new WorkerRecord.Registration(id, address, dev.iris.core.Resources.of(4, 64 * Store.GIB), Map.of(),
+        "node", "10.0.0.1", 0, incarnation);
+  }
+
+  private void register(WorkerRecord.Registration r) {
+    s.state.registerWorker(r, new AcceptMark(r.incarnation(), 0), List.of(), s.now);
+  }
+
+  /** w1 registered at a:10001 as incarnation "one", running j/task-0; everything drained. */
+  private void liveHolder() {
+    register(claim("w1", "a:10001", "one"));
+    s.submit("j", 1, 1);
+    s.schedule();
+    s.report("j/task-0", RUNNING);
+    s.drain();
+  }
+
+  @Test
+  void anotherLiveWorkerClaimingTheIdFromAnotherAddressIsRefusedAndChangesNothing() {
+    liveHolder();
+    s.advance(1_200);
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> register(claim("w1", "b:10001", "two")))
+        .isInstanceOfSatisfying(StoreException.class,
+            e -> assertThat(e.code()).isEqualTo(dev.iris.core.Refusal.Code.ALREADY_EXISTS))
+        .hasMessage("worker id 'w1' is held by a live worker at a:10001 (heard from 1200 ms ago); the worker at "
+            + "b:10001 may not register under it: give one of them another --worker-id (or its own --work-dir), or "
+            + "stop the other; the id is free once the controller has not heard from it for 5000 ms");
+
+    WorkerRecord w1 = s.w("w1");
+    assertThat(w1.address()).isEqualTo("a:10001");
+    assertThat(w1.incarnation()).isEqualTo("one");
+    assertThat(s.taskState("j/task-0")).isEqualTo(RUNNING);
+    assertThat(s.holdings("w1")).containsExactly("j/task-0#0");
+    Drained d = s.drain();
+    assertThat(d.events()).isEmpty();
+    assertThat(d.commands()).isEmpty();
+    assertThat(d.wakeScheduler()).isFalse();
+    // the holder goes on as before
+    assertThat(s.state.heartbeat("w1", new AcceptMark("one", 0), List.of(new AttemptReport(TaskId.parse("j/task-0"), 0,
+        RUNNING, 0, "", null)), s.now)).isTrue();
+    assertThat(s.taskState("j/task-0")).isEqualTo(RUNNING);
+  }
+
+  @Test
+  void theSameWorkerRestartedAtItsAddressOrReRegisteringFromANewOneKeepsTheId() {
+    liveHolder();
+
+    register(claim("w1", "a:10001", "one")); // the same process again (its heartbeat was answered "register again")
+    register(claim("w1", "a:10001", "restarted")); // a restart at the same address
+    assertThat(s.w("w1").incarnation()).isEqualTo("restarted");
+    register(claim("w1", "c:10001", "restarted")); // the same process, now reachable elsewhere
+
+    assertThat(s.w("w1").address()).isEqualTo("c:10001");
+  }
+
+  @Test
+  void aNewWorkerTakesTheIdOnceTheHolderWasSilentForTheTimeoutOrLost() {
+    liveHolder();
+    s.advance(5_001); // silent beyond the timeout, not yet declared lost
+
+    register(claim("w1", "b:10001", "two"));
+
+    assertThat(s.w("w1").address()).isEqualTo("b:10001");
+    assertThat(s.taskState("j/task-0")).isEqualTo(PENDING); // the old worker's attempt is failed over
+    assertThat(s.holdings("w1")).isEmpty();
+
+    s.advance(5_001);
+    s.state.checkWorkerLiveness(s.now);
+    assertThat(s.w("w1").isAlive()).isFalse();
+    register(claim("w1", "c:10001", "three")); // lost: anyone may take the id again
+
+    assertThat(s.w("w1").address()).isEqualTo("c:10001");
+    assertThat(s.w("w1").isAlive()).isTrue();
+  }
+
+  @Test
+  void onTheEventBusAnotherMachineClaimingTheIdIsRefusedAndARestartOnTheSameOneIsNot() {
+    WorkerRecord.Registration onA = new WorkerRecord.Registration("w1", "bus://w1",
+        dev.iris.core.Resources.of(4, 64 * Store.GIB), Map.of(), "node-a", "10.0.0.1", 0, "one");
+    register(onA);
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> register(new WorkerRecord.Registration("w1", "bus://w1",
+        onA.capacity(), Map.of(), "node-b", "10.0.0.2", 0, "two")))
+        .isInstanceOf(StoreException.class)
+        .hasMessageStartingWith("worker id 'w1' is held by a live worker at bus://w1 on 10.0.0.1 (heard from 0 ms "
+            + "ago); the worker at bus://w1 on 10.0.0.2 may not register under it");
+
+    register(new WorkerRecord.Registration("w1", "bus://w1", onA.capacity(), Map.of(), "node-a", "10.0.0.1", 0, "two"));
+    assertThat(s.w("w1").incarnation()).isEqualTo("two");
+  }
+
+  @Test
+  void aWorkerHeardFromWithinTheTimeoutHoldsTheIdHoweverLongAgoItRegistered() {
+    liveHolder();
+    for (int i = 0; i < 5; i++) {
+      s.advance(4_000);
+      s.state.heartbeat("w1", new AcceptMark("one", 0), List.of(new AttemptReport(TaskId.parse("j/task-0"), 0, RUNNING,
+          0, "", null)), s.now);
+    }
+    s.advance(4_999);
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> register(claim("w1", "b:10001", "two")))
+        .isInstanceOf(StoreException.class).hasMessageContaining("(heard from 4999 ms ago)");
+  }
+
   // ------------------------------------------------------------------ delivery failures
 
   @Test
