@@ -134,8 +134,13 @@ class JournalOutageTest {
   }
 
   private String get(String uri) throws Exception {
-    return await(vertx.createHttpClient().request(HttpMethod.GET, node.port(), "127.0.0.1", uri)
-        .compose(r -> r.send()).compose(r -> r.body())).toString();
+    io.vertx.core.http.HttpClient http = vertx.createHttpClient();
+    try {
+      return await(http.request(HttpMethod.GET, node.port(), "127.0.0.1", uri)
+          .compose(r -> r.send()).compose(r -> r.body())).toString();
+    } finally {
+      http.close(); // one connection per read, closed: polling loops must not pile up clients
+    }
   }
 
   private JsonObject controllerJson() throws Exception {

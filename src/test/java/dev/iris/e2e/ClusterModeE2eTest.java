@@ -130,7 +130,7 @@ class ClusterModeE2eTest {
     System.out.println("cluster: WORKER_FAILED " + failover.toMillis() + " ms after the worker's SIGKILL");
     // found by the probe (nothing serves the worker's addresses once its node left), not the heartbeat timeout
     assertThat(iris.taskStatus(job, 0).getAttempts(0).getError())
-        .contains("unreachable").contains("nobody serves iris.worker." + victimId);
+        .contains("dead: nothing serves its address").contains("nobody serves iris.worker." + victimId);
     Poll.until(WAIT, "the job to finish", () -> ProtoStates.isFinished(iris.status(job, false).getState()));
     assertThat(iris.status(job, false).getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
     assertThat(iris.fetchTaskLogs(job, 0, 0, 0)).extracting(Worker.LogEntry::getData)

@@ -274,8 +274,10 @@ class DurableStoreTest {
       StateStoreVerticle s2 = new StateStoreVerticle(StoreConfig.DEFAULT, Clock.systemUTC(), 600_000, null, dir, small);
       await(v2.deployVerticle(s2));
       RecoveryReport r = s2.journal().recovery();
-      assertThat(r.snapshotLsn()).as("records in the snapshot").isGreaterThanOrEqualTo(80);
-      assertThat(r.records()).as("records replayed after it").isLessThan(40);
+      // one snapshot at a time: under load the one begun at ~40 records may still be written when the last
+      // submission is journaled, so the newest may be the first; either way recovery reads it and the rest
+      assertThat(r.snapshotLsn()).as("records in the snapshot").isGreaterThanOrEqualTo(40);
+      assertThat(r.records()).as("records replayed after it").isLessThan(100 - 40 + 10);
       assertThat(answers(new StoreClient(v2))).isEqualTo(before);
     } finally {
       await(v2.close());
