@@ -135,15 +135,21 @@ public class IrisBackend implements CliBackend {
     return runUntilShutdown("controller", vertx, node::stop);
   }
 
-  /** What the durable controller's start recovered, for its start-up line: " (recovered ...)", or "" if unknown. */
+  /**
+   * What the durable controller's start recovered, for its start-up line: " (recovered ...)", or "" if unknown.
+   * Waits on the CLI's own thread (as the start above does), never on an event loop.
+   */
   private static String recovered(Vertx vertx) {
     try {
       dev.iris.controller.StoreStatus.Recovery r = new dev.iris.controller.StoreClient(vertx).status()
           .toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS).recovered();
       return r == null ? "" : " (recovered " + r.jobs() + " jobs and " + r.workers() + " workers from " + r.records()
           + " records in " + r.elapsedMs() + " ms)";
-    } catch (Exception e) {
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       return "";
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      return ""; // the line goes out without it: the controller is up either way
     }
   }
 
