@@ -99,7 +99,8 @@ class BoundedGrowthTest {
       try (Stream<Path> files = Files.list(dir.resolve("journal"))) {
         assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("segment-")).sorted()
             .findFirst().map(n -> Long.parseLong(n.substring(8, 28))).orElseThrow())
-            .as("the first segment kept begins after the records of the first 19,000 jobs").isGreaterThan(19_000);
+            // one snapshot at a time: under load the newest may lag the last jobs by a snapshot interval or two
+            .as("the first segment kept begins after the records of the first 15,000 jobs").isGreaterThan(15_000);
       }
     } finally {
       await(vertx.close());
