@@ -53,6 +53,13 @@ public class IrisBackend implements CliBackend {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IrisBackend.class);
   /** How long a worker waits for its controller to answer one call. */
   static final long CONTROLLER_CALL_TIMEOUT_MS = 10_000;
+  /**
+   * A worker's connection to its controller carries a heartbeat answer every second: one that read nothing for 5 s
+   * is closed (a partition), and a new one gives up after 2 s, so a worker reconnects within seconds of the network's
+   * return instead of waiting for TCP to retransmit on the old one.
+   */
+  static final java.time.Duration SESSION_QUIET = java.time.Duration.ofSeconds(5);
+  static final java.time.Duration SESSION_CONNECT = java.time.Duration.ofSeconds(2);
   private final ClientCommands client = new ClientCommands(c -> IrisClient.remote(c.address().toString(),
       c.tlsCa().map(RemoteOptions.plaintext()::withTlsCa).orElse(RemoteOptions.plaintext()).withToken(c.token())));
 
@@ -176,7 +183,8 @@ public class IrisBackend implements CliBackend {
     Vertx vertx = startVertx(request.cluster(), request.tls(), "worker " + workerId, request.controller().token());
     ControllerService controller = clustered
         ? new EventBusControllerLink(vertx.eventBus(), CONTROLLER_CALL_TIMEOUT_MS)
-        : new GrpcControllerLink(dev.iris.common.GrpcClients.create(vertx, request.tls()),
+        : new GrpcControllerLink(dev.iris.common.GrpcClients.createWatchful(vertx, request.tls(),
+            SESSION_QUIET, SESSION_CONNECT),
             request.controller().toSocketAddress(), CONTROLLER_CALL_TIMEOUT_MS, request.controller().token());
     WorkerNode node;
     try {

@@ -1,6 +1,9 @@
 package dev.iris.common;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
 
@@ -35,5 +38,21 @@ public final class GrpcClients {
       return create(vertx);
     }
     return GrpcClient.client(vertx, options(), tls.grpcClientOptions());
+  }
+
+  /**
+   * A client for a link whose silence must be noticed: a worker's link to its controller (heartbeats every second)
+   * and the controller's links to its workers. A connection that read nothing for {@code quiet} is closed, and a
+   * connection attempt gives up after {@code connect}, so the next call opens a fresh connection. Without them a
+   * partition leaves calls on a connection that gets no packets, new calls queue on it, and after the network comes
+   * back nothing moves until TCP's next retransmission, which after a long cut comes many seconds later; a worker
+   * would lose its lease to a network that already works again.
+   */
+  public static GrpcClient createWatchful(Vertx vertx, Tls tls, Duration quiet, Duration connect) {
+    HttpClientOptions http = tls.grpcClientOptions()
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setReadIdleTimeout(Math.toIntExact(quiet.toMillis()))
+        .setConnectTimeout(Math.toIntExact(connect.toMillis()));
+    return GrpcClient.client(vertx, options(), http);
   }
 }

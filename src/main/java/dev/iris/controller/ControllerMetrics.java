@@ -27,6 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * rather than on every change.
  */
 public final class ControllerMetrics implements StoreObserver {
+  /** Losses within this window count as one burst: workers' silences end out of step, by up to a heartbeat or so. */
+  static final long BURST_WINDOW_MS = 5_000;
+  /** Workers unreachable and lost are logged under this name, for operators (the action log has them too). */
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("dev.iris.controller.Membership");
   /** Bucket bounds of the latency histograms (submit to ASSIGNED/RUNNING, scheduling pass, dispatch). */
   private static final Duration[] LATENCY_BUCKETS = HistogramBuckets.millis(0.5, 1, 2.5, 5, 10, 25, 50, 100, 250,
       500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 300_000);
@@ -40,6 +44,9 @@ public final class ControllerMetrics implements StoreObserver {
   private final Counter committed;
   private final Counter rejected;
   private final Counter workersLostTotal;
+  /** When recent workers were lost (the store's clock, ms), for the burst warning; the store's thread only. */
+  private final java.util.ArrayDeque<Long> recentLosses = new java.util.ArrayDeque<>();
+  private long burstWarnedAtMs = Long.MIN_VALUE / 2;
   private final Timer dispatchOk;
   private final Timer dispatchFailed;
   private final Map<String, Timer> rpc = new ConcurrentHashMap<>();
@@ -108,14 +115,26 @@ public final class ControllerMetrics implements StoreObserver {
   }
 
   @Override
-  public void workerLost() {
+  public void workerLost(String workerId, String why, long nowMs, int aliveAfter) {
     workersLostTotal.increment();
+    log.warn("{}: its attempts fail over", why);
+    while (!recentLosses.isEmpty() && nowMs - recentLosses.peekFirst() > BURST_WINDOW_MS) {
+      recentLosses.removeFirst();
+    }
+    recentLosses.addLast(nowMs);
+    int lost = recentLosses.size();
+    if (lost > 2 && 2 * lost > lost + aliveAfter && nowMs - burstWarnedAtMs > BURST_WINDOW_MS) {
+      burstWarnedAtMs = nowMs;
+      log.warn("{} of {} workers were lost within {} s: suspect (a stall of the controller, or a network fault on its "
+          + "side?); see the action log", lost, lost + aliveAfter, BURST_WINDOW_MS / 1_000);
+    }
   }
 
   @Override
-  public void workersLostInBurst(int lost, int alive) {
-    org.slf4j.LoggerFactory.getLogger(ControllerMetrics.class).warn("{} of {} workers were lost at once: suspect "
-        + "(a stall of the controller, or a network fault on its side?); see the action log", lost, alive);
+  public void workerUnreachable(String workerId, long silentMs, long failsOverInMs) {
+    log.info("worker {} unreachable (no heartbeat for {} ms): given no new tasks; its attempts fail over in {} ms, "
+        + "when its lease surely ran out, unless it is heard from or known dead first", workerId, silentMs,
+        failsOverInMs);
   }
 
   /** A pass that had pending tasks: its duration, assignments planned and committed. */

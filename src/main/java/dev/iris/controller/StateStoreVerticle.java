@@ -66,6 +66,8 @@ public final class StateStoreVerticle extends VerticleBase {
   private ClusterState state;
   private final Clock clock;
   private final long tickMs;
+  /** A stall this long is worth a WARN; shorter ones (a busy machine) are logged at DEBUG. */
+  private static final long STALL_WARN_MS = 1_000;
   /** When the previous tick fired (the store's clock), or MIN_VALUE; and the stall not yet handed to a tick. */
   private long lastTickAtMs = Long.MIN_VALUE;
   private long stallPendingMs;
@@ -242,8 +244,12 @@ public final class StateStoreVerticle extends VerticleBase {
       long late = now - lastTickAtMs - tickMs;
       if (late > tickMs) {
         stallPendingMs += late;
-        LOG.warn("the store's tick came {} ms late (its event loop was blocked, or a GC pause): not counted as any "
-            + "worker's silence", late);
+        if (late >= STALL_WARN_MS) {
+          LOG.warn("the store's tick came {} ms late (its event loop was blocked, or a GC pause): not counted as any "
+              + "worker's silence", late);
+        } else {
+          LOG.debug("the store's tick came {} ms late: not counted as any worker's silence", late);
+        }
       }
     }
     lastTickAtMs = now;

@@ -65,7 +65,15 @@ public record Lease(long lengthMs) {
    * 1 s) for SIGKILL to land and the timer to fire.
    */
   public long fenceLeadMs() {
-    return fenceGraceMs() + Math.min(1_000, lengthMs / 10);
+    return fenceGraceMs() + fenceSlackMs();
+  }
+
+  /**
+   * How long before its lease ends every one of a worker's processes must be dead: a tenth of the lease, at most
+   * 1 s, for SIGKILL to land and the timer to fire.
+   */
+  public long fenceSlackMs() {
+    return Math.min(1_000, lengthMs / 10);
   }
 
   /** {@code 25 s}, {@code 2.5 s}, {@code none}. */

@@ -41,6 +41,15 @@ public final class LeaseHolder {
     return endsAtNanos - lease.fenceLeadMs() * 1_000_000;
   }
 
+  /**
+   * When every process of the worker's attempts must be dead: {@link Lease#fenceSlackMs} before the lease ends
+   * (nanos); meaningful while granted. A fencing that starts late (the worker was stalled) keeps this instant and
+   * shortens its grace.
+   */
+  public long killByNanos() {
+    return endsAtNanos - lease.fenceSlackMs() * 1_000_000;
+  }
+
   /** True when attempts must be killed now: a lease was granted and its fencing instant has come. */
   public boolean fenceDue(long nowNanos) {
     return lease.granted() && nowNanos - fenceAtNanos() >= 0;

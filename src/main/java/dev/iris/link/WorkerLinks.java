@@ -40,6 +40,10 @@ public final class WorkerLinks {
     this.tls = tls;
   }
 
+  /** A connection to a worker that read nothing this long is closed (a partition), and the next call opens another. */
+  static final java.time.Duration QUIET = java.time.Duration.ofSeconds(10);
+  static final java.time.Duration CONNECT = java.time.Duration.ofSeconds(3);
+
   /** The link to worker {@code workerId}, registered at {@code address}. */
   public WorkerService forWorker(String workerId, String address) {
     if (address.startsWith(BUS_SCHEME)) {
@@ -48,7 +52,7 @@ public final class WorkerLinks {
     }
     return links.computeIfAbsent(workerId + "@" + address, key -> {
       if (grpc == null) {
-        grpc = dev.iris.common.GrpcClients.create(vertx, tls);
+        grpc = dev.iris.common.GrpcClients.createWatchful(vertx, tls, QUIET, CONNECT);
       }
       return new GrpcWorkerLink(grpc, HostPort.parse(address).toSocketAddress(), timeoutMs,
           tokens.apply(workerId, address));

@@ -41,8 +41,12 @@ final class ControllerSession {
   private static final long MAX_CLAIM_BACKOFF_MS = 1_000;
   static final int UNREACHABLE_WARN_INTERVALS = 3;
   static final long UNREACHABLE_LOG_EVERY_MS = 30_000;
-  /** How long a refused id is asked for again before the session gives up. */
-  static final long CLAIM_PATIENCE_MS = 15_000;
+  /**
+   * How long a refused id is asked for again before the session gives up: beyond the default lease's bound (27.5 s),
+   * so a worker restarted elsewhere gets the id of one that vanished without a trace (a host that went dark) once
+   * the controller knows its lease ran out.
+   */
+  static final long CLAIM_PATIENCE_MS = 30_000;
 
   private final Vertx vertx;
   private final ContextOps ops;
@@ -206,6 +210,14 @@ final class ControllerSession {
     IdRefusedException(String message) {
       super(message, null, false, false);
     }
+  }
+
+  /**
+   * A heartbeat now rather than at the next tick, unless one sent within two intervals is still unanswered: the lease
+   * asks for it when the worker was stalled past its fencing instant.
+   */
+  void heartbeatNow() {
+    heartbeat();
   }
 
   private void heartbeat() {

@@ -63,6 +63,9 @@ final class WorkerServiceImpl extends WorkerServiceService {
     this.guard = new RpcGuard(metrics::rpc);
   }
 
+  /** How long a RunTask that finds the worker fenced waits for a renewal on its way (a registration's answer). */
+  static final java.time.Duration RENEWAL_WAIT = java.time.Duration.ofSeconds(2);
+
   /** From now on RunTask answers UNAVAILABLE: the worker is stopping, and a task started now would outlive it. */
   void refuseNewTasks() {
     stopping = true;
@@ -74,37 +77,50 @@ final class WorkerServiceImpl extends WorkerServiceService {
       if (stopping) {
         throw new StatusException(GrpcStatus.UNAVAILABLE, "worker " + config.workerId() + " is stopping");
       }
-      if (!lease.mayRun()) { // final: the controller fences the attempt and retries it elsewhere
-        throw new StatusException(GrpcStatus.FAILED_PRECONDITION, lease.refusal());
+      if (!lease.mayRun()) {
+        // the controller may have accepted a registration whose answer this worker has not yet heard: wait for it
+        // briefly; no renewal is final: the controller fences the attempt and retries it elsewhere
+        return lease.renewedWithin(RENEWAL_WAIT).compose(renewed -> {
+          if (!renewed) {
+            return Future.failedFuture(new StatusException(GrpcStatus.FAILED_PRECONDITION, lease.refusal()));
+          }
+          return stopping ? Future.failedFuture(new StatusException(GrpcStatus.UNAVAILABLE, "worker "
+              + config.workerId() + " is stopping")) : admit(request);
+        });
       }
-      TaskId task = TaskId.parse(request.getTaskId());
-      List<String> argv = validate(request, task);
-      Worker.RunTaskRequest normalized = request.getJobId().isEmpty()
-          ? request.toBuilder().setJobId(task.job().value()).build() : request;
-      Attempt previous = table.current(request.getTaskId());
-      int current = previous == null ? -1 : previous.attemptId();
-      switch (admissions.judge(task.toString(), request.getAttemptId(), current)) {
-        case REPEAT -> {
-          return Future.succeededFuture(accepted(previous)); // a retried delivery: answered as the first was
-        }
-        case REFUSE -> throw new StatusException(GrpcStatus.FAILED_PRECONDITION, "attempt "
-            + request.getAttemptId() + " of task " + task + " was superseded or cancelled on worker "
-            + config.workerId() + " (newest attempt " + admissions.newest(task.toString(), current) + ")");
-        case ACCEPT -> { }
-      }
-      long seq = admissions.accept(task.toString(), request.getAttemptId());
-      Attempt attempt = new Attempt(new AttemptKey(task.toString(), request.getAttemptId()), task, normalized, argv,
-          new UsageTracker(clock), seq);
-      table.put(attempt);
-      Future<?> predecessorGone = Future.succeededFuture();
-      if (previous != null && !previous.isFinished()) {
-        runner.kill(previous, SUPERSEDE_GRACE, "Superseded by attempt " + request.getAttemptId());
-        predecessorGone = previous.ended();
-      }
-      Worker.RunTaskResponse answer = accepted(attempt); // ASSIGNED: taken before the launch moves it on
-      runner.launch(attempt, predecessorGone);
-      return Future.succeededFuture(answer);
+      return admit(request);
     });
+  }
+
+  /** Takes a RunTask under a lease: validated, judged against the attempts already taken, launched. */
+  private Future<Worker.RunTaskResponse> admit(Worker.RunTaskRequest request) {
+    TaskId task = TaskId.parse(request.getTaskId());
+    List<String> argv = validate(request, task);
+    Worker.RunTaskRequest normalized = request.getJobId().isEmpty()
+        ? request.toBuilder().setJobId(task.job().value()).build() : request;
+    Attempt previous = table.current(request.getTaskId());
+    int current = previous == null ? -1 : previous.attemptId();
+    switch (admissions.judge(task.toString(), request.getAttemptId(), current)) {
+      case REPEAT -> {
+        return Future.succeededFuture(accepted(previous)); // a retried delivery: answered as the first was
+      }
+      case REFUSE -> throw new StatusException(GrpcStatus.FAILED_PRECONDITION, "attempt "
+          + request.getAttemptId() + " of task " + task + " was superseded or cancelled on worker "
+          + config.workerId() + " (newest attempt " + admissions.newest(task.toString(), current) + ")");
+      case ACCEPT -> { }
+    }
+    long seq = admissions.accept(task.toString(), request.getAttemptId());
+    Attempt attempt = new Attempt(new AttemptKey(task.toString(), request.getAttemptId()), task, normalized, argv,
+        new UsageTracker(clock), seq);
+    table.put(attempt);
+    Future<?> predecessorGone = Future.succeededFuture();
+    if (previous != null && !previous.isFinished()) {
+      runner.kill(previous, SUPERSEDE_GRACE, "Superseded by attempt " + request.getAttemptId());
+      predecessorGone = previous.ended();
+    }
+    Worker.RunTaskResponse answer = accepted(attempt); // ASSIGNED: taken before the launch moves it on
+    runner.launch(attempt, predecessorGone);
+    return Future.succeededFuture(answer);
   }
 
   private Worker.RunTaskResponse accepted(Attempt a) {

@@ -182,6 +182,7 @@ public final class WorkerVerticle extends VerticleBase {
       session = new ControllerSession(vertx, ops, controller, config.workerId(), address,
           metadata.toBuilder().setStartCapacity(START_CAPACITY).build(), admissions, this::entries, metrics, lease,
           claimPatienceMs);
+      lease.askRenewalWith(session::heartbeatNow);
       registered = session.start();
       session.refused().onSuccess(refused::tryComplete);
       log.info("worker {} serving at {} ({} cpu, {} MiB memory, {} MiB disk{}; tasks start through {})",

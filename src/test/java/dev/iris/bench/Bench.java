@@ -676,9 +676,14 @@ public final class Bench {
 
     /**
      * A controller that authenticates its callers ({@link #TOKEN}): every figure is taken with tokens on, unless
-     * {@code -Dbench.tokens=false} (to compare; its callers' tokens are then ignored).
+     * {@code -Dbench.tokens=false} (to compare; its callers' tokens are then ignored), and grants workers the default
+     * lease unless {@code -Dbench.lease.ms=N} says otherwise (0: none, to compare).
      */
     static Ctl start(ControllerNode.Config config) throws Exception {
+      String lease = System.getProperty("bench.lease.ms"); // leases on by default; 0 turns them off, to compare
+      if (lease != null) {
+        config = config.withLeaseMs(Long.parseLong(lease));
+      }
       return startAsConfigured(config.withAuth(Boolean.parseBoolean(System.getProperty("bench.tokens", "true"))
           ? dev.iris.controller.ControllerAuth.of(TOKEN, List.of()) : dev.iris.controller.ControllerAuth.none()));
     }

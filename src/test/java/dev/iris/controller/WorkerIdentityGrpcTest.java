@@ -112,7 +112,7 @@ class WorkerIdentityGrpcTest {
             assertThat(e.getMessage()).matches("worker id 'twin' is held by a live worker at 127\\.0\\.0\\.1:1 "
                 + "\\(heard from \\d+ ms ago\\); the worker at 127\\.0\\.0\\.1:2 may not register under it: give one "
                 + "of them another --worker-id \\(or its own --work-dir\\), or stop the other; the id is free once "
-                + "the controller has not heard from it for 5000 ms");
+                + "that worker is known dead, or the controller has not heard from it for 5000 ms");
           });
     }
     denied(() -> beta.registerWorker(twin("127.0.0.1:3", "third")),

@@ -76,7 +76,7 @@ class WorkerIdClaimTest {
         .hasMessageMatching("worker id 'twin' is held by a live worker at " + first.address().replace(".", "\\.")
             + " \\(heard from \\d+ ms ago\\); the worker at " + second.address().replace(".", "\\.")
             + " may not register under it: give one of them another --worker-id \\(or its own --work-dir\\), or stop "
-            + "the other; the id is free once the controller has not heard from it for 5000 ms");
+            + "the other; the id is free once that worker is known dead, or the controller has not heard from it for 5000 ms");
     assertThat(await(second.refused())).startsWith("worker id 'twin' is held by a live worker at " + first.address());
     assertThat((System.nanoTime() - before) / 1_000_000).as("ms until it gave up").isBetween(1_000L, 10_000L);
 

@@ -232,7 +232,8 @@ final class Membership {
    * incarnation) at another place (another address, or for workers on the event bus, whose address is their id,
    * another ip address), while the worker holding the id is alive and was heard from within the worker timeout.
    * The same process re-registering, or a restart at the same place, is the same worker; another may take the id
-   * once the holder is lost (or silent for the timeout). Changes nothing.
+   * once the holder is lost: known dead (a probe refused), or silent until its lease surely ran out
+   * ({@link StoreConfig#lostAfterMs}), never while it may still run its attempts. Changes nothing.
    */
   private void requireFreeId(WorkerRecord w, WorkerRecord.Registration r, long now) {
     if (w == null || !w.isAlive() || w.incarnation().equals(r.incarnation())) {
@@ -243,15 +244,16 @@ final class Membership {
       return;
     }
     long silentMs = now - w.lastHeartbeatMs();
-    if (silentMs > config.workerTimeoutMs()) {
-      return;
+    if (silentMs > config.lostAfterMs()) {
+      return; // lost by the next liveness check: its lease surely ran out
     }
     String holder = sameAddress ? w.address() + " on " + w.registration().ipAddress() : w.address();
     String claimant = sameAddress ? r.address() + " on " + r.ipAddress() : r.address();
     throw StoreException.alreadyExists("worker id '" + w.id() + "' is held by a live worker at " + holder
         + " (heard from " + Math.max(0, silentMs) + " ms ago); the worker at " + claimant
         + " may not register under it: give one of them another --worker-id (or its own --work-dir), or stop the "
-        + "other; the id is free once the controller has not heard from it for " + config.workerTimeoutMs() + " ms");
+        + "other; the id is free once that worker is known dead, or the controller has not heard from it for "
+        + config.lostAfterMs() + " ms" + (config.lease().granted() ? " (its lease surely ran out)" : ""));
   }
 
   /** See {@link ClusterState#heartbeat}. */
@@ -261,9 +263,10 @@ final class Membership {
       return false;
     }
     if (!mark.incarnation().equals(w.incarnation())) {
-      // a late heartbeat of the worker's previous process (the new one registered since): stale
+      // a late heartbeat of the worker's previous process (the new one registered since): stale, and answered
+      // "register again", which renews no lease: a previous process still alive fences what it runs
       ignoredReports++;
-      return true;
+      return false;
     }
     boolean wasSuspect = w.isSuspect();
     w.heard(now);
@@ -350,6 +353,7 @@ final class Membership {
       if (silentMs > config.workerTimeoutMs() && !w.isSuspect()) {
         // only unreachable (a cut network, a stopped host): its attempts may still run until its lease runs out
         w.markSilent();
+        effects.observer().workerUnreachable(w.id(), silentMs, lostAfterMs - silentMs);
         actions.add(now, "worker unreachable", w.id(), "no heartbeat for " + silentMs + " ms: given no new tasks; "
             + "its attempts fail over in " + (lostAfterMs - silentMs) + " ms, when its lease surely ran out, unless "
             + "it is heard from or known dead first");
@@ -361,7 +365,6 @@ final class Membership {
     if (lost > 2 && 2 * lost > alive) {
       actions.add(now, "worker losses suspect", "controller", lost + " of " + alive + " workers lost at once: a stall "
           + "or a network fault of the controller's own?");
-      effects.observer().workersLostInBurst(lost, alive);
     }
   }
 
@@ -377,7 +380,7 @@ final class Membership {
 
   private void lose(WorkerRecord w, String why, long now) {
     w.markLost();
-    effects.observer().workerLost();
+    effects.observer().workerLost(w.id(), why, now, (int) workers.values().stream().filter(WorkerRecord::isAlive).count());
     effects.emit(now, Kind.WORKER_LOST, null, null, w.id(), null, null, -1, why, null);
     actions.add(now, "worker lost", w.id(), why);
     loseAttempts(w, why, now);

@@ -15,9 +15,15 @@ public interface StoreObserver {
    */
   void taskChanged(TaskState from, TaskState to, boolean firstAttempt, long sinceSubmitMs);
 
-  /** A worker was declared lost (no heartbeat within the timeout, or unreachable). */
-  default void workerLost() {}
+  /**
+   * Worker {@code workerId} was declared lost at {@code nowMs} ({@code why}: known dead, or its lease surely ran
+   * out), leaving {@code aliveAfter} workers alive.
+   */
+  default void workerLost(String workerId, String why, long nowMs, int aliveAfter) {}
 
-  /** {@code lost} of {@code alive} workers were lost in one check: suspect (a stall or a fault of the controller's own?). */
-  default void workersLostInBurst(int lost, int alive) {}
+  /**
+   * Worker {@code workerId} has been silent beyond the worker timeout: given no new tasks; its attempts fail over
+   * {@code failsOverInMs} later unless it is heard from first.
+   */
+  default void workerUnreachable(String workerId, long silentMs, long failsOverInMs) {}
 }

@@ -25,6 +25,8 @@ final class LinePump implements Runnable {
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private int length;
   private boolean sinkFailureLogged;
+  /** When the stream last gave bytes (System.nanoTime), or 0 before the first. */
+  private volatile long lastReadNanos;
 
   LinePump(String source, InputStream in, LineSink sink, int maxLineBytes) {
     this.source = source;
@@ -39,11 +41,17 @@ final class LinePump implements Runnable {
     return drained;
   }
 
+  /** When the stream last gave bytes (System.nanoTime), or 0 if it never did. */
+  long lastReadNanos() {
+    return lastReadNanos;
+  }
+
   @Override
   public void run() {
     byte[] buffer = new byte[8192];
     try (in) {
       for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        lastReadNanos = System.nanoTime();
         for (int i = 0; i < n; i++) {
           accept(buffer[i]);
         }

@@ -7,9 +7,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /** A task process started by {@link ProcessTaskRuntime}. */
 final class ProcessRunningTask implements RunningTask {
@@ -20,6 +20,10 @@ final class ProcessRunningTask implements RunningTask {
   private final ProcessTreeKiller killer;
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
   private final AtomicReference<CompletableFuture<Integer>> kill = new AtomicReference<>();
+  private final ScheduledExecutorService timers;
+  private final LongSupplier lastOutputNanos;
+  /** The longest wait for output after the exit, in drain timeouts. */
+  static final int DRAIN_LIMIT_TIMEOUTS = 5;
 
   ProcessRunningTask(
       Process process,
@@ -28,33 +32,49 @@ final class ProcessRunningTask implements RunningTask {
       ProcessTreeKiller killer,
       ScheduledExecutorService timers,
       Duration drainTimeout,
-      CompletableFuture<Void> outputDrained) {
+      CompletableFuture<Void> outputDrained,
+      LongSupplier lastOutputNanos) {
     this.process = process;
     this.id = id;
     this.sessionLeader = sessionLeader;
     this.startInstant = id.startTicks() < 0 ? Optional.empty() : Optional.of(id.startInstant());
     this.killer = killer;
-    process.onExit().whenComplete((p, error) -> awaitDrain(outputDrained, timers, drainTimeout));
+    this.timers = timers;
+    this.lastOutputNanos = lastOutputNanos;
+    process.onExit().whenComplete((p, error) -> awaitDrain(outputDrained, drainTimeout));
   }
 
-  /** Completes the exit once the output is drained, or after the drain timeout, whichever is first. */
-  private void awaitDrain(CompletableFuture<Void> drained, ScheduledExecutorService timers, Duration timeout) {
+  /**
+   * Completes the exit once the output is drained, or once the output stayed quiet for the drain timeout after the
+   * exit, whichever is first. Descendants may hold the pipes open long after the root exited: they are not waited
+   * for forever. Output that still flows (a pump behind on a busy machine, a descendant still writing) is waited for,
+   * up to {@value #DRAIN_LIMIT_TIMEOUTS} drain timeouts in all.
+   */
+  private void awaitDrain(CompletableFuture<Void> drained, Duration timeout) {
     if (drained.isDone()) {
       completeExit();
       return;
     }
-    // Descendants may hold the pipes open long after the root exited: do not wait for them forever.
-    ScheduledFuture<?> timer;
+    long exitedAt = System.nanoTime();
+    drained.whenComplete((v, e) -> completeExit());
+    quietCheck(exitedAt, timeout.toNanos(), timeout.toNanos());
+  }
+
+  private void quietCheck(long exitedAt, long timeoutNanos, long delayNanos) {
     try {
-      timer = timers.schedule(this::completeExit, timeout.toMillis(), TimeUnit.MILLISECONDS);
+      timers.schedule(() -> {
+        long now = System.nanoTime();
+        long quietFor = now - lastOutputNanos.getAsLong();
+        long waited = now - exitedAt;
+        if (exit.isDone() || quietFor >= timeoutNanos || waited >= DRAIN_LIMIT_TIMEOUTS * timeoutNanos) {
+          completeExit();
+        } else {
+          quietCheck(exitedAt, timeoutNanos, timeoutNanos - quietFor);
+        }
+      }, delayNanos, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException closed) {
       completeExit(); // the runtime was closed: report the exit without waiting for the drain
-      return;
     }
-    drained.whenComplete((v, e) -> {
-      timer.cancel(false);
-      completeExit();
-    });
   }
 
   private void completeExit() {

@@ -148,7 +148,8 @@ public final class ProcessTaskRuntime implements TaskRuntime {
         killer,
         timers,
         settings.drainTimeout(),
-        CompletableFuture.allOf(out.drained(), err.drained()));
+        CompletableFuture.allOf(out.drained(), err.drained()),
+        () -> Math.max(out.lastReadNanos(), err.lastReadNanos()));
   }
 
   @Override

@@ -108,9 +108,10 @@ class WorkerLeaseTest {
     s.state.delivered(TaskId.parse("j/task-0"), 0, "w1", new AcceptMark("inc-2", 1));
     s.report("j/task-0", RUNNING);
     long ignored = s.state.ignoredReports();
-    // the old process, cut off before it fenced, lists nothing (or an ended attempt): neither fails the new one
+    // the old process, cut off before it fenced, lists nothing (or an ended attempt): neither fails the new one, and
+    // it is answered "register again", which renews no lease
     assertThat(s.state.heartbeat("w1", new AcceptMark("inc-1", 7), List.of(new AttemptReport(
-        TaskId.parse("j/task-0"), 0, WORKER_FAILED, -1, "fenced", null)), s.now)).isTrue();
+        TaskId.parse("j/task-0"), 0, WORKER_FAILED, -1, "fenced", null)), s.now)).isFalse();
     assertThat(s.taskState("j/task-0")).isEqualTo(RUNNING);
     assertThat(s.state.ignoredReports()).isEqualTo(ignored + 1);
   }

@@ -299,7 +299,8 @@ class WorkerMembershipTest {
         new AcceptMark("second", 0), List.of(), s.now);
     assertThat(s.taskState("j/task-0")).isEqualTo(PENDING); // accepted by the old process: gone with it
     assertThat(s.taskState("j/task-1")).isEqualTo(ASSIGNED); // its RunTask may yet reach the new process
-    assertThat(s.state.heartbeat("w1", new AcceptMark("first", 5), List.of(), s.now)).isTrue();
+    // answered "register again" (no lease for the old process)
+    assertThat(s.state.heartbeat("w1", new AcceptMark("first", 5), List.of(), s.now)).isFalse();
     assertThat(s.taskState("j/task-1")).isEqualTo(ASSIGNED);
   }
 
@@ -602,7 +603,8 @@ class WorkerMembershipTest {
             e -> assertThat(e.code()).isEqualTo(dev.iris.core.Refusal.Code.ALREADY_EXISTS))
         .hasMessage("worker id 'w1' is held by a live worker at a:10001 (heard from 1200 ms ago); the worker at "
             + "b:10001 may not register under it: give one of them another --worker-id (or its own --work-dir), or "
-            + "stop the other; the id is free once the controller has not heard from it for 5000 ms");
+            + "stop the other; the id is free once that worker is known dead, or the controller has not heard from it "
+            + "for 5000 ms");
 
     WorkerRecord w1 = s.w("w1");
     assertThat(w1.address()).isEqualTo("a:10001");

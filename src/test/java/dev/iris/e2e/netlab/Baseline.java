@@ -21,19 +21,25 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * One measured scenario of {@link NetLabBaseline}: a controller and three workers on four lab hosts run a fixed
- * workload, one fault is injected, and what followed is measured, not judged: when each task running at the fault
+ * One measured scenario of {@link NetLabBaseline} or {@link NetLabLeaseE2eTest}: a controller and workers on lab hosts
+ * run a workload, faults are injected (one, or several at once on different hosts), and what followed is measured,
+ * for the tests to judge: when each task running at a fault
  * ran again, how many copies of each task were alive at once and for how long, how every job ended, how often each
  * task ran, what the controller thought of its workers over time, and what the JVMs logged at WARN and above.
  * The figures go to {@code target/netlab/<scenario>.json} (and stdout); the JVMs' logs and the marks to
  * {@code target/netlab/<scenario>/}.
  *
- * <p>The workload, on workers of 4 cores each: job {@code train}, 2 tasks of 3 cores for 60 s (on two workers; the
+ * <p>The fixed workload ({@link #submitWorkload}), on workers of 4 cores each: job {@code train}, 2 tasks of 3 cores for 60 s (on two workers; the
  * third keeps room for one that fails over), then one job {@code side-wN} a worker, 1 task of no cores for 20 s held
  * to worker wN by a constraint (so the worker hit by a fault runs a short task too, which ends during a 30 s fault,
  * and whose retry can only run on that worker again).
@@ -47,15 +53,36 @@ final class Baseline implements AutoCloseable {
   private final String scenario;
   private final Path dir;
   private final List<AutoCloseable> resources = new ArrayList<>();
-  private final JsonObject fault = new JsonObject();
-  private final Set<String> affected = new LinkedHashSet<>();
+  private final List<String> workers = new ArrayList<>();
+  private final List<Fault> faults = new CopyOnWriteArrayList<>();
   private final List<String> jobs = new ArrayList<>();
+  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "netlab-faults");
+    t.setDaemon(true);
+    return t;
+  });
+  private String mode;
   private NetLab lab;
   private LabCluster cluster;
   private CopyWatch copies;
   private HealthWatch health;
-  private long faultStart;
-  private long faultEnd;
+
+  /** One fault: what, where, the workers it cuts off from the controller, and when it began and ended (epoch ns). */
+  private static final class Fault {
+    final String kind;
+    final String host;
+    final long lengthMs;
+    final Set<String> affected;
+    final long startNanos = CopyWatch.epochNanos();
+    final CompletableFuture<Long> ended = new CompletableFuture<>();
+
+    Fault(String kind, String host, long lengthMs, Set<String> affected) {
+      this.kind = kind;
+      this.host = host;
+      this.lengthMs = lengthMs;
+      this.affected = affected;
+    }
+  }
 
   private Baseline(String scenario, Path dir) {
     this.scenario = scenario;
@@ -64,13 +91,26 @@ final class Baseline implements AutoCloseable {
 
   /** Makes the lab ({@code ctl}, {@code w1..w3}), starts Iris on it as {@code options} say, and starts watching. */
   static Baseline start(String scenario, Path dir, LabCluster.Options options) {
+    return start(scenario, dir, options, WORKERS, List.of());
+  }
+
+  /**
+   * Makes the lab ({@code ctl}, the hosts of {@code workerHosts} and of {@code laterHosts}), starts Iris on it with a
+   * worker on each of {@code workerHosts} ({@link #addWorkers} starts the others), and starts watching.
+   */
+  static Baseline start(String scenario, Path dir, LabCluster.Options options, List<String> workerHosts,
+      List<String> laterHosts) {
     Baseline b = new Baseline(scenario, dir);
     try {
-      b.lab = b.keep(NetLab.create("base", "ctl", "w1", "w2", "w3"));
-      b.cluster = b.keep(LabCluster.start(b.lab, dir, options.logLevel("INFO"), "ctl", WORKERS));
+      List<String> hosts = new ArrayList<>(List.of("ctl"));
+      hosts.addAll(workerHosts);
+      hosts.addAll(laterHosts);
+      b.lab = b.keep(NetLab.create("base", hosts.toArray(String[]::new)));
+      b.cluster = b.keep(LabCluster.start(b.lab, dir, options.logLevel("INFO"), "ctl", workerHosts));
+      b.workers.addAll(workerHosts);
       b.copies = b.keep(CopyWatch.start(dir.resolve("marks")));
       b.health = b.keep(HealthWatch.start(b.cluster.newClient()));
-      b.fault.put("mode", options.cluster() ? "cluster" : "grpc");
+      b.mode = options.cluster() ? "cluster" : "grpc";
       return b;
     } catch (RuntimeException | Error e) {
       b.close();
@@ -78,9 +118,25 @@ final class Baseline implements AutoCloseable {
     }
   }
 
+  /** Starts workers on more hosts ({@link LabCluster#addWorkers}). */
+  void addWorkers(List<String> hosts) {
+    cluster.addWorkers(hosts);
+    workers.addAll(hosts);
+  }
+
   private <T extends AutoCloseable> T keep(T resource) {
     resources.add(resource);
     return resource;
+  }
+
+  /** The marks file every {@link TaskScript} task of this scenario appends to. */
+  Path marks() {
+    return copies.file();
+  }
+
+  /** The log lines of the Iris JVM on {@code hostName}. */
+  List<String> log(String hostName) {
+    return cluster.server(hostName).lines();
   }
 
   IrisClient iris() {
@@ -100,7 +156,7 @@ final class Baseline implements AutoCloseable {
     jobs.add(iris().submit(JobRequest.command(TaskScript.sleeping(copies.file(), 60))
         .name("train").replicas(2).cpu(3).maxRetriesPreemption(10)).id());
     awaitRunning(2);
-    for (String w : WORKERS) {
+    for (String w : workers) {
       jobs.add(iris().submit(JobRequest.command(TaskScript.sleeping(copies.file(), 20))
           .name("side-" + w).cpu(0).constraint("host", "EQ", w).maxRetriesPreemption(10)).id());
     }
@@ -108,7 +164,15 @@ final class Baseline implements AutoCloseable {
     NetLab.sleep(2_000); // a steady state: a few heartbeats after the last start
   }
 
-  private void awaitRunning(int tasks) {
+  /** Submits a job; {@link #finish} waits for it and reports on it. */
+  String submit(JobRequest job) {
+    String id = iris().submit(job).id();
+    jobs.add(id);
+    return id;
+  }
+
+  /** Waits until {@code tasks} copies run (start marks without an end) and every job submitted is RUNNING. */
+  void awaitRunning(int tasks) {
     Poll.until(WAIT, tasks + " tasks to run", () -> copies.copies().stream()
         .filter(c -> c.end() == Copy.End.RUNNING).count() == tasks
         && jobs.stream().allMatch(j -> iris().status(j, false).getState() == JobState.JOB_STATE_RUNNING));
@@ -125,32 +189,66 @@ final class Baseline implements AutoCloseable {
 
   /** Cuts {@code hostName} off for {@code length}, then heals it. */
   void cut(String hostName, Duration length) {
-    Host host = lab.host(hostName);
-    begin("cut", hostName, length);
-    lab.cut(host);
-    NetLab.sleep(length.toMillis());
-    lab.heal(host);
-    faultEnd = CopyWatch.epochNanos();
+    cutFor(hostName, length);
+    awaitFaultsEnded();
   }
 
   /** SIGSTOPs the Iris JVM on {@code hostName} for {@code length}, then SIGCONTs it. */
   void pause(String hostName, Duration length) {
-    begin("sigstop", hostName, length);
-    cluster.pause(hostName);
-    NetLab.sleep(length.toMillis());
-    cluster.resume(hostName);
-    faultEnd = CopyWatch.epochNanos();
+    pauseFor(hostName, length);
+    awaitFaultsEnded();
   }
 
-  private void begin(String kind, String hostName, Duration length) {
-    faultStart = CopyWatch.epochNanos();
-    fault.put("kind", kind).put("host", hostName).put("length_ms", length.toMillis())
-        .put("at", Instant.now().toString());
+  /** Cuts {@code hostName} off now and heals it {@code length} later, without waiting. */
+  void cutFor(String hostName, Duration length) {
+    Host host = lab.host(hostName);
+    Fault f = begin("cut", hostName, length);
+    lab.cut(host);
+    endLater(f, () -> lab.heal(host));
+  }
+
+  /** SIGSTOPs the Iris JVM on {@code hostName} now and SIGCONTs it {@code length} later, without waiting. */
+  void pauseFor(String hostName, Duration length) {
+    Fault f = begin("sigstop", hostName, length);
+    cluster.pause(hostName);
+    endLater(f, () -> cluster.resume(hostName));
+  }
+
+  /** SIGKILLs the Iris JVM on {@code hostName} (a fault that never ends). */
+  void kill(String hostName) {
+    Fault f = begin("sigkill", hostName, Duration.ZERO);
+    cluster.kill(hostName);
+    f.ended.complete(CopyWatch.epochNanos());
+  }
+
+  /** Waits until every fault begun has ended. */
+  void awaitFaultsEnded() {
+    for (Fault f : faults) {
+      f.ended.join();
+    }
+  }
+
+  private void endLater(Fault f, Runnable end) {
+    timers.schedule(() -> {
+      try {
+        end.run();
+        f.ended.complete(CopyWatch.epochNanos());
+      } catch (RuntimeException | Error e) {
+        f.ended.completeExceptionally(e);
+      }
+    }, f.lengthMs, TimeUnit.MILLISECONDS);
+  }
+
+  private Fault begin(String kind, String hostName, Duration length) {
+    Set<String> affected = new LinkedHashSet<>();
     if (hostName.equals(cluster.controllerHost().name())) {
-      affected.addAll(WORKERS); // every worker loses the controller
+      affected.addAll(workers); // every worker loses the controller
     } else {
       affected.add(hostName);
     }
+    Fault f = new Fault(kind, hostName, length.toMillis(), affected);
+    faults.add(f);
+    return f;
   }
 
   /**
@@ -158,6 +256,7 @@ final class Baseline implements AutoCloseable {
    * writes and returns the report.
    */
   JsonObject finish(Duration wait) {
+    awaitFaultsEnded();
     long deadline = System.nanoTime() + wait.toNanos();
     while (System.nanoTime() < deadline && !jobs.stream().allMatch(this::finished)) {
       NetLab.sleep(500);
@@ -197,15 +296,18 @@ final class Baseline implements AutoCloseable {
             .put("end", c.end().name()));
       }
       copyRows.put(t.task(), rows);
-      // a task hit by the fault: a copy on an affected worker alive when the fault began
-      boolean hit = t.copies().stream().anyMatch(c -> affected.contains(c.key().worker())
-          && c.startNanos() <= faultStart && c.endNanos() > faultStart);
-      if (hit) {
-        Long next = t.copies().stream().filter(c -> c.startNanos() > faultStart).map(Copy::startNanos)
-            .min(Long::compare).orElse(null);
-        failover.put(t.task(), next == null ? null : ms(next - faultStart));
-        if (next != null) {
-          failoverMax = Math.max(failoverMax, ms(next - faultStart));
+      // a task hit by a fault: a copy on a worker the fault affects alive when it began; its failover is counted
+      // from that fault's start
+      for (Fault f : faults) {
+        boolean hit = t.copies().stream().anyMatch(c -> f.affected.contains(c.key().worker())
+            && c.startNanos() <= f.startNanos && c.endNanos() > f.startNanos);
+        if (hit && !failover.containsKey(t.task())) {
+          Long next = t.copies().stream().filter(c -> c.startNanos() > f.startNanos).map(Copy::startNanos)
+              .min(Long::compare).orElse(null);
+          failover.put(t.task(), next == null ? null : ms(next - f.startNanos));
+          if (next != null) {
+            failoverMax = Math.max(failoverMax, ms(next - f.startNanos));
+          }
         }
       }
     }
@@ -229,27 +331,37 @@ final class Baseline implements AutoCloseable {
     for (HealthWatch.Change c : health.changes()) {
       workerChanges.add(new JsonObject().put("at_ms", rel(c.nanos())).put("who", c.worker()).put("health", c.health()));
     }
+    // each affected worker's standing, in ms after the start of the fault that affected it
     JsonObject standing = new JsonObject();
-    for (String w : affected) {
-      Long lost = null;
-      Long back = null;
-      for (HealthWatch.Change c : health.changes()) {
-        if (!c.worker().equals(w) || c.nanos() < faultStart) {
-          continue;
+    JsonArray faultRows = new JsonArray();
+    Set<String> affected = new LinkedHashSet<>();
+    for (Fault f : faults) {
+      faultRows.add(new JsonObject().put("kind", f.kind).put("host", f.host).put("length_ms", f.lengthMs)
+          .put("start_ms", rel(f.startNanos)).put("ended_ms", f.ended.isDone() ? rel(f.ended.join()) : null));
+      for (String w : f.affected) {
+        affected.add(w);
+        Long lost = null;
+        Long back = null;
+        for (HealthWatch.Change c : health.changes()) {
+          if (!c.worker().equals(w) || c.nanos() < f.startNanos) {
+            continue;
+          }
+          if (lost == null && !c.health().equals("healthy")) {
+            lost = ms(c.nanos() - f.startNanos);
+          } else if (lost != null && back == null && c.health().equals("healthy")) {
+            back = ms(c.nanos() - f.startNanos);
+          }
         }
-        if (lost == null && !c.health().equals("healthy")) {
-          lost = rel(c.nanos());
-        } else if (lost != null && back == null && c.health().equals("healthy")) {
-          back = rel(c.nanos());
-        }
+        standing.put(w, new JsonObject().put("unhealthy_ms", lost).put("healthy_again_ms", back));
       }
-      standing.put(w, new JsonObject().put("unhealthy_ms", lost).put("healthy_again_ms", back));
     }
     long aliveAfter = all.stream().filter(c -> c.end() == Copy.End.RUNNING).count();
     return new JsonObject()
         .put("scenario", scenario)
-        .put("fault", fault.copy().put("ended_ms", rel(faultEnd)))
-        .put("times", "ms after the fault began")
+        .put("mode", mode)
+        .put("faults", faultRows)
+        .put("times", "ms after the first fault began; failover_ms and affected_worker_health after the start of "
+            + "the fault that hit the task or the worker")
         .put("affected_workers", new JsonArray(List.copyOf(affected)))
         .put("failover_ms", failover)
         .put("failover_ms_max", failoverMax < 0 ? null : failoverMax)
@@ -289,7 +401,7 @@ final class Baseline implements AutoCloseable {
   }
 
   private long rel(long nanos) {
-    return ms(nanos - faultStart);
+    return faults.isEmpty() ? ms(nanos) : ms(nanos - faults.get(0).startNanos);
   }
 
   private static long ms(long nanos) {
@@ -317,6 +429,7 @@ final class Baseline implements AutoCloseable {
   /** Stops everything (the lab last) and keeps the JVMs' logs and the marks under target/netlab/<scenario>/. */
   @Override
   public void close() {
+    timers.shutdownNow(); // a fault still to end: the lab's close heals and resumes everything anyway
     List<Throwable> failures = new ArrayList<>();
     for (int i = resources.size() - 1; i >= 0; i--) {
       try {

@@ -30,6 +30,7 @@ public final class LabCluster implements AutoCloseable {
   private static final Duration WAIT = Duration.ofSeconds(90);
 
   private final NetLab lab;
+  private final Path dir;
   private final Processes processes;
   private final Options options;
   private final Host controllerHost;
@@ -63,6 +64,7 @@ public final class LabCluster implements AutoCloseable {
 
   private LabCluster(NetLab lab, Path dir, Options options, Host controllerHost) {
     this.lab = lab;
+    this.dir = dir;
     this.options = options;
     this.controllerHost = controllerHost;
     this.processes = new Processes(dir, Map.of("IRIS_CONTROLLER_ADDRESS",
@@ -77,7 +79,7 @@ public final class LabCluster implements AutoCloseable {
       List<String> workerHosts) {
     LabCluster c = new LabCluster(lab, dir, options, lab.host(controllerHost));
     try {
-      c.startAll(dir, workerHosts);
+      c.startAll(workerHosts);
       return c;
     } catch (RuntimeException | Error e) {
       c.close();
@@ -85,7 +87,7 @@ public final class LabCluster implements AutoCloseable {
     }
   }
 
-  private void startAll(Path dir, List<String> workerHosts) {
+  private void startAll(List<String> workerHosts) {
     String members = options.cluster() ? clusterMembers(workerHosts) : "";
     List<String> args = new ArrayList<>(List.of("controller", "--host", controllerHost.address(),
         "--port", Integer.toString(CONTROLLER_PORT), "--state-dir", dir.resolve("state").toString()));
@@ -95,16 +97,36 @@ public final class LabCluster implements AutoCloseable {
     servers.put(controllerHost.name(), controller);
     Processes.awaitLine(controller, "iris controller listening on " + controllerAddress(), WAIT);
     for (String name : workerHosts) {
-      Host host = lab.host(name);
-      List<String> w = new ArrayList<>(List.of("worker", "--controller", controllerAddress(),
-          "--host", host.address(), "--port", Integer.toString(WORKER_PORT), "--worker-id", name,
-          "--work-dir", dir.resolve("work-" + name).toString(), "--cpu", Integer.toString(options.workerCpu()),
-          "--attribute", "host=" + name));
-      w.addAll(clusterArgs(host, members));
-      servers.put(name, startIris(host, w));
+      startWorker(name, members);
     }
     tunnel = Tunnel.open(processes, controllerHost, controllerHost.address(), CONTROLLER_PORT, dir);
     iris = IrisClient.remote(tunnel.address(), processes.token());
+    awaitHealthy(workerHosts);
+  }
+
+  private void startWorker(String name, String members) {
+    Host host = lab.host(name);
+    List<String> w = new ArrayList<>(List.of("worker", "--controller", controllerAddress(),
+        "--host", host.address(), "--port", Integer.toString(WORKER_PORT), "--worker-id", name,
+        "--work-dir", dir.resolve("work-" + name).toString(), "--cpu", Integer.toString(options.workerCpu()),
+        "--attribute", "host=" + name));
+    w.addAll(clusterArgs(host, members));
+    servers.put(name, startIris(host, w));
+  }
+
+  /**
+   * Starts workers on more hosts of the lab (gRPC mode only: cluster members are listed at the start) and waits
+   * until they are registered and healthy, with every worker before them.
+   */
+  public void addWorkers(List<String> workerHosts) {
+    if (options.cluster()) {
+      throw new IllegalStateException("workers join a --cluster lab only at its start");
+    }
+    workerHosts.forEach(name -> startWorker(name, ""));
+    awaitHealthy(servers.keySet().stream().filter(h -> !h.equals(controllerHost.name())).toList());
+  }
+
+  private void awaitHealthy(List<String> workerHosts) {
     Poll.until(WAIT, "workers " + workerHosts + " to register", () -> iris.listWorkers().stream()
         .filter(WorkerHealthStatus::getHealthy).count() == workerHosts.size());
   }
